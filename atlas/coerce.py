@@ -1,0 +1,247 @@
+"""Typing one raw text table against its schema, reporting every bad cell.
+
+Vectorised on purpose: a network of 20,000 projects must load in well under a second.
+Severity: "fatal" the table cannot be used, "error" a row or value is not used,
+"warning" the value is used but worth a look.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from atlas.problems import Problem
+from atlas.schema import LIST_SEPARATORS, PHASE_ALIASES, Column, Table
+
+_LIST_RE = re.compile("|".join(re.escape(s) for s in LIST_SEPARATORS))
+_DATE_PATTERNS = (
+    # (regex, year group, month group, day group)
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), 1, 2, 3),
+    (re.compile(r"^(\d{4})-(\d{1,2})$"), 1, 2, None),
+    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), 3, 2, 1),
+    (re.compile(r"^(\d{1,2})\.(\d{4})$"), 2, 1, None),
+    (re.compile(r"^(\d{4})$"), 1, None, None),
+)
+
+
+def line_numbers(frame: pd.DataFrame) -> pd.Series:
+    """Line in the file for each row (the header is line 1), as the reader recorded it."""
+    if "_line" in frame:
+        return pd.to_numeric(frame["_line"]).astype(int)
+    return pd.Series(frame.index + 2, index=frame.index)
+
+
+def parse_numbers(values: pd.Series, integer: bool) -> pd.Series:
+    """Numbers as offices write them: 1234.5, 1.234,5 (German), 1 234, 12,5 %, 3 €.
+    Plain numbers take the fast path; only the rest goes through the German rules."""
+    numbers = pd.to_numeric(values.replace("", np.nan), errors="coerce").astype("float64")
+    odd = numbers.isna() & (values != "")
+    if integer:  # "1.234" is a German thousand, not one point two
+        odd |= values.str.fullmatch(r"-?\d{1,3}(\.\d{3})+")
+    if odd.any():
+        numbers[odd] = values[odd].map(lambda v: _german_number(v, integer))
+    if integer:
+        numbers = numbers.where(numbers.isna() | (numbers == numbers.round()), np.nan)
+    return numbers
+
+
+def _german_number(text: str, integer: bool) -> float:
+    text = re.sub(r"[\s\u00a0€%]", "", text)
+    if "," in text or (integer and re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text)):
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return np.nan
+
+
+def parse_date(text: str) -> str | None:
+    """One date as normalised ISO text (YYYY-MM-DD, YYYY-MM or YYYY), or None if invalid."""
+    for pattern, y, m, d in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        iso = match.group(y)
+        if m is not None:
+            iso += "-" + match.group(m).zfill(2)
+        if d is not None:
+            iso += "-" + match.group(d).zfill(2)
+        try:  # reject impossible calendar dates (2022-13, 31.02.2022)
+            dt.date.fromisoformat((iso + "-01-01")[:10])
+        except ValueError:
+            return None
+        return iso
+    return None
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Normalised ISO text and a validity mask. Dates repeat a lot, so each distinct
+    text is parsed once."""
+    lookup = {v: parse_date(v) for v in values.unique() if v}
+    result = values.map(lookup).astype(object)
+    return result, result.notna()
+
+
+def date_bounds(iso: pd.Series, end: bool) -> pd.Series:
+    """Timestamps for ISO text of any precision: a period's start, or its last day for ends."""
+    lookup = {v: _bound(v, end) for v in iso.dropna().unique()}
+    return pd.to_datetime(iso.map(lookup), errors="coerce")
+
+
+def _bound(iso: str, end: bool) -> pd.Timestamp:
+    day = pd.Timestamp((iso + "-01-01")[:10])
+    if end and len(iso) == 7:
+        return day + pd.offsets.MonthEnd(0)
+    if end and len(iso) == 4:
+        return day + pd.offsets.YearEnd(0)
+    return day
+
+
+def _map_unique(values: pd.Series, parse) -> pd.Series:
+    """Apply `parse` once per distinct text: cells repeat a lot in real tables."""
+    lookup = {v: parse(v) for v in values.unique()}
+    return pd.Series([lookup[v] for v in values], index=values.index, dtype=object)
+
+
+def _parse_list(text: str, lookup: dict[str, str] | None) -> tuple[tuple, tuple]:
+    """'a; b|c' -> (known items in canonical spelling, unknown items)."""
+    items = [i.strip() for i in _LIST_RE.split(text)] if text else []
+    items = [i for i in items if i]
+    if lookup is None:
+        return tuple(items), ()
+    known = tuple(lookup[i.lower()] for i in items if i.lower() in lookup)
+    return known, tuple(i for i in items if i.lower() not in lookup)
+
+
+def _canonical(allowed: tuple[str, ...], aliases: dict[str, str]) -> dict[str, str]:
+    lookup = {a.lower(): a for a in allowed}
+    lookup.update({k.lower(): v for k, v in aliases.items()})
+    return lookup
+
+
+class TableCoercer:
+    """Types one table; collects problems; marks rows to drop."""
+
+    def __init__(self, table: Table, raw: pd.DataFrame, file: str):
+        self.table, self.file = table, file
+        self.frame = raw.reset_index(drop=True).copy()
+        self.lines = line_numbers(self.frame)
+        self.problems: list[Problem] = []
+        self.drop = pd.Series(False, index=self.frame.index)
+
+    def report(self, mask: pd.Series, column: str, expected: str, severity: str, values=None):
+        values = self.frame[column] if values is None else values
+        for idx in mask[mask].index:
+            value = values[idx]
+            text = "; ".join(value) if isinstance(value, tuple) else str(value)
+            self.problems.append(
+                Problem(
+                    self.file,
+                    self.table.name,
+                    int(self.lines[idx]),
+                    column,
+                    text,
+                    expected,
+                    severity,
+                )
+            )
+        if severity == "error" and self.table.column(column).required:
+            self.drop |= mask
+
+    def run(self) -> tuple[pd.DataFrame | None, list[Problem]]:
+        missing = [c.name for c in self.table.columns if c.required and c.name not in self.frame]
+        one_column = len([c for c in self.frame.columns if c != "_line"]) == 1
+        hint = " – nur eine Spalte erkannt: falsches Trennzeichen? (Komma, Semikolon oder Tab)"
+        for name in missing:
+            expected = f"Pflichtspalte fehlt (erwartet: {', '.join(self.table.column_names)})"
+            expected += hint if one_column else ""
+            self.problems.append(
+                Problem(self.file, self.table.name, 1, name, None, expected, "fatal")
+            )
+        if missing:
+            return None, self.problems
+        for column in self.table.columns:
+            if column.name not in self.frame:
+                self.frame[column.name] = ""
+            self.frame[column.name] = self.frame[column.name].astype(str).str.strip()
+            self.coerce(column)
+        self.frame["_line"] = self.lines
+        return self.frame[~self.drop].reset_index(drop=True), self.problems
+
+    def coerce(self, column: Column) -> None:
+        values = self.frame[column.name]
+        empty = values == ""
+        if column.required and column.type not in ("list", "reflist"):
+            self.report(empty, column.name, "Pflichtwert fehlt", "error")
+        getattr(self, f"_coerce_{column.type}")(column, values, empty)
+
+    def _coerce_id(self, column: Column, values: pd.Series, empty: pd.Series) -> None:
+        duplicated = values.duplicated(keep="first") & ~empty
+        self.report(duplicated, column.name, "Kennung doppelt (muss eindeutig sein)", "error")
+
+    def _coerce_text(self, column: Column, values: pd.Series, empty: pd.Series) -> None:
+        if column.allowed is None:
+            return
+        lookup = _canonical(column.allowed, PHASE_ALIASES if column.name == "phase" else {})
+        mapped = values.str.lower().map(lookup)
+        unknown = mapped.isna() & ~empty
+        allowed = ", ".join(column.allowed)
+        severity = "error" if column.required else "warning"
+        self.report(unknown, column.name, f"unbekannter Wert; erlaubt: {allowed}", severity)
+        self.frame[column.name] = mapped.where(~unknown, None).where(~empty, None)
+
+    _coerce_ref = _coerce_text
+
+    def _coerce_number(self, column: Column, values: pd.Series, empty: pd.Series, integer: bool):
+        numbers = parse_numbers(values, integer)
+        bad = numbers.isna() & ~empty
+        kind = "ganze Zahl" if integer else "Zahl"
+        severity = "error" if column.required else "warning"
+        note = "" if column.required else " (Wert wird nicht verwendet)"
+        self.report(bad, column.name, f"{kind} erwartet{note}", severity)
+        self.frame[column.name] = numbers.astype("Int64" if integer else "float64")
+
+    def _coerce_int(self, column, values, empty):
+        self._coerce_number(column, values, empty, integer=True)
+
+    def _coerce_float(self, column, values, empty):
+        self._coerce_number(column, values, empty, integer=False)
+
+    def _coerce_date(self, column: Column, values: pd.Series, empty: pd.Series) -> None:
+        iso, ok = parse_dates(values)
+        bad = ~ok & ~empty
+        expected = "Datum erwartet (JJJJ-MM-TT, JJJJ-MM oder TT.MM.JJJJ)"
+        self.report(bad, column.name, expected, "error" if column.required else "warning")
+        self.frame[column.name] = iso.where(ok, None)
+        self.frame[f"{column.name}_dt"] = date_bounds(iso, end=column.name == "end")
+
+    def _coerce_list(self, column: Column, values: pd.Series, empty: pd.Series) -> None:
+        lookup = _canonical(column.allowed, {}) if column.allowed is not None else None
+        parsed = _map_unique(values, lambda text: _parse_list(text, lookup))
+        items = parsed.map(lambda pair: pair[0])
+        if column.required:
+            self.report(items.map(len) == 0, column.name, "mindestens ein Eintrag nötig", "error")
+        if lookup is not None:
+            unknown = parsed.map(lambda pair: pair[1])
+            allowed = ", ".join(column.allowed)
+            expected = f"unbekannter Eintrag (wird ignoriert); erlaubt: {allowed}"
+            self.report(unknown.map(len) > 0, column.name, expected, "warning", values=unknown)
+        self.frame[column.name] = items
+
+    _coerce_reflist = _coerce_list
+
+
+def coerce_table(
+    table: Table, raw: pd.DataFrame, file: str
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    return TableCoercer(table, raw, file).run()
+
+
+def empty_table(table: Table) -> pd.DataFrame:
+    """A typed, empty table, for optional tables a folder does not have."""
+    raw = pd.DataFrame({c: pd.Series(dtype=str) for c in table.column_names})
+    frame, _ = coerce_table(table, raw, "")
+    return frame

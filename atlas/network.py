@@ -1,0 +1,230 @@
+"""A network: its typed tables plus the validation report, loaded from a folder or files.
+
+`load_folder` reads, types and cross-checks every table and reports every problem
+at once; a bad row is left out (and reported), a bad file never raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from atlas.coerce import coerce_table, empty_table
+from atlas.problems import Problem
+from atlas.readers import read_folder
+from atlas.schema import GERMANY_BBOX, TABLES
+
+BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class Network:
+    municipalities: pd.DataFrame
+    projects: pd.DataFrame
+    phases: pd.DataFrame
+    organisations: pd.DataFrame
+    cooperations: pd.DataFrame
+    events: pd.DataFrame
+    meta: pd.DataFrame
+    problems: tuple[Problem, ...] = ()
+    label: str = ""
+    files: dict = field(default_factory=dict)
+
+    @property
+    def usable(self) -> bool:
+        """False when a required table could not be read at all."""
+        return not any(p.severity == "fatal" and p.table in REQUIRED for p in self.problems)
+
+    def meta_value(self, key: str, default: str = "") -> str:
+        values = self.meta.loc[self.meta["key"] == key, "value"]
+        return str(values.iloc[0]) if len(values) else default
+
+    @property
+    def title(self) -> str:
+        return self.meta_value("title", self.label)
+
+    @property
+    def as_of(self) -> str:
+        return self.meta_value("as_of")
+
+    def table(self, name: str) -> pd.DataFrame:
+        return getattr(self, name)
+
+    def with_tables(self, **tables: pd.DataFrame) -> Network:
+        return replace(self, **tables)
+
+
+def in_set(values: pd.Series, known: set) -> pd.Series:
+    """values.isin(known), several times faster for string columns of ids."""
+    return values.map(known.__contains__).astype(bool)
+
+
+REQUIRED = tuple(name for name, t in TABLES.items() if t.required_table)
+
+
+def members(projects: pd.DataFrame) -> pd.DataFrame:
+    """One row per (project_id, municipality_id): who takes part in what."""
+    long = projects[["id", "municipality_ids"]].explode("municipality_ids")
+    long = long.dropna(subset=["municipality_ids"])
+    return long.rename(columns={"id": "project_id", "municipality_ids": "municipality_id"})
+
+
+def load_frames(raw: dict[str, pd.DataFrame], files: dict[str, str], label: str = "") -> Network:
+    """Type and cross-check raw text tables (from files, a workbook or an upload)."""
+    problems: list[Problem] = []
+    typed: dict[str, pd.DataFrame] = {}
+    for name, table in TABLES.items():
+        file = files.get(name, f"{name}.csv")
+        if name not in raw:
+            # a file that exists but could not be read was reported by the reader already
+            if table.required_table and name not in files:
+                msg = "Tabelle fehlt (Pflichttabelle)"
+                problems.append(Problem(file, name, None, None, None, msg, "fatal"))
+            typed[name] = empty_table(table)
+            continue
+        frame, found = coerce_table(table, raw[name], file)
+        problems += found
+        typed[name] = frame if frame is not None else empty_table(table)
+    typed, cross = cross_check(typed, files)
+    return Network(**typed, problems=tuple(problems + cross), label=label, files=dict(files))
+
+
+def load_folder(folder: str | Path, label: str | None = None) -> Network:
+    folder = Path(folder)
+    raw, files, problems = read_folder(folder)
+    network = load_frames(raw, files, label or str(folder))
+    # file-level problems first: they explain the ones that follow
+    return replace(network, problems=tuple(problems) + network.problems)
+
+
+# --- cross-table checks -------------------------------------------------------------
+
+
+def _problem(frame, idx, files, table, column, value, expected, severity="error") -> Problem:
+    file = files.get(table, f"{table}.csv")
+    return Problem(file, table, int(frame.at[idx, "_line"]), column, value, expected, severity)
+
+
+def check_coordinates(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.DataFrame, list]:
+    """Coordinates must lie in Germany; swapped lat/lon is named as such. Bad ones are cleared."""
+    (lat_lo, lat_hi), (lon_lo, lon_hi) = GERMANY_BBOX["lat"], GERMANY_BBOX["lon"]
+    lat, lon = frame["lat"], frame["lon"]
+    known = lat.notna() & lon.notna()
+    inside = lat.between(lat_lo, lat_hi) & lon.between(lon_lo, lon_hi)
+    swapped = lon.between(lat_lo, lat_hi) & lat.between(lon_lo, lon_hi)
+    problems = []
+    for idx in frame.index[known & ~inside]:
+        value = f"{lat[idx]}, {lon[idx]}"
+        hint = (
+            "Breiten- und Längengrad vertauscht?" if swapped[idx] else "liegt nicht in Deutschland"
+        )
+        expected = f"Koordinaten in Deutschland erwartet ({hint})"
+        problems.append(_problem(frame, idx, files, table, "lat/lon", value, expected))
+    frame = frame.copy()
+    frame.loc[known & ~inside, ["lat", "lon"]] = float("nan")
+    return frame, problems
+
+
+def check_periods(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.DataFrame, list]:
+    """An end before its start is reported and the end is not used."""
+    bad = (
+        frame["end_dt"].notna() & frame["start_dt"].notna() & (frame["end_dt"] < frame["start_dt"])
+    )
+    problems = [
+        _problem(
+            frame,
+            idx,
+            files,
+            table,
+            "end",
+            frame.at[idx, "end"],
+            f"Ende vor Beginn ({frame.at[idx, 'start']}); Ende wird nicht verwendet",
+        )
+        for idx in frame.index[bad]
+    ]
+    frame = frame.copy()
+    frame.loc[bad, ["end", "end_dt"]] = [None, pd.NaT]
+    return frame, problems
+
+
+def check_ref(frame, table, column, known: set, files, drop_row: bool):
+    values = frame[column]
+    unknown = values.notna() & (values != "") & ~in_set(values, known)
+    what = "Zeile wird ausgelassen" if drop_row else "Verweis wird ignoriert"
+    problems = [
+        _problem(frame, i, files, table, column, values[i], f"unbekannte Kennung ({what})")
+        for i in frame.index[unknown]
+    ]
+    if drop_row:
+        return frame[~unknown], problems
+    frame = frame.copy()
+    frame.loc[unknown, column] = None
+    return frame, problems
+
+
+def check_reflist(frame, table, column, known: set, files, required: bool):
+    lists = frame[column]
+    split = lists.map(
+        lambda ids: (tuple(i for i in ids if i in known), tuple(i for i in ids if i not in known))
+    )
+    kept, unknown = split.map(lambda p: p[0]), split.map(lambda p: p[1])
+    problems = [
+        _problem(
+            frame,
+            i,
+            files,
+            table,
+            column,
+            "; ".join(unknown[i]),
+            "unbekannte Kennung (Verweis wird ignoriert)",
+        )
+        for i in frame.index[unknown.map(len) > 0]
+    ]
+    frame = frame.copy()
+    frame[column] = kept
+    if required:
+        empty = kept.map(len) == 0
+        problems += [
+            _problem(
+                frame, i, files, table, column, "", "keine gültige Kommune (Zeile ausgelassen)"
+            )
+            for i in frame.index[empty & (lists.map(len) > 0)]
+        ]
+        frame = frame[~empty]
+    return frame, problems
+
+
+def cross_check(t: dict[str, pd.DataFrame], files: dict) -> tuple[dict[str, pd.DataFrame], list]:
+    problems: list[Problem] = []
+
+    def run(name, result):
+        t[name], found = result
+        problems.extend(found)
+
+    run("municipalities", check_coordinates(t["municipalities"], "municipalities", files))
+    run("organisations", check_coordinates(t["organisations"], "organisations", files))
+    muni_ids = set(t["municipalities"]["id"])
+    run(
+        "projects",
+        check_reflist(t["projects"], "projects", "municipality_ids", muni_ids, files, True),
+    )
+    run(
+        "projects",
+        check_ref(t["projects"], "projects", "lead_municipality_id", muni_ids, files, False),
+    )
+    run("projects", check_periods(t["projects"], "projects", files))
+    project_ids = set(t["projects"]["id"])
+    run("phases", check_ref(t["phases"], "phases", "project_id", project_ids, files, True))
+    run("phases", check_periods(t["phases"], "phases", files))
+    nodes = muni_ids | project_ids | set(t["organisations"]["id"])
+    for column in ("a_id", "b_id"):
+        run(
+            "cooperations", check_ref(t["cooperations"], "cooperations", column, nodes, files, True)
+        )
+    run("events", check_ref(t["events"], "events", "municipality_id", muni_ids, files, False))
+    run("events", check_reflist(t["events"], "events", "participant_ids", nodes, files, False))
+    for name in t:
+        t[name] = t[name].reset_index(drop=True)
+    return t, problems

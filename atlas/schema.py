@@ -1,0 +1,294 @@
+"""Table schemas declared once, as data.
+
+The same declarations drive validation (atlas.validate), the import templates
+(atlas.templates) and the docs (README / SOURCES). Column names are the
+exchange format other networks deliver, so they never change; tables may carry
+extra columns, which are kept as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STATES = (
+    "Baden-Württemberg",
+    "Bayern",
+    "Berlin",
+    "Brandenburg",
+    "Bremen",
+    "Hamburg",
+    "Hessen",
+    "Mecklenburg-Vorpommern",
+    "Niedersachsen",
+    "Nordrhein-Westfalen",
+    "Rheinland-Pfalz",
+    "Saarland",
+    "Sachsen",
+    "Sachsen-Anhalt",
+    "Schleswig-Holstein",
+    "Thüringen",
+)
+
+# Fields of action: one fixed vocabulary, so that topics can be compared
+# across projects and networks.
+TOPICS = (
+    "Mobilität",
+    "Energie & Klimaschutz",
+    "Umwelt",
+    "Digitale Kompetenzen & Bildung",
+    "Beteiligung & Engagement",
+    "Daten & Plattformen",
+    "Verwaltung",
+    "Gesundheit & Pflege",
+    "Handel & Innenstadt",
+    "Wirtschaft & Arbeit",
+    "Tourismus & Kultur",
+    "Ländlicher Raum & Versorgung",
+    "Sicherheit",
+    "Bauen & Wohnen",
+)
+
+# Phases in the order a project passes through them.
+PHASES = ("Strategie", "Umsetzung", "Verlängerung", "Abgeschlossen")
+
+KINDS = ("Gemeinde", "Stadt", "kreisfreie Stadt", "Landkreis", "Verband")
+
+# The MPSC programme's size classes (other programmes may leave this empty).
+SIZE_CLASSES = (
+    "Großstadt",
+    "Mittelstadt",
+    "Kleinstadt/Landgemeinde",
+    "Interkommunal/Landkreis",
+)
+
+# Germany's bounding box with a small margin: coordinates outside are an error
+# (typically lat/lon swapped, or a point abroad).
+GERMANY_BBOX = {"lat": (47.2, 55.1), "lon": (5.8, 15.1)}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # "id", "text", "int", "float", "date", "list", "ref", "reflist"
+    required: bool = False
+    allowed: tuple[str, ...] | None = None
+    description: str = ""
+    # for "ref"/"reflist": the table(s) the ids must exist in
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    description: str = ""
+    required_table: bool = True
+    id_column: str | None = "id"
+    checks: tuple[str, ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+MUNICIPALITIES = Table(
+    "municipalities",
+    (
+        Column("id", "id", True, description="Eindeutige Kennung (z. B. lemgo)"),
+        Column("name", "text", True, description="Name der Kommune"),
+        Column("kind", "text", True, KINDS, "Art der Gebietskörperschaft"),
+        Column("state", "text", True, STATES, "Bundesland"),
+        Column("district", "text", description="Landkreis/Kreis bzw. kreisfreie Stadt"),
+        Column("population", "int", description="Einwohnerzahl"),
+        Column("lat", "float", True, description="Breitengrad (WGS84)"),
+        Column("lon", "float", True, description="Längengrad (WGS84)"),
+        Column("ags", "text", description="Amtlicher Gemeinde- bzw. Kreisschlüssel"),
+        Column("source", "text", description="Quelle"),
+    ),
+    "Mitgliedskommunen und Kreise des Netzwerks",
+    checks=("coordinates_in_germany",),
+)
+
+PROJECTS = Table(
+    "projects",
+    (
+        Column("id", "id", True, description="Eindeutige Kennung"),
+        Column("name", "text", True, description="Projektname"),
+        Column("programme", "text", True, description="Förderprogramm oder Netzwerk"),
+        Column("cohort", "int", description="Staffel/Jahrgang (z. B. 2020)"),
+        Column(
+            "municipality_ids",
+            "reflist",
+            True,
+            description="Beteiligte Kommunen (Kennungen, mit ; getrennt)",
+            refs=("municipalities",),
+        ),
+        Column(
+            "lead_municipality_id",
+            "ref",
+            description="Federführende Kommune",
+            refs=("municipalities",),
+        ),
+        Column("size_class", "text", allowed=SIZE_CLASSES, description="Größenklasse"),
+        Column("topics", "list", allowed=TOPICS, description="Handlungsfelder (mit ; getrennt)"),
+        Column("phase", "text", allowed=PHASES, description="Aktuelle Phase laut Quelle"),
+        Column("start", "date", description="Beginn (JJJJ-MM-TT oder JJJJ-MM)"),
+        Column("end", "date", description="Ende (JJJJ-MM-TT oder JJJJ-MM)"),
+        Column("funding_federal_eur", "float", description="Bundesförderung in Euro"),
+        Column("funding_total_eur", "float", description="Gesamtvolumen in Euro"),
+        Column("url", "text", description="Projektseite"),
+        Column("source", "text", description="Quelle"),
+    ),
+    "Projekte der Mitglieder",
+    checks=("end_after_start",),
+)
+
+PHASES_TABLE = Table(
+    "phases",
+    (
+        Column("project_id", "ref", True, description="Projekt", refs=("projects",)),
+        Column("phase", "text", True, PHASES, "Phase"),
+        Column("start", "date", description="Beginn der Phase"),
+        Column("end", "date", description="Ende der Phase"),
+        Column("source", "text", description="Quelle"),
+    ),
+    "Phasen der Projekte mit Zeitraum",
+    required_table=False,
+    id_column=None,
+    checks=("end_after_start",),
+)
+
+ORGANISATIONS = Table(
+    "organisations",
+    (
+        Column("id", "id", True, description="Eindeutige Kennung"),
+        Column("name", "text", True, description="Name"),
+        Column("kind", "text", description="Art (z. B. Forschung, Verband)"),
+        Column("lat", "float", description="Breitengrad (WGS84)"),
+        Column("lon", "float", description="Längengrad (WGS84)"),
+        Column("source", "text", description="Quelle"),
+    ),
+    "Partnerorganisationen (Forschung, Verbände, ...)",
+    required_table=False,
+    checks=("coordinates_in_germany",),
+)
+
+_ANY_NODE = ("municipalities", "projects", "organisations")
+
+COOPERATIONS = Table(
+    "cooperations",
+    (
+        Column("id", "id", True, description="Eindeutige Kennung"),
+        Column("a_id", "ref", True, description="Partner A", refs=_ANY_NODE),
+        Column("b_id", "ref", True, description="Partner B", refs=_ANY_NODE),
+        Column("kind", "text", description="Art (Besuch, Gemeinsames Projekt, ...)"),
+        Column("date", "date", description="Datum"),
+        Column("note", "text", description="Bemerkung"),
+        Column("source", "text", description="Quelle"),
+    ),
+    "Bekannte Verbindungen (gemeinsame Projekte, Besuche, Partnerschaften)",
+    required_table=False,
+)
+
+EVENTS = Table(
+    "events",
+    (
+        Column("id", "id", True, description="Eindeutige Kennung"),
+        Column("date", "date", True, description="Datum"),
+        Column("title", "text", True, description="Titel"),
+        Column("kind", "text", description="Art (Besuch, Netzwerktreffen, ...)"),
+        Column("municipality_id", "ref", description="Ort (Kommune)", refs=("municipalities",)),
+        Column("participant_ids", "reflist", description="Teilnehmende", refs=_ANY_NODE),
+        Column("source", "text", description="Quelle"),
+    ),
+    "Netzwerktreffen und Besuche",
+    required_table=False,
+)
+
+META = Table(
+    "meta",
+    (
+        Column("key", "id", True, description="Schlüssel: title, as_of, licence"),
+        Column("value", "text", description="Wert"),
+    ),
+    "Angaben zum Datensatz (Titel, Stand, Lizenz)",
+    required_table=False,
+    id_column="key",
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (MUNICIPALITIES, PROJECTS, PHASES_TABLE, ORGANISATIONS, COOPERATIONS, EVENTS, META)
+}
+
+# Separators accepted in list cells; ";" is written, "|" is also read.
+LIST_SEPARATORS = (";", "|")
+
+# Column headers German offices actually send, mapped to the exchange format.
+# Matched case-insensitively after trimming; applies to every table.
+HEADER_ALIASES = {
+    "kennung": "id",
+    "name": "name",
+    "bezeichnung": "name",
+    "art": "kind",
+    "typ": "kind",
+    "bundesland": "state",
+    "land": "state",
+    "landkreis": "district",
+    "kreis": "district",
+    "einwohner": "population",
+    "einwohnerzahl": "population",
+    "breitengrad": "lat",
+    "breite": "lat",
+    "latitude": "lat",
+    "längengrad": "lon",
+    "laengengrad": "lon",
+    "länge": "lon",
+    "longitude": "lon",
+    "lng": "lon",
+    "gemeindeschlüssel": "ags",
+    "gemeindeschluessel": "ags",
+    "amtlicher gemeindeschlüssel": "ags",
+    "quelle": "source",
+    "programm": "programme",
+    "förderprogramm": "programme",
+    "staffel": "cohort",
+    "kohorte": "cohort",
+    "kommunen": "municipality_ids",
+    "beteiligte kommunen": "municipality_ids",
+    "federführende kommune": "lead_municipality_id",
+    "größenklasse": "size_class",
+    "themen": "topics",
+    "handlungsfelder": "topics",
+    "phase": "phase",
+    "beginn": "start",
+    "start": "start",
+    "ende": "end",
+    "bundesförderung": "funding_federal_eur",
+    "gesamtvolumen": "funding_total_eur",
+    "webseite": "url",
+    "projekt": "project_id",
+    "datum": "date",
+    "titel": "title",
+    "bemerkung": "note",
+    "ort": "municipality_id",
+    "teilnehmende": "participant_ids",
+}
+
+# Phase names other networks use, mapped onto PHASES.
+PHASE_ALIASES = {
+    "strategy": "Strategie",
+    "strategiephase": "Strategie",
+    "phase a": "Strategie",
+    "implementation": "Umsetzung",
+    "umsetzungsphase": "Umsetzung",
+    "phase b": "Umsetzung",
+    "extension": "Verlängerung",
+    "verlaengerung": "Verlängerung",
+    "completed": "Abgeschlossen",
+    "abgeschlossen": "Abgeschlossen",
+    "done": "Abgeschlossen",
+}

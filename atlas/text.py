@@ -1,0 +1,250 @@
+"""Every user-facing text, in German and English, in one place.
+
+`t(key, lang, **values)` looks a text up and fills its placeholders. Data values
+(topics, phases, size classes, states) stay German in the tables; their labels are
+looked up here as "topic.<value>", "phase.<value>", ... A test checks that both
+languages have the same keys.
+"""
+
+from __future__ import annotations
+
+from atlas.schema import PHASES, SIZE_CLASSES, STATES, TOPICS
+
+LANGUAGES = ("de", "en")
+DEFAULT_LANGUAGE = "de"
+
+_TOPICS_EN = (
+    "Mobility",
+    "Energy & climate protection",
+    "Environment",
+    "Digital skills & education",
+    "Participation & engagement",
+    "Data & platforms",
+    "Administration",
+    "Health & care",
+    "Retail & town centre",
+    "Economy & work",
+    "Tourism & culture",
+    "Rural areas & services",
+    "Safety & security",
+    "Building & housing",
+)
+_PHASES_EN = ("Strategy", "Implementation", "Extension", "Completed")
+_SIZES_EN = (
+    "Large city",
+    "Medium-sized town",
+    "Small town/rural municipality",
+    "Inter-municipal/district",
+)
+_STATES_EN = (
+    "Baden-Württemberg",
+    "Bavaria",
+    "Berlin",
+    "Brandenburg",
+    "Bremen",
+    "Hamburg",
+    "Hesse",
+    "Mecklenburg-Western Pomerania",
+    "Lower Saxony",
+    "North Rhine-Westphalia",
+    "Rhineland-Palatinate",
+    "Saarland",
+    "Saxony",
+    "Saxony-Anhalt",
+    "Schleswig-Holstein",
+    "Thuringia",
+)
+
+TEXTS: dict[str, dict[str, str]] = {
+    "de": {
+        "app.title": "Netzwerkatlas",
+        "app.tagline": "Überblick über die Mitglieder eines Smart-City-Netzwerks",
+        "nav.overview": "Überblick",
+        "nav.map": "Karte",
+        "nav.timeline": "Zeitachse",
+        "nav.cooperation": "Kooperation",
+        "nav.profiles": "Profile",
+        "nav.data": "Daten",
+        "nav.present": "Präsentation",
+        "filters.header": "Filter",
+        "filters.state": "Bundesland",
+        "filters.district": "Kreis",
+        "filters.programme": "Programm",
+        "filters.cohort": "Staffel",
+        "filters.phase": "Phase",
+        "filters.topic": "Thema",
+        "filters.size_class": "Größenklasse",
+        "filters.text": "Suche",
+        "filters.text_help": "Sucht in Projekt- und Kommunennamen und Schlagworten",
+        "filters.reset": "Filter zurücksetzen",
+        "filters.invalid_url": "Nicht erkannte Werte im Link wurden ignoriert: {values}",
+        "filters.placeholder": "Alle",
+        "describe.projects": "{n} Projekte",
+        "describe.project_one": "{n} Projekt",
+        "describe.in": "in {where}",
+        "describe.everywhere": "im ganzen Netzwerk",
+        "describe.programme": "Programm {what}",
+        "describe.cohort": "Staffel {what}",
+        "describe.phase": "Phase {what}",
+        "describe.topic": "Thema {what}",
+        "describe.topics": "Themen {what}",
+        "describe.size": "Größenklasse {what}",
+        "describe.text": "Suche „{what}“",
+        "words.and": "und",
+        "words.or": "oder",
+        "kpi.municipalities": "Kommunen",
+        "kpi.projects": "Projekte",
+        "kpi.states": "Bundesländer",
+        "kpi.funding": "Bundesförderung (bekannt)",
+        "kpi.funding_help": "Summe der bekannten Bundesförderung; bekannt für {known} von {total} Projekten",
+        "kpi.funding_cover": "für {known} von {total} Projekten",
+        "chart.by_state": "Projekte nach Bundesland",
+        "chart.by_cohort": "Projekte nach Staffel",
+        "chart.by_phase": "Projekte nach aktueller Phase",
+        "chart.by_topic": "Projekte nach Thema",
+        "chart.state_topic": "Bundesland × Thema (Anzahl Projekte)",
+        "chart.projects": "Projekte",
+        "chart.count": "Anzahl",
+        "chart.state": "Bundesland",
+        "chart.cohort": "Staffel",
+        "chart.phase": "Phase",
+        "chart.topic": "Thema",
+        "chart.no_cohort": "ohne Staffel",
+        "chart.table": "Als Tabelle",
+        "chart.alt_bar": "Balkendiagramm „{title}“: {summary}",
+        "chart.alt_matrix": "Matrix „{title}“ mit {rows} Zeilen und {cols} Spalten; höchster Wert {max} ({row}, {col})",
+        "about.header": "Über die Daten",
+        "about.source": "Datenquelle: {label}",
+        "about.asof": "Stand: {date}",
+        "about.coverage_topics": "Themen bekannt für {known} von {total} Projekten",
+        "about.coverage_funding": "Bundesförderung bekannt für {known} von {total} Projekten",
+        "about.sources": "Alle Quellen und Lizenzen: data/SOURCES.md",
+        "about.phase_note": "Die aktuelle Phase wird aus den datierten Phasen zum heutigen Tag bestimmt; ohne Datum gilt die Angabe der Quelle, sonst „Unbekannt“.",
+        "empty.filtered": "Keine Projekte passen zu diesen Filtern. Filter lockern oder zurücksetzen.",
+        "error.data_unusable": "Die Daten in {label} konnten nicht geladen werden. Bitte die folgenden Probleme beheben:",
+        "error.data_problems": "{n} Hinweise zur Datenqualität",
+        "error.report_columns": "Schwere, Datei, Zeile, Spalte, Wert, Erwartet",
+        "severity.fatal": "nicht lesbar",
+        "severity.error": "ausgelassen",
+        "severity.warning": "Hinweis",
+        "phase.Unbekannt": "Unbekannt",
+        "page.overview.title": "Überblick",
+        "unknown": "unbekannt",
+    },
+    "en": {
+        "app.title": "Network Atlas",
+        "app.tagline": "An overview of the members of a smart-city network",
+        "nav.overview": "Overview",
+        "nav.map": "Map",
+        "nav.timeline": "Timeline",
+        "nav.cooperation": "Cooperation",
+        "nav.profiles": "Profiles",
+        "nav.data": "Data",
+        "nav.present": "Presentation",
+        "filters.header": "Filters",
+        "filters.state": "State",
+        "filters.district": "District",
+        "filters.programme": "Programme",
+        "filters.cohort": "Cohort",
+        "filters.phase": "Phase",
+        "filters.topic": "Topic",
+        "filters.size_class": "Size class",
+        "filters.text": "Search",
+        "filters.text_help": "Searches project and municipality names and keywords",
+        "filters.reset": "Reset filters",
+        "filters.invalid_url": "Unrecognised values in the link were ignored: {values}",
+        "filters.placeholder": "All",
+        "describe.projects": "{n} projects",
+        "describe.project_one": "{n} project",
+        "describe.in": "in {where}",
+        "describe.everywhere": "in the whole network",
+        "describe.programme": "programme {what}",
+        "describe.cohort": "cohort {what}",
+        "describe.phase": "phase {what}",
+        "describe.topic": "topic {what}",
+        "describe.topics": "topics {what}",
+        "describe.size": "size class {what}",
+        "describe.text": "search “{what}”",
+        "words.and": "and",
+        "words.or": "or",
+        "kpi.municipalities": "Municipalities",
+        "kpi.projects": "Projects",
+        "kpi.states": "States",
+        "kpi.funding": "Federal funding (known)",
+        "kpi.funding_help": "Sum of known federal funding; known for {known} of {total} projects",
+        "kpi.funding_cover": "for {known} of {total} projects",
+        "chart.by_state": "Projects by state",
+        "chart.by_cohort": "Projects by cohort",
+        "chart.by_phase": "Projects by current phase",
+        "chart.by_topic": "Projects by topic",
+        "chart.state_topic": "State × topic (number of projects)",
+        "chart.projects": "Projects",
+        "chart.count": "Count",
+        "chart.state": "State",
+        "chart.cohort": "Cohort",
+        "chart.phase": "Phase",
+        "chart.topic": "Topic",
+        "chart.no_cohort": "no cohort",
+        "chart.table": "As a table",
+        "chart.alt_bar": "Bar chart “{title}”: {summary}",
+        "chart.alt_matrix": "Matrix “{title}” with {rows} rows and {cols} columns; highest value {max} ({row}, {col})",
+        "about.header": "About the data",
+        "about.source": "Data source: {label}",
+        "about.asof": "As of: {date}",
+        "about.coverage_topics": "Topics known for {known} of {total} projects",
+        "about.coverage_funding": "Federal funding known for {known} of {total} projects",
+        "about.sources": "All sources and licences: data/SOURCES.md",
+        "about.phase_note": "The current phase is taken from the dated phases on today's date; without dates the source's statement applies, otherwise “unknown”.",
+        "empty.filtered": "No projects match these filters. Loosen or reset the filters.",
+        "error.data_unusable": "The data in {label} could not be loaded. Please fix these problems:",
+        "error.data_problems": "{n} notes on data quality",
+        "error.report_columns": "Severity, file, line, column, value, expected",
+        "severity.fatal": "unreadable",
+        "severity.error": "left out",
+        "severity.warning": "note",
+        "phase.Unbekannt": "Unknown",
+        "page.overview.title": "Overview",
+        "unknown": "unknown",
+    },
+}
+
+
+def _add_labels(prefix: str, values: tuple[str, ...], english: tuple[str, ...]) -> None:
+    for value, en in zip(values, english, strict=True):
+        TEXTS["de"][f"{prefix}.{value}"] = value
+        TEXTS["en"][f"{prefix}.{value}"] = en
+
+
+_add_labels("topic", TOPICS, _TOPICS_EN)
+_add_labels("phase", PHASES, _PHASES_EN)
+_add_labels("size", SIZE_CLASSES, _SIZES_EN)
+_add_labels("state", STATES, _STATES_EN)
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
+    """The text for `key`; an unknown value label (e.g. a new topic) falls back to the value."""
+    table = TEXTS.get(lang, TEXTS[DEFAULT_LANGUAGE])
+    if key not in table:
+        prefix, _, rest = key.partition(".")
+        if prefix in ("topic", "phase", "size", "state") and rest:
+            return rest
+        raise KeyError(f"no text for {key!r} in {lang!r}")
+    text = table[key]
+    return text.format(**values) if values else text
+
+
+def join_words(items, lang: str = DEFAULT_LANGUAGE, word: str = "and") -> str:
+    """'A', 'A und B', 'A, B und C'."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {t('words.' + word, lang)} " + items[-1]
+
+
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
+
+
+def escape_markdown(text) -> str:
+    """Text from data or a URL, safe to place inside Streamlit markdown: no links,
+    images, HTML or formatting can be smuggled in."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))

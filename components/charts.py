@@ -1,0 +1,85 @@
+"""Chart builders: plain functions returning a plotly Figure, testable without Streamlit."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.theme import FONT_SIZE, PRIMARY, SEQUENTIAL
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "font": {"size": FONT_SIZE + 3}},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        font={"size": FONT_SIZE},
+        plot_bgcolor="white",
+        showlegend=False,
+    )
+    return fig
+
+
+def bar_chart(
+    labels: list[str],
+    values: list[int],
+    title: str,
+    value_label: str,
+    colours: list[str] | str = PRIMARY,
+    horizontal: bool = True,
+) -> go.Figure:
+    """Bars with their value printed on them: readable without colour and from afar."""
+    labels = [str(x) for x in labels]
+    bar = go.Bar(
+        x=values if horizontal else labels,
+        y=labels if horizontal else values,
+        orientation="h" if horizontal else "v",
+        marker={"color": colours, "line": {"color": "#333333", "width": 0.5}},
+        text=values,
+        textposition="auto",
+        hovertemplate="%{label}: %{value}<extra></extra>".replace(
+            "%{label}", "%{y}" if horizontal else "%{x}"
+        ),
+        name=value_label,
+    )
+    fig = go.Figure(bar)
+    height = max(260, 34 * len(labels) + 90) if horizontal else 340
+    _layout(fig, title, height)
+    axis = {"title": value_label, "gridcolor": "#e5e5e5"}
+    if horizontal:
+        fig.update_layout(xaxis=axis, yaxis={"autorange": "reversed", "automargin": True})
+    else:
+        fig.update_layout(yaxis=axis, xaxis={"type": "category"})
+    return fig
+
+
+def matrix_chart(matrix: pd.DataFrame, title: str, row_labels, col_labels) -> go.Figure:
+    """A heatmap with the count written in every cell (so colour is never the only cue)."""
+    values = matrix.to_numpy()
+    text = [[str(v) if v else "" for v in row] for row in values]
+    heat = go.Heatmap(
+        z=values,
+        x=list(col_labels),
+        y=list(row_labels),
+        text=text,
+        texttemplate="%{text}",
+        colorscale=[[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
+        showscale=False,
+        hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
+        xgap=1,
+        ygap=1,
+    )
+    fig = go.Figure(heat)
+    _layout(fig, title, max(300, 32 * len(matrix.index) + 200))
+    fig.update_layout(
+        xaxis={"side": "top", "tickangle": -40, "automargin": True},
+        yaxis={"autorange": "reversed", "automargin": True},
+        margin={"t": 160},
+    )
+    return fig
+
+
+def bar_alt_text(labels, values, title_text: str, template) -> str:
+    """One sentence naming every bar and its value, for screen readers and the table."""
+    summary = ", ".join(f"{label}: {value}" for label, value in zip(labels, values, strict=True))
+    return template(title=title_text, summary=summary)

@@ -1,0 +1,149 @@
+"""The shared filter sidebar, defined once, and its link (URL) state.
+
+Why not `bind="query-params"`: a bound multiselect writes its *formatted* option to the
+URL, and our options carry counts ("Niedersachsen (7)"), which change with the data and
+would break shared links. So one function pair keeps the URL in step instead: raw values
+go into the URL (`?state=Niedersachsen&topic=Mobilität`), are read once per session, and
+values that are not valid options are dropped with a visible note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from atlas.filters import Filters, option_counts
+from atlas.network import Network
+from atlas.text import escape_markdown, t
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    field: str  # attribute of atlas.filters.Filters
+    param: str  # URL query parameter
+    label: str  # text key
+    label_prefix: str | None = None  # value labels via t(prefix.value), e.g. "topic"
+    integer: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"f_{self.param}"
+
+
+SPECS = (
+    FilterSpec("states", "state", "filters.state", "state"),
+    FilterSpec("districts", "district", "filters.district"),
+    FilterSpec("programmes", "programme", "filters.programme"),
+    FilterSpec("cohorts", "cohort", "filters.cohort", integer=True),
+    FilterSpec("phases", "phase", "filters.phase", "phase"),
+    FilterSpec("topics", "topic", "filters.topic", "topic"),
+    FilterSpec("size_classes", "size", "filters.size_class", "size"),
+)
+TEXT_PARAM, TEXT_KEY = "q", "f_q"
+MAX_TEXT = 100
+
+
+def _options(network: Network, spec: FilterSpec) -> list[tuple]:
+    states = tuple(st.session_state.get("f_state") or ())
+    return option_counts(network, spec.field, states)
+
+
+def _parse(spec: FilterSpec, raw: str):
+    if spec.integer:
+        return int(raw) if raw.strip().lstrip("-").isdigit() else None
+    return raw
+
+
+def seed_from_url(network: Network) -> None:
+    """Once per browser session: take the filters from the link that opened the app."""
+    if st.session_state.get("_url_seeded"):
+        return
+    st.session_state["_url_seeded"] = True
+    ignored = []
+    for spec in SPECS:  # states come before districts, whose options depend on them
+        raw_values = st.query_params.get_all(spec.param)
+        if not raw_values:
+            continue
+        valid = {value for value, _ in _options(network, spec)}
+        chosen = []
+        for raw in raw_values:
+            value = _parse(spec, raw)
+            if value in valid and value not in chosen:
+                chosen.append(value)
+            else:
+                ignored.append(f"{spec.param}={raw}")
+        st.session_state[spec.key] = chosen
+    text = st.query_params.get(TEXT_PARAM)
+    if text:
+        st.session_state[TEXT_KEY] = text[:MAX_TEXT]
+    st.session_state["_url_ignored"] = ignored
+
+
+def write_to_url(filters: Filters) -> None:
+    """Keep the address bar equal to the current filters, so the view can be shared."""
+    for spec in SPECS:
+        values = [str(v) for v in getattr(filters, spec.field)]
+        if values:
+            if st.query_params.get_all(spec.param) != values:
+                st.query_params[spec.param] = values
+        elif spec.param in st.query_params:
+            del st.query_params[spec.param]
+    if filters.text:
+        if st.query_params.get(TEXT_PARAM) != filters.text:
+            st.query_params[TEXT_PARAM] = filters.text
+    elif TEXT_PARAM in st.query_params:
+        del st.query_params[TEXT_PARAM]
+
+
+def reset_filters() -> None:
+    for spec in SPECS:
+        st.session_state[spec.key] = []
+    st.session_state[TEXT_KEY] = ""
+
+
+def _label(spec: FilterSpec, counts: dict, lang: str):
+    def label(value) -> str:
+        text = t(f"{spec.label_prefix}.{value}", lang) if spec.label_prefix else str(value)
+        return f"{text} ({counts.get(value, 0)})"
+
+    return label
+
+
+def filter_sidebar(network: Network, lang: str) -> Filters:
+    """Render the filters in the sidebar and return what they select."""
+    seed_from_url(network)
+    sidebar = st.sidebar
+    sidebar.header(t("filters.header", lang))
+    ignored = st.session_state.get("_url_ignored")
+    if ignored:
+        note = t("filters.invalid_url", lang, values=", ".join(ignored))
+        sidebar.warning(escape_markdown(note))
+    sidebar.text_input(
+        t("filters.text", lang), key=TEXT_KEY, help=t("filters.text_help", lang), max_chars=MAX_TEXT
+    )
+    for spec in SPECS:
+        options = _options(network, spec)
+        counts = dict(options)
+        # drop selections that are no longer options (e.g. a district after its state
+        # was deselected), so the widget never receives an invalid value
+        selected = [v for v in st.session_state.get(spec.key, []) if v in counts]
+        st.session_state[spec.key] = selected
+        sidebar.multiselect(
+            t(spec.label, lang),
+            options=[value for value, _ in options],
+            key=spec.key,
+            format_func=_label(spec, counts, lang),
+            placeholder=t("filters.placeholder", lang),
+        )
+    sidebar.button(t("filters.reset", lang), on_click=reset_filters, width="stretch")
+    filters = current_filters(network)
+    write_to_url(filters)
+    return filters
+
+
+def current_filters(network: Network | None = None) -> Filters:
+    """The filters as the sidebar widgets hold them (empty before the sidebar ran)."""
+    state = st.session_state
+    values = {spec.field: tuple(state.get(spec.key) or ()) for spec in SPECS}
+    return Filters(**values, text=(state.get(TEXT_KEY) or "").strip())

@@ -1,0 +1,58 @@
+"""Pieces every page uses: the header with the filter description, the data report,
+KPI cards, and charts shown together with their alt text and a table alternative."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from atlas import fmt
+from atlas.filters import Filters, describe
+from atlas.network import Network
+from atlas.problems import problems_frame
+from atlas.text import escape_markdown, t
+
+
+def page_header(title: str, view: Network, filters: Filters, lang: str) -> None:
+    st.title(title)
+    st.markdown(f"**{escape_markdown(describe(filters, len(view.projects), lang))}**")
+
+
+def problem_table(network: Network, lang: str) -> pd.DataFrame:
+    frame = problems_frame(list(network.problems))
+    frame["severity"] = frame["severity"].map(lambda s: t(f"severity.{s}", lang))
+    return frame
+
+
+def show_unusable(network: Network, lang: str) -> None:
+    """When the data cannot be used at all: the full report instead of a traceback."""
+    st.error(escape_markdown(t("error.data_unusable", lang, label=network.label)))
+    st.dataframe(problem_table(network, lang), hide_index=True, width="stretch")
+
+
+def show_problems(network: Network, lang: str) -> None:
+    """Data-quality notes, collapsed: the data is usable, but some rows or values were not."""
+    if not network.problems:
+        return
+    with st.expander(t("error.data_problems", lang, n=len(network.problems))):
+        st.dataframe(problem_table(network, lang), hide_index=True, width="stretch")
+
+
+def kpi_cards(cards: list[tuple[str, str, str | None]]) -> None:
+    """(label, value, help) cards in one row."""
+    for column, (label, value, help_text) in zip(st.columns(len(cards)), cards, strict=True):
+        column.metric(label, value, help=help_text, border=True)
+
+
+def chart(fig: go.Figure, alt: str, table: pd.DataFrame, key: str, lang: str) -> None:
+    """A chart, its alt text (read by screen readers, visible on demand) and the same
+    numbers as a table, for everyone who cannot use the chart."""
+    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+    with st.expander(t("chart.table", lang)):
+        st.caption(escape_markdown(alt))
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+def money(value: float, lang: str) -> str:
+    return fmt.euro_millions(value, lang) if value >= 10_000_000 else fmt.euro(value, lang)

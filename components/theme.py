@@ -1,0 +1,33 @@
+"""Colours that people with colour-vision deficiency can tell apart (Okabe & Ito)."""
+
+from __future__ import annotations
+
+OKABE_ITO = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+PRIMARY = OKABE_ITO[0]
+GREY = "#8C8C8C"
+
+PHASE_COLOURS = {
+    "Strategie": "#E69F00",
+    "Umsetzung": "#0072B2",
+    "Verlängerung": "#56B4E9",
+    "Abgeschlossen": "#009E73",
+    "Unbekannt": GREY,
+}
+
+# Sequential scale for counts (light to dark blue), readable in greyscale too.
+SEQUENTIAL = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
+
+FONT_SIZE = 15  # legible on a projector at 1280x720
+
+
+def colour_for(index: int) -> str:
+    return OKABE_ITO[index % len(OKABE_ITO)]

@@ -1,0 +1,53 @@
+"""Shared fixtures: cache hygiene, data folders (bundled, synthetic, broken)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+
+from atlas.network import BUNDLED_DATA_DIR
+from atlas.synth import write_network
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "test-output"
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches():
+    """st.cache_data outlives an AppTest run within one process: start every test clean."""
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture(scope="session")
+def bundled_dir() -> Path:
+    return BUNDLED_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def synth_dir(tmp_path_factory) -> Path:
+    """The benchmark-sized synthetic network: 11,000 municipalities, 20,000 projects."""
+    return write_network(tmp_path_factory.mktemp("synth"), 11_000, 20_000)
+
+
+@pytest.fixture(scope="session")
+def small_synth_dir(tmp_path_factory) -> Path:
+    return write_network(tmp_path_factory.mktemp("synth_small"), 300, 500)
+
+
+@pytest.fixture()
+def copy_of_bundled(tmp_path) -> Path:
+    """A writable copy of the bundled data, to break on purpose."""
+    target = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATA_DIR, target, ignore=shutil.ignore_patterns("build", "geo", "*.md"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    OUTPUT.mkdir(exist_ok=True)
+    return OUTPUT

@@ -1,0 +1,26 @@
+"""Small hand-made networks for unit tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MUNIS = """id,name,kind,state,district,population,lat,lon,ags,source
+lemgo,Lemgo,Stadt,Nordrhein-Westfalen,Kreis Lippe,40000,52.03,8.90,05766040,test
+kalletal,Kalletal,Gemeinde,Nordrhein-Westfalen,Kreis Lippe,13000,52.12,8.95,05766036,test
+hildesheim,Hildesheim,Stadt,Niedersachsen,Landkreis Hildesheim,100000,52.15,9.95,03254021,test
+"""
+PROJECTS = """id,name,programme,cohort,municipality_ids,lead_municipality_id,size_class,topics,phase,start,end,funding_federal_eur,funding_total_eur,url,source
+di,digital.interkommunal,MPSC,2020,kalletal;lemgo,kalletal,Interkommunal/Landkreis,Mobilität;Umwelt,Umsetzung,2020-12,2027-11,5300000,8000000,,test
+hi,HI 2030,MPSC,2021,hildesheim,hildesheim,Großstadt,Mobilität|Sicherheit,,2022-01,2026-12,15750000,,,test
+"""
+
+
+def write_folder(tmp_path: Path, **files: str | bytes) -> Path:
+    """A data folder with the valid tables, some replaced (or removed with None)."""
+    tables = {"municipalities": MUNIS, "projects": PROJECTS, **files}
+    for name, content in tables.items():
+        if content is None:
+            continue
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return tmp_path

@@ -1,0 +1,87 @@
+"""Filters select consistently across tables and describe themselves in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from atlas.filters import Filters, apply_filters, describe, option_counts
+from atlas.source import open_network
+from tests.helpers import write_folder
+
+
+@pytest.fixture()
+def network(tmp_path):
+    return open_network(write_folder(tmp_path), dt.date(2024, 6, 1))
+
+
+@pytest.mark.parametrize(
+    ("filters", "projects", "municipalities"),
+    [
+        (Filters(), ["di", "hi"], ["hildesheim", "kalletal", "lemgo"]),
+        (Filters(states=("Niedersachsen",)), ["hi"], ["hildesheim"]),
+        (Filters(states=("Nordrhein-Westfalen",)), ["di"], ["kalletal", "lemgo"]),
+        (Filters(districts=("Kreis Lippe",)), ["di"], ["kalletal", "lemgo"]),
+        (Filters(topics=("Sicherheit",)), ["hi"], ["hildesheim"]),
+        (Filters(topics=("Mobilität",)), ["di", "hi"], ["hildesheim", "kalletal", "lemgo"]),
+        (Filters(topics=("Mobilität",), states=("Niedersachsen",)), ["hi"], ["hildesheim"]),
+        (Filters(cohorts=(2020,)), ["di"], ["kalletal", "lemgo"]),
+        (Filters(size_classes=("Großstadt",)), ["hi"], ["hildesheim"]),
+        (Filters(phases=("Umsetzung",)), ["di"], ["kalletal", "lemgo"]),
+        (Filters(text="kalle"), ["di"], ["kalletal", "lemgo"]),  # member name finds the project
+        (Filters(text="HI 20"), ["hi"], ["hildesheim"]),
+        (Filters(states=("Bremen",)), [], []),
+    ],
+)
+def test_apply_filters(network, filters, projects, municipalities):
+    view = apply_filters(network, filters)
+    assert sorted(view.projects["id"]) == projects
+    assert sorted(view.municipalities["id"]) == municipalities
+
+
+def test_project_counts_for_a_state_if_any_participant_lies_in_it(tmp_path):
+    projects = (
+        "id,name,programme,municipality_ids\n"
+        "cut,Connected Urban Twins,MPSC,lemgo;hildesheim\n"
+    )
+    network = open_network(write_folder(tmp_path, projects=projects), dt.date(2024, 1, 1))
+    view = apply_filters(network, Filters(states=("Niedersachsen",)))
+    assert view.projects["id"].tolist() == ["cut"]
+    assert view.municipalities["id"].tolist() == ["hildesheim"]  # only the state's member
+
+
+def test_option_counts_carry_project_numbers(network):
+    assert option_counts(network, "states") == [("Niedersachsen", 1), ("Nordrhein-Westfalen", 1)]
+    assert option_counts(network, "topics") == [("Mobilität", 2), ("Umwelt", 1), ("Sicherheit", 1)]
+    assert option_counts(network, "districts", ("Niedersachsen",)) == [("Landkreis Hildesheim", 1)]
+    assert option_counts(network, "cohorts") == [(2020, 1), (2021, 1)]
+
+
+@pytest.mark.parametrize(
+    ("filters", "n", "lang", "text"),
+    [
+        (Filters(), 73, "de", "73 Projekte im ganzen Netzwerk"),
+        (
+            Filters(states=("Niedersachsen",), topics=("Mobilität",)),
+            14,
+            "de",
+            "14 Projekte in Niedersachsen, Thema Mobilität",
+        ),
+        (
+            Filters(states=("Bayern", "Hessen"), cohorts=(2021,)),
+            1234,
+            "de",
+            "1.234 Projekte in Bayern und Hessen, Staffel 2021",
+        ),
+        (
+            Filters(states=("Niedersachsen",), topics=("Mobilität",)),
+            14,
+            "en",
+            "14 projects in Lower Saxony, topic Mobility",
+        ),
+        (Filters(text="Lemgo"), 1, "de", "1 Projekt im ganzen Netzwerk, Suche „Lemgo“"),
+    ],
+)
+def test_describe(filters, n, lang, text):
+    assert describe(filters, n, lang) == text
