@@ -8,6 +8,7 @@ languages have the same keys.
 
 from __future__ import annotations
 
+from atlas import text_cooperation, text_map, text_present, text_profiles, text_timeline
 from atlas.schema import PHASES, SIZE_CLASSES, STATES, TOPICS
 
 LANGUAGES = ("de", "en")
@@ -95,7 +96,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "kpi.municipalities": "Kommunen",
         "kpi.projects": "Projekte",
         "kpi.states": "Bundesländer",
-        "kpi.funding": "Bundesförderung (bekannt)",
+        "kpi.funding": "Bundesförderung",
         "kpi.funding_help": "Summe der bekannten Bundesförderung; bekannt für {known} von {total} Projekten",
         "kpi.funding_cover": "für {known} von {total} Projekten",
         "chart.by_state": "Projekte nach Bundesland",
@@ -170,7 +171,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "kpi.municipalities": "Municipalities",
         "kpi.projects": "Projects",
         "kpi.states": "States",
-        "kpi.funding": "Federal funding (known)",
+        "kpi.funding": "Federal funding",
         "kpi.funding_help": "Sum of known federal funding; known for {known} of {total} projects",
         "kpi.funding_cover": "for {known} of {total} projects",
         "chart.by_state": "Projects by state",
@@ -214,6 +215,11 @@ def _add_labels(prefix: str, values: tuple[str, ...], english: tuple[str, ...]) 
         TEXTS["de"][f"{prefix}.{value}"] = value
         TEXTS["en"][f"{prefix}.{value}"] = en
 
+
+# each page keeps its texts in its own module, so pages can grow independently
+for _module in (text_map, text_timeline, text_cooperation, text_profiles, text_present):
+    TEXTS["de"].update(_module.DE)
+    TEXTS["en"].update(_module.EN)
 
 _add_labels("topic", TOPICS, _TOPICS_EN)
 _add_labels("phase", PHASES, _PHASES_EN)

@@ -48,7 +48,8 @@ def kpi_cards(cards: list[tuple[str, str, str | None]]) -> None:
 def chart(fig: go.Figure, alt: str, table: pd.DataFrame, key: str, lang: str) -> None:
     """A chart, its alt text (read by screen readers, visible on demand) and the same
     numbers as a table, for everyone who cannot use the chart."""
-    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+    # theme=None: keep our projector-sized fonts instead of the Streamlit theme's small ones
+    st.plotly_chart(fig, width="stretch", key=key, theme=None, config={"displaylogo": False})
     with st.expander(t("chart.table", lang)):
         st.caption(escape_markdown(alt))
         st.dataframe(table, hide_index=True, width="stretch")

@@ -1,0 +1,170 @@
+"""Real-browser testing: the app served by `streamlit run` on a free localhost port, driven by
+Python Playwright in Debian's chromium (never a downloaded browser).
+
+Every request the page makes is recorded; `assert_offline` fails on any that leaves localhost.
+Outside CI a missing chromium skips the browser tests; in CI (CI=true) it fails them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI: .ci/run must install it (apt-get install chromium)")
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+
+@contextlib.contextmanager
+def serve_app(env: dict | None = None, log_dir: Path | None = None):
+    """`streamlit run app.py` on a free port; yields a Server once it answers."""
+    port = free_port()
+    log = (log_dir or ROOT / "test-output") / f"streamlit-{port}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}") from None
+                time.sleep(0.3)
+        yield Server(url, process, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@dataclass
+class RequestLog:
+    urls: list[str] = field(default_factory=list)
+
+    def record(self, request) -> None:
+        self.urls.append(request.url)
+
+    def external(self) -> list[str]:
+        out = []
+        for url in self.urls:
+            parsed = urlparse(url)
+            if parsed.scheme in ("data", "blob", "about", "chrome-extension"):
+                continue
+            if parsed.hostname not in LOCAL_HOSTS:
+                out.append(url)
+        return out
+
+
+def assert_offline(requests: RequestLog) -> None:
+    external = requests.external()
+    assert external == [], f"requests left localhost: {external}"
+
+
+@contextlib.contextmanager
+def browser_page(width: int = 1280, height: int = 720):
+    """(page, context factory, request log): a fresh chromium with every request recorded."""
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        requests = RequestLog()
+
+        def new_page():
+            context = browser.new_context(viewport={"width": width, "height": height}, locale="de-DE")
+            context.on("request", requests.record)
+            return context.new_page()
+
+        try:
+            yield new_page, requests
+        finally:
+            browser.close()
+
+
+def wait_for_app(page, timeout: int = 60_000) -> None:
+    """Until Streamlit has run the script to the end and the page stopped changing:
+    the run state is "notRunning" and the main area holds the same elements twice in a row."""
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)  # every page has a title
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            const main = document.querySelector('[data-testid="stMain"]');
+            if (!app || !main || app.getAttribute('data-test-script-state') !== 'notRunning') {
+                window.__atlasLast = null;
+                return false;
+            }
+            const now = main.querySelectorAll('*').length;
+            const stable = window.__atlasLast === now;
+            window.__atlasLast = now;
+            return stable;
+        }""",
+        timeout=timeout,
+        polling=400,
+    )
+    page.wait_for_timeout(300)  # let charts finish their first paint

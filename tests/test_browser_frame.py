@@ -1,0 +1,64 @@
+"""The served app in Debian chromium: choose a state, the URL carries it, a new browser
+context opening that URL shows the same KPIs; nothing is requested beyond localhost."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve_app() as running:
+        yield running
+
+
+def kpis(page) -> dict[str, str]:
+    cards = page.locator('[data-testid="stMetric"]')
+    values = {}
+    for i in range(cards.count()):
+        label = cards.nth(i).locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        values[label] = cards.nth(i).locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return values
+
+
+def choose(page, label: str, option_text: str) -> None:
+    """Open the sidebar multiselect called `label` and pick the option starting with text."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+    box.locator("input").first.click()
+    page.get_by_role("option").filter(has_text=option_text).first.click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+
+
+def test_filter_travels_in_the_link(server, output_dir):
+    with browser_page() as (new_page, requests):
+        page = new_page()
+        page.goto(server.url)
+        wait_for_app(page)
+        before = kpis(page)
+        assert before["Projekte"] == "74"
+        page.screenshot(path=output_dir / "overview.png", full_page=False)
+
+        choose(page, "Bundesland", "Niedersachsen")
+        page.wait_for_function("() => location.search.includes('state=')")
+        query = parse_qs(urlparse(page.url).query)
+        assert query["state"] == ["Niedersachsen"]
+        filtered = kpis(page)
+        assert filtered["Bundesländer"] == "1"
+        assert int(filtered["Projekte"]) < 74
+        assert page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 7
+        page.screenshot(path=output_dir / "overview-niedersachsen.png", full_page=False)
+
+        fresh = new_page()  # a new browser context: no shared session, only the link
+        fresh.goto(page.url)
+        wait_for_app(fresh)
+        assert kpis(fresh) == filtered
+        assert "Projekte in Niedersachsen" in fresh.locator('[data-testid="stMain"]').inner_text()
+        fresh.screenshot(path=output_dir / "overview-from-link.png", full_page=True)
+    assert_offline(requests)
