@@ -1,0 +1,4 @@
+"""Texts of the cooperation page, German and English (merged into atlas.text.TEXTS)."""
+
+DE: dict[str, str] = {}
+EN: dict[str, str] = {}
