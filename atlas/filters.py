@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 import pandas as pd
 
 from atlas.fmt import number
-from atlas.network import Network, members
+from atlas.network import Network, in_set, members
 from atlas.schema import SIZE_CLASSES, TOPICS
 from atlas.text import join_words, t
 
@@ -86,49 +86,42 @@ def apply_filters(network: Network, f: Filters) -> Network:
     if f.is_empty:
         return network
     munis, projects = network.municipalities, network.projects
+    member_lists = projects["municipality_ids"]
     in_region = region_mask(munis, f)
-    long = members(projects)
-    region_ids = set(munis.loc[in_region, "id"])
-    touches_region = projects["id"].isin(
-        long.loc[long["municipality_id"].isin(region_ids), "project_id"]
-    )
-    keep_projects = project_mask(projects, f) & touches_region
+    keep_projects = project_mask(projects, f)
+    if f.states or f.districts:
+        region_ids = set(munis.loc[in_region, "id"])
+        keep_projects &= member_lists.map(region_ids.isdisjoint) == False  # noqa: E712
     keep_munis = in_region.copy()
     if f.text:
         text_cols = [c for c in ("name", "keywords") if c in projects]
-        by_text = text_mask(projects, text_cols, f.text)
         name_hit = set(munis.loc[text_mask(munis, ["name"], f.text), "id"])
-        by_member = projects["id"].isin(
-            long.loc[long["municipality_id"].isin(name_hit), "project_id"]
-        )
-        keep_projects &= by_text | by_member
+        by_member = member_lists.map(name_hit.isdisjoint) == False  # noqa: E712
+        keep_projects &= text_mask(projects, text_cols, f.text) | by_member
     if f.has_project_criteria or f.text:
-        chosen = set(projects.loc[keep_projects, "id"])
-        participating = set(long.loc[long["project_id"].isin(chosen), "municipality_id"])
-        keep_munis &= munis["id"].isin(participating)
+        participating = set().union(*member_lists[keep_projects])
+        keep_munis &= in_set(munis["id"], participating)
         if f.text and not f.has_project_criteria:
-            keep_munis |= in_region & munis["id"].isin(name_hit)
+            keep_munis |= in_region & in_set(munis["id"], name_hit)
     return _restrict(network, munis[keep_munis], projects[keep_projects])
 
 
 def _restrict(network: Network, munis: pd.DataFrame, projects: pd.DataFrame) -> Network:
     muni_ids, project_ids = set(munis["id"]), set(projects["id"])
-    nodes = muni_ids | project_ids | set(network.organisations["id"])
+    members_ = muni_ids | project_ids
+    nodes = members_ | set(network.organisations["id"])
     coops = network.cooperations
-    coops = coops[coops["a_id"].isin(nodes) & coops["b_id"].isin(nodes)]
-    coops = coops[
-        coops["a_id"].isin(muni_ids | project_ids) | coops["b_id"].isin(muni_ids | project_ids)
-    ]
+    both_known = in_set(coops["a_id"], nodes) & in_set(coops["b_id"], nodes)
+    touches_member = in_set(coops["a_id"], members_) | in_set(coops["b_id"], members_)
     events = network.events
-    at_member = events["municipality_id"].isin(muni_ids)
-    with_member = _any_in(events["participant_ids"], tuple(muni_ids | project_ids))
+    at_member = in_set(events["municipality_id"], muni_ids)
+    with_member = events["participant_ids"].map(members_.isdisjoint) == False  # noqa: E712
+    phases = network.phases
     return network.with_tables(
         municipalities=munis.reset_index(drop=True),
         projects=projects.reset_index(drop=True),
-        phases=network.phases[network.phases["project_id"].isin(project_ids)].reset_index(
-            drop=True
-        ),
-        cooperations=coops.reset_index(drop=True),
+        phases=phases[in_set(phases["project_id"], project_ids)].reset_index(drop=True),
+        cooperations=coops[both_known & touches_member].reset_index(drop=True),
         events=events[at_member | with_member].reset_index(drop=True),
     )
 

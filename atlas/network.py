@@ -66,9 +66,12 @@ REQUIRED = tuple(name for name, t in TABLES.items() if t.required_table)
 
 def members(projects: pd.DataFrame) -> pd.DataFrame:
     """One row per (project_id, municipality_id): who takes part in what."""
-    long = projects[["id", "municipality_ids"]].explode("municipality_ids")
-    long = long.dropna(subset=["municipality_ids"])
-    return long.rename(columns={"id": "project_id", "municipality_ids": "municipality_id"})
+    pairs = [
+        (project, municipality)
+        for project, ids in zip(projects["id"], projects["municipality_ids"], strict=True)
+        for municipality in ids
+    ]
+    return pd.DataFrame(pairs, columns=["project_id", "municipality_id"], dtype=object)
 
 
 def load_frames(raw: dict[str, pd.DataFrame], files: dict[str, str], label: str = "") -> Network:

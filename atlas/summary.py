@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
 
-from atlas.network import Network, members
+from atlas.network import Network, in_set
 from atlas.schema import PHASES, STATES, TOPICS
 from atlas.status import UNKNOWN
 
@@ -31,19 +32,31 @@ def kpis(network: Network) -> Kpis:
     )
 
 
+def _states_per_project(network: Network) -> list[set[str]]:
+    """For each project (in table order), the states it has a participant in."""
+    state_of = dict(zip(network.municipalities["id"], network.municipalities["state"], strict=True))
+    return [
+        {state_of[m] for m in ids if m in state_of} for ids in network.projects["municipality_ids"]
+    ]
+
+
 def project_states(network: Network) -> pd.DataFrame:
     """(project_id, state) for every state a project has a participant in."""
-    long = members(network.projects)
-    states = network.municipalities.set_index("id")["state"]
-    long["state"] = long["municipality_id"].map(states)
-    return long.dropna(subset=["state"])[["project_id", "state"]].drop_duplicates()
+    pairs = [
+        (project, state)
+        for project, states in zip(
+            network.projects["id"], _states_per_project(network), strict=True
+        )
+        for state in sorted(states)
+    ]
+    return pd.DataFrame(pairs, columns=["project_id", "state"], dtype=object)
 
 
 def projects_by_state(network: Network) -> pd.DataFrame:
     """Projects per state; a project spanning states counts in each of them."""
-    counts = project_states(network)["state"].value_counts()
-    order = [s for s in STATES if s in counts.index] + sorted(set(counts.index) - set(STATES))
-    return pd.DataFrame({"state": order, "projects": [int(counts[s]) for s in order]})
+    counts = Counter(state for states in _states_per_project(network) for state in states)
+    order = [s for s in STATES if s in counts] + sorted(set(counts) - set(STATES))
+    return pd.DataFrame({"state": order, "projects": [counts[s] for s in order]})
 
 
 def projects_by_cohort(network: Network) -> pd.DataFrame:
@@ -62,26 +75,36 @@ def projects_by_phase(network: Network) -> pd.DataFrame:
 
 def project_topics(network: Network) -> pd.DataFrame:
     """(project_id, topic) long table."""
-    long = network.projects[["id", "topics"]].explode("topics").dropna(subset=["topics"])
-    return long.rename(columns={"id": "project_id", "topics": "topic"})
+    pairs = [
+        (project, topic)
+        for project, topics in zip(network.projects["id"], network.projects["topics"], strict=True)
+        for topic in topics
+    ]
+    return pd.DataFrame(pairs, columns=["project_id", "topic"], dtype=object)
 
 
 def projects_by_topic(network: Network) -> pd.DataFrame:
-    counts = project_topics(network)["topic"].value_counts()
-    order = sorted(counts.index, key=lambda x: (-counts[x], TOPICS.index(x) if x in TOPICS else 99))
-    return pd.DataFrame({"topic": order, "projects": [int(counts[x]) for x in order]})
+    counts = Counter(topic for topics in network.projects["topics"] for topic in topics)
+    order = sorted(counts, key=lambda x: (-counts[x], TOPICS.index(x) if x in TOPICS else 99))
+    return pd.DataFrame({"topic": order, "projects": [counts[x] for x in order]})
 
 
 def state_topic_matrix(network: Network) -> pd.DataFrame:
     """Rows: states, columns: topics, cells: number of projects (a project counts in each
     state it has a participant in)."""
-    pairs = project_states(network).merge(project_topics(network), on="project_id")
-    if pairs.empty:
+    counts = Counter(
+        (state, topic)
+        for states, topics in zip(
+            _states_per_project(network), network.projects["topics"], strict=True
+        )
+        for state in states
+        for topic in topics
+    )
+    if not counts:
         return pd.DataFrame()
-    matrix = pd.crosstab(pairs["state"], pairs["topic"])
-    rows = [s for s in STATES if s in matrix.index]
-    cols = [x for x in TOPICS if x in matrix.columns]
-    return matrix.loc[rows, cols]
+    rows = [s for s in STATES if any((s, x) in counts for x in TOPICS)]
+    cols = [x for x in TOPICS if any((s, x) in counts for s in rows)]
+    return pd.DataFrame([[counts[(s, x)] for x in cols] for s in rows], index=rows, columns=cols)
 
 
 def coverage(network: Network) -> dict[str, int]:
@@ -90,5 +113,5 @@ def coverage(network: Network) -> dict[str, int]:
         "projects": len(projects),
         "with_topics": int((projects["topics"].map(len) > 0).sum()),
         "with_funding": int(projects["funding_federal_eur"].notna().sum()),
-        "with_phases": int(projects["id"].isin(network.phases["project_id"]).sum()),
+        "with_phases": int(in_set(projects["id"], set(network.phases["project_id"])).sum()),
     }

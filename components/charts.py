@@ -8,16 +8,17 @@ import plotly.graph_objects as go
 from components.theme import FONT_SIZE, PRIMARY, SEQUENTIAL
 
 
-def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "font": {"size": FONT_SIZE + 3}},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        font={"size": FONT_SIZE},
-        plot_bgcolor="white",
-        showlegend=False,
-    )
-    return fig
+def base_layout(title: str, height: int, **extra) -> dict:
+    """Projector-sized fonts, white background; one dict so the figure is validated once."""
+    return {
+        "title": {"text": title, "font": {"size": FONT_SIZE + 3}},
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+        "font": {"size": FONT_SIZE},
+        "plot_bgcolor": "white",
+        "showlegend": False,
+        **extra,
+    }
 
 
 def bar_chart(
@@ -42,15 +43,13 @@ def bar_chart(
         ),
         name=value_label,
     )
-    fig = go.Figure(bar)
     height = max(260, 34 * len(labels) + 90) if horizontal else 340
-    _layout(fig, title, height)
-    axis = {"title": value_label, "gridcolor": "#e5e5e5"}
+    axis = {"title": {"text": value_label}, "gridcolor": "#e5e5e5"}
     if horizontal:
-        fig.update_layout(xaxis=axis, yaxis={"autorange": "reversed", "automargin": True})
+        axes = {"xaxis": axis, "yaxis": {"autorange": "reversed", "automargin": True}}
     else:
-        fig.update_layout(yaxis=axis, xaxis={"type": "category"})
-    return fig
+        axes = {"yaxis": axis, "xaxis": {"type": "category"}}
+    return go.Figure(bar, layout=base_layout(title, height, **axes))
 
 
 def matrix_chart(matrix: pd.DataFrame, title: str, row_labels, col_labels) -> go.Figure:
@@ -69,14 +68,14 @@ def matrix_chart(matrix: pd.DataFrame, title: str, row_labels, col_labels) -> go
         xgap=1,
         ygap=1,
     )
-    fig = go.Figure(heat)
-    _layout(fig, title, max(300, 32 * len(matrix.index) + 200))
-    fig.update_layout(
+    layout = base_layout(
+        title,
+        max(300, 32 * len(matrix.index) + 200),
         xaxis={"side": "top", "tickangle": -40, "automargin": True},
         yaxis={"autorange": "reversed", "automargin": True},
-        margin={"t": 160},
     )
-    return fig
+    layout["margin"] = {**layout["margin"], "t": 160}
+    return go.Figure(heat, layout=layout)
 
 
 def bar_alt_text(labels, values, title_text: str, template) -> str:

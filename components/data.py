@@ -6,10 +6,10 @@ import datetime as dt
 
 import streamlit as st
 
-from atlas.filters import Filters, apply_filters
+from atlas.filters import Filters, apply_filters, option_counts
 from atlas.network import Network
 from atlas.source import data_dir, open_network
-from components.filters import current_filters
+from components.filter_state import current_filters
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -17,12 +17,31 @@ def _cached_network(folder: str, day: str) -> Network:
     return open_network(folder, dt.date.fromisoformat(day))
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_option_counts(folder: str, day: str, field: str, states: tuple) -> list[tuple]:
+    # the options only depend on the loaded network, never on the other filters
+    return option_counts(_cached_network(folder, day), field, states)
+
+
+def filter_options(field: str, states: tuple = ()) -> list[tuple]:
+    """(value, number of projects) for a filter widget, computed once per data and day."""
+    return _cached_option_counts(str(data_dir()), today().isoformat(), field, states)
+
+
 def today() -> dt.date:
     return dt.date.today()
 
 
 def load_network() -> Network:
-    return _cached_network(str(data_dir()), today().isoformat())
+    """The network for this session. st.cache_data hands out a fresh copy on every call
+    (unpickling 20,000 projects costs a quarter of a second), so each session keeps the
+    copy it got for as long as the data folder and the day stay the same."""
+    key = (str(data_dir()), today().isoformat())
+    memo = st.session_state.get("_network_memo")
+    if memo is None or memo[0] != key:
+        memo = (key, _cached_network(*key))
+        st.session_state["_network_memo"] = memo
+    return memo[1]
 
 
 def language() -> str:
@@ -32,5 +51,5 @@ def language() -> str:
 def current_view() -> tuple[Network, Network, Filters]:
     """(whole network, filtered network, filters): filtering is cheap, so it is not cached."""
     network = load_network()
-    filters = current_filters(network)
+    filters = current_filters()
     return network, apply_filters(network, filters), filters

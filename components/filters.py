@@ -9,44 +9,25 @@ values that are not valid options are dropped with a visible note.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
-from atlas.filters import Filters, option_counts
+from atlas.filters import Filters
 from atlas.network import Network
 from atlas.text import escape_markdown, t
-
-
-@dataclass(frozen=True)
-class FilterSpec:
-    field: str  # attribute of atlas.filters.Filters
-    param: str  # URL query parameter
-    label: str  # text key
-    label_prefix: str | None = None  # value labels via t(prefix.value), e.g. "topic"
-    integer: bool = False
-
-    @property
-    def key(self) -> str:
-        return f"f_{self.param}"
-
-
-SPECS = (
-    FilterSpec("states", "state", "filters.state", "state"),
-    FilterSpec("districts", "district", "filters.district"),
-    FilterSpec("programmes", "programme", "filters.programme"),
-    FilterSpec("cohorts", "cohort", "filters.cohort", integer=True),
-    FilterSpec("phases", "phase", "filters.phase", "phase"),
-    FilterSpec("topics", "topic", "filters.topic", "topic"),
-    FilterSpec("size_classes", "size", "filters.size_class", "size"),
+from components.data import filter_options
+from components.filter_state import (
+    MAX_TEXT,
+    SPECS,
+    TEXT_KEY,
+    TEXT_PARAM,
+    FilterSpec,
+    current_filters,
 )
-TEXT_PARAM, TEXT_KEY = "q", "f_q"
-MAX_TEXT = 100
 
 
 def _options(network: Network, spec: FilterSpec) -> list[tuple]:
-    states = tuple(st.session_state.get("f_state") or ())
-    return option_counts(network, spec.field, states)
+    states = tuple(st.session_state.get("f_state") or ()) if spec.field == "districts" else ()
+    return filter_options(spec.field, states)
 
 
 def _parse(spec: FilterSpec, raw: str):
@@ -137,13 +118,6 @@ def filter_sidebar(network: Network, lang: str) -> Filters:
             placeholder=t("filters.placeholder", lang),
         )
     sidebar.button(t("filters.reset", lang), on_click=reset_filters, width="stretch")
-    filters = current_filters(network)
+    filters = current_filters()
     write_to_url(filters)
     return filters
-
-
-def current_filters(network: Network | None = None) -> Filters:
-    """The filters as the sidebar widgets hold them (empty before the sidebar ran)."""
-    state = st.session_state
-    values = {spec.field: tuple(state.get(spec.key) or ()) for spec in SPECS}
-    return Filters(**values, text=(state.get(TEXT_KEY) or "").strip())

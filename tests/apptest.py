@@ -11,7 +11,11 @@ APP = str(ROOT / "app.py")
 
 
 def run_app(
-    monkeypatch, data_dir: Path | None = None, page: str | None = None, params: dict | None = None, timeout: int = 60
+    monkeypatch,
+    data_dir: Path | None = None,
+    page: str | None = None,
+    params: dict | None = None,
+    timeout: int = 60,
 ) -> AppTest:
     """The whole app (frame + page), as a browser opening `/<page>?<params>` would see it."""
     if data_dir is not None:

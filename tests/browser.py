@@ -39,7 +39,9 @@ def chromium_path() -> str:
     path = shutil.which("chromium")
     if path is None:
         if os.environ.get("CI"):
-            pytest.fail("chromium is missing in CI: .ci/run must install it (apt-get install chromium)")
+            pytest.fail(
+                "chromium is missing in CI: .ci/run must install it (apt-get install chromium)"
+            )
         pytest.skip("chromium not installed (apt-get install chromium)")
     return path
 
@@ -80,7 +82,11 @@ def serve_app(env: dict | None = None, log_dir: Path | None = None):
     ]
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT
+            command,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -92,7 +98,9 @@ def serve_app(env: dict | None = None, log_dir: Path | None = None):
                         break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}") from None
+                    raise RuntimeError(
+                        f"streamlit did not start: {log.read_text()[-2000:]}"
+                    ) from None
                 time.sleep(0.3)
         yield Server(url, process, log)
     finally:
@@ -137,7 +145,9 @@ def browser_page(width: int = 1280, height: int = 720):
         requests = RequestLog()
 
         def new_page():
-            context = browser.new_context(viewport={"width": width, "height": height}, locale="de-DE")
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, locale="de-DE"
+            )
             context.on("request", requests.record)
             return context.new_page()
 

@@ -29,7 +29,9 @@ def kpis(page) -> dict[str, str]:
 
 def choose(page, label: str, option_text: str) -> None:
     """Open the sidebar multiselect called `label` and pick the option starting with text."""
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has_text=label
+    )
     box.locator("input").first.click()
     page.get_by_role("option").filter(has_text=option_text).first.click()
     page.keyboard.press("Escape")

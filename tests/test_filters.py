@@ -42,8 +42,7 @@ def test_apply_filters(network, filters, projects, municipalities):
 
 def test_project_counts_for_a_state_if_any_participant_lies_in_it(tmp_path):
     projects = (
-        "id,name,programme,municipality_ids\n"
-        "cut,Connected Urban Twins,MPSC,lemgo;hildesheim\n"
+        "id,name,programme,municipality_ids\ncut,Connected Urban Twins,MPSC,lemgo;hildesheim\n"
     )
     network = open_network(write_folder(tmp_path, projects=projects), dt.date(2024, 1, 1))
     view = apply_filters(network, Filters(states=("Niedersachsen",)))

@@ -8,7 +8,6 @@ import pytest
 
 from atlas.network import load_folder
 from atlas.problems import problems_frame
-
 from tests.helpers import MUNIS, PROJECTS, write_folder
 
 
@@ -108,7 +107,9 @@ def test_broken_folder_is_reported(tmp_path, case, files, expected):
 
 
 def test_value_is_named_in_the_message(tmp_path):
-    network = load_folder(write_folder(tmp_path, projects=PROJECTS.replace("kalletal;lemgo", "kalletal;xyz")))
+    network = load_folder(
+        write_folder(tmp_path, projects=PROJECTS.replace("kalletal;lemgo", "kalletal;xyz"))
+    )
     message = next(str(p) for p in network.problems if p.column == "municipality_ids")
     assert "projects.csv, Zeile 2" in message and "xyz" in message
 
@@ -130,7 +131,9 @@ def test_german_excel_csv_is_read(tmp_path):
         "hildesheim;Hildesheim;Stadt;Niedersachsen;;;52,15;9,95;;Test\n"
     )
     projects = PROJECTS.replace("2020-12,2027-11", "01.12.2020,30.11.2027")
-    network = load_folder(write_folder(tmp_path, municipalities=munis.encode("cp1252"), projects=projects))
+    network = load_folder(
+        write_folder(tmp_path, municipalities=munis.encode("cp1252"), projects=projects)
+    )
     assert network.usable
     lemgo = network.municipalities.set_index("id").loc["lemgo"]
     assert lemgo["population"] == 40123
@@ -172,12 +175,16 @@ def test_missing_folder_is_reported(tmp_path):
 
 
 def test_xlsx_workbook_with_one_sheet_per_table(tmp_path):
-    source = load_folder(write_folder(tmp_path / "csv" if (tmp_path / "csv").mkdir() is None else tmp_path))
+    source = load_folder(
+        write_folder(tmp_path / "csv" if (tmp_path / "csv").mkdir() is None else tmp_path)
+    )
     book = tmp_path / "book" / "netzwerk.xlsx"
     book.parent.mkdir()
     with pd.ExcelWriter(book) as writer:
         for name in ("municipalities", "projects"):
-            pd.read_csv(tmp_path / "csv" / f"{name}.csv", dtype=str).to_excel(writer, sheet_name=name, index=False)
+            pd.read_csv(tmp_path / "csv" / f"{name}.csv", dtype=str).to_excel(
+                writer, sheet_name=name, index=False
+            )
     network = load_folder(book.parent)
     assert network.problems == ()
     assert network.projects["id"].tolist() == source.projects["id"].tolist()
@@ -185,6 +192,8 @@ def test_xlsx_workbook_with_one_sheet_per_table(tmp_path):
 
 
 def test_hostile_strings_are_kept_as_text(tmp_path):
-    hostile = '<img src=x onerror=alert(1)>'
-    network = load_folder(write_folder(tmp_path, municipalities=MUNIS.replace("Lemgo,Stadt", f'"{hostile}",Stadt')))
+    hostile = "<img src=x onerror=alert(1)>"
+    network = load_folder(
+        write_folder(tmp_path, municipalities=MUNIS.replace("Lemgo,Stadt", f'"{hostile}",Stadt'))
+    )
     assert hostile in network.municipalities["name"].tolist()

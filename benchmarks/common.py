@@ -1,0 +1,31 @@
+"""Helpers shared by the benchmark commands: timing medians and a synthetic network on disk."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from functools import cache
+from pathlib import Path
+
+from atlas.synth import write_network
+
+
+def median_seconds(action, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+@cache
+def synthetic_network(municipalities: int = 11_000, projects: int = 20_000) -> Path:
+    """Written once per benchmark process into a temporary folder."""
+    folder = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
+    return write_network(folder, municipalities, projects)
+
+
+def row(label: str, value: str, target: str = "") -> str:
+    return f"{label:<72} {value:>14}   {target}"

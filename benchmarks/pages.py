@@ -1,0 +1,80 @@
+"""Server-side run time of each page (median of several AppTest reruns with warm caches),
+next to an empty Streamlit page on the same machine, for the bundled data and a synthetic
+11,000-municipality / 20,000-project network.
+
+    python -m benchmarks.pages [--repeat 5]
+
+Targets: within 3x the empty page on bundled data; under 1 s at scale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from atlas.network import BUNDLED_DATA_DIR
+from benchmarks.common import median_seconds, row, synthetic_network
+
+ROOT = Path(__file__).resolve().parent.parent
+EMPTY_PAGE = "import streamlit as st\nst.title('Leer')\n"
+
+
+def registered_pages() -> list[str]:
+    """The page files app.py registers (commented-out ones are not built yet)."""
+    source = (ROOT / "app.py").read_text()
+    return re.findall(r'^\s*st\.Page\("(pages/\w+\.py)"', source, flags=re.M)
+
+
+def page_seconds(page: str, repeat: int) -> tuple[float, float]:
+    """(first run incl. loading, median warm rerun) for one page."""
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    if page != "pages/overview.py":
+        at.switch_page(page)
+    first = median_seconds(at.run, repeat=1)
+    assert not at.exception, at.exception
+    return first, median_seconds(at.run, repeat)
+
+
+def empty_seconds(repeat: int) -> float:
+    at = AppTest.from_string(EMPTY_PAGE)
+    at.run()
+    return median_seconds(at.run, repeat)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    empty = empty_seconds(args.repeat)
+    print("Page run time, server side (AppTest), median of warm reruns")
+    print(row("empty Streamlit page", f"{empty * 1000:.0f} ms"))
+    for label, folder in (
+        ("bundled", BUNDLED_DATA_DIR),
+        ("synthetic 11k/20k", synthetic_network()),
+    ):
+        os.environ["ATLAS_DATA_DIR"] = str(folder)
+        for page in registered_pages():
+            first, warm = page_seconds(page, args.repeat)
+            target = (
+                f"{warm / empty:.1f}x empty (target <= 3x)"
+                if label == "bundled"
+                else "target < 1000 ms"
+            )
+            print(
+                row(
+                    f"{label}: {page} (first run {first * 1000:.0f} ms)",
+                    f"{warm * 1000:.0f} ms",
+                    target,
+                )
+            )
+
+
+if __name__ == "__main__":
+    main()
