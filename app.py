@@ -28,11 +28,13 @@ filter_sidebar(network, lang)
 # as a v1 multipage app on a process's first run, and a request for a path equal to a file
 # name would then run that page alone, without this frame (sidebar, filters, link state).
 pages = [
-    st.Page("pages/overview.py", title=t("nav.overview", lang), url_path="ueberblick", default=True),
+    st.Page(
+        "pages/overview.py", title=t("nav.overview", lang), url_path="ueberblick", default=True
+    ),
     # st.Page("pages/map.py", title=t("nav.map", lang), url_path="karte"),
     # st.Page("pages/timeline.py", title=t("nav.timeline", lang), url_path="zeitachse"),
     # st.Page("pages/cooperation.py", title=t("nav.cooperation", lang), url_path="kooperation"),
-    # st.Page("pages/profiles.py", title=t("nav.profiles", lang), url_path="profil"),
+    st.Page("pages/profiles.py", title=t("nav.profiles", lang), url_path="profil"),
     # st.Page("pages/data.py", title=t("nav.data", lang), url_path="daten"),
     # st.Page("pages/present.py", title=t("nav.present", lang), url_path="praesentation"),
 ]

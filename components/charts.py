@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.theme import FONT_SIZE, PRIMARY, SEQUENTIAL
+from components.theme import FONT_FAMILY, FONT_SIZE, PRIMARY, SEQUENTIAL
 
 
 def base_layout(title: str, height: int, **extra) -> dict:
@@ -14,7 +14,7 @@ def base_layout(title: str, height: int, **extra) -> dict:
         "title": {"text": title, "font": {"size": FONT_SIZE + 3}},
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-        "font": {"size": FONT_SIZE},
+        "font": {"size": FONT_SIZE, "family": FONT_FAMILY, "color": "#262730"},
         "plot_bgcolor": "white",
         "showlegend": False,
         **extra,
@@ -44,7 +44,7 @@ def bar_chart(
         name=value_label,
     )
     height = max(260, 34 * len(labels) + 90) if horizontal else 340
-    axis = {"title": {"text": value_label}, "gridcolor": "#e5e5e5"}
+    axis = {"title": {"text": value_label}, "gridcolor": "#e5e5e5", "automargin": True}
     if horizontal:
         axes = {"xaxis": axis, "yaxis": {"autorange": "reversed", "automargin": True}}
     else:

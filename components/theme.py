@@ -27,6 +27,8 @@ PHASE_COLOURS = {
 SEQUENTIAL = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
 
 FONT_SIZE = 15  # legible on a projector at 1280x720
+# Streamlit serves Source Sans itself, so charts match the page without a font download
+FONT_FAMILY = '"Source Sans", sans-serif'
 
 
 def colour_for(index: int) -> str:

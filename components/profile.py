@@ -1,0 +1,239 @@
+"""Rendering municipality and project profiles. Every text from data is escaped."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from atlas import fmt
+from atlas.network import Network
+from atlas.profiles import MunicipalityProfile, ProjectProfile, names
+from atlas.text import escape_markdown, join_words, t
+from components.links import profile_url
+
+SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$")
+
+
+def facts(rows: list[tuple[str, str]]) -> None:
+    """A short 'label: value' list; values come from data, so they are escaped."""
+    lines = [
+        f"- **{escape_markdown(label)}:** {escape_markdown(value)}"
+        for label, value in rows
+        if value
+    ]
+    st.markdown("\n".join(lines))
+
+
+def linked_table(
+    frame: pd.DataFrame, kind: str, columns: dict[str, str], lang: str, key: str
+) -> None:
+    """A table whose last column opens each row's profile."""
+    if frame.empty:
+        st.caption(t("profiles.none", lang))
+        return
+    shown = frame[list(columns)].rename(columns=columns)
+    shown[t("profiles.open", lang)] = [profile_url(kind, i) for i in frame["id"]]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={t("profiles.open", lang): st.column_config.LinkColumn(display_text="→")},
+    )
+
+
+def _text(value) -> str:
+    return (
+        ""
+        if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA
+        else str(value)
+    )
+
+
+def links_and_events(
+    network: Network, links: pd.DataFrame, events: pd.DataFrame, lang: str
+) -> None:
+    label = names(network)
+    st.subheader(t("profiles.links", lang))
+    if links.empty:
+        st.caption(t("profiles.none", lang))
+    else:
+        table = pd.DataFrame(
+            {
+                t("profiles.date", lang): [fmt.date(d, lang) for d in links["date"]],
+                "A": [label.get(a, a) for a in links["a_id"]],
+                "B": [label.get(b, b) for b in links["b_id"]],
+                t("profiles.kind", lang): links["kind"],
+                t("profiles.note", lang): links["note"],
+            }
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+    st.subheader(t("profiles.events", lang))
+    if events.empty:
+        st.caption(t("profiles.none", lang))
+    else:
+        table = pd.DataFrame(
+            {
+                t("profiles.date", lang): [fmt.date(d, lang) for d in events["date"]],
+                t("profiles.title_col", lang): events["title"],
+                t("profiles.participants", lang): [
+                    join_words([label.get(i, i) for i in ids], lang)
+                    for ids in events["participant_ids"]
+                ],
+            }
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+def show_municipality(network: Network, profile: MunicipalityProfile, lang: str) -> None:
+    r = profile.record
+    st.header(escape_markdown(r["name"]))
+    programmes = sorted(
+        {
+            f"{p.programme} {int(p.cohort)}" if not pd.isna(p.cohort) else p.programme
+            for p in profile.projects.itertuples()
+        }
+    )
+    facts(
+        [
+            (t("profiles.kind", lang), _text(r["kind"])),
+            (t("profiles.state", lang), t(f"state.{r['state']}", lang)),
+            (t("profiles.district", lang), _text(r["district"])),
+            (
+                t("profiles.population", lang),
+                fmt.number(r["population"], lang) if _text(r["population"]) else "",
+            ),
+            (t("profiles.programmes", lang), "; ".join(programmes)),
+        ]
+    )
+    st.subheader(t("profiles.projects", lang))
+    projects = profile.projects.assign(
+        phase_label=[t(f"phase.{p}", lang) for p in profile.projects["phase_now"]],
+        runtime=[
+            f"{fmt.date(s, lang)} – {fmt.date(e, lang)}"
+            for s, e in zip(profile.projects["start"], profile.projects["end"], strict=True)
+        ],
+    )
+    linked_table(
+        projects,
+        "project",
+        {
+            "name": t("profiles.name", lang),
+            "phase_label": t("profiles.phase_now", lang),
+            "runtime": t("profiles.runtime", lang),
+        },
+        lang,
+        "muni_projects",
+    )
+    st.subheader(t("profiles.topics", lang))
+    if profile.topics:
+        st.markdown(
+            "\n".join(
+                f"- {escape_markdown(t(f'topic.{x}', lang))} ({n})" for x, n in profile.topics
+            )
+        )
+    else:
+        st.caption(t("profiles.none", lang))
+    st.subheader(t("profiles.partners", lang))
+    partners = profile.partners
+    is_muni = partners["id"].isin(network.municipalities["id"])
+    linked_table(
+        partners[is_muni],
+        "municipality",
+        {"name": t("profiles.name", lang), "via": t("profiles.via", lang)},
+        lang,
+        "muni_partners",
+    )
+    links_and_events(network, profile.links, profile.events, lang)
+
+
+def show_project(
+    network: Network, profile: ProjectProfile, similar: pd.DataFrame, lang: str
+) -> None:
+    r = profile.record
+    st.header(escape_markdown(r["name"]))
+    cohort = "" if pd.isna(r["cohort"]) else str(int(r["cohort"]))
+    facts(
+        [
+            (t("profiles.programme", lang), _text(r["programme"])),
+            (t("profiles.cohort", lang), cohort),
+            (
+                t("profiles.size_class", lang),
+                t(f"size.{r['size_class']}", lang) if _text(r["size_class"]) else "",
+            ),
+            (t("profiles.phase_now", lang), t(f"phase.{r['phase_now']}", lang)),
+            (
+                t("profiles.runtime", lang),
+                f"{fmt.date(r['start'], lang)} – {fmt.date(r['end'], lang)}",
+            ),
+            (t("profiles.funding_federal", lang), fmt.euro(r["funding_federal_eur"], lang)),
+            (t("profiles.funding_total", lang), fmt.euro(r["funding_total_eur"], lang)),
+            (t("profiles.funding_note", lang), _text(r.get("funding_note", ""))),
+            (t("profiles.topics", lang), "; ".join(t(f"topic.{x}", lang) for x in r["topics"])),
+            (t("profiles.sources", lang), _text(r["source"])),
+        ]
+    )
+    url = _text(r["url"])
+    if SAFE_URL.match(url):  # only plain web links, never javascript: or data:
+        st.link_button(t("profiles.website", lang), url)
+    st.subheader(t("profiles.participants", lang))
+    linked_table(
+        profile.participants,
+        "municipality",
+        {
+            "name": t("profiles.name", lang),
+            "kind": t("profiles.kind", lang),
+            "district": t("profiles.district", lang),
+        },
+        lang,
+        "project_participants",
+    )
+    st.subheader(t("profiles.phases", lang))
+    if profile.phases.empty:
+        st.caption(t("profiles.no_phases", lang))
+    else:
+        phases = pd.DataFrame(
+            {
+                t("profiles.phases", lang): [
+                    t(f"phase.{p}", lang) for p in profile.phases["phase"]
+                ],
+                t("profiles.runtime", lang): [
+                    f"{fmt.date(s, lang)} – {fmt.date(e, lang)}"
+                    for s, e in zip(profile.phases["start"], profile.phases["end"], strict=True)
+                ],
+                t("profiles.sources", lang): profile.phases["source"],
+            }
+        )
+        st.dataframe(phases, hide_index=True, width="stretch")
+    st.subheader(t("profiles.similar", lang), help=t("profiles.similar_help", lang))
+    similar = similar.assign(
+        shared=[join_words([t(f"topic.{x}", lang) for x in s], lang) for s in similar["shared"]]
+    )
+    linked_table(
+        similar,
+        "project",
+        {"name": t("profiles.name", lang), "shared": t("profiles.shared", lang)},
+        lang,
+        "similar",
+    )
+    links_and_events(network, profile.links, profile.events, lang)
+
+
+def show_comparison(table: pd.DataFrame, lang: str) -> None:
+    shown = table.copy()
+    for column in shown.columns:
+        shown.loc["population", column] = (
+            fmt.number(shown.at["population", column], lang)
+            if _text(shown.at["population", column])
+            else "–"
+        )
+        shown.loc["funding_federal_eur", column] = fmt.euro(
+            shown.at["funding_federal_eur", column], lang
+        )
+        shown.loc["state", column] = t(f"state.{shown.at['state', column]}", lang)
+        shown.loc["start", column] = fmt.date(shown.at["start", column], lang)
+        shown.loc["end", column] = fmt.date(shown.at["end", column], lang)
+    shown.index = [t(f"profiles.compare.{row}", lang) for row in shown.index]
+    st.dataframe(shown.astype(str), width="stretch")
