@@ -22,11 +22,11 @@ def euro(value, lang: str = "de") -> str:
     return f"{number(value, lang)} €" if lang == "de" else f"€{number(value, lang)}"
 
 
-def euro_millions(value, lang: str = "de") -> str:
+def euro_millions(value, lang: str = "de", decimals: int = 1) -> str:
     """Large sums: 412,3 Mio. € (de) / €412.3m (en)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    millions = number(value / 1e6, lang, decimals=1)
+    millions = number(value / 1e6, lang, decimals=decimals)
     return f"{millions} Mio. €" if lang == "de" else f"€{millions}m"
 
 

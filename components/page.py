@@ -39,9 +39,10 @@ def show_problems(network: Network, lang: str) -> None:
         st.dataframe(problem_table(network, lang), hide_index=True, width="stretch")
 
 
-def kpi_cards(cards: list[tuple[str, str, str | None]]) -> None:
-    """(label, value, help) cards in one row."""
-    for column, (label, value, help_text) in zip(st.columns(len(cards)), cards, strict=True):
+def kpi_cards(cards: list[tuple[str, str, str | None]], widths: list[float] | None = None) -> None:
+    """(label, value, help) cards in one row; give long values (money) a wider card."""
+    columns = st.columns(widths or len(cards))
+    for column, (label, value, help_text) in zip(columns, cards, strict=True):
         column.metric(label, value, help=help_text, border=True)
 
 
@@ -56,4 +57,7 @@ def chart(fig: go.Figure, alt: str, table: pd.DataFrame, key: str, lang: str) ->
 
 
 def money(value: float, lang: str) -> str:
+    """Short enough for a KPI card on a projector: 468 Mio. €, 12,5 Mio. €, 675.000 €."""
+    if value >= 100_000_000:
+        return fmt.euro_millions(value, lang, decimals=0)
     return fmt.euro_millions(value, lang) if value >= 10_000_000 else fmt.euro(value, lang)

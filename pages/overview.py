@@ -25,7 +25,8 @@ kpi_cards(
         (t("kpi.projects", lang), fmt.number(k.projects, lang), None),
         (t("kpi.states", lang), fmt.number(k.states, lang), None),
         (t("kpi.funding", lang), money(k.funding_federal_eur, lang), funding_help),
-    ]
+    ],
+    widths=[1, 1, 1, 1.4],
 )
 st.caption(t("kpi.funding_cover", lang, known=k.funding_known, total=k.projects))
 
