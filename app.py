@@ -18,11 +18,6 @@ st.set_page_config(
 )
 
 network = load_network()
-if not network.usable:
-    show_unusable(network, lang)
-    st.stop()
-
-filter_sidebar(network, lang)
 
 # URL paths differ from the file names on purpose: Streamlit treats a folder named pages/
 # as a v1 multipage app on a process's first run, and a request for a path equal to a file
@@ -38,4 +33,10 @@ pages = [
     # st.Page("pages/data.py", title=t("nav.data", lang), url_path="daten"),
     # st.Page("pages/present.py", title=t("nav.present", lang), url_path="praesentation"),
 ]
-st.navigation(pages).run()
+# navigation first, always: it also tells Streamlit this app does not use v1 pages/
+page = st.navigation(pages)
+if not network.usable:
+    show_unusable(network, lang)
+    st.stop()
+filter_sidebar(network, lang)
+page.run()

@@ -27,7 +27,7 @@ EMPTY_PAGE = "import streamlit as st\nst.title('Leer')\n"
 def registered_pages() -> list[str]:
     """The page files app.py registers (commented-out ones are not built yet)."""
     source = (ROOT / "app.py").read_text()
-    return re.findall(r'^\s*st\.Page\("(pages/\w+\.py)"', source, flags=re.M)
+    return re.findall(r'^\s*st\.Page\(\s*"(pages/\w+\.py)"', source, flags=re.M)
 
 
 def page_seconds(page: str, repeat: int) -> tuple[float, float]:

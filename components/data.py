@@ -10,6 +10,7 @@ from atlas.filters import Filters, apply_filters, option_counts
 from atlas.network import Network
 from atlas.source import data_dir, open_network
 from components.filter_state import current_filters
+from components.page import show_unusable
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -51,5 +52,8 @@ def language() -> str:
 def current_view() -> tuple[Network, Network, Filters]:
     """(whole network, filtered network, filters): filtering is cheap, so it is not cached."""
     network = load_network()
+    if not network.usable:  # also guards a page run on its own, without the frame
+        show_unusable(network, language())
+        st.stop()
     filters = current_filters()
     return network, apply_filters(network, filters), filters

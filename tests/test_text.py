@@ -75,3 +75,11 @@ def test_escape_markdown_neutralises_links_images_and_html():
     for raw in ("![", "](", "**", ":red["):
         assert raw not in escaped
     assert "\\<img" in escaped and "\\!\\[x\\]\\(" in escaped
+
+
+def test_schema_doc_is_generated_from_the_schema():
+    from atlas.network import BUNDLED_DATA_DIR
+    from atlas.schema_doc import markdown
+
+    committed = (BUNDLED_DATA_DIR / "SCHEMA.md").read_text(encoding="utf-8")
+    assert committed == markdown(), "run: python -m atlas.schema_doc > data/SCHEMA.md"
