@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from atlas.text import t
-from components.data import language, load_network
+from components.data import language, language_switch, load_network
 from components.filters import filter_sidebar
 from components.page import show_unusable
 
@@ -38,5 +38,6 @@ page = st.navigation(pages)
 if not network.usable:
     show_unusable(network, lang)
     st.stop()
+lang = language_switch()
 filter_sidebar(network, lang)
 page.run()

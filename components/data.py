@@ -9,6 +9,7 @@ import streamlit as st
 from atlas.filters import Filters, apply_filters, option_counts
 from atlas.network import Network
 from atlas.source import data_dir, open_network
+from atlas.text import DEFAULT_LANGUAGE, LANGUAGES
 from components.filter_state import current_filters
 from components.page import show_unusable
 
@@ -45,8 +46,26 @@ def load_network() -> Network:
     return memo[1]
 
 
+LANG_KEY = "lang"  # widget key and URL parameter (?lang=EN)
+
+
 def language() -> str:
-    return st.session_state.get("lang", "de")
+    """ "de" or "en": the switch's value, or the link's before the switch has run."""
+    value = st.session_state.get(LANG_KEY) or st.query_params.get(LANG_KEY) or DEFAULT_LANGUAGE
+    value = str(value).lower()
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def language_switch() -> str:
+    """German by default, English by a switch that lives in the link."""
+    st.sidebar.segmented_control(
+        "Sprache / Language",
+        [code.upper() for code in LANGUAGES],
+        key=LANG_KEY,
+        default=DEFAULT_LANGUAGE.upper(),
+        bind="query-params",
+    )
+    return language()
 
 
 def current_view() -> tuple[Network, Network, Filters]:

@@ -81,3 +81,13 @@ def test_invalid_data_folder_shows_the_report(monkeypatch, tmp_path, broken, cop
     report = at.dataframe[0].value
     assert len(report) >= 1
     assert set(report.columns) >= {"file", "row", "column", "value", "expected"}
+
+
+def test_language_switch_lives_in_the_link(monkeypatch):
+    at = run_app(monkeypatch, params={"lang": "EN", "state": "Niedersachsen"})
+    assert not at.exception
+    assert metric_values(at)["Projects"] == "8"
+    assert at.markdown[0].value.startswith("**8 projects in Lower Saxony")
+    assert at.query_params["lang"] == "EN"
+    at.sidebar.button_group[0].set_value("DE").run()
+    assert "Projekte" in metric_values(at)  # (the URL update itself is the browser's job)

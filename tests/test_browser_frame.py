@@ -63,4 +63,12 @@ def test_filter_travels_in_the_link(server, output_dir):
         assert kpis(fresh) == filtered
         assert "Projekte in Niedersachsen" in fresh.locator('[data-testid="stMain"]').inner_text()
         fresh.screenshot(path=output_dir / "overview-from-link.png", full_page=True)
+
+        fresh.locator('[data-testid="stSidebar"]').get_by_role(
+            "radio", name="EN", exact=True
+        ).click()
+        fresh.wait_for_function("() => location.search.includes('lang=EN')")
+        wait_for_app(fresh)
+        assert "Projects" in kpis(fresh)
+        assert "projects in Lower Saxony" in fresh.locator('[data-testid="stMain"]').inner_text()
     assert_offline(requests)
