@@ -28,6 +28,7 @@ class Network:
     cooperations: pd.DataFrame
     events: pd.DataFrame
     meta: pd.DataFrame
+    views: pd.DataFrame
     problems: tuple[Problem, ...] = ()
     label: str = ""
     files: dict = field(default_factory=dict)

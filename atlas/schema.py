@@ -219,9 +219,31 @@ META = Table(
     id_column="key",
 )
 
+VIEWS = Table(
+    "views",
+    (
+        Column("id", "id", True, description="Eindeutige Kennung"),
+        Column("title", "text", True, description="Titel der Ansicht (z. B. Niedersachsen: Karte)"),
+        Column("page", "text", True, description="Seite (URL-Pfad, z. B. karte)"),
+        Column("params", "text", description="Filter und Einstellungen als URL-Parameter"),
+        Column("position", "int", description="Reihenfolge in der Präsentation"),
+    ),
+    "Gespeicherte Ansichten für Präsentationen",
+    required_table=False,
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
-    for t in (MUNICIPALITIES, PROJECTS, PHASES_TABLE, ORGANISATIONS, COOPERATIONS, EVENTS, META)
+    for t in (
+        MUNICIPALITIES,
+        PROJECTS,
+        PHASES_TABLE,
+        ORGANISATIONS,
+        COOPERATIONS,
+        EVENTS,
+        META,
+        VIEWS,
+    )
 }
 
 # Separators accepted in list cells; ";" is written, "|" is also read.
