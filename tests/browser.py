@@ -167,12 +167,13 @@ def wait_for_app(page, timeout: int = 60_000) -> None:
             const main = document.querySelector('[data-testid="stMain"]');
             if (!app || !main || app.getAttribute('data-test-script-state') !== 'notRunning') {
                 window.__atlasLast = null;
+                window.__atlasStable = 0;
                 return false;
             }
             const now = main.querySelectorAll('*').length;
-            const stable = window.__atlasLast === now;
+            window.__atlasStable = window.__atlasLast === now ? (window.__atlasStable || 0) + 1 : 0;
             window.__atlasLast = now;
-            return stable;
+            return window.__atlasStable >= 2;
         }""",
         timeout=timeout,
         polling=400,

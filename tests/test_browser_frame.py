@@ -19,6 +19,7 @@ def server():
 
 
 def kpis(page) -> dict[str, str]:
+    page.wait_for_selector('[data-testid="stMetricValue"]')
     cards = page.locator('[data-testid="stMetric"]')
     values = {}
     for i in range(cards.count()):
@@ -56,6 +57,17 @@ def test_filter_travels_in_the_link(server, output_dir):
         assert int(filtered["Projekte"]) < 74
         assert page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 7
         page.screenshot(path=output_dir / "overview-niedersachsen.png", full_page=False)
+
+        # switching pages keeps the filters, in the widgets and in the link
+        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Profile").click()
+        page.wait_for_function("() => location.pathname.endsWith('/profil')")
+        wait_for_app(page)
+        assert parse_qs(urlparse(page.url).query)["state"] == ["Niedersachsen"]
+        assert "Projekte in Niedersachsen" in page.locator('[data-testid="stMain"]').inner_text()
+        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Überblick").click()
+        page.wait_for_function("() => !location.pathname.endsWith('/profil')")  # default page: /
+        wait_for_app(page)
+        assert kpis(page) == filtered
 
         fresh = new_page()  # a new browser context: no shared session, only the link
         fresh.goto(page.url)
