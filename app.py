@@ -4,40 +4,54 @@ from pathlib import Path
 
 import streamlit as st
 
-from atlas.text import t
+from atlas.text import escape_markdown, t
 from components.data import language, language_switch, load_network
 from components.filters import filter_sidebar
 from components.page import show_unusable
+from components.present import (
+    presentation_bar,
+    presentation_request,
+    remember_pages,
+    save_view_form,
+)
 
 HERE = Path(__file__).parent
+OVERVIEW = "ueberblick"
 lang = language()
+network = load_network()
+slides, unknown_slides = (presentation_request(network) if network.usable else None) or ([], [])
+presenting = bool(slides)  # a slide show: full screen, no sidebar, large type
 st.set_page_config(
     page_title=t("app.title", lang),
     page_icon=str(HERE / "static" / "icon.png"),  # local: no request leaves the machine
     layout="wide",
+    initial_sidebar_state="collapsed" if presenting else "auto",
 )
-
-network = load_network()
 
 # URL paths differ from the file names on purpose: Streamlit treats a folder named pages/
 # as a v1 multipage app on a process's first run, and a request for a path equal to a file
 # name would then run that page alone, without this frame (sidebar, filters, link state).
 pages = [
-    st.Page(
-        "pages/overview.py", title=t("nav.overview", lang), url_path="ueberblick", default=True
-    ),
+    st.Page("pages/overview.py", title=t("nav.overview", lang), url_path=OVERVIEW, default=True),
     # st.Page("pages/map.py", title=t("nav.map", lang), url_path="karte"),
     # st.Page("pages/timeline.py", title=t("nav.timeline", lang), url_path="zeitachse"),
     # st.Page("pages/cooperation.py", title=t("nav.cooperation", lang), url_path="kooperation"),
     st.Page("pages/profiles.py", title=t("nav.profiles", lang), url_path="profil"),
     # st.Page("pages/data.py", title=t("nav.data", lang), url_path="daten"),
-    # st.Page("pages/present.py", title=t("nav.present", lang), url_path="praesentation"),
+    st.Page("pages/present.py", title=t("nav.present", lang), url_path="praesentation"),
 ]
 # navigation first, always: it also tells Streamlit this app does not use v1 pages/
-page = st.navigation(pages)
+page = st.navigation(pages, position="hidden" if presenting else "sidebar")
+pages_by_path = remember_pages(pages, OVERVIEW)
 if not network.usable:
     show_unusable(network, lang)
     st.stop()
 lang = language_switch()
 filter_sidebar(network, lang)
+if unknown_slides:
+    st.warning(escape_markdown(t("present.unknown_ids", lang, ids=", ".join(unknown_slides))))
+if presenting:
+    presentation_bar(network, slides, pages_by_path, lang)
+else:
+    save_view_form(network, page.url_path or OVERVIEW, lang)
 page.run()

@@ -36,17 +36,23 @@ def _parse(spec: FilterSpec, raw: str):
     return raw
 
 
+def _url_filters() -> dict[str, list[str]]:
+    """The filter part of the address bar, as raw text."""
+    params = {spec.param: st.query_params.get_all(spec.param) for spec in SPECS}
+    params[TEXT_PARAM] = st.query_params.get_all(TEXT_PARAM)
+    return params
+
+
 def seed_from_url(network: Network) -> None:
-    """Once per browser session: take the filters from the link that opened the app."""
-    if st.session_state.get("_url_seeded"):
+    """Take the filters from the link when it differs from what the app last wrote there:
+    when the app is opened from a link, and when a slide show moves to the next view."""
+    url = _url_filters()
+    if st.session_state.get("_url_written") == url:
         return
-    st.session_state["_url_seeded"] = True
     ignored = []
     for spec in SPECS:  # states come before districts, whose options depend on them
-        raw_values = st.query_params.get_all(spec.param)
-        if not raw_values:
-            continue
-        valid = {value for value, _ in _options(network, spec)}
+        raw_values = url[spec.param]
+        valid = {value for value, _ in _options(network, spec)} if raw_values else set()
         chosen = []
         for raw in raw_values:
             value = _parse(spec, raw)
@@ -55,9 +61,7 @@ def seed_from_url(network: Network) -> None:
             else:
                 ignored.append(f"{spec.param}={raw}")
         st.session_state[spec.key] = chosen
-    text = st.query_params.get(TEXT_PARAM)
-    if text:
-        st.session_state[TEXT_KEY] = text[:MAX_TEXT]
+    st.session_state[TEXT_KEY] = (url[TEXT_PARAM] or [""])[0][:MAX_TEXT]
     st.session_state["_url_ignored"] = ignored
 
 
@@ -75,6 +79,7 @@ def write_to_url(filters: Filters) -> None:
             st.query_params[TEXT_PARAM] = filters.text
     elif TEXT_PARAM in st.query_params:
         del st.query_params[TEXT_PARAM]
+    st.session_state["_url_written"] = _url_filters()
 
 
 def reset_filters() -> None:

@@ -12,6 +12,7 @@ from atlas.filters import Filters, describe
 from atlas.network import Network
 from atlas.problems import problems_frame
 from atlas.text import escape_markdown, t
+from components.theme import PRESENTATION_FONT_SIZE
 
 
 def page_header(title: str, view: Network, filters: Filters, lang: str) -> None:
@@ -49,6 +50,10 @@ def kpi_cards(cards: list[tuple[str, str, str | None]], widths: list[float] | No
 def chart(fig: go.Figure, alt: str, table: pd.DataFrame, key: str, lang: str) -> None:
     """A chart, its alt text (read by screen readers, visible on demand) and the same
     numbers as a table, for everyone who cannot use the chart."""
+    if "show" in st.query_params:  # a slide: type readable from the back of the room
+        fig = go.Figure(fig).update_layout(
+            font_size=PRESENTATION_FONT_SIZE, title_font_size=PRESENTATION_FONT_SIZE + 4
+        )
     # theme=None: keep our projector-sized fonts instead of the Streamlit theme's small ones
     st.plotly_chart(fig, width="stretch", key=key, theme=None, config={"displaylogo": False})
     with st.expander(t("chart.table", lang)):

@@ -27,6 +27,7 @@ PHASE_COLOURS = {
 SEQUENTIAL = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
 
 FONT_SIZE = 15  # legible on a projector at 1280x720
+PRESENTATION_FONT_SIZE = 20  # slides: readable from the back of a room
 # Streamlit serves Source Sans itself, so charts match the page without a font download
 FONT_FAMILY = '"Source Sans", sans-serif'
 

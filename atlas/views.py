@@ -1,0 +1,86 @@
+"""Saved views: a page plus the link parameters (filters and settings) that make the view.
+
+A slide show is a list of view ids in the link (?show=a,b,c&slide=1), so a presentation
+can itself be shared, bookmarked and opened on the meeting room's computer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import parse_qs, urlencode
+
+import pandas as pd
+
+# Parameters that belong to the viewer or to the slide show, never to a view.
+NOT_PART_OF_A_VIEW = ("lang", "show", "slide", "auto")
+MAX_AUTO_SECONDS = 600
+
+
+def params_to_text(params: dict[str, list[str]]) -> str:
+    """A stable query string: sorted keys, repeated keys kept, viewer settings dropped."""
+    kept = {k: list(v) for k, v in sorted(params.items()) if k not in NOT_PART_OF_A_VIEW and v}
+    return urlencode(kept, doseq=True)
+
+
+def text_to_params(text: str | None) -> dict[str, list[str]]:
+    if not text or (isinstance(text, float) and pd.isna(text)):
+        return {}
+    parsed = parse_qs(str(text), keep_blank_values=False)
+    return {k: v for k, v in parsed.items() if k not in NOT_PART_OF_A_VIEW}
+
+
+def slug(text: str) -> str:
+    ascii_text = (
+        unicodedata.normalize("NFKD", text.replace("ß", "ss")).encode("ascii", "ignore").decode()
+    )
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "ansicht"
+
+
+def add_view(
+    views: pd.DataFrame, title: str, page: str, params: dict[str, list[str]]
+) -> pd.DataFrame:
+    """The views with a new one appended (id from the title, made unique)."""
+    title = title.strip()[:120]
+    base, existing = slug(title), set(views["id"])
+    view_id, n = base, 2
+    while view_id in existing:
+        view_id, n = f"{base}-{n}", n + 1
+    position = (
+        int(views["position"].max()) + 1 if len(views) and views["position"].notna().any() else 1
+    )
+    row = {
+        "id": view_id,
+        "title": title,
+        "page": page,
+        "params": params_to_text(params),
+        "position": position,
+    }
+    return pd.concat([views, pd.DataFrame([row])], ignore_index=True)
+
+
+def ordered(views: pd.DataFrame) -> pd.DataFrame:
+    return views.sort_values(["position", "title"], na_position="last").reset_index(drop=True)
+
+
+def parse_show(show: str | None, known_ids: set[str]) -> tuple[list[str], list[str]]:
+    """(slide ids in order, ids that are unknown) from ?show=a,b,c."""
+    ids = [i for i in (show or "").split(",") if i]
+    return [i for i in ids if i in known_ids], [i for i in ids if i not in known_ids]
+
+
+def slide_index(text: str | None, count: int) -> int:
+    """The slide number from the link, clamped to the show (0-based)."""
+    try:
+        index = int(text or 0)
+    except ValueError:
+        index = 0
+    return max(0, min(index, count - 1)) if count else 0
+
+
+def auto_seconds(text: str | None) -> int:
+    try:
+        seconds = int(text or 0)
+    except ValueError:
+        return 0
+    return seconds if 5 <= seconds <= MAX_AUTO_SECONDS else 0

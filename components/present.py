@@ -1,0 +1,178 @@
+"""Presentation mode: saved views as slides, shown full screen with large type.
+
+A slide show lives in the link: ?show=<view ids>&slide=<n>[&auto=<seconds>]. The frame
+(app.py) hides the sidebar and Streamlit's chrome and puts a slide bar above the page;
+previous/next work by buttons and by the arrow keys.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import streamlit as st
+
+from atlas.network import Network
+from atlas.text import escape_markdown, t
+from atlas.views import (
+    add_view,
+    auto_seconds,
+    ordered,
+    params_to_text,
+    parse_show,
+    slide_index,
+    text_to_params,
+)
+
+# Large type and high contrast for the back of a meeting room; no sidebar, no toolbar.
+# (Our own static CSS; no text from data goes into it.)
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {
+  display: none !important;
+}
+html { font-size: 20px; }
+[data-testid="stMainBlockContainer"] { padding: 1rem 2.5rem 2rem 2.5rem !important; max-width: 100% !important; }
+[data-testid="stMain"] { color: #000000; }
+[data-testid="stMetricValue"] { font-weight: 700; }
+</style>
+"""
+
+
+def remember_pages(pages: list, default_path: str) -> dict:
+    """The frame's pages by URL path, for moving between slides (set by app.py each run).
+    Streamlit reports the default page's path as "", so it is named explicitly."""
+    by_path = {page.url_path or default_path: page for page in pages}
+    st.session_state["_pages_by_path"] = by_path
+    return by_path
+
+
+def registered_paths() -> list[str]:
+    return list(st.session_state.get("_pages_by_path", {}))
+
+
+def start_show(network: Network, ids: list[str], auto: int, lang: str) -> None:
+    if auto:
+        st.query_params["auto"] = str(auto)
+    go_to_slide(network, ids, 0, st.session_state["_pages_by_path"], lang, auto)
+
+
+def saved_views(network: Network) -> pd.DataFrame:
+    """Views stored with the data plus those saved in this session, in show order."""
+    session = st.session_state.get("session_views")
+    views = network.views if session is None else session
+    return ordered(views[["id", "title", "page", "params", "position"]])
+
+
+def current_view_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def save_view_form(network: Network, page_path: str, lang: str) -> None:
+    """Sidebar: save what is on screen (page, filters, settings) under a title."""
+    with st.sidebar.expander(t("present.save_header", lang)):
+        title = st.text_input(t("present.save_title", lang), key="save_view_title", max_chars=120)
+        if st.button(
+            t("present.save_button", lang), key="save_view_button", disabled=not title.strip()
+        ):
+            views = add_view(saved_views(network), title, page_path, current_view_params())
+            st.session_state["session_views"] = views
+            st.success(escape_markdown(t("present.saved", lang, title=title.strip())))
+
+
+def is_presenting() -> bool:
+    return "show" in st.query_params
+
+
+def presentation_request(network: Network) -> tuple[list[str], list[str]] | None:
+    """(slide ids, unknown ids) when the link asks for a slide show, else None."""
+    if "show" not in st.query_params:
+        return None
+    return parse_show(st.query_params.get("show"), set(saved_views(network)["id"]))
+
+
+def slide_link(view: pd.Series, ids: list[str], index: int, auto: int, lang: str) -> dict:
+    params = text_to_params(view["params"])
+    params.update({"show": ",".join(ids), "slide": str(index)})
+    if auto:
+        params["auto"] = str(auto)
+    if lang != "de":
+        params["lang"] = lang.upper()
+    return params
+
+
+def go_to_slide(
+    network: Network, ids: list[str], index: int, pages: dict, lang: str, auto: int | None = None
+) -> None:
+    views = saved_views(network).set_index("id")
+    view = views.loc[ids[index]]
+    auto = auto_seconds(st.query_params.get("auto")) if auto is None else auto
+    st.switch_page(pages[view["page"]], query_params=slide_link(view, ids, index, auto, lang))
+
+
+def presentation_bar(network: Network, ids: list[str], pages: dict, lang: str) -> None:
+    """Title, filter-independent counter and navigation above the slide."""
+    st.html(PRESENTATION_CSS)
+    index = slide_index(st.query_params.get("slide"), len(ids))
+    view = saved_views(network).set_index("id").loc[ids[index]]
+    title, back, counter, forward, leave = st.columns([6, 2, 1, 2, 2], vertical_alignment="center")
+    title.markdown(f"### {escape_markdown(view['title'])}")
+    counter.markdown(f"**{index + 1} / {len(ids)}**")
+    if back.button(
+        t("present.back", lang),
+        key="slide_prev",
+        shortcut="Left",
+        help=t("present.prev", lang),
+        disabled=index == 0,
+    ):
+        go_to_slide(network, ids, index - 1, pages, lang)
+    last = index == len(ids) - 1
+    if forward.button(
+        t("present.forward", lang),
+        key="slide_next",
+        shortcut="Right",
+        help=t("present.next", lang),
+        disabled=last,
+    ):
+        go_to_slide(network, ids, index + 1, pages, lang)
+    if leave.button(
+        t("present.end", lang), key="slide_exit", shortcut="Esc", help=t("present.exit", lang)
+    ):
+        st.switch_page(
+            pages["praesentation"], query_params={"lang": lang.upper()} if lang != "de" else None
+        )
+    auto = auto_seconds(st.query_params.get("auto"))
+    if auto and not last:
+        _advance_after(auto, network, ids, index, pages, lang)
+
+
+def _advance_after(seconds: int, network, ids, index, pages, lang) -> None:
+    """Auto-advance: a fragment that wakes every `seconds` and moves on once the slide has
+    been shown that long (other reruns of the page do not count as time passing twice)."""
+    slide = (tuple(ids), index)
+    started = st.session_state.get("_slide_started")
+    if not started or started[0] != slide:
+        st.session_state["_slide_started"] = (slide, time.monotonic())
+
+    @st.fragment(run_every=seconds)
+    def tick():
+        shown_since = st.session_state["_slide_started"][1]
+        if time.monotonic() - shown_since >= seconds - 0.5:
+            go_to_slide(network, ids, index + 1, pages, lang)
+
+    tick()
+
+
+def views_csv(views: pd.DataFrame) -> bytes:
+    """views.csv for the data folder: UTF-8 with BOM so Excel reads the umlauts."""
+    return views.to_csv(index=False).encode("utf-8-sig")
+
+
+__all__ = [
+    "params_to_text",
+    "presentation_bar",
+    "presentation_request",
+    "save_view_form",
+    "saved_views",
+]

@@ -1,0 +1,49 @@
+"""Presentation: choose saved views as slides and start the slide show."""
+
+import streamlit as st
+
+from atlas.text import escape_markdown, t
+from components.data import current_view, language
+from components.page import page_header
+from components.present import registered_paths, saved_views, start_show, views_csv
+
+lang = language()
+network, view, filters = current_view()
+page_header(t("present.title", lang), view, filters, lang)
+st.markdown(escape_markdown(t("present.intro", lang)))
+
+views = saved_views(network)
+available = views[views["page"].isin(registered_paths())]
+missing = views[~views["page"].isin(registered_paths())]
+if available.empty:
+    st.info(t("present.none", lang))
+    st.stop()
+if not missing.empty:
+    st.caption(escape_markdown(t("present.unavailable", lang, titles=", ".join(missing["title"]))))
+
+st.subheader(t("present.views", lang))
+st.dataframe(
+    available[["title", "page", "params"]].rename(
+        columns={
+            "title": t("present.col_title", lang),
+            "page": t("present.col_page", lang),
+            "params": t("present.col_params", lang),
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+titles = dict(zip(available["id"], available["title"], strict=True))
+chosen = st.multiselect(
+    t("present.choose", lang),
+    list(titles),
+    default=list(titles),
+    format_func=titles.get,
+    key="show_views",
+)
+auto = st.number_input(
+    t("present.auto", lang), min_value=0, max_value=600, value=0, step=5, key="show_auto"
+)
+if st.button(t("present.start", lang), type="primary", disabled=not chosen, shortcut="Enter"):
+    start_show(network, chosen, int(auto), lang)
+st.download_button(t("present.download_views", lang), views_csv(views), "views.csv", "text/csv")

@@ -1,0 +1,46 @@
+"""The slide show in Debian chromium: full screen slides, arrow keys, nothing leaves localhost."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+SHOW = "/?show=niedersachsen-ueberblick,lemgo-profil&slide=0&state=Niedersachsen"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve_app() as running:
+        yield running
+
+
+def counter(page) -> str:
+    return page.locator('[data-testid="stMain"] strong').filter(has_text=" / ").first.inner_text()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_slide_show_with_arrow_keys(server, output_dir, width, height):
+    with browser_page(width, height) as (new_page, requests):
+        page = new_page()
+        page.goto(server.url + SHOW)
+        wait_for_app(page)
+        assert page.locator('[data-testid="stSidebar"]').is_hidden()
+        assert counter(page) == "1 / 2"
+        assert "Niedersachsen: Überblick" in page.locator("h3").first.inner_text()
+        page.screenshot(path=output_dir / f"slide-1-{width}.png")
+
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => location.search.includes('slide=1')")
+        wait_for_app(page)
+        assert counter(page) == "2 / 2"
+        assert "Lemgo" in page.locator('[data-testid="stMain"] h2').first.inner_text()
+        page.screenshot(path=output_dir / f"slide-2-{width}.png")
+
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function("() => location.search.includes('slide=0')")
+        wait_for_app(page)
+        assert counter(page) == "1 / 2"
+    assert_offline(requests)

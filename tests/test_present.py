@@ -1,0 +1,102 @@
+"""Saved views and the slide show: pure helpers and the app, headless."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from atlas.views import (
+    add_view,
+    auto_seconds,
+    params_to_text,
+    parse_show,
+    slide_index,
+    text_to_params,
+)
+from tests.apptest import run_app
+
+EMPTY = pd.DataFrame(columns=["id", "title", "page", "params", "position"])
+
+
+def test_params_round_trip_without_viewer_settings():
+    params = {
+        "topic": ["Mobilität", "Umwelt"],
+        "state": ["Niedersachsen"],
+        "lang": ["EN"],
+        "slide": ["2"],
+    }
+    text = params_to_text(params)
+    assert text == "state=Niedersachsen&topic=Mobilit%C3%A4t&topic=Umwelt"
+    assert text_to_params(text) == {"state": ["Niedersachsen"], "topic": ["Mobilität", "Umwelt"]}
+
+
+def test_add_view_makes_unique_ids_and_keeps_order():
+    views = add_view(EMPTY, "Niedersachsen: Karte", "karte", {"state": ["Niedersachsen"]})
+    views = add_view(views, "Niedersachsen: Karte", "karte", {})
+    assert views["id"].tolist() == ["niedersachsen-karte", "niedersachsen-karte-2"]
+    assert views["position"].tolist() == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("show", "slides", "unknown"),
+    [("a,b", ["a", "b"], []), ("a,zz,b", ["a", "b"], ["zz"]), ("", [], []), (None, [], [])],
+)
+def test_parse_show(show, slides, unknown):
+    assert parse_show(show, {"a", "b"}) == (slides, unknown)
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "index"), [("1", 3, 1), ("9", 3, 2), ("-1", 3, 0), ("x", 3, 0), (None, 0, 0)]
+)
+def test_slide_index_is_clamped(text, count, index):
+    assert slide_index(text, count) == index
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("30", 30), ("2", 0), ("100000", 0), ("abc", 0), (None, 0)]
+)
+def test_auto_seconds(text, seconds):
+    assert auto_seconds(text) == seconds
+
+
+def test_saving_a_view_and_opening_it_restores_page_and_filters(monkeypatch):
+    at = run_app(monkeypatch, params={"state": "Bayern", "cohort": "2021"})
+    at.sidebar.text_input(key="save_view_title").input("Bayern 2021").run()
+    next(b for b in at.sidebar.button if b.key == "save_view_button").click().run()
+    assert "Gespeichert" in at.sidebar.success[0].value
+    at.switch_page("pages/present.py")
+    at.run()
+    chooser = next(m for m in at.multiselect if m.key == "show_views")
+    chooser.set_value(["bayern-2021"]).run()
+    next(b for b in at.button if b.label == "Präsentation starten").click().run()
+    assert not at.exception
+    assert at.query_params["state"] == "Bayern" and at.query_params["cohort"] == "2021"
+    assert at.query_params["show"] == "bayern-2021"
+    assert at.markdown[0].value == "### Bayern 2021"
+    assert "in Bayern, Staffel 2021" in at.markdown[2].value
+
+
+def test_slide_show_advances_and_goes_back(monkeypatch):
+    at = run_app(
+        monkeypatch,
+        params={
+            "show": "niedersachsen-ueberblick,lemgo-profil",
+            "slide": "0",
+            "state": "Niedersachsen",
+        },
+    )
+    assert not at.exception
+    assert at.markdown[1].value == "**1 / 2**"
+    next(b for b in at.button if b.key == "slide_next").click().run()
+    assert at.markdown[1].value == "**2 / 2**"
+    assert at.query_params["municipality"] == "lemgo"
+    next(b for b in at.button if b.key == "slide_prev").click().run()
+    assert at.markdown[1].value == "**1 / 2**"
+    assert at.query_params["state"] == "Niedersachsen"
+
+
+def test_unknown_view_in_link_is_skipped_with_a_note(monkeypatch):
+    at = run_app(monkeypatch, params={"show": "gibt-es-nicht,lemgo-profil"})
+    assert not at.exception
+    assert "gibt\\-es\\-nicht" in at.warning[0].value
+    assert at.markdown[1].value == "**1 / 1**"
