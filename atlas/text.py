@@ -254,3 +254,9 @@ def escape_markdown(text) -> str:
     """Text from data or a URL, safe to place inside Streamlit markdown: no links,
     images, HTML or formatting can be smuggled in."""
     return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
+def plot_text(text) -> str:
+    """Text from data for plotly labels and hovers, which read a subset of HTML (<a>, <b>,
+    <br>): escaped, so a hostile name shows as itself and links nothing."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

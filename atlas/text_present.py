@@ -1,6 +1,9 @@
 """Texts of the presentation page, German and English (merged into atlas.text.TEXTS)."""
 
 DE: dict[str, str] = {
+    "handout.sources": "Quellen",
+    "handout.sources_count": "{n} verschiedene Quellenangaben in den Projektdaten",
+    "handout.map": "Mitglieder auf der Karte (Form und Farbe: weiteste Phase)",
     "present.title": "Präsentation",
     "present.intro": "Gespeicherte Ansichten als Folien: Vollbild ohne Seitenleiste, große Schrift, weiter mit den Pfeiltasten.",
     "present.views": "Gespeicherte Ansichten",
@@ -32,6 +35,9 @@ DE: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "handout.sources": "Sources",
+    "handout.sources_count": "{n} different source citations in the project data",
+    "handout.map": "Members on the map (shape and colour: most advanced phase)",
     "present.title": "Presentation",
     "present.intro": "Saved views as slides: full screen without the sidebar, large type, next with the arrow keys.",
     "present.views": "Saved views",

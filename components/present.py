@@ -7,11 +7,13 @@ previous/next work by buttons and by the arrow keys.
 
 from __future__ import annotations
 
+import io
 import time
 
 import pandas as pd
 import streamlit as st
 
+from atlas import fmt
 from atlas.network import Network
 from atlas.text import escape_markdown, t
 from atlas.views import (
@@ -162,6 +164,19 @@ def _advance_after(seconds: int, network, ids, index, pages, lang) -> None:
             go_to_slide(network, ids, index + 1, pages, lang)
 
     tick()
+
+
+def make_handout(network: Network, view: Network, filters, lang: str) -> tuple[bytes, int, str]:
+    """(pdf, pages, seconds as text) for the current view."""
+    from pypdf import PdfReader
+
+    from components.data import today
+    from components.handout import handout_figures, render_pdf
+
+    started = time.monotonic()
+    pdf = render_pdf(handout_figures(network, view, filters, lang, today()))
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    return pdf, pages, fmt.number(time.monotonic() - started, lang, decimals=1)
 
 
 def views_csv(views: pd.DataFrame) -> bytes:

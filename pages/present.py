@@ -4,8 +4,9 @@ import streamlit as st
 
 from atlas.text import escape_markdown, t
 from components.data import current_view, language
+from components.handout import ChromeMissing
 from components.page import page_header
-from components.present import registered_paths, saved_views, start_show, views_csv
+from components.present import make_handout, registered_paths, saved_views, start_show, views_csv
 
 lang = language()
 network, view, filters = current_view()
@@ -47,3 +48,15 @@ auto = st.number_input(
 if st.button(t("present.start", lang), type="primary", disabled=not chosen, shortcut="Enter"):
     start_show(network, chosen, int(auto), lang)
 st.download_button(t("present.download_views", lang), views_csv(views), "views.csv", "text/csv")
+
+st.subheader(t("present.handout", lang))
+if st.button(t("present.handout_make", lang), key="make_handout"):
+    try:
+        pdf, pages, seconds = make_handout(network, view, filters, lang)
+    except ChromeMissing:
+        st.error(t("present.handout_no_chrome", lang))
+    else:
+        st.success(t("present.handout_ready", lang, pages=pages, seconds=seconds))
+        st.download_button(
+            t("present.handout_download", lang), pdf, "netzwerkatlas-handout.pdf", "application/pdf"
+        )

@@ -100,3 +100,15 @@ def test_unknown_view_in_link_is_skipped_with_a_note(monkeypatch):
     assert not at.exception
     assert "gibt\\-es\\-nicht" in at.warning[0].value
     assert at.markdown[1].value == "**1 / 1**"
+
+
+def test_handout_button_makes_a_pdf(monkeypatch):
+    import shutil
+
+    if shutil.which("chromium") is None:
+        pytest.skip("chromium not installed")
+    at = run_app(monkeypatch, page="present", params={"state": "Niedersachsen"})
+    next(b for b in at.button if b.key == "make_handout").click().run(timeout=120)
+    assert not at.exception
+    assert "5 Seiten" in at.success[0].value
+    assert any(b.label == "Handout herunterladen" for b in at.get("download_button"))

@@ -1,0 +1,150 @@
+"""The PDF handout: title, date, filter description, KPIs, a static map, where projects
+stand, cooperation suggestions (when the engine is there) and sources — rendered on the
+server by kaleido with the machine's Chrome/Chromium, one A4 landscape page per figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+from pathlib import Path
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from pypdf import PdfWriter
+
+from atlas import fmt, summary
+from atlas.filters import Filters, describe
+from atlas.network import Network
+from atlas.text import plot_text, t
+from components.charts import bar_chart, base_layout
+from components.static_map import static_map
+from components.theme import GREY, PHASE_COLOURS
+
+A4_LANDSCAPE = (1123, 794)  # CSS pixels at 96 dpi
+
+
+class ChromeMissing(RuntimeError):
+    """No Chrome/Chromium for kaleido: the message says what to install."""
+
+
+def _text_page(title: str, lines: list[str], size: int = 18) -> go.Figure:
+    """A page of text (already escaped for plotly) as a figure, so every page comes from
+    the same renderer."""
+    body = "<br>".join(lines)
+    layout = base_layout(title, A4_LANDSCAPE[1], xaxis={"visible": False}, yaxis={"visible": False})
+    layout["title"]["font"]["size"] = 30
+    layout["margin"] = {"l": 60, "r": 60, "t": 130, "b": 40}
+    layout["annotations"] = [
+        {
+            "text": body,
+            "x": 0,
+            "y": 1,
+            "xref": "paper",
+            "yref": "paper",
+            "xanchor": "left",
+            "yanchor": "top",
+            "showarrow": False,
+            "align": "left",
+            "font": {"size": size},
+        }
+    ]
+    return go.Figure(layout=layout)
+
+
+def wrap(text: str, width: int = 60) -> str:
+    """Break a long title into lines (plotly titles do not wrap by themselves)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
+def title_page(
+    network: Network, view: Network, filters: Filters, lang: str, today: dt.date
+) -> go.Figure:
+    k = summary.kpis(view)
+    lines = [
+        f"<b>{plot_text(describe(filters, len(view.projects), lang))}</b>",
+        plot_text(fmt.date(today.isoformat(), lang)),
+        "",
+        f"{t('kpi.municipalities', lang)}: <b>{fmt.number(k.municipalities, lang)}</b>",
+        f"{t('kpi.projects', lang)}: <b>{fmt.number(k.projects, lang)}</b>",
+        f"{t('kpi.states', lang)}: <b>{fmt.number(k.states, lang)}</b>",
+        f"{t('kpi.funding', lang)}: <b>{plot_text(fmt.euro(k.funding_federal_eur, lang))}</b> "
+        + plot_text(t("kpi.funding_cover", lang, known=k.funding_known, total=k.projects)),
+    ]
+    return _text_page(wrap(plot_text(network.title)), lines, size=22)
+
+
+def phase_page(view: Network, lang: str) -> go.Figure:
+    phases = summary.projects_by_phase(view)
+    labels = [t(f"phase.{p}", lang) for p in phases["phase"]]
+    colours = [PHASE_COLOURS.get(p, GREY) for p in phases["phase"]]
+    return bar_chart(
+        labels,
+        phases["projects"].tolist(),
+        t("chart.by_phase", lang),
+        t("chart.projects", lang),
+        colours,
+    )
+
+
+def state_page(view: Network, lang: str) -> go.Figure:
+    states = summary.projects_by_state(view)
+    labels = [t(f"state.{s}", lang) for s in states["state"]]
+    return bar_chart(
+        labels, states["projects"].tolist(), t("chart.by_state", lang), t("chart.projects", lang)
+    )
+
+
+def sources_page(network: Network, lang: str) -> go.Figure:
+    sources = network.projects["source"].dropna()
+    lines = [
+        plot_text(t("about.source", lang, label=network.title)),
+        plot_text(t("about.asof", lang, date=fmt.date(network.as_of, lang))),
+        plot_text(network.meta_value("licence")),
+        plot_text(t("handout.sources_count", lang, n=sources.nunique())),
+        plot_text(t("about.sources", lang)),
+        plot_text(t("about.phase_note", lang)),
+    ]
+    return _text_page(plot_text(t("handout.sources", lang)), lines)
+
+
+def handout_figures(
+    network: Network, view: Network, filters: Filters, lang: str, today: dt.date, extra=()
+) -> list[go.Figure]:
+    """Pages in order; `extra` are figures other pages contribute (timeline, suggestions)."""
+    figures = [title_page(network, view, filters, lang, today)]
+    if not view.projects.empty:
+        figures += [
+            state_page(view, lang),
+            static_map(view, t("handout.map", lang), lang),
+            phase_page(view, lang),
+        ]
+    figures += list(extra)
+    figures.append(sources_page(network, lang))
+    return figures
+
+
+def render_pdf(figures: list[go.Figure]) -> bytes:
+    """One PDF, one A4 landscape page per figure (kaleido drives the local Chrome)."""
+    width, height = A4_LANDSCAPE
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [Path(tmp) / f"page-{i:02d}.pdf" for i in range(len(figures))]
+        try:
+            pio.write_images(figures, paths, format="pdf", width=width, height=height)
+        except Exception as exc:  # kaleido raises its own types when no browser is found
+            if "chrome" in str(exc).lower() or "browser" in str(exc).lower():
+                raise ChromeMissing(str(exc)) from exc
+            raise
+        writer = PdfWriter()
+        for path in paths:
+            writer.append(str(path))
+        out = io.BytesIO()
+        writer.write(out)
+    return out.getvalue()

@@ -1,0 +1,127 @@
+"""A static map of the network (plotly, no tiles, no internet): for the PDF handout and
+the map's PNG download. States as outlines, members as dots sized by their projects."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from atlas.network import Network, members
+from atlas.outlines import ATTRIBUTION, LAT_STRETCH, state_rings
+from atlas.text import plot_text, t
+from components.charts import base_layout
+from components.theme import GREY, PHASE_COLOURS, PRIMARY
+
+
+def _outline_trace() -> go.Scatter:
+    xs, ys = [], []
+    for _, lons, lats in state_rings():
+        xs += [*lons, None]
+        ys += [*lats, None]
+    return go.Scatter(
+        x=xs,
+        y=ys,
+        mode="lines",
+        line={"color": "#9a9a9a", "width": 0.8},
+        fill="toself",
+        fillcolor="#f2f2f2",
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
+def static_map(view: Network, title: str, lang: str, width_px: int = 900) -> go.Figure:
+    """Members of the view as dots (size: number of projects, colour: the most advanced
+    phase of their projects, also named in the legend so colour is not the only cue)."""
+    counts = members(view.projects).groupby("municipality_id").size()
+    munis = view.municipalities.dropna(subset=["lat", "lon"]).copy()
+    munis["projects"] = munis["id"].map(counts).fillna(0).astype(int)
+    phase_of = _leading_phase(view)
+    munis["phase"] = munis["id"].map(phase_of).fillna("Unbekannt")
+    traces = [_outline_trace()]
+    for phase, group in munis.groupby("phase", sort=False):
+        traces.append(
+            go.Scatter(
+                x=group["lon"],
+                y=group["lat"],
+                mode="markers",
+                name=t(f"phase.{phase}", lang),
+                marker={
+                    "size": 7 + 4 * group["projects"].clip(upper=6),
+                    "color": PHASE_COLOURS.get(phase, GREY),
+                    "line": {"color": "#222222", "width": 0.8},
+                    "symbol": _SYMBOLS.get(phase, "circle"),
+                },
+                text=[plot_text(name) for name in group["name"]],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    (lon_lo, lon_hi), (lat_lo, lat_hi) = _extent(munis)
+    layout = base_layout(
+        title,
+        int(width_px * 1.15),
+        xaxis={"visible": False, "range": [lon_lo, lon_hi]},
+        yaxis={
+            "visible": False,
+            "range": [lat_lo, lat_hi],
+            "scaleanchor": "x",
+            "scaleratio": LAT_STRETCH,
+        },
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.02},
+        annotations=[
+            {
+                "text": ATTRIBUTION,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 1,
+                "y": 0,
+                "showarrow": False,
+                "font": {"size": 11, "color": "#555555"},
+                "xanchor": "right",
+            }
+        ],
+    )
+    return go.Figure(traces, layout=layout)
+
+
+GERMANY = ((5.7, 15.2), (47.2, 55.15))
+
+
+def _extent(munis) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The members' area with a margin (at least 3° wide), or all of Germany."""
+    if munis.empty:
+        return GERMANY
+    lon_lo, lon_hi = munis["lon"].min() - 0.6, munis["lon"].max() + 0.6
+    lat_lo, lat_hi = munis["lat"].min() - 0.4, munis["lat"].max() + 0.4
+    if lon_hi - lon_lo < 3:
+        centre = (lon_lo + lon_hi) / 2
+        lon_lo, lon_hi = centre - 1.5, centre + 1.5
+    if lat_hi - lat_lo < 2:
+        centre = (lat_lo + lat_hi) / 2
+        lat_lo, lat_hi = centre - 1, centre + 1
+    return (lon_lo, lon_hi), (lat_lo, lat_hi)
+
+
+# shapes per phase, so the map reads in black and white too
+_SYMBOLS = {
+    "Strategie": "diamond",
+    "Umsetzung": "circle",
+    "Verlängerung": "square",
+    "Abgeschlossen": "triangle-up",
+}
+
+
+def _leading_phase(view: Network) -> dict[str, str]:
+    """For each member, the most advanced current phase among its projects."""
+    order = {"Unbekannt": 0, "Strategie": 1, "Umsetzung": 2, "Verlängerung": 3, "Abgeschlossen": 4}
+    best: dict[str, str] = {}
+    for ids, phase in zip(
+        view.projects["municipality_ids"], view.projects["phase_now"], strict=True
+    ):
+        for mid in ids:
+            if order.get(phase, 0) >= order.get(best.get(mid, "Unbekannt"), 0):
+                best[mid] = phase
+    return best
+
+
+__all__ = ["PRIMARY", "static_map"]

@@ -1,0 +1,65 @@
+"""The PDF handout is made on the server (kaleido + Debian chromium), has the expected
+pages, and its pages render to images that are not blank."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+
+from atlas.filters import Filters, apply_filters
+from atlas.network import BUNDLED_DATA_DIR
+from atlas.source import open_network
+from components.handout import handout_figures, render_pdf, wrap
+from components.static_map import static_map
+
+
+@pytest.fixture(scope="module")
+def network():
+    return open_network(BUNDLED_DATA_DIR, dt.date(2026, 11, 28))
+
+
+@pytest.fixture(scope="module")
+def handout(network):
+    if shutil.which("chromium") is None and not os.environ.get("CI"):
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    filters = Filters(states=("Niedersachsen",))
+    view = apply_filters(network, filters)
+    return render_pdf(handout_figures(network, view, filters, "de", dt.date(2026, 11, 28)))
+
+
+def test_handout_has_the_expected_pages(handout):
+    reader = PdfReader(io.BytesIO(handout))
+    assert len(reader.pages) == 5  # title, states, map, phases, sources
+    first = reader.pages[0].extract_text()
+    assert "8 Projekte in Niedersachsen" in first and "28.11.2026" in first
+    assert "GeoBasis-DE" in reader.pages[2].extract_text()
+    assert "Quellen" in reader.pages[-1].extract_text()
+
+
+def test_handout_pages_render(handout, output_dir):
+    document = pdfium.PdfDocument(handout)
+    try:
+        for index in (0, 2):
+            image = document[index].render(scale=1.5).to_pil().convert("L")
+            image.save(output_dir / f"handout-page-{index + 1}.png")
+            dark = image.point(lambda v: 255 if v < 128 else 0).histogram()[255]
+            assert dark > 500, f"page {index + 1} looks blank"
+    finally:
+        document.close()
+
+
+def test_static_map_escapes_hostile_names(network):
+    hostile = network.municipalities.assign(name="<a href='http://x'>böse</a>")
+    figure = static_map(network.with_tables(municipalities=hostile), "Karte", "de")
+    labels = [text for trace in figure.data[1:] for text in trace.text]
+    assert all("<a" not in label and "&lt;a" in label for label in labels)
+
+
+def test_long_titles_wrap():
+    assert wrap("a " * 50, 20).count("<br>") >= 4
