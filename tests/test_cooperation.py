@@ -1,0 +1,224 @@
+"""Cooperation suggestions: small hand-made networks where the right answer is obvious,
+properties of the score, agreement with the plain all-pairs version, and the real data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from atlas.cooperation import (
+    PARTS,
+    Weights,
+    all_pairs_reference,
+    candidate_pairs,
+    member_profiles,
+    partners_for,
+    reason,
+    score_pairs,
+    suggestions,
+    with_reasons,
+    working_groups,
+)
+from atlas.filters import Filters, apply_filters
+from atlas.network import BUNDLED_DATA_DIR
+from atlas.source import open_network
+
+HEADER_M = "id,name,kind,state,district,population,lat,lon,ags,source\n"
+HEADER_P = "id,name,programme,cohort,municipality_ids,lead_municipality_id,size_class,topics,phase,start,end,funding_federal_eur,funding_total_eur,url,source\n"
+
+
+def network_from(tmp_path, munis: list[str], projects: list[str], coops: list[str] = ()):
+    (tmp_path / "municipalities.csv").write_text(HEADER_M + "\n".join(munis) + "\n")
+    (tmp_path / "projects.csv").write_text(HEADER_P + "\n".join(projects) + "\n")
+    if coops:
+        (tmp_path / "cooperations.csv").write_text(
+            "id,a_id,b_id,kind,date,note,source\n" + "\n".join(coops) + "\n"
+        )
+    network = open_network(tmp_path, dt.date(2024, 6, 1))
+    assert network.usable, network.problems
+    return network
+
+
+def place(mid, lat=52.0, lon=9.0, kind="Stadt"):
+    return f"{mid},{mid.title()},{kind},Niedersachsen,,,{lat},{lon},,t"
+
+
+def project(pid, members, topics, phase="Umsetzung", size="Mittelstadt"):
+    return f"{pid},{pid},P,2020,{members},,{size},{topics},{phase},,,,,,t"
+
+
+COMMON = "Mobilität;Beteiligung & Engagement"
+
+
+@pytest.fixture()
+def rare_vs_common(tmp_path):
+    """a and b share the rare topic Sicherheit; c and d share only what everyone has."""
+    munis = [
+        place("a", 52.0, 9.0),
+        place("b", 52.0, 9.5),
+        place("c", 52.5, 9.0),
+        place("d", 52.5, 9.5),
+    ]
+    munis += [place(f"x{i}", 53.0, 8.0 + i * 0.3) for i in range(6)]
+    projects = [
+        project("pa", "a", f"{COMMON};Sicherheit"),
+        project("pb", "b", f"{COMMON};Sicherheit"),
+        project("pc", "c", COMMON),
+        project("pd", "d", COMMON),
+    ] + [project(f"px{i}", f"x{i}", COMMON) for i in range(6)]
+    return network_from(tmp_path, munis, projects)
+
+
+def pair_score(frame: pd.DataFrame, a: str, b: str) -> pd.Series:
+    hit = frame[
+        ((frame["a_id"] == a) & (frame["b_id"] == b))
+        | ((frame["a_id"] == b) & (frame["b_id"] == a))
+    ]
+    assert len(hit) == 1, f"{a}-{b} not among the pairs"
+    return hit.iloc[0]
+
+
+def test_rare_shared_topic_beats_common_one(rare_vs_common):
+    ranked = suggestions(rare_vs_common, Weights(topics=1, phase=0, proximity=0, context=0))
+    assert pair_score(ranked, "a", "b")["score"] > pair_score(ranked, "c", "d")["score"]
+    assert {ranked.iloc[0]["a_id"], ranked.iloc[0]["b_id"]} == {"a", "b"}
+
+
+def test_known_link_is_not_suggested(tmp_path):
+    munis = [place("a"), place("b", lon=9.1), place("c", lon=9.2)]
+    projects = [
+        project("pa", "a", "Sicherheit"),
+        project("pb", "b", "Sicherheit"),
+        project("pc", "c", "Sicherheit"),
+    ]
+    network = network_from(tmp_path, munis, projects, ["k1,a,b,Besuch,2023-05,,t"])
+    ranked = suggestions(network)
+    pairs = {frozenset(p) for p in zip(ranked["a_id"], ranked["b_id"], strict=True)}
+    assert frozenset({"a", "b"}) not in pairs
+    assert frozenset({"a", "c"}) in pairs
+    finder = partners_for(network, "a")
+    assert finder.set_index("b_id").at["b", "existing"]  # shown as existing, not hidden
+
+
+def test_joint_project_counts_as_existing(tmp_path):
+    munis = [place("kalletal"), place("lemgo", lon=9.1), place("far", lat=48.0, lon=11.0)]
+    projects = [
+        project("di", "kalletal;lemgo", "Gesundheit & Pflege"),
+        project("pf", "far", "Gesundheit & Pflege"),
+    ]
+    ranked = suggestions(network_from(tmp_path, munis, projects))
+    assert {frozenset(p) for p in zip(ranked["a_id"], ranked["b_id"], strict=True)} == {
+        frozenset({"kalletal", "far"}),
+        frozenset({"lemgo", "far"}),
+    }
+
+
+def test_phase_head_start_is_named(tmp_path):
+    munis = [place("lemgo"), place("hildesheim", lon=9.9)]
+    projects = [
+        project("p1", "lemgo", "Mobilität;Umwelt", phase="Umsetzung"),
+        project("p2", "hildesheim", "Mobilität;Umwelt", phase="Strategie"),
+    ]
+    network = network_from(tmp_path, munis, projects)
+    row = with_reasons(suggestions(network), Weights()).iloc[0]
+    assert row["phase"] == 1.0
+    assert "Lemgo ist in der Umsetzung, Hildesheim noch in der Strategiephase" in row["reason"]
+    assert "2 gemeinsame Themen (" in row["reason"]
+    assert row["reason"].endswith("km") or "km;" in row["reason"]
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_weight_zero_removes_that_reason(tmp_path, part):
+    munis = [place("lemgo", kind="Gemeinde"), place("hildesheim", lon=9.9, kind="Gemeinde")]
+    projects = [
+        project(
+            "p1", "lemgo", "Mobilität;Umwelt", phase="Umsetzung", size="Kleinstadt/Landgemeinde"
+        ),
+        project(
+            "p2",
+            "hildesheim",
+            "Mobilität;Umwelt",
+            phase="Strategie",
+            size="Kleinstadt/Landgemeinde",
+        ),
+    ]
+    network = network_from(tmp_path, munis, projects)
+    words = {
+        "topics": "gemeinsame Themen",
+        "phase": "Strategiephase",
+        "proximity": " km",
+        "context": "ähnliche Art",
+    }
+    full = reason(suggestions(network).iloc[0], Weights(), "de")
+    assert words[part] in full
+    without = Weights(**{**Weights().__dict__, part: 0})
+    assert words[part] not in reason(suggestions(network, without).iloc[0], without, "de")
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return open_network(BUNDLED_DATA_DIR, dt.date(2026, 11, 28))
+
+
+def test_score_properties_on_real_data(bundled):
+    p = member_profiles(bundled)
+    i, j = candidate_pairs(p)
+    forward = score_pairs(p, i, j, Weights())
+    backward = score_pairs(p, j, i, Weights())
+    assert np.allclose(forward["score"], backward["score"])  # symmetric
+    assert forward[list(PARTS) + ["score"]].to_numpy().min() >= 0
+    assert forward[list(PARTS) + ["score"]].to_numpy().max() <= 1
+    shared = forward["shared_bits"] > 0
+    assert (forward.loc[~shared, "topics"] == 0).all() and (forward.loc[shared, "topics"] > 0).all()
+
+
+def test_reasons_agree_with_parts(bundled):
+    ranked = with_reasons(suggestions(bundled), Weights())
+    for row in ranked.itertuples():
+        assert (
+            f"{len(row.shared_topics)} gemeinsame" in row.reason
+            or "1 gemeinsames Thema" in row.reason
+        )
+        assert ("Strategiephase" in row.reason or "ist " in row.reason) == (
+            row.phase > 0 and bool(row.a_phase)
+        )
+        assert f"{round(row.distance_km)} km" in row.reason
+
+
+def test_fast_engine_agrees_with_all_pairs_reference(bundled):
+    p = member_profiles(bundled)
+    reference = all_pairs_reference(bundled).set_index(["i", "j"])
+    i, j = candidate_pairs(p)
+    fast = score_pairs(p, i, j, Weights()).set_index(["i", "j"])
+    joined = fast.join(reference, rsuffix="_ref", how="inner")
+    assert len(joined) == len(fast)
+    for column in (*PARTS, "score", "distance_km"):
+        assert np.allclose(joined[column], joined[f"{column}_ref"]), column
+
+
+def test_lemgo_finder_lists_peers_with_reasons(bundled):
+    finder = with_reasons(partners_for(bundled, "lemgo"), Weights())
+    assert len(finder) == 10
+    assert (finder["a_id"] == "lemgo").all()
+    assert finder.set_index("b_id").at["kalletal", "existing"]
+    fresh = finder[~finder["existing"]]
+    assert len(fresh) >= 5 and fresh["reason"].str.contains("gemeinsame Themen").all()
+
+
+def test_lower_saxony_members_appear_for_each_other(bundled):
+    view = apply_filters(bundled, Filters(states=("Niedersachsen",)))
+    ranked = suggestions(view)
+    members = set(view.municipalities["id"])
+    assert set(ranked["a_id"]) | set(ranked["b_id"]) <= members
+    assert pair_score(ranked, "hannover", "hildesheim")["score"] > 0
+
+
+def test_working_groups_have_three_to_six_members_at_most_twice_each(bundled):
+    groups = working_groups(bundled, max_groups=30)
+    assert len(groups) > 0
+    assert groups["member_ids"].map(len).between(3, 6).all()
+    counts = pd.Series([m for ids in groups["member_ids"] for m in ids]).value_counts()
+    assert counts.max() <= 2
