@@ -16,7 +16,7 @@ from components.present import (
 )
 
 HERE = Path(__file__).parent
-OVERVIEW = "ueberblick"
+OVERVIEW = "overview"
 lang = language()
 network = load_network()
 slides, unknown_slides = (presentation_request(network) if network.usable else None) or ([], [])
@@ -28,17 +28,17 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if presenting else "auto",
 )
 
-# URL paths differ from the file names on purpose: Streamlit treats a folder named pages/
-# as a v1 multipage app on a process's first run, and a request for a path equal to a file
-# name would then run that page alone, without this frame (sidebar, filters, link state).
+# URL paths equal the file names: on a server process's very first run Streamlit treats
+# a folder named pages/ as a v1 multipage app and runs the requested file alone;
+# components.data.current_view notices that and reruns through this frame.
 pages = [
     st.Page("pages/overview.py", title=t("nav.overview", lang), url_path=OVERVIEW, default=True),
-    # st.Page("pages/map.py", title=t("nav.map", lang), url_path="karte"),
-    # st.Page("pages/timeline.py", title=t("nav.timeline", lang), url_path="zeitachse"),
-    # st.Page("pages/cooperation.py", title=t("nav.cooperation", lang), url_path="kooperation"),
-    st.Page("pages/profiles.py", title=t("nav.profiles", lang), url_path="profil"),
-    # st.Page("pages/data.py", title=t("nav.data", lang), url_path="daten"),
-    st.Page("pages/present.py", title=t("nav.present", lang), url_path="praesentation"),
+    # st.Page("pages/map.py", title=t("nav.map", lang), url_path="map"),
+    # st.Page("pages/timeline.py", title=t("nav.timeline", lang), url_path="timeline"),
+    st.Page("pages/cooperation.py", title=t("nav.cooperation", lang), url_path="cooperation"),
+    st.Page("pages/profiles.py", title=t("nav.profiles", lang), url_path="profiles"),
+    # st.Page("pages/data.py", title=t("nav.data", lang), url_path="data"),
+    st.Page("pages/present.py", title=t("nav.present", lang), url_path="present"),
 ]
 # navigation first, always: it also tells Streamlit this app does not use v1 pages/
 page = st.navigation(pages, position="hidden" if presenting else "sidebar")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from atlas.filters import Filters, apply_filters, option_counts
 from atlas.network import Network
@@ -68,8 +69,20 @@ def language_switch() -> str:
     return language()
 
 
+def ensure_frame() -> None:
+    """Rerun through app.py when Streamlit ran a page file on its own.
+
+    On a server process's first run, Streamlit treats a folder named pages/ as a v1
+    multipage app and runs the requested file without the frame (no sidebar, no filters);
+    app.py's st.navigation turns that off, so one rerun is all it takes."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current_view() -> tuple[Network, Network, Filters]:
     """(whole network, filtered network, filters): filtering is cheap, so it is not cached."""
+    ensure_frame()
     network = load_network()
     if not network.usable:  # also guards a page run on its own, without the frame
         show_unusable(network, language())

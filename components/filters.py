@@ -47,7 +47,11 @@ def seed_from_url(network: Network) -> None:
     """Take the filters from the link when it differs from what the app last wrote there:
     when the app is opened from a link, and when a slide show moves to the next view."""
     url = _url_filters()
-    if st.session_state.get("_url_written") == url:
+    written = st.session_state.get("_url_written")
+    if written == url:
+        return
+    switched_page = written is not None and not any(url.values()) and "show" not in st.query_params
+    if switched_page:  # Streamlit drops the parameters on a page switch; they are written back
         return
     ignored = []
     for spec in SPECS:  # states come before districts, whose options depend on them

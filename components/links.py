@@ -7,4 +7,4 @@ from urllib.parse import urlencode
 
 def profile_url(kind: str, item_id: str) -> str:
     """Deep link to a profile: kind is "municipality" or "project"."""
-    return "profil?" + urlencode({kind: item_id})
+    return "profiles?" + urlencode({kind: item_id})

@@ -142,7 +142,7 @@ def presentation_bar(network: Network, ids: list[str], pages: dict, lang: str) -
         t("present.end", lang), key="slide_exit", shortcut="Esc", help=t("present.exit", lang)
     ):
         st.switch_page(
-            pages["praesentation"], query_params={"lang": lang.upper()} if lang != "de" else None
+            pages["present"], query_params={"lang": lang.upper()} if lang != "de" else None
         )
     auto = auto_seconds(st.query_params.get("auto"))
     if auto and not last:

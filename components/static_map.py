@@ -12,7 +12,7 @@ from components.charts import base_layout
 from components.theme import GREY, PHASE_COLOURS, PRIMARY
 
 
-def _outline_trace() -> go.Scatter:
+def outline_trace() -> go.Scatter:
     xs, ys = [], []
     for _, lons, lats in state_rings():
         xs += [*lons, None]
@@ -37,7 +37,7 @@ def static_map(view: Network, title: str, lang: str, width_px: int = 900) -> go.
     munis["projects"] = munis["id"].map(counts).fillna(0).astype(int)
     phase_of = _leading_phase(view)
     munis["phase"] = munis["id"].map(phase_of).fillna("Unbekannt")
-    traces = [_outline_trace()]
+    traces = [outline_trace()]
     for phase, group in munis.groupby("phase", sort=False):
         traces.append(
             go.Scatter(
@@ -55,7 +55,7 @@ def static_map(view: Network, title: str, lang: str, width_px: int = 900) -> go.
                 hovertemplate="%{text}<extra></extra>",
             )
         )
-    (lon_lo, lon_hi), (lat_lo, lat_hi) = _extent(munis)
+    (lon_lo, lon_hi), (lat_lo, lat_hi) = extent(munis)
     layout = base_layout(
         title,
         int(width_px * 1.15),
@@ -87,7 +87,7 @@ def static_map(view: Network, title: str, lang: str, width_px: int = 900) -> go.
 GERMANY = ((5.7, 15.2), (47.2, 55.15))
 
 
-def _extent(munis) -> tuple[tuple[float, float], tuple[float, float]]:
+def extent(munis) -> tuple[tuple[float, float], tuple[float, float]]:
     """The members' area with a margin (at least 3° wide), or all of Germany."""
     if munis.empty:
         return GERMANY

@@ -44,3 +44,13 @@ def test_page_with_invalid_data_folder(monkeypatch, tmp_path, page):
     at = run_app(monkeypatch, tmp_path, page=page)
     assert not at.exception, at.exception
     assert "konnten nicht geladen werden" in at.error[0].value
+
+
+@pytest.mark.parametrize("page", ["cooperation", "profiles"])
+def test_first_run_of_a_new_server_still_shows_the_frame(monkeypatch, page):
+    """Streamlit runs pages/<file> alone on a new server's first run; the app reruns
+    through its frame, so the sidebar filters are there and the link's filters apply."""
+    at = run_app(monkeypatch, page=page, params={"state": "Niedersachsen"}, first_server_run=True)
+    assert not at.exception
+    assert len(at.sidebar.multiselect) == 7
+    assert "in Niedersachsen" in at.main.markdown[0].value

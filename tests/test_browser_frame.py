@@ -60,12 +60,12 @@ def test_filter_travels_in_the_link(server, output_dir):
 
         # switching pages keeps the filters, in the widgets and in the link
         page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Profile").click()
-        page.wait_for_function("() => location.pathname.endsWith('/profil')")
+        page.wait_for_function("() => location.pathname.endsWith('/profiles')")
         wait_for_app(page)
         assert parse_qs(urlparse(page.url).query)["state"] == ["Niedersachsen"]
         assert "Projekte in Niedersachsen" in page.locator('[data-testid="stMain"]').inner_text()
         page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Überblick").click()
-        page.wait_for_function("() => !location.pathname.endsWith('/profil')")  # default page: /
+        page.wait_for_function("() => !location.pathname.endsWith('/profiles')")  # default page: /
         wait_for_app(page)
         assert kpis(page) == filtered
 

@@ -1,0 +1,70 @@
+"""The cooperation page, headless: finder, network and groups, driven by the link."""
+
+from __future__ import annotations
+
+from tests.apptest import run_app
+
+
+def test_partner_finder_for_lemgo(monkeypatch):
+    at = run_app(monkeypatch, page="cooperation", params={"partner": "lemgo"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) >= 10
+    assert table["Begründung"].str.contains("gemeinsame Themen").all()
+    status = dict(zip(table["Partner"], table["Status"], strict=True))
+    assert status["Kalletal"] == "besteht bereits"
+    assert table["Profil"].str.startswith("profiles?municipality=").all()
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Als CSV herunterladen", "Als Excel herunterladen"]
+
+
+def test_network_view_follows_the_filters(monkeypatch):
+    at = run_app(
+        monkeypatch, page="cooperation", params={"view": "network", "state": "Niedersachsen"}
+    )
+    assert not at.exception
+    table = at.dataframe[0].value
+    lower_saxony = {
+        "Hannover",
+        "Hildesheim",
+        "Wolfsburg",
+        "Einbeck",
+        "Geestland",
+        "Landkreis Hameln-Pyrmont",
+        "Osnabrück",
+        "Bissendorf",
+        "Hagen am Teutoburger Wald",
+        "Samtgemeinde Fürstenau",
+        "Samtgemeinde Artland",
+        "Samtgemeinde Neuenkirchen",
+        "Bad Bentheim",
+        "Göttingen",
+        "Langenhagen",
+        "Lingen (Ems)",
+        "Oldenburg (Oldb)",
+        "Stade",
+        "Wennigsen (Deister)",
+    }
+    assert set(table["Kommune A"]) | set(table["Kommune B"]) <= lower_saxony
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_weight_zero_in_the_link_removes_the_reason(monkeypatch):
+    at = run_app(monkeypatch, page="cooperation", params={"partner": "lemgo", "w_near": "0.0"})
+    assert not at.exception
+    reasons = at.dataframe[0].value["Begründung"]
+    assert not reasons.str.contains(r"\d+ km", regex=True).any()
+
+
+def test_working_groups(monkeypatch):
+    at = run_app(monkeypatch, page="cooperation", params={"view": "groups"})
+    assert not at.exception
+    groups = at.dataframe[0].value
+    assert len(groups) > 0
+    assert set(groups.columns) == {"Thema", "Mitglieder", "Phasen"}
+
+
+def test_unknown_partner_in_link_is_named(monkeypatch):
+    at = run_app(monkeypatch, page="cooperation", params={"partner": "atlantis"})
+    assert not at.exception
+    assert "atlantis" in at.warning[0].value
