@@ -1,0 +1,64 @@
+"""Cooperation suggestions at scale: top-k per member for a synthetic network of 11,000
+municipalities / 20,000 projects (targets: < 2 s, < 1 GB), next to the plain all-pairs
+pandas version of the same score at 2,000 municipalities, with the ratio.
+
+    python -m benchmarks.cooperation
+
+Each case runs in a fresh process, so peak memory (ru_maxrss above the RSS after imports)
+belongs to that case alone.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from benchmarks.common import row, synthetic_network
+
+PROBE = """
+import datetime as dt, json, resource, sys, time
+from atlas.source import open_network
+from atlas import cooperation
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+network = open_network(sys.argv[1], dt.date(2026, 11, 28))
+base = rss_mb()
+times = []
+for _ in range(int(sys.argv[3])):
+    t = time.perf_counter()
+    if sys.argv[2] == "fast":
+        result = cooperation.suggestions(network, top_k=5)
+    else:
+        result = cooperation.all_pairs_reference(network)
+    times.append(time.perf_counter() - t)
+times.sort()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"median": times[len(times) // 2], "peak_mb": peak - base, "rows": len(result),
+                  "members": len(network.municipalities)}))
+"""
+
+
+def measure(folder, mode: str, repeat: int) -> dict:
+    out = subprocess.run([sys.executable, "-c", PROBE, str(folder), mode, str(repeat)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    print("Cooperation suggestions (fresh process per case)")
+    big = measure(synthetic_network(11_000, 20_000), "fast", 3)
+    print(row("engine, 11,000 municipalities / 20,000 projects: time", f"{big['median']:.2f} s", "target < 2 s"))
+    print(row("engine, 11,000 / 20,000: peak memory above load", f"{big['peak_mb']:.0f} MB", "target < 1 GB"))
+    print(row("engine, 11,000 / 20,000: suggested pairs (top 5 each)", f"{big['rows']:,}"))
+    small = synthetic_network(2_000, 3_600)
+    fast = measure(small, "fast", 3)
+    plain = measure(small, "all-pairs", 1)
+    print(row("engine, 2,000 municipalities: time", f"{fast['median']:.2f} s"))
+    print(row("all-pairs pandas, 2,000 municipalities: time", f"{plain['median']:.2f} s"))
+    print(row("all-pairs pandas, 2,000: peak memory above load", f"{plain['peak_mb']:.0f} MB"))
+    print(row("ratio all-pairs / engine at 2,000", f"{plain['median'] / fast['median']:.0f}x"))
+
+
+if __name__ == "__main__":
+    main()
