@@ -1,0 +1,221 @@
+"""Where every project stands in time: phase bars, cohort counts by date, milestones.
+
+Nothing is guessed: a project whose phases are not dated shows its known runtime as
+"phase unknown"; a project with no dates at all is listed as such; the part of a runtime
+after the last dated phase is shown as unknown too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from atlas.network import Network
+from atlas.schema import PHASES, STATES, TOPICS
+from atlas.status import PHASE_ORDER, UNKNOWN
+
+GROUPINGS = ("state", "cohort", "municipality", "topic")
+FAR_FUTURE = pd.Timestamp("2200-01-01")  # "no end known" when comparing dates
+BAR_COLUMNS = ["project_id", "phase", "start", "end", "kind"]
+
+
+def phase_bars(network: Network) -> pd.DataFrame:
+    """One row per bar: project_id, phase, start, end (Timestamps) and kind:
+    "phase" (dated phase), "runtime" (known runtime, phase unknown) or "none" (no dates)."""
+    phases = network.phases.dropna(subset=["start_dt"])
+    bars = [
+        pd.DataFrame(
+            {
+                "project_id": phases["project_id"],
+                "phase": phases["phase"],
+                "start": phases["start_dt"],
+                "end": phases["end_dt"],
+                "kind": "phase",
+            }
+        )
+    ]
+    last_end = phases.groupby("project_id")["end_dt"].max()
+    projects = network.projects
+    dated = projects["id"].isin(phases["project_id"])
+    # runtime after the last dated phase (e.g. an implementation end nobody published yet)
+    tail_start = pd.to_datetime(projects["id"].map(last_end.to_dict())) + pd.Timedelta(days=1)
+    has_tail = (
+        dated & projects["end_dt"].notna() & tail_start.notna() & (projects["end_dt"] > tail_start)
+    )
+    bars.append(
+        pd.DataFrame(
+            {
+                "project_id": projects.loc[has_tail, "id"],
+                "phase": UNKNOWN,
+                "start": tail_start[has_tail],
+                "end": projects.loc[has_tail, "end_dt"],
+                "kind": "runtime",
+            }
+        )
+    )
+    runtime = ~dated & projects["start_dt"].notna()
+    bars.append(
+        pd.DataFrame(
+            {
+                "project_id": projects.loc[runtime, "id"],
+                "phase": UNKNOWN,
+                "start": projects.loc[runtime, "start_dt"],
+                "end": projects.loc[runtime, "end_dt"],
+                "kind": "runtime",
+            }
+        )
+    )
+    nothing = ~dated & projects["start_dt"].isna()
+    bars.append(
+        pd.DataFrame(
+            {
+                "project_id": projects.loc[nothing, "id"],
+                "phase": UNKNOWN,
+                "start": pd.NaT,
+                "end": pd.NaT,
+                "kind": "none",
+            }
+        )
+    )
+    frame = (
+        pd.concat([b for b in bars if len(b)], ignore_index=True)
+        if any(len(b) for b in bars)
+        else pd.DataFrame(columns=BAR_COLUMNS)
+    )
+    return frame.sort_values(
+        ["project_id", "start"], na_position="last", kind="stable"
+    ).reset_index(drop=True)
+
+
+def group_labels(network: Network, by: str) -> pd.Series:
+    """Each project's group (by project id): the lead's (or first participant's) state or
+    name, the cohort, or its rarest topic in the network."""
+    projects = network.projects.set_index("id")
+    munis = network.municipalities.set_index("id")
+    first = pd.Series(
+        [
+            lead or (ids[0] if ids else "")
+            for lead, ids in zip(
+                projects["lead_municipality_id"].fillna(""),
+                projects["municipality_ids"],
+                strict=True,
+            )
+        ],
+        index=projects.index,
+    )
+    if by == "state":
+        return first.map(munis["state"]).fillna("")
+    if by == "municipality":
+        return first.map(munis["name"]).fillna("")
+    if by == "cohort":
+        return projects["cohort"].map(lambda c: "" if pd.isna(c) else str(int(c)))
+    counts = pd.Series([t for ts in projects["topics"] for t in ts]).value_counts().to_dict()
+    rank = {t: (counts.get(t, 0), TOPICS.index(t) if t in TOPICS else 99) for t in counts}
+    return projects["topics"].map(lambda ts: min(ts, key=rank.__getitem__) if ts else "")
+
+
+def ordered_projects(network: Network, by: str, today: dt.date) -> pd.DataFrame:
+    """Projects sorted by group, then the most relevant first within it: running ones before
+    completed ones, the soonest end first. Columns: id, name, group."""
+    labels = group_labels(network, by)
+    projects = network.projects.assign(group=network.projects["id"].map(labels))
+    done = projects["phase_now"].eq("Abgeschlossen")
+    soon = projects["end_dt"].fillna(FAR_FUTURE)
+    if by == "state":
+        rank = projects["group"].map({s: i for i, s in enumerate(STATES)}).fillna(99)
+    elif by == "topic":
+        rank = projects["group"].map({t: i for i, t in enumerate(TOPICS)}).fillna(99)
+    else:
+        rank = projects["group"]
+    projects = projects.assign(_rank=rank, _done=done, _soon=soon)
+    projects = projects.sort_values(["_rank", "_done", "_soon", "name"], kind="stable")
+    return projects[["id", "name", "group"]].reset_index(drop=True)
+
+
+def cohort_phase_counts(network: Network, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Per cohort and date: how many projects are in which phase (long table: cohort, date,
+    phase, projects). Phases are read off the dated phases; a project past its known end
+    counts as completed; everything else is "Unbekannt" (never guessed)."""
+    projects = network.projects.dropna(subset=["cohort"])
+    if projects.empty:
+        return pd.DataFrame(columns=["cohort", "date", "phase", "projects"])
+    when = dates.to_numpy()[None, :]
+    phases = network.phases[network.phases["project_id"].isin(projects["id"])].dropna(
+        subset=["start_dt"]
+    )
+    start = phases["start_dt"].to_numpy()[:, None]
+    end = phases["end_dt"].fillna(FAR_FUTURE).to_numpy()[:, None]
+    covering = (start <= when) & (end >= when)
+    level = phases["phase"].map(PHASE_ORDER).to_numpy()[:, None]
+    # the latest-starting phase covering a date wins, as in atlas.status.phase_on
+    score = np.where(covering, level, -1)
+    per_project = pd.DataFrame(score, index=phases["project_id"].to_numpy()).groupby(level=0).max()
+    grid = per_project.reindex(projects["id"]).fillna(-1).to_numpy()
+    ended = (projects["end_dt"].to_numpy()[:, None] < when) & (grid < 0)
+    grid = np.where(ended, PHASE_ORDER["Abgeschlossen"], grid)
+    names = {i: p for p, i in PHASE_ORDER.items()}
+    rows = []
+    cohorts = projects["cohort"].astype(int).to_numpy()
+    for cohort in sorted(set(cohorts)):
+        sub = grid[cohorts == cohort]
+        for d, date in enumerate(dates):
+            column = sub[:, d]
+            for phase_index, phase in names.items():
+                rows.append((cohort, date, phase, int((column == phase_index).sum())))
+            rows.append((cohort, date, UNKNOWN, int((column < 0).sum())))
+    return pd.DataFrame(rows, columns=["cohort", "date", "phase", "projects"])
+
+
+def count_on(counts: pd.DataFrame, cohort: int, date, phase: str) -> int:
+    """How many of a cohort's projects were in a phase on a date (the nearest date before)."""
+    sub = counts[
+        (counts["cohort"] == cohort)
+        & (counts["phase"] == phase)
+        & (counts["date"] <= pd.Timestamp(date))
+    ]
+    return int(sub.sort_values("date")["projects"].iloc[-1]) if len(sub) else 0
+
+
+def milestones(network: Network, today: dt.date, months: int) -> pd.DataFrame:
+    """Phase ends, project (funding) ends and starting extensions within the next months."""
+    start, stop = pd.Timestamp(today), pd.Timestamp(today) + pd.DateOffset(months=months)
+    names = network.projects.set_index("id")["name"]
+    phases = network.phases
+    rows = []
+    ends = phases[phases["end_dt"].between(start, stop)]
+    rows += [
+        (e, p, names.get(p, p), "phase_end", ph)
+        for e, p, ph in zip(ends["end_dt"], ends["project_id"], ends["phase"], strict=True)
+    ]
+    ext = phases[(phases["phase"] == "Verlängerung") & phases["start_dt"].between(start, stop)]
+    rows += [
+        (s, p, names.get(p, p), "extension", "Verlängerung")
+        for s, p in zip(ext["start_dt"], ext["project_id"], strict=True)
+    ]
+    projects = network.projects[network.projects["end_dt"].between(start, stop)]
+    rows += [
+        (e, p, n, "project_end", "")
+        for e, p, n in zip(projects["end_dt"], projects["id"], projects["name"], strict=True)
+    ]
+    frame = pd.DataFrame(rows, columns=["date", "project_id", "name", "what", "phase"])
+    return frame.sort_values(["date", "name"], kind="stable").reset_index(drop=True)
+
+
+def month_range(first: dt.date, last: dt.date, quarterly: bool = False) -> pd.DatetimeIndex:
+    """Monthly dates; quarterly for large networks, where monthly steps add cost, not insight."""
+    return pd.date_range(
+        pd.Timestamp(first).replace(day=1), pd.Timestamp(last), freq="QS" if quarterly else "MS"
+    )
+
+
+__all__ = [
+    "GROUPINGS",
+    "PHASES",
+    "cohort_phase_counts",
+    "count_on",
+    "milestones",
+    "ordered_projects",
+    "phase_bars",
+]

@@ -1,0 +1,143 @@
+"""Sections of the timeline page: the paged Gantt chart with selection, the cohort view,
+and the milestone list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import streamlit as st
+
+from atlas import fmt
+from atlas.network import Network
+from atlas.profiles import names
+from atlas.text import escape_markdown, join_words, t
+from components.links import profile_url
+from components.timeline_charts import cohort_chart, gantt
+
+PAGE_SIZE = 30  # bars a projector shows legibly at once
+
+
+def _events(view: Network) -> pd.DataFrame:
+    label = names(view)
+    events = view.events.dropna(subset=["date_dt"])
+    return pd.DataFrame(
+        {
+            "date": events["date_dt"],
+            "title": events["title"],
+            "participants": [
+                join_words([label.get(i, i) for i in ids]) for ids in events["participant_ids"]
+            ],
+        }
+    )
+
+
+def gantt_section(
+    view: Network, bars: pd.DataFrame, order: pd.DataFrame, day: dt.date, lang: str
+) -> None:
+    pages = max(1, math.ceil(len(order) / PAGE_SIZE))
+    page = 1
+    if pages > 1:
+        page = st.number_input(
+            t("timeline.page", lang), 1, pages, 1, key="timeline_page", bind="query-params"
+        )
+    first = (page - 1) * PAGE_SIZE
+    shown = order.iloc[first : first + PAGE_SIZE]
+    st.caption(
+        t("timeline.page_of", lang, first=first + 1, last=first + len(shown), total=len(order))
+    )
+    events = _events(view)
+    figure = gantt(bars, shown, events, day, lang, t("timeline.gantt", lang))
+    state = st.plotly_chart(
+        figure,
+        width="stretch",
+        theme=None,
+        key="gantt",
+        on_select="rerun",
+        selection_mode="points",
+        config={"displaylogo": False},
+    )
+    st.caption(escape_markdown(t("timeline.alt", lang, n=len(shown), events=len(events))))
+    points = (state or {}).get("selection", {}).get("points", []) if state else []
+    if points:
+        project_id, name = points[0]["customdata"][0], points[0]["customdata"][1]
+        st.markdown(f"**{escape_markdown(t('timeline.selected', lang, name=name))}**")
+        st.link_button(t("timeline.open_profile", lang), profile_url("project", project_id))
+
+
+def cohort_section(view: Network, counts_between, day: dt.date, lang: str) -> None:
+    st.subheader(t("timeline.cohorts", lang))
+    cohorts = sorted(int(c) for c in view.projects["cohort"].dropna().unique())
+    if not cohorts:
+        return
+    cohort = st.selectbox(
+        t("timeline.cohort", lang),
+        cohorts,
+        index=len(cohorts) - 1,
+        key="timeline_cohort",
+        bind="query-params",
+    )
+    first = min(
+        pd.Timestamp(f"{cohort}-01-01"),
+        view.projects["start_dt"].min()
+        if view.projects["start_dt"].notna().any()
+        else pd.Timestamp(day),
+    )
+    counts = counts_between(first.date(), day.replace(year=day.year + 2))
+    st.plotly_chart(
+        cohort_chart(counts, cohort, day, lang, t("timeline.cohort_chart", lang, cohort=cohort)),
+        width="stretch",
+        theme=None,
+        key="cohort_chart",
+        config={"displaylogo": False},
+    )
+    now = counts[(counts["cohort"] == cohort) & (counts["date"] <= pd.Timestamp(day))]
+    if len(now):
+        latest = now[now["date"] == now["date"].max()]
+        total = int(latest["projects"].sum())
+        implementing = int(latest.loc[latest["phase"] == "Umsetzung", "projects"].sum())
+        date = fmt.date(latest["date"].iloc[0].date().isoformat(), lang)
+        st.caption(
+            escape_markdown(
+                t(
+                    "timeline.cohort_sentence",
+                    lang,
+                    date=date,
+                    n=implementing,
+                    total=total,
+                    cohort=cohort,
+                )
+            )
+        )
+
+
+def milestone_section(milestones_within, lang: str) -> None:
+    st.subheader(t("timeline.milestones", lang))
+    months = st.select_slider(
+        t("timeline.horizon", lang), [3, 6, 12, 24], value=6, key="horizon", bind="query-params"
+    )
+    upcoming = milestones_within(months)
+    if upcoming.empty:
+        st.info(t("timeline.milestones_none", lang))
+        return
+    what = [
+        t(f"timeline.what.{w}", lang, phase=t(f"phase.{p}", lang) if p else "")
+        for w, p in zip(upcoming["what"], upcoming["phase"], strict=True)
+    ]
+    table = pd.DataFrame(
+        {
+            t("timeline.col.date", lang): [
+                fmt.date(d.date().isoformat(), lang) for d in upcoming["date"]
+            ],
+            t("timeline.col.project", lang): upcoming["name"],
+            t("timeline.col.what", lang): what,
+            t("profiles.open", lang): [profile_url("project", p) for p in upcoming["project_id"]],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={t("profiles.open", lang): st.column_config.LinkColumn(display_text="→")},
+    )

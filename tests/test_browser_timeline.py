@@ -1,0 +1,35 @@
+"""The timeline in Debian chromium at 1280x720: Gantt chart, click a bar, profile link."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve_app() as running:
+        yield running
+
+
+def test_timeline_renders_and_a_bar_selects_its_project(server, output_dir):
+    with browser_page() as (new_page, requests):
+        page = new_page()
+        page.goto(server.url + "/timeline?state=Nordrhein-Westfalen")
+        wait_for_app(page)
+        chart = page.locator('[data-testid="stPlotlyChart"]').first
+        chart.scroll_into_view_if_needed()
+        page.screenshot(path=output_dir / "timeline.png")
+        box = (
+            chart.locator("g.point path").nth(2).bounding_box()
+        )  # a bar, clicked like a mouse does
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_selector('[data-testid="stLinkButton"]', timeout=20_000)
+        wait_for_app(page)
+        link = page.locator('[data-testid="stLinkButton"] a').first.get_attribute("href")
+        assert "profiles?project=" in link
+        page.screenshot(path=output_dir / "timeline-selected.png")
+    assert_offline(requests)
