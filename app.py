@@ -33,7 +33,7 @@ st.set_page_config(
 # components.data.current_view notices that and reruns through this frame.
 pages = [
     st.Page("pages/overview.py", title=t("nav.overview", lang), url_path=OVERVIEW, default=True),
-    # st.Page("pages/map.py", title=t("nav.map", lang), url_path="map"),
+    st.Page("pages/map.py", title=t("nav.map", lang), url_path="map"),
     st.Page("pages/timeline.py", title=t("nav.timeline", lang), url_path="timeline"),
     st.Page("pages/cooperation.py", title=t("nav.cooperation", lang), url_path="cooperation"),
     st.Page("pages/profiles.py", title=t("nav.profiles", lang), url_path="profiles"),

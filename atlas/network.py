@@ -17,6 +17,8 @@ from atlas.readers import read_folder
 from atlas.schema import GERMANY_BBOX, TABLES
 
 BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# Boundaries are static assets: the browser fetches them from the app itself (/app/static/geo)
+BOUNDARY_DIR = Path(__file__).resolve().parent.parent / "static" / "geo"
 
 
 @dataclass(frozen=True)

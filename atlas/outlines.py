@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from atlas.network import BUNDLED_DATA_DIR
+from atlas.network import BOUNDARY_DIR
 
-STATES_FILE = BUNDLED_DATA_DIR / "geo" / "states.geojson"
+STATES_FILE = BOUNDARY_DIR / "states.geojson"
 ATTRIBUTION = "© GeoBasis-DE / BKG (2016)"
 # Germany spans about 47–55° N: one degree of latitude is ~1.6 degrees of longitude there.
 LAT_STRETCH = 1.6

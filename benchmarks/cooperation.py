@@ -41,15 +41,32 @@ print(json.dumps({"median": times[len(times) // 2], "peak_mb": peak - base, "row
 
 
 def measure(folder, mode: str, repeat: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", PROBE, str(folder), mode, str(repeat)], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, str(folder), mode, str(repeat)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     print("Cooperation suggestions (fresh process per case)")
     big = measure(synthetic_network(11_000, 20_000), "fast", 3)
-    print(row("engine, 11,000 municipalities / 20,000 projects: time", f"{big['median']:.2f} s", "target < 2 s"))
-    print(row("engine, 11,000 / 20,000: peak memory above load", f"{big['peak_mb']:.0f} MB", "target < 1 GB"))
+    print(
+        row(
+            "engine, 11,000 municipalities / 20,000 projects: time",
+            f"{big['median']:.2f} s",
+            "target < 2 s",
+        )
+    )
+    print(
+        row(
+            "engine, 11,000 / 20,000: peak memory above load",
+            f"{big['peak_mb']:.0f} MB",
+            "target < 1 GB",
+        )
+    )
     print(row("engine, 11,000 / 20,000: suggested pairs (top 5 each)", f"{big['rows']:,}"))
     small = synthetic_network(2_000, 3_600)
     fast = measure(small, "fast", 3)

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, shape
 
-from atlas.network import BUNDLED_DATA_DIR, load_folder, members
+from atlas.network import BOUNDARY_DIR, BUNDLED_DATA_DIR, load_folder, members
 from atlas.schema import TOPICS
 from atlas.source import open_network
 
-GEO = BUNDLED_DATA_DIR / "geo"
+GEO = BOUNDARY_DIR
 
 
 @pytest.fixture(scope="module")

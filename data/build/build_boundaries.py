@@ -12,8 +12,8 @@ Run from the repository root::
 
 The default package path is ``/tmp/gaa/package``. Outputs:
 
-* ``data/geo/states.geojson``: 16 states (ags, name, nuts), simplified.
-* ``data/geo/districts.geojson``: today's 400 districts (ags, name, bez, label,
+* ``static/geo/states.geojson``: 16 states (ags, name, nuts), simplified.
+* ``static/geo/districts.geojson``: today's 400 districts (ags, name, bez, label,
   state, nuts), simplified.
 * ``data/geo/municipalities_de.csv``: every municipality of the 2016 data with
   its 2016 AGS, its district after the changes below and a representative point
@@ -48,6 +48,7 @@ from shapely.geometry import mapping, shape
 
 REPO = Path(__file__).resolve().parents[2]
 OUT = REPO / "data" / "geo"
+STATIC = REPO / "static" / "geo"  # boundaries are served to the browser by the app
 DEFAULT_PACKAGE = Path("/tmp/gaa/package")
 
 DECIMALS = 4  # ~10 m, plenty for a national overview map
@@ -139,7 +140,7 @@ def build_states(package: Path) -> dict[str, str]:
     for f, geom in zip(feats, simplify_coverage(geoms, STATE_TOLERANCE), strict=True):
         p = f["properties"]
         rows.append(({"ags": p["AGS"], "name": p["GEN"], "nuts": p["NUTS"]}, geom))
-    write_geojson(OUT / "states.geojson", rows)
+    write_geojson(STATIC / "states.geojson", rows)
     return {p["ags"]: p["name"] for p, _ in rows}
 
 
@@ -186,7 +187,7 @@ def build_districts(districts: dict[str, dict], states: dict[str, str]) -> None:
             "nuts": d["nuts"],
         }
         rows.append((props, geom))
-    write_geojson(OUT / "districts.geojson", rows)
+    write_geojson(STATIC / "districts.geojson", rows)
 
 
 def point_of(geom) -> tuple[float, float]:
@@ -265,6 +266,7 @@ def write_csv(path: Path, rows: list[dict]) -> None:
 def main(argv: list[str]) -> None:
     package = Path(argv[1]) if len(argv) > 1 else DEFAULT_PACKAGE
     OUT.mkdir(parents=True, exist_ok=True)
+    STATIC.mkdir(parents=True, exist_ok=True)
     states = build_states(package)
     districts = merged_districts(package)
     if len(districts) != 400:

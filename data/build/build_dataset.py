@@ -8,7 +8,7 @@ The reference directory defaults to ``../shared/reference`` relative to the
 repository root. Inputs there: mpsc_projects.csv, mpsc_municipalities.csv,
 mpsc_funding_phases.csv, mpsc_topics.csv, nst_network.csv. Inputs from this
 repository: data/geo/municipalities_de.csv, data/geo/verbaende_de.csv and
-data/geo/districts.geojson (BKG VG250 2016, see build_boundaries.py).
+static/geo/districts.geojson (BKG VG250 2016, see build_boundaries.py).
 
 Outputs (UTF-8 CSV, ";" inside list cells): data/municipalities.csv,
 projects.csv, phases.csv, organisations.csv, cooperations.csv, events.csv.
@@ -36,6 +36,7 @@ from shapely.ops import unary_union
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
+REPO_BOUNDARIES = REPO / "static" / "geo"  # served to the browser by the app
 GEO = DATA / "geo"
 DEFAULT_REFERENCE = REPO.parent / "shared" / "reference"
 
@@ -417,7 +418,9 @@ class Bkg:
         self.verbaende = {
             (r["bez"], r["name"], r["state"]): r for r in read_csv(GEO / "verbaende_de.csv")
         }
-        features = json.loads((GEO / "districts.geojson").read_text(encoding="utf-8"))["features"]
+        features = json.loads((REPO_BOUNDARIES / "districts.geojson").read_text(encoding="utf-8"))[
+            "features"
+        ]
         self.districts = {f["properties"]["label"]: f for f in features}
 
     def municipality(self, name: str, state: str) -> dict | None:

@@ -1,0 +1,250 @@
+"""Geography of a network: boundaries, counts per state and district, points and links.
+
+Boundaries are the bundled, simplified BKG VG250 files (© GeoBasis-DE / BKG (2016)),
+brought to today's 400 districts by data/build/build_boundaries.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from atlas.network import BOUNDARY_DIR, Network
+from atlas.schema import PHASES, TOPICS
+
+GEO_DIR = BOUNDARY_DIR
+PHASE_RANK = {"Unbekannt": 0, "Strategie": 1, "Umsetzung": 2, "Verlängerung": 3, "Abgeschlossen": 4}
+# District keys that changed since the 2016 boundaries the AGS codes come from.
+DISTRICT_MERGES = {"03152": "03159", "03156": "03159", "16056": "16063"}
+
+
+@cache
+def _boundaries(name: str) -> dict:
+    return json.loads((GEO_DIR / f"{name}.geojson").read_text(encoding="utf-8"))
+
+
+def boundaries(level: str) -> dict:
+    """A fresh copy of the states or districts GeoJSON (callers add properties to it)."""
+    return copy.deepcopy(_boundaries(level))
+
+
+def district_keys(munis: pd.DataFrame) -> pd.Series:
+    """Each member's 5-digit district key: from its AGS, else from its district's name."""
+    labels = district_labels()
+    by_label = {label: key for key, label in labels.items()}
+    keys = []
+    for ags, district in zip(munis["ags"].fillna(""), munis["district"].fillna(""), strict=True):
+        key = DISTRICT_MERGES.get(ags[:5], ags[:5]) if len(ags) >= 5 and ags[:5].isdigit() else None
+        keys.append(key if key in labels else by_label.get(district))
+    return pd.Series(keys, index=munis.index, dtype=object)
+
+
+def district_labels() -> dict[str, str]:
+    return {
+        f["properties"]["ags"]: f["properties"]["label"]
+        for f in _boundaries("districts")["features"]
+    }
+
+
+def member_points(view: Network) -> pd.DataFrame:
+    """One row per member with coordinates: projects, funding, leading phase, cohort, topics,
+    and HTML-escaped texts for the map's tooltip (which renders HTML). One pass over the
+    projects: at 20,000 projects, grouped lambdas would take a second."""
+    munis = view.municipalities.dropna(subset=["lat", "lon"]).reset_index(drop=True)
+    at = {mid: i for i, mid in enumerate(munis["id"])}
+    n = len(munis)
+    count, funding, rank, cohort = (
+        np.zeros(n, int),
+        np.full(n, np.nan),
+        np.zeros(n, int),
+        np.full(n, np.nan),
+    )
+    topics, names = [set() for _ in range(n)], [[] for _ in range(n)]
+    projects = view.projects
+    for ids, name, phase, year, ts, money in zip(
+        projects["municipality_ids"],
+        projects["name"],
+        projects["phase_now"].map(PHASE_RANK).fillna(0).astype(int),
+        projects["cohort"].astype(float),
+        projects["topics"],
+        projects["funding_federal_eur"],
+        strict=True,
+    ):
+        for mid in ids:
+            i = at.get(mid)
+            if i is None:
+                continue
+            count[i] += 1
+            rank[i] = max(rank[i], phase)
+            if not np.isnan(year):
+                cohort[i] = year if np.isnan(cohort[i]) else min(cohort[i], year)
+            if not np.isnan(money):
+                funding[i] = money if np.isnan(funding[i]) else funding[i] + money
+            topics[i].update(ts)
+            names[i].append(name)
+    phase_of = {r: p for p, r in PHASE_RANK.items()}
+    points = munis.assign(
+        projects=count,
+        funding=funding,
+        phase=[phase_of[r] for r in rank],
+        cohort=cohort,
+        topic_list=[
+            sorted(t, key=lambda x: TOPICS.index(x) if x in TOPICS else 99) for t in topics
+        ],
+        project_names=["; ".join(sorted(n)) for n in names],
+    )
+    for column in ("name", "kind", "state", "district", "project_names"):
+        points[f"{column}_html"] = points[column].fillna("").astype(str).map(html.escape)
+    return points
+
+
+def counts_by_area(view: Network, level: str, measure: str) -> dict[str, float]:
+    """Projects (or known federal funding) per state name or district key. A project counts
+    once in each area it has a participant in."""
+    munis = view.municipalities
+    areas = munis["state"] if level == "states" else district_keys(munis)
+    area_of = dict(zip(munis["id"], areas, strict=True))
+    totals: dict[str, float] = {}
+    for ids, money in zip(
+        view.projects["municipality_ids"], view.projects["funding_federal_eur"], strict=True
+    ):
+        value = 1.0 if measure != "funding" else money
+        if value != value:  # unknown funding adds nothing
+            continue
+        for area in {area_of.get(m) for m in ids} - {None}:
+            totals[area] = totals.get(area, 0.0) + value
+    return totals
+
+
+def sequential_colour(values: pd.Series | np.ndarray, peak: float) -> list[list[int]]:
+    """Light to dark blue by value (0..peak), readable in greyscale too; 0 stays near white."""
+    stops = np.array(
+        [[247, 251, 255], [198, 219, 239], [107, 174, 214], [33, 113, 181], [8, 48, 107]],
+        dtype=float,
+    )
+    share = np.clip(
+        np.asarray(values, dtype=float) / peak if peak else 0 * np.asarray(values, dtype=float),
+        0,
+        1,
+    )
+    position = share * (len(stops) - 1)
+    low = np.floor(position).astype(int).clip(0, len(stops) - 2)
+    mix = (position - low)[:, None]
+    rgb = stops[low] * (1 - mix) + stops[low + 1] * mix
+    return [[int(r), int(g), int(b), 200] for r, g, b in rgb]
+
+
+def choropleth(view: Network, level: str, measure: str) -> tuple[dict, float]:
+    """The boundaries with value, fill colour and escaped tooltip text per area."""
+    geo = boundaries(level)
+    values = counts_by_area(view, level, measure)
+    key_of = (lambda p: p["name"]) if level == "states" else (lambda p: p["ags"])
+    peak = max(values.values(), default=0.0)
+    area_values = [values.get(key_of(f["properties"]), 0.0) for f in geo["features"]]
+    colours = sequential_colour(np.array(area_values), peak)
+    for feature, value, colour in zip(geo["features"], area_values, colours, strict=True):
+        props = feature["properties"]
+        props["value"] = value
+        props["fill"] = colour
+        props["name_html"] = html.escape(props.get("label", props["name"]))
+        props["kind_html"] = f"{value:,.0f}".replace(",", ".")
+        props["state_html"] = html.escape(props.get("state", ""))
+        props["district_html"] = props["project_names_html"] = ""
+    return geo, peak
+
+
+def links(view: Network) -> pd.DataFrame:
+    """Known cooperations and meeting participations as lines between coordinates. A project
+    stands at its lead (or first) member; an organisation at its own point."""
+    needed = (
+        set(view.cooperations["a_id"])
+        | set(view.cooperations["b_id"])
+        | set(view.events["municipality_id"].dropna())
+    )
+    needed |= {p for ids in view.events["participant_ids"] for p in ids}
+    projects = view.projects[view.projects["id"].isin(needed)]
+    needed |= {
+        lead or (ids[0] if ids else "")
+        for lead, ids in zip(
+            projects["lead_municipality_id"].fillna(""), projects["municipality_ids"], strict=True
+        )
+    }
+    points: dict[str, tuple[float, float, str]] = {}
+    for table in (view.municipalities, view.organisations):
+        rows = table[table["id"].isin(needed)].dropna(subset=["lat", "lon"])
+        points.update(
+            {
+                i: (la, lo, na)
+                for i, la, lo, na in zip(
+                    rows["id"], rows["lat"], rows["lon"], rows["name"], strict=True
+                )
+            }
+        )
+    for row in projects.itertuples():
+        anchor = row.lead_municipality_id or (
+            row.municipality_ids[0] if row.municipality_ids else None
+        )
+        if anchor in points:
+            points.setdefault(row.id, (*points[anchor][:2], row.name))
+    rows = []
+    for row in view.cooperations.itertuples():
+        if (
+            row.a_id in points
+            and row.b_id in points
+            and points[row.a_id][:2] != points[row.b_id][:2]
+        ):
+            rows.append((row.a_id, row.b_id, row.kind or "", row.date or ""))
+    for row in view.events.itertuples():
+        host = row.municipality_id
+        if host in points:
+            for other in row.participant_ids:
+                if other in points and points[other][:2] != points[host][:2]:
+                    rows.append((other, host, row.kind or "", row.date or ""))
+    frame = pd.DataFrame(rows, columns=["a_id", "b_id", "kind", "date"]).drop_duplicates(
+        ["a_id", "b_id"]
+    )
+    frame["from_lat"] = [points[a][0] for a in frame["a_id"]]
+    frame["from_lon"] = [points[a][1] for a in frame["a_id"]]
+    frame["to_lat"] = [points[b][0] for b in frame["b_id"]]
+    frame["to_lon"] = [points[b][1] for b in frame["b_id"]]
+    frame["name_html"] = [
+        html.escape(f"{points[a][2]} – {points[b][2]}")
+        for a, b in zip(frame["a_id"], frame["b_id"], strict=True)
+    ]
+    frame["kind_html"] = frame["kind"].map(html.escape)
+    frame["state_html"] = frame["date"].map(html.escape)
+    frame["district_html"] = frame["project_names_html"] = ""
+    return frame
+
+
+def fit_view(points: pd.DataFrame) -> dict:
+    """Centre and zoom that show every point (Germany when there are none)."""
+    if points.empty:
+        return {"latitude": 51.2, "longitude": 10.4, "zoom": 5.0}
+    lat_span = points["lat"].max() - points["lat"].min()
+    lon_span = (
+        points["lon"].max() - points["lon"].min()
+    ) * 0.62  # degrees of longitude are shorter here
+    span = max(lat_span, lon_span, 0.3)
+    zoom = float(np.clip(np.log2(10.0 / span) + 4.3, 4.5, 11))
+    return {
+        "latitude": float(points["lat"].mean()),
+        "longitude": float(points["lon"].mean()),
+        "zoom": round(zoom, 2),
+    }
+
+
+__all__ = [
+    "PHASES",
+    "boundaries",
+    "choropleth",
+    "counts_by_area",
+    "fit_view",
+    "links",
+    "member_points",
+]

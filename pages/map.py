@@ -1,0 +1,54 @@
+"""Map: the network's members, areas and links on Germany's states and districts, offline."""
+
+import streamlit as st
+
+from atlas import geo
+from atlas.text import t
+from components.data import current_view, language
+from components.map_deck import basemap_style, build_deck
+from components.map_view import (
+    legend,
+    organisation_points,
+    png_download,
+    selected_panel,
+    settings,
+    table_alternative,
+    view_state,
+)
+from components.page import page_header
+
+lang = language()
+network, view, filters = current_view()
+page_header(t("map.title", lang), view, filters, lang)
+
+mode, colour, measure = settings(lang)
+points = geo.member_points(view)
+areas, peak = geo.choropleth(view, mode, measure) if mode != "points" else (None, 0.0)
+links = geo.links(view)
+orgs = organisation_points(view)
+deck = build_deck(
+    points,
+    links,
+    orgs,
+    mode,
+    colour,
+    view=view_state(points, lang),
+    style=basemap_style(dict(st.secrets) if st.secrets.load_if_toml_exists() else None),
+    choropleth=areas,
+)
+
+chart, panel = st.columns([3, 1])
+with chart:
+    state = st.pydeck_chart(
+        deck,
+        height=620,
+        on_select="rerun",
+        selection_mode="single-object",
+        key="map",
+        alt=t("map.alt", lang, members=len(points), links=len(links), orgs=len(orgs)),
+    )
+    legend(mode, colour, measure, points, peak, lang)
+with panel:
+    selected_panel(network, state, mode, lang)
+    png_download(view, lang)
+table_alternative(points, areas, mode, lang)

@@ -1,0 +1,72 @@
+"""The map in Debian chromium at 1280x720: it renders offline, a click on a member opens
+its panel, and no request leaves localhost (basemap style and boundaries are the app's)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+GERMANY = (51.2, 10.4, 5.0)  # the map's initial view: latitude, longitude, zoom
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve_app() as running:
+        yield running
+
+
+def mercator(lat: float, lon: float, zoom: float) -> tuple[float, float]:
+    world = 512 * 2**zoom
+    x = (lon + 180) / 360 * world
+    y = (
+        (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi)
+        / 2
+        * world
+    )
+    return x, y
+
+
+def pixel(canvas_box: dict, lat: float, lon: float) -> tuple[float, float]:
+    """Where a place is drawn on the map canvas in its initial view."""
+    cx, cy = mercator(GERMANY[0], GERMANY[1], GERMANY[2])
+    x, y = mercator(lat, lon, GERMANY[2])
+    return canvas_box["x"] + canvas_box["width"] / 2 + (x - cx), canvas_box["y"] + canvas_box[
+        "height"
+    ] / 2 + (y - cy)
+
+
+def wait_for_map(page) -> dict:
+    wait_for_app(page)
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.wait_for(state="visible", timeout=30_000)
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_timeout(2500)  # boundaries load from the app and draw
+    return canvas.bounding_box()
+
+
+def test_map_renders_offline_and_a_click_opens_the_panel(server, output_dir):
+    with browser_page() as (new_page, requests):
+        page = new_page()
+        page.goto(server.url + "/map")
+        box = wait_for_map(page)
+        page.screenshot(path=output_dir / "map-default.png")
+        assert any(url.endswith("/app/static/geo/states.geojson") for url in requests.urls)
+
+        x, y = pixel(box, 51.77831, 14.38267)  # Cottbus, a dot of its own
+        page.mouse.click(x, y)
+        page.wait_for_function(
+            "() => document.body.innerText.includes('Ausgewählt: Cottbus')", timeout=30_000
+        )
+        wait_for_app(page)
+        page.screenshot(path=output_dir / "map-selected.png")
+
+        lower_saxony = new_page()
+        lower_saxony.goto(server.url + "/map?state=Niedersachsen&mode=districts")
+        wait_for_map(lower_saxony)
+        lower_saxony.screenshot(path=output_dir / "map-niedersachsen.png")
+    assert_offline(requests)
