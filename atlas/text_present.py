@@ -1,6 +1,7 @@
 """Texts of the presentation page, German and English (merged into atlas.text.TEXTS)."""
 
 DE: dict[str, str] = {
+    "handout.suggestions": "Die zehn besten neuen Partnerschaften",
     "handout.sources": "Quellen",
     "handout.sources_count": "{n} verschiedene Quellenangaben in den Projektdaten",
     "handout.map": "Mitglieder auf der Karte (Form und Farbe: weiteste Phase)",
@@ -35,6 +36,7 @@ DE: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "handout.suggestions": "The ten best new partnerships",
     "handout.sources": "Sources",
     "handout.sources_count": "{n} different source citations in the project data",
     "handout.map": "Members on the map (shape and colour: most advanced phase)",

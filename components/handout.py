@@ -9,17 +9,21 @@ import io
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from pypdf import PdfWriter
 
 from atlas import fmt, summary
+from atlas.cooperation import Weights, suggestions, with_reasons
 from atlas.filters import Filters, describe
 from atlas.network import Network
 from atlas.text import plot_text, t
+from atlas.timeline import ordered_projects, phase_bars
 from components.charts import bar_chart, base_layout
 from components.static_map import static_map
 from components.theme import GREY, PHASE_COLOURS
+from components.timeline_charts import gantt
 
 A4_LANDSCAPE = (1123, 794)  # CSS pixels at 96 dpi
 
@@ -115,18 +119,58 @@ def sources_page(network: Network, lang: str) -> go.Figure:
     return _text_page(plot_text(t("handout.sources", lang)), lines)
 
 
+def timeline_page(view: Network, lang: str, today: dt.date) -> go.Figure:
+    """The Gantt chart of the first 25 projects (running ones and the soonest ends first)."""
+    order = ordered_projects(view, "state", today).head(25)
+    no_events = pd.DataFrame(columns=["date", "title", "participants"])
+    return gantt(phase_bars(view), order, no_events, today, lang, t("timeline.gantt", lang))
+
+
+def suggestions_page(view: Network, lang: str) -> go.Figure:
+    """The ten best new partnerships with their reasons, as a table."""
+    weights = Weights()
+    ranked = suggestions(view, weights, top_k=3, max_per_member=2)
+    ranked = with_reasons(ranked, weights, lang).head(10)
+    cells = [
+        [plot_text(a) for a in ranked["a_name"]],
+        [plot_text(b) for b in ranked["b_name"]],
+        [f"{round(score * 100)} %" for score in ranked["score"]],
+        [plot_text(r) for r in ranked["reason"]],
+    ]
+    header = [t(f"coop.col.{c}", lang) for c in ("a", "b", "score", "reason")]
+    table = go.Table(
+        columnwidth=[1.3, 1.3, 0.6, 4.5],
+        header={
+            "values": [f"<b>{h}</b>" for h in header],
+            "fill_color": "#dde6ef",
+            "align": "left",
+        },
+        cells={
+            "values": cells,
+            "align": "left",
+            "font": {"size": 12},
+            "height": 30,
+            "fill_color": "white",
+            "line_color": "#bbbbbb",
+        },
+    )
+    return go.Figure(table, layout=base_layout(t("handout.suggestions", lang), A4_LANDSCAPE[1]))
+
+
 def handout_figures(
-    network: Network, view: Network, filters: Filters, lang: str, today: dt.date, extra=()
+    network: Network, view: Network, filters: Filters, lang: str, today: dt.date
 ) -> list[go.Figure]:
-    """Pages in order; `extra` are figures other pages contribute (timeline, suggestions)."""
+    """Title, states, map, phases, timeline, suggestions (when there are any), sources."""
     figures = [title_page(network, view, filters, lang, today)]
     if not view.projects.empty:
         figures += [
             state_page(view, lang),
             static_map(view, t("handout.map", lang), lang),
             phase_page(view, lang),
+            timeline_page(view, lang, today),
         ]
-    figures += list(extra)
+        if len(view.municipalities) >= 2:
+            figures.append(suggestions_page(view, lang))
     figures.append(sources_page(network, lang))
     return figures
 

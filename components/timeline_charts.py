@@ -44,7 +44,9 @@ def gantt(
     full = {pid: plot_text(name) for pid, name in zip(order["id"], order["name"], strict=True)}
     y_order = [labels[pid] for pid in order["id"]]
     traces = []
-    open_end = pd.Timestamp(today) + pd.DateOffset(years=1)
+    open_end = pd.Timestamp(
+        today
+    )  # an unknown end is drawn to today, never beyond (hover says "?")
     for phase in (*PHASES, UNKNOWN):
         rows = bars[
             (bars["phase"] == phase) & (bars["kind"] != "none") & bars["project_id"].isin(labels)

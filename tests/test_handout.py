@@ -35,17 +35,18 @@ def handout(network):
 
 def test_handout_has_the_expected_pages(handout):
     reader = PdfReader(io.BytesIO(handout))
-    assert len(reader.pages) == 5  # title, states, map, phases, sources
+    assert len(reader.pages) == 7  # title, states, map, phases, timeline, suggestions, sources
     first = reader.pages[0].extract_text()
     assert "8 Projekte in Niedersachsen" in first and "28.11.2026" in first
     assert "GeoBasis-DE" in reader.pages[2].extract_text()
+    assert "Hannover" in reader.pages[5].extract_text()  # the suggestions name members
     assert "Quellen" in reader.pages[-1].extract_text()
 
 
 def test_handout_pages_render(handout, output_dir):
     document = pdfium.PdfDocument(handout)
     try:
-        for index in (0, 2):
+        for index in (0, 2, 4, 5):
             image = document[index].render(scale=1.5).to_pil().convert("L")
             image.save(output_dir / f"handout-page-{index + 1}.png")
             dark = image.point(lambda v: 255 if v < 128 else 0).histogram()[255]

@@ -110,5 +110,5 @@ def test_handout_button_makes_a_pdf(monkeypatch):
     at = run_app(monkeypatch, page="present", params={"state": "Niedersachsen"})
     next(b for b in at.button if b.key == "make_handout").click().run(timeout=120)
     assert not at.exception
-    assert "5 Seiten" in at.success[0].value
+    assert "7 Seiten" in at.success[0].value
     assert any(b.label == "Handout herunterladen" for b in at.get("download_button"))
