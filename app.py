@@ -39,6 +39,7 @@ pages = [
     st.Page("pages/profiles.py", title=t("nav.profiles", lang), url_path="profiles"),
     # st.Page("pages/data.py", title=t("nav.data", lang), url_path="data"),
     st.Page("pages/present.py", title=t("nav.present", lang), url_path="present"),
+    st.Page("pages/about.py", title=t("nav.about", lang), url_path="about"),
 ]
 # navigation first, always: it also tells Streamlit this app does not use v1 pages/
 page = st.navigation(pages, position="hidden" if presenting else "sidebar")

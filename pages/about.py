@@ -1,0 +1,36 @@
+"""About: what the data is, where it comes from, how suggestions are made, accessibility."""
+
+import streamlit as st
+
+from atlas import fmt
+from atlas.text import escape_markdown, t
+from components.data import current_view, language
+from components.page import page_header
+
+lang = language()
+network, view, filters = current_view()
+page_header(t("about_page.title", lang), view, filters, lang)
+
+
+def section(title_key: str, *texts: str) -> None:
+    st.subheader(t(title_key, lang))
+    for text in texts:
+        st.markdown(escape_markdown(text))
+
+
+section(
+    "about_page.data",
+    t("about_page.data_text", lang),
+    t(
+        "about_page.counts",
+        lang,
+        projects=fmt.number(len(network.projects), lang),
+        municipalities=fmt.number(len(network.municipalities), lang),
+        links=fmt.number(len(network.cooperations), lang),
+        events=fmt.number(len(network.events), lang),
+    ),
+    t("about_page.asof", lang, date=fmt.date(network.as_of, lang)),
+)
+section("about_page.sources", t("about_page.sources_text", lang), network.meta_value("licence"))
+section("about_page.suggestions", t("coop.how_text", lang))
+section("about_page.accessibility", t("about_page.accessibility_text", lang))
