@@ -29,3 +29,18 @@ def synthetic_network(municipalities: int = 11_000, projects: int = 20_000) -> P
 
 def row(label: str, value: str, target: str = "") -> str:
     return f"{label:<72} {value:>14}   {target}"
+
+
+def run_as_a_running_server() -> None:
+    """AppTest treats every run like a new server's first one, when Streamlit still runs a
+    pages/ file alone (and the app then reruns through its frame). A real server does that
+    once per process, so measuring it on every run would double the figures."""
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.pages_manager import PagesManager
+
+    class ServerPagesManager(PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    app_test.PagesManager = ServerPagesManager

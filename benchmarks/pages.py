@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from atlas.network import BUNDLED_DATA_DIR
-from benchmarks.common import median_seconds, row, synthetic_network
+from benchmarks.common import median_seconds, row, run_as_a_running_server, synthetic_network
 
 ROOT = Path(__file__).resolve().parent.parent
 EMPTY_PAGE = "import streamlit as st\nst.title('Leer')\n"
@@ -49,6 +49,7 @@ def empty_seconds(repeat: int) -> float:
 
 
 def main(argv=None) -> None:
+    run_as_a_running_server()
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)

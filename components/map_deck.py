@@ -67,7 +67,7 @@ def point_colours(points: pd.DataFrame, colour_by: str) -> tuple[list, dict[str,
 
 
 def build_deck(
-    points: pd.DataFrame,
+    points: pd.DataFrame | None,
     links: pd.DataFrame,
     organisations: pd.DataFrame,
     mode: str,
@@ -130,7 +130,7 @@ def build_deck(
                 pickable=True,
             )
         )
-    if mode == "points" and len(points):
+    if mode == "points" and points is not None and len(points):
         fills, _ = point_colours(points, colour_by)
         data = points.assign(fill=fills, radius=1500 + 700 * points["projects"].clip(upper=8))
         columns = [

@@ -22,7 +22,8 @@ network, view, filters = current_view()
 page_header(t("map.title", lang), view, filters, lang)
 
 mode, colour, measure = settings(lang)
-points = geo.member_points(view)
+# members are drawn in points mode only; the area modes need just the counts per area
+points = geo.member_points(view) if mode == "points" else None
 areas, peak = geo.choropleth(view, mode, measure) if mode != "points" else (None, 0.0)
 links = geo.links(view)
 orgs = organisation_points(view)
@@ -32,7 +33,7 @@ deck = build_deck(
     orgs,
     mode,
     colour,
-    view=view_state(points, lang),
+    view=view_state(view.municipalities.dropna(subset=["lat", "lon"]), lang),
     style=basemap_style(dict(st.secrets) if st.secrets.load_if_toml_exists() else None),
     choropleth=areas,
 )
@@ -45,7 +46,7 @@ with chart:
         on_select="rerun",
         selection_mode="single-object",
         key="map",
-        alt=t("map.alt", lang, members=len(points), links=len(links), orgs=len(orgs)),
+        alt=t("map.alt", lang, members=len(view.municipalities), links=len(links), orgs=len(orgs)),
     )
     legend(mode, colour, measure, points, peak, lang)
 with panel:

@@ -1,0 +1,53 @@
+"""Map page: server-side run time (median of warm AppTest reruns) and the size of what is
+sent to the browser (the deck spec), bundled data and synthetic 11,000 / 20,000.
+
+    python -m benchmarks.map
+
+Targets: under 1 s and under 5 MB at scale. The boundary files are not in the spec: the
+browser fetches them once from the app's static files (1.6 MB, cached).
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from atlas.network import BOUNDARY_DIR, BUNDLED_DATA_DIR
+from benchmarks.common import median_seconds, row, run_as_a_running_server, synthetic_network
+from benchmarks.pages import ROOT
+
+
+def measure(folder, params: dict) -> tuple[float, int]:
+    os.environ["ATLAS_DATA_DIR"] = str(folder)
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/map.py")
+    at.run()
+    assert not at.exception, at.exception
+    warm = median_seconds(at.run, repeat=3)
+    size = len(at.get("deck_gl_json_chart")[0].proto.json.encode())
+    return warm, size
+
+
+def main() -> None:
+    run_as_a_running_server()
+    boundaries = sum(p.stat().st_size for p in BOUNDARY_DIR.glob("*.geojson"))
+    print("Map page (server side, AppTest), and the deck spec sent on each run")
+    for label, folder in (
+        ("bundled", BUNDLED_DATA_DIR),
+        ("synthetic 11k/20k", synthetic_network()),
+    ):
+        for mode in ("points", "districts"):
+            warm, size = measure(folder, {"mode": mode})
+            print(row(f"{label}, {mode}: run time", f"{warm * 1000:.0f} ms", "target < 1000 ms"))
+            print(row(f"{label}, {mode}: deck spec sent", f"{size / 1e6:.2f} MB", "target < 5 MB"))
+    print(row("boundary files, fetched once from /app/static/geo", f"{boundaries / 1e6:.2f} MB"))
+
+
+if __name__ == "__main__":
+    main()
