@@ -40,3 +40,33 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
         for name, frame in sheets.items():
             neutralise(frame).to_excel(writer, sheet_name=name[:31], index=False)
     return out.getvalue()
+
+
+def template_workbook() -> bytes:
+    """An empty workbook in the exchange format: one sheet per table with its header row,
+    and a sheet describing every column, all from atlas.schema (so it never drifts)."""
+    from atlas.schema import TABLES
+
+    sheets = {name: pd.DataFrame(columns=table.column_names) for name, table in TABLES.items()}
+    sheets["Beschreibung"] = pd.DataFrame(
+        [
+            {
+                "Tabelle": name,
+                "Spalte": column.name,
+                "Pflicht": "ja" if column.required else "",
+                "Typ": column.type,
+                "Erlaubte Werte": ", ".join(column.allowed or ()),
+                "Beschreibung": column.description,
+            }
+            for name, table in TABLES.items()
+            for column in table.columns
+        ]
+    )
+    return xlsx_bytes(sheets)
+
+
+def template_csv(table_name: str) -> bytes:
+    """The header row of one table as CSV (UTF-8 with BOM)."""
+    from atlas.schema import TABLES
+
+    return csv_bytes(pd.DataFrame(columns=TABLES[table_name].column_names))

@@ -1,6 +1,9 @@
 """Texts of the presentation page, German and English (merged into atlas.text.TEXTS)."""
 
 DE: dict[str, str] = {
+    "about_page.format": "Eigene Daten",
+    "about_page.format_text": "Eigene Tabellen im selben Format (CSV oder eine Excel-Arbeitsmappe mit einem Blatt je Tabelle) zeigt der Atlas mit ATLAS_DATA_DIR=/pfad/zum/ordner. Die Vorlage enthält alle Spalten mit Beschreibung.",
+    "about_page.template": "Vorlage herunterladen (Excel)",
     "nav.about": "Über",
     "about_page.title": "Über den Netzwerkatlas",
     "about_page.data": "Die Daten",
@@ -47,6 +50,9 @@ DE: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "about_page.format": "Your own data",
+    "about_page.format_text": "The atlas shows your own tables in the same format (CSV, or one Excel workbook with a sheet per table) with ATLAS_DATA_DIR=/path/to/folder. The template has every column with its description.",
+    "about_page.template": "Download the template (Excel)",
     "nav.about": "About",
     "about_page.title": "About the Network Atlas",
     "about_page.data": "The data",

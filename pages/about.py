@@ -3,6 +3,7 @@
 import streamlit as st
 
 from atlas import fmt
+from atlas.spreadsheet import template_workbook
 from atlas.text import escape_markdown, t
 from components.data import current_view, language
 from components.page import page_header
@@ -32,5 +33,12 @@ section(
     t("about_page.asof", lang, date=fmt.date(network.as_of, lang)),
 )
 section("about_page.sources", t("about_page.sources_text", lang), network.meta_value("licence"))
+section("about_page.format", t("about_page.format_text", lang))
+st.download_button(
+    t("about_page.template", lang),
+    template_workbook(),
+    "netzwerkatlas-vorlage.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 section("about_page.suggestions", t("coop.how_text", lang))
 section("about_page.accessibility", t("about_page.accessibility_text", lang))

@@ -41,3 +41,20 @@ def test_xlsx_cells_are_text_not_formulas():
     values = [row[0].value for row in sheet.iter_rows(min_row=2)]
     assert values[:4] == ['\'=HYPERLINK("http://x","klick")', "'+1+1", "'-2", "'@SUM(A1)"]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_templates_follow_the_schema(tmp_path):
+    from atlas.network import load_folder
+    from atlas.schema import TABLES
+    from atlas.spreadsheet import template_csv, template_workbook
+
+    book = openpyxl.load_workbook(io.BytesIO(template_workbook()))
+    assert set(TABLES) <= set(book.sheetnames) and "Beschreibung" in book.sheetnames
+    header = [cell.value for cell in book["projects"][1]]
+    assert header == TABLES["projects"].column_names
+    described = {(row[0].value, row[1].value) for row in book["Beschreibung"].iter_rows(min_row=2)}
+    assert ("municipalities", "lat") in described
+    # the empty templates are a valid (empty) network: what the app reads, the template writes
+    for name in ("municipalities", "projects"):
+        (tmp_path / f"{name}.csv").write_bytes(template_csv(name))
+    assert load_folder(tmp_path).usable
