@@ -515,3 +515,19 @@ def all_pairs_reference(network: Network, weights: Weights = Weights()) -> pd.Da
     return pairs.rename(columns={"m_a": "i", "m_b": "j"})[
         ["i", "j", *PARTS, "score", "distance_km"]
     ]
+
+
+def partners_for_project(
+    network: Network, project_id: str, weights: Weights = Weights(), limit: int = 10
+) -> pd.DataFrame:
+    """Ranked partners for a project: the best partners of any of its members, without the
+    members themselves, each partner once (from the member it fits best)."""
+    row = network.projects[network.projects["id"] == project_id]
+    if row.empty:
+        return partners_for(network, "", weights, limit)
+    own = set(row.iloc[0]["municipality_ids"])
+    ranked = pd.concat(
+        [partners_for(network, m, weights, limit=limit + len(own)) for m in own], ignore_index=True
+    )
+    ranked = ranked[~ranked["b_id"].isin(own)].sort_values("score", ascending=False, kind="stable")
+    return ranked.drop_duplicates("b_id").head(limit).reset_index(drop=True)

@@ -1,6 +1,7 @@
 """Texts of the cooperation page and the suggestion reasons, German and English."""
 
 DE: dict[str, str] = {
+    "coop.project": "Projekt",
     "coop.reason.topics": "{n} gemeinsame Themen ({topics})",
     "coop.reason.topic_one": "1 gemeinsames Thema ({topics})",
     "coop.reason.phase": "{ahead} ist {ahead_phase}, {behind} {behind_phase}",
@@ -18,7 +19,7 @@ DE: dict[str, str] = {
     "coop.mode.finder": "Partnersuche",
     "coop.mode.network": "Netzwerk",
     "coop.mode.groups": "Arbeitsgruppen",
-    "coop.choose": "Kommune wählen",
+    "coop.choose": "Kommune oder Projekt wählen",
     "coop.choose_help": "Zeigt die passendsten Partner mit Begründung; bestehende Verbindungen sind markiert.",
     "coop.weights": "Gewichte",
     "coop.w.topics": "Gemeinsame Themen",
@@ -51,6 +52,7 @@ DE: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "coop.project": "project",
     "coop.reason.topics": "{n} shared topics ({topics})",
     "coop.reason.topic_one": "1 shared topic ({topics})",
     "coop.reason.phase": "{ahead} is {ahead_phase}, {behind} {behind_phase}",
@@ -68,7 +70,7 @@ EN: dict[str, str] = {
     "coop.mode.finder": "Partner finder",
     "coop.mode.network": "Network",
     "coop.mode.groups": "Working groups",
-    "coop.choose": "Choose a municipality",
+    "coop.choose": "Choose a municipality or project",
     "coop.choose_help": "Shows the best-matching partners with reasons; existing links are marked.",
     "coop.weights": "Weights",
     "coop.w.topics": "Shared topics",

@@ -9,6 +9,7 @@ from atlas.cooperation import (
     Weights,
     describe_group,
     partners_for,
+    partners_for_project,
     suggestions,
     with_reasons,
     working_groups,
@@ -94,18 +95,22 @@ def downloads(frame: pd.DataFrame, name: str, lang: str, key: str) -> None:
 
 
 def partner_section(network: Network, view: Network, weights: Weights, lang: str) -> None:
-    names = network.municipalities.set_index("id")["name"]
-    options = sorted(
-        set(view.municipalities["id"]) | set(st.query_params.get_all("partner")) & set(names.index),
-        key=names.get,
-    )
-    ignored = seed_from_url("partner", "coop_partner", set(names.index))
-    for value in ignored:
+    """Pick a municipality or a project (?partner=<id>): its best partners, with reasons."""
+    munis = network.municipalities.set_index("id")["name"]
+    projects = network.projects.set_index("id")["name"]
+    label = {
+        **{p: f"{n} ({t('coop.project', lang)})" for p, n in projects.items()},
+        **munis.to_dict(),
+    }
+    linked = set(st.query_params.get_all("partner")) & set(label)
+    options = sorted(set(view.municipalities["id"]) | linked, key=label.get)
+    options += sorted((set(view.projects["id"]) | linked) - set(options), key=label.get)
+    for value in seed_from_url("partner", "coop_partner", set(label)):
         st.warning(escape_markdown(t("profiles.not_found", lang, id=value)))
     choice = st.selectbox(
         t("coop.choose", lang),
         options,
-        format_func=names.get,
+        format_func=label.get,
         key="coop_partner",
         index=None,
         help=t("coop.choose_help", lang),
@@ -113,13 +118,16 @@ def partner_section(network: Network, view: Network, weights: Weights, lang: str
     write_to_url("partner", choice)
     if not choice:
         return
-    # peers within the current filters; the whole network when the member is filtered out
-    scope = view if choice in set(view.municipalities["id"]) else network
-    ranked = with_reasons(partners_for(scope, choice, weights, limit=15), weights, lang)
+    if choice in projects.index:
+        ranked = partners_for_project(network, choice, weights, limit=15)
+    else:
+        # peers within the current filters; the whole network when the member is filtered out
+        scope = view if choice in set(view.municipalities["id"]) else network
+        ranked = partners_for(scope, choice, weights, limit=15)
     if ranked.empty:
         st.info(t("coop.none", lang))
         return
-    table = suggestion_table(ranked, lang, one_sided=True)
+    table = suggestion_table(with_reasons(ranked, weights, lang), lang, one_sided=True)
     show_table(table, lang, "finder_table")
     downloads(
         table.drop(columns=[t("coop.col.profile", lang)]), f"partner-{choice}", lang, "finder"

@@ -68,3 +68,12 @@ def test_unknown_partner_in_link_is_named(monkeypatch):
     at = run_app(monkeypatch, page="cooperation", params={"partner": "atlantis"})
     assert not at.exception
     assert "atlantis" in at.warning[0].value
+
+
+def test_partner_finder_for_a_project(monkeypatch):
+    at = run_app(monkeypatch, page="cooperation", params={"partner": "mpsc-2020-kalletal"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) >= 10
+    assert not {"Kalletal", "Lemgo"} & set(table["Partner"])  # its own members are not partners
+    assert table["Begründung"].str.contains("gemeinsame").all()
