@@ -34,7 +34,10 @@ def choose(page, label: str, option_text: str) -> None:
         has_text=label
     )
     box.locator("input").first.click()
-    page.get_by_role("option").filter(has_text=option_text).first.click()
+    option = page.get_by_role("option").filter(has_text=option_text).first
+    option.wait_for(state="visible", timeout=30_000)
+    option.click()
+    box.get_by_text(option_text).first.wait_for(timeout=30_000)  # the chosen chip is shown
     page.keyboard.press("Escape")
     wait_for_app(page)
 
@@ -49,7 +52,7 @@ def test_filter_travels_in_the_link(server, output_dir):
         page.screenshot(path=output_dir / "overview.png", full_page=False)
 
         choose(page, "Bundesland", "Niedersachsen")
-        page.wait_for_function("() => location.search.includes('state=')")
+        page.wait_for_function("() => location.search.includes('state=')", timeout=60_000)
         query = parse_qs(urlparse(page.url).query)
         assert query["state"] == ["Niedersachsen"]
         filtered = kpis(page)
