@@ -1,9 +1,10 @@
 """Who should work with whom, and why: explainable partner suggestions between members.
 
 A member's profile is built from its projects (a project with several participants counts
-for each): the topics it works on, how far it is in each (the most advanced phase of its
-projects with that topic), where it is, and what kind of place it is. A pair's score is a
-weighted mean of four parts, each in [0, 1]:
+for each): the topics it works on, how far it is in each (the most advanced `phase_now` of
+its projects with that topic; Strategie < Umsetzung < Verlängerung = Abgeschlossen, an
+unknown phase says nothing), where it is, and what kind of place it is. A pair's score is
+a weighted mean of four parts, each in [0, 1]:
 
 - topics: shared topics weighted by rarity (IDF, log(N/df)): half the weighted overlap
   (shared / all topics of the two), half how much is shared at all (1 - exp(-shared
@@ -12,8 +13,10 @@ weighted mean of four parts, each in [0, 1]:
 - phase: the share of shared topics in which one of the two is further along (one is
   implementing or done where the other is still in strategy), so it can pass on lessons;
 - proximity: exp(-distance / 100 km): near enough to share services or meet easily;
-- context: same size class and same settlement type (rural/urban), since rural places
-  learn most from rural places.
+- context: half for the same size band (population band, else the size class of the
+  member's own projects, else its kind), half for the same settlement type (rural or
+  urban), since rural places learn most from rural places. A joint project's size class
+  describes the project, not each partner, so it is not used for its members.
 
 Pairs that already work together (a joint project, a known cooperation, a shared meeting)
 are marked as existing and never suggested. Candidates come from each member's spatial
@@ -34,13 +37,17 @@ from atlas.network import Network
 from atlas.schema import TOPICS
 from atlas.text import join_words, t
 
-PHASE_LEVEL = {"Strategie": 1, "Umsetzung": 2, "Verlängerung": 3, "Abgeschlossen": 3}
-LEVEL_PHASE = {1: "Strategie", 2: "Umsetzung", 3: "Abgeschlossen"}
+# Phase codes keep Verlängerung and Abgeschlossen apart for the words; RANK compares them.
+PHASE_CODE = {"Strategie": 1, "Umsetzung": 2, "Verlängerung": 3, "Abgeschlossen": 4}
+CODE_PHASE = {code: phase for phase, code in PHASE_CODE.items()}
+RANK = np.array([0, 1, 2, 3, 3], dtype=np.int8)  # by code: unknown, S, U, V, A
 DISTANCE_SCALE_KM = 100.0
 EARTH_RADIUS_KM = 6371.0
 RURAL_KINDS = {"Gemeinde", "Landkreis", "Verband"}
+REGIONAL_KINDS = {"Landkreis", "Verband"}
 RURAL_SIZES = {"Kleinstadt/Landgemeinde", "Interkommunal/Landkreis"}
 PARTS = ("topics", "phase", "proximity", "context")
+N_TOPICS = len(TOPICS)
 
 
 @dataclass(frozen=True)
@@ -61,13 +68,15 @@ class Profiles:
     ids: np.ndarray
     names: np.ndarray
     topic_bits: np.ndarray  # int64 bitmask over TOPICS
-    phase: np.ndarray  # (n, len(TOPICS)) int8: 0 unknown, 1 strategy, 2 implementation, 3 done
+    phase: np.ndarray  # (n, N_TOPICS) int8 phase codes, 0 = unknown / not working on it
     lat: np.ndarray
     lon: np.ndarray
-    size_class: np.ndarray
+    band: np.ndarray  # size band (a SIZE_CLASSES value) or ""
     rural: np.ndarray  # 1 rural, 0 urban, -1 unknown
     topic_weight: np.ndarray  # IDF weight per topic
-    existing: set[tuple[int, int]]  # pairs (i < j) that already work together
+    existing_i: np.ndarray  # pairs (i < j) that already work together
+    existing_j: np.ndarray
+    existing_joint: np.ndarray  # bool: the pair shares a joint project (one team)
 
     @property
     def n(self) -> int:
@@ -77,33 +86,36 @@ class Profiles:
 # --- profiles ---------------------------------------------------------------------------
 
 
+def topic_mask(topics) -> int:
+    return sum(1 << TOPICS.index(x) for x in set(topics) if x in TOPICS)
+
+
 def member_profiles(network: Network) -> Profiles:
     munis = network.municipalities.dropna(subset=["lat", "lon"]).reset_index(drop=True)
-    index = {mid: i for i, mid in enumerate(munis["id"])}
-    n, topic_index = len(munis), {topic: b for b, topic in enumerate(TOPICS)}
-    bits = np.zeros(n, dtype=np.int64)
-    phase = np.zeros((n, len(TOPICS)), dtype=np.int8)
-    sizes: list[dict[str, int]] = [{} for _ in range(n)]
+    n = len(munis)
+    index = pd.Index(munis["id"])
     projects = network.projects
-    for ids, topics, level, size in zip(
-        projects["municipality_ids"],
-        projects["topics"],
-        projects["phase_now"].map(PHASE_LEVEL).fillna(0).astype(int),
-        projects["size_class"].fillna(""),
-        strict=True,
-    ):
-        for mid in ids:
-            i = index.get(mid)
-            if i is None:
-                continue
-            if size:
-                sizes[i][size] = sizes[i].get(size, 0) + 1
-            for topic in topics:
-                b = topic_index.get(topic)
-                if b is not None:
-                    bits[i] |= 1 << b
-                    phase[i, b] = max(phase[i, b], level)
-    size_class = np.array([max(s, key=s.get) if s else "" for s in sizes], dtype=object)
+    masks: dict[tuple, int] = {}
+    for topics in projects["topics"]:
+        if topics not in masks:
+            masks[topics] = topic_mask(topics)
+    proj_bits = np.array([masks[x] for x in projects["topics"]], dtype=np.int64)
+    proj_code = projects["phase_now"].map(PHASE_CODE).fillna(0).to_numpy(dtype=np.int8)
+    # one row per (project, member): a joint project counts for each participant
+    sizes = projects["municipality_ids"].map(len).to_numpy()
+    proj = np.repeat(np.arange(len(projects)), sizes)
+    member = index.get_indexer([m for ids in projects["municipality_ids"] for m in ids])
+    proj, member = proj[member >= 0], member[member >= 0]
+    bits = np.zeros(n, dtype=np.int64)
+    np.bitwise_or.at(bits, member, proj_bits[proj])
+    phase = np.zeros((n, N_TOPICS), dtype=np.int8)
+    for b in range(N_TOPICS):
+        has = (proj_bits[proj] >> b) & 1 == 1
+        np.maximum.at(phase[:, b], member[has], proj_code[proj[has]])
+    own = sizes[proj] == 1  # a single-member project's size class describes that member
+    band = size_bands(munis, member[own], projects["size_class"].to_numpy(dtype=object)[proj[own]])
+    kinds = munis["kind"].fillna("").to_numpy(dtype=object)
+    existing_i, existing_j, existing_joint = existing_pairs(network, index)
     return Profiles(
         ids=munis["id"].to_numpy(dtype=object),
         names=munis["name"].to_numpy(dtype=object),
@@ -111,97 +123,155 @@ def member_profiles(network: Network) -> Profiles:
         phase=phase,
         lat=munis["lat"].to_numpy(dtype=float),
         lon=munis["lon"].to_numpy(dtype=float),
-        size_class=size_class,
-        rural=_rural(munis["kind"].to_numpy(dtype=object), size_class),
+        band=band,
+        rural=settlement_type(kinds, band),
         topic_weight=_idf(bits, n),
-        existing=existing_pairs(network, index),
+        existing_i=existing_i,
+        existing_j=existing_j,
+        existing_joint=existing_joint,
     )
 
 
-def _rural(kinds: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+def size_bands(munis: pd.DataFrame, member: np.ndarray, own_sizes: np.ndarray) -> np.ndarray:
+    """Each member's size band: districts and associations are regional; otherwise the
+    population band when known, else the size class of its own (single-member) projects,
+    else a Gemeinde (no town rights) counts as small."""
+    n = len(munis)
+    band = np.full(n, "", dtype=object)
+    own = pd.DataFrame({"m": member, "size": own_sizes}).dropna()
+    own = own[own["size"] != ""]
+    if len(own):
+        counts = own.groupby(["m", "size"]).size().reset_index(name="count")
+        common = counts.sort_values(["m", "count"], ascending=[True, False], kind="stable")
+        common = common.drop_duplicates("m")
+        band[common["m"].to_numpy()] = common["size"].to_numpy(dtype=object)
+    kind = munis["kind"].fillna("").to_numpy(dtype=object)
+    band[(band == "") & (kind == "Gemeinde")] = "Kleinstadt/Landgemeinde"
+    population = pd.to_numeric(munis["population"], errors="coerce").to_numpy(dtype=float)
+    known = ~np.isnan(population)
+    by_population = np.where(
+        population < 20_000,
+        "Kleinstadt/Landgemeinde",
+        np.where(population < 100_000, "Mittelstadt", "Großstadt"),
+    )
+    band[known] = by_population[known]
+    band[np.isin(kind, list(REGIONAL_KINDS))] = "Interkommunal/Landkreis"
+    return band
+
+
+def settlement_type(kinds: np.ndarray, band: np.ndarray) -> np.ndarray:
+    """1 rural, 0 urban, -1 unknown: rural kinds are rural; a town by its size band."""
     rural = np.full(len(kinds), -1, dtype=np.int8)
-    for i, (kind, size) in enumerate(zip(kinds, sizes, strict=True)):
-        if size:
-            rural[i] = 1 if size in RURAL_SIZES else 0
-        elif kind:
-            rural[i] = 1 if kind in RURAL_KINDS else 0
+    known = band != ""
+    rural[known] = np.isin(band[known], list(RURAL_SIZES))
+    rural[kinds == "kreisfreie Stadt"] = 0
+    rural[np.isin(kinds, list(RURAL_KINDS))] = 1
     return rural
 
 
 def _idf(bits: np.ndarray, n: int) -> np.ndarray:
     """log(N / df) + 0.1: rare topics weigh most; a topic everyone has still counts a little."""
-    df = np.array([np.count_nonzero(bits & (1 << b)) for b in range(len(TOPICS))], dtype=float)
+    df = np.array([np.count_nonzero(bits & (1 << b)) for b in range(N_TOPICS)], dtype=float)
     return np.where(df > 0, np.log(max(n, 1) / np.maximum(df, 1)) + 0.1, 0.0)
 
 
-def existing_pairs(network: Network, index: dict[str, int]) -> set[tuple[int, int]]:
+def existing_pairs(network: Network, index: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Member pairs already linked: joint projects, known cooperations (a project stands for
-    its members, an organisation for no one), and meetings both attended."""
+    its members, an organisation for no one), and meetings both attended. As (i, j), i < j,
+    and whether the pair shares a joint project."""
     members_of = dict(
         zip(network.projects["id"], network.projects["municipality_ids"], strict=True)
     )
 
-    def as_members(node: str) -> list[int]:
-        ids = members_of.get(node, (node,))
-        return [index[m] for m in ids if m in index]
+    def as_members(nodes) -> list[str]:
+        return [m for node in nodes for m in members_of.get(node, (node,))]
 
-    pairs: set[tuple[int, int]] = set()
-
-    def link(group: list[int]) -> None:
-        for a in group:
-            for b in group:
-                if a < b:
-                    pairs.add((a, b))
-
-    for ids in network.projects["municipality_ids"]:
-        link([index[m] for m in ids if m in index])
-    for a, b in zip(network.cooperations["a_id"], network.cooperations["b_id"], strict=True):
-        for x in as_members(a):
-            for y in as_members(b):
-                if x != y:
-                    pairs.add((min(x, y), max(x, y)))
-    for host, participants in zip(
-        network.events["municipality_id"], network.events["participant_ids"], strict=True
-    ):
-        group = {m for node in participants for m in as_members(node)}
-        if host in index and participants:
-            group.add(index[host])
-        link(sorted(group))
-    return pairs
+    groups = [ids for ids in network.projects["municipality_ids"] if len(ids) > 1]
+    n_joint = len(groups)
+    groups += [
+        as_members([a]) + as_members([b])
+        for a, b in zip(network.cooperations["a_id"], network.cooperations["b_id"], strict=True)
+    ]
+    groups += [
+        as_members(participants) + ([host] if participants and isinstance(host, str) else [])
+        for host, participants in zip(
+            network.events["municipality_id"], network.events["participant_ids"], strict=True
+        )
+    ]
+    if not any(len(g) > 1 for g in groups):
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0, dtype=bool)
+    long = pd.DataFrame(
+        {
+            "g": np.repeat(np.arange(len(groups)), [len(g) for g in groups]),
+            "m": index.get_indexer([m for g in groups for m in g]),
+        }
+    )
+    long = long[long["m"] >= 0].drop_duplicates()
+    pairs = long.merge(long, on="g")
+    pairs = pairs[pairs["m_x"] < pairs["m_y"]]
+    pairs = pairs.assign(joint=pairs["g"] < n_joint).sort_values("joint", ascending=False)
+    pairs = pairs.drop_duplicates(["m_x", "m_y"])  # keeps the joint-project row if any
+    return (
+        pairs["m_x"].to_numpy(dtype=np.int64),
+        pairs["m_y"].to_numpy(dtype=np.int64),
+        pairs["joint"].to_numpy(dtype=bool),
+    )
 
 
 # --- candidates and scores --------------------------------------------------------------
 
 
-def _xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Points on the unit sphere, so Euclidean neighbours are great-circle neighbours."""
+def _xyz_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Points on the earth's sphere in km, so Euclidean neighbours are great-circle ones."""
     lat, lon = np.radians(lat), np.radians(lon)
-    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+    return EARTH_RADIUS_KM * np.column_stack(
+        [np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)]
+    )
 
 
 def candidate_pairs(
-    p: Profiles, k_near: int = 25, k_topic: int = 15
+    p: Profiles, k_near: int = 20, k_topic: int = 10, k_profile: int = 20, exact_below: int = 1500
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(i, j) with i < j: each member's nearest members, and its nearest members within each
-    of its topics (for a rare topic that is everyone who has it, however far)."""
+    """(i, j) with i < j. A small network (fewer than `exact_below` members) is scored
+    on every pair, which is exact and still fast. A large one from neighbourhoods:
+    - where: each member's k_near nearest members (proximity);
+    - what and where at once: its k_profile nearest in a joint space of IDF-weighted topic
+      vectors (members sharing rare topics are close) and place;
+    - per topic: its k_topic nearest members that also work on that topic."""
     if p.n < 2:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    points = _xyz(p.lat, p.lon)
+    if p.n < exact_below:
+        i, j = np.triu_indices(p.n, k=1)
+        return i.astype(np.int64), j.astype(np.int64)
+    points = _xyz_km(p.lat, p.lon)
+    topics = _topic_vectors(p)
     everyone = np.arange(p.n)
-    chunks = [_knn_pairs(cKDTree(points), points, everyone, k_near, p.n)]
-    for b in range(len(TOPICS)):
+    chunks = [
+        _knn_pairs(points, everyone, k_near, p.n),
+        _knn_pairs(np.hstack([topics, points / (2 * DISTANCE_SCALE_KM)]), everyone, k_profile, p.n),
+    ]
+    for b in range(N_TOPICS):
         having = np.flatnonzero(p.topic_bits & (1 << b))
         if len(having) > 1:
-            chunks.append(_knn_pairs(cKDTree(points[having]), points[having], having, k_topic, p.n))
+            chunks.append(_knn_pairs(points[having], having, k_topic, p.n))
     pairs = np.sort(np.concatenate(chunks))
-    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]  # unique, already sorted
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]  # unique
     return pairs // p.n, pairs % p.n
 
 
-def _knn_pairs(tree, points: np.ndarray, ids: np.ndarray, k: int, n: int) -> np.ndarray:
-    """Pair keys i * n + j (i < j) for each point and its k nearest points in the tree."""
+def _topic_vectors(p: Profiles) -> np.ndarray:
+    """Unit vectors of IDF-weighted topics: close when the weighted overlap is large."""
+    has = (p.topic_bits[:, None] >> np.arange(N_TOPICS)) & 1
+    vectors = has * p.topic_weight
+    norm = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norm, out=np.zeros_like(vectors), where=norm > 0)
+
+
+def _knn_pairs(points: np.ndarray, ids: np.ndarray, k: int, n: int) -> np.ndarray:
+    """Pair keys i * n + j (i < j) for each point and its k nearest points."""
     k = min(k + 1, len(ids))
-    _, neighbours = tree.query(points, k=k, workers=-1)
+    _, neighbours = cKDTree(points).query(points, k=k)  # one thread: the machine is shared
     neighbours = np.asarray(neighbours).reshape(len(ids), -1)
     a = np.repeat(ids, neighbours.shape[1])
     b = ids[neighbours.ravel()]
@@ -236,19 +306,20 @@ def score_pairs(p: Profiles, i: np.ndarray, j: np.ndarray, weights: Weights) -> 
     phase = phase_part(p.phase[i], p.phase[j], shared)
     distance = haversine_km(p.lat[i], p.lon[i], p.lat[j], p.lon[j])
     proximity = np.exp(-distance / DISTANCE_SCALE_KM)
-    same_size = (p.size_class[i] == p.size_class[j]) & (p.size_class[i] != "")
-    same_type = (p.rural[i] == p.rural[j]) & (p.rural[i] >= 0)
-    context = 0.5 * same_size + 0.5 * same_type
+    context = context_part(p.band[i], p.band[j], p.rural[i], p.rural[j])
     parts = np.column_stack([topics, phase, proximity, context])
-    w = weights.as_array()
-    score = parts @ w / w.sum() if w.sum() > 0 else np.zeros(len(i))
     frame = pd.DataFrame(parts, columns=list(PARTS))
     frame.insert(0, "j", j)
     frame.insert(0, "i", i)
-    frame["score"] = score
+    frame["score"] = weighted_score(parts, weights)
     frame["distance_km"] = distance
     frame["shared_bits"] = shared
     return frame
+
+
+def weighted_score(parts: np.ndarray, weights: Weights) -> np.ndarray:
+    w = weights.as_array()
+    return parts @ w / w.sum() if w.sum() > 0 else np.zeros(len(parts))
 
 
 def topic_part(shared_weight, union_weight):
@@ -262,31 +333,36 @@ def topic_part(shared_weight, union_weight):
 
 
 def phase_part(phase_a: np.ndarray, phase_b: np.ndarray, shared: np.ndarray) -> np.ndarray:
-    """Share of shared topics (with known phases on both sides) where one is further along."""
-    bits = (shared[:, None] >> np.arange(phase_a.shape[1])) & 1
-    known = bits.astype(bool) & (phase_a > 0) & (phase_b > 0)
-    differs = known & (phase_a != phase_b)
+    """Share of shared topics where one is further along (both phases known)."""
+    bits = ((np.asarray(shared)[:, None] >> np.arange(phase_a.shape[1])) & 1).astype(bool)
+    rank_a, rank_b = RANK[phase_a], RANK[phase_b]
+    differs = bits & (rank_a > 0) & (rank_b > 0) & (rank_a != rank_b)
     count = bits.sum(axis=1)
-    return np.divide(differs.sum(axis=1), count, out=np.zeros(len(shared)), where=count > 0)
+    return np.divide(differs.sum(axis=1), count, out=np.zeros(len(bits)), where=count > 0)
+
+
+def context_part(band_a, band_b, rural_a, rural_b) -> np.ndarray:
+    same_band = (band_a == band_b) & (band_a != "")
+    same_type = (rural_a == rural_b) & (rural_a >= 0)
+    return 0.5 * same_band + 0.5 * same_type
 
 
 def mark_existing(p: Profiles, frame: pd.DataFrame) -> pd.DataFrame:
-    keys = np.fromiter((a * p.n + b for a, b in p.existing), dtype=np.int64, count=len(p.existing))
+    keys = p.existing_i * p.n + p.existing_j
     frame["existing"] = np.isin(frame["i"].to_numpy() * p.n + frame["j"].to_numpy(), keys)
     return frame
 
 
-def top_k_per_member(frame: pd.DataFrame, k: int) -> pd.DataFrame:
-    """Each member's k best partners (a pair appears once per side it is chosen from)."""
-    both = pd.concat(
-        [
-            frame.rename(columns={"i": "member", "j": "partner"}),
-            frame.rename(columns={"j": "member", "i": "partner"}),
-        ],
-        ignore_index=True,
-    )
-    both = both.sort_values(["member", "score"], ascending=[True, False], kind="stable")
-    return both.groupby("member", sort=False).head(k).reset_index(drop=True)
+def top_k_per_member(frame: pd.DataFrame, k: int) -> np.ndarray:
+    """Row positions of the pairs among each member's k best (either side)."""
+    i, j, score = frame["i"].to_numpy(), frame["j"].to_numpy(), frame["score"].to_numpy()
+    member = np.concatenate([i, j])
+    row = np.tile(np.arange(len(frame)), 2)
+    order = np.lexsort((row, -np.tile(score, 2), member))  # by member, best first, stable
+    member, row = member[order], row[order]
+    starts = np.flatnonzero(np.r_[True, member[1:] != member[:-1]])
+    rank = np.arange(len(member)) - np.repeat(starts, np.diff(np.r_[starts, len(member)]))
+    return np.unique(row[rank < k])
 
 
 def suggestions(
@@ -302,25 +378,34 @@ def suggestions(
     p = member_profiles(network)
     i, j = candidate_pairs(p)
     scored = mark_existing(p, score_pairs(p, i, j, weights))
-    fresh = scored[~scored["existing"] & (scored["shared_bits"] > 0)]
-    best = top_k_per_member(fresh, top_k)
-    lo = np.minimum(best["member"].to_numpy(), best["partner"].to_numpy())
-    hi = np.maximum(best["member"].to_numpy(), best["partner"].to_numpy())
-    chosen = fresh[np.isin(fresh["i"].to_numpy() * p.n + fresh["j"].to_numpy(), lo * p.n + hi)]
+    fresh = scored[~scored["existing"] & (scored["shared_bits"] > 0)].reset_index(drop=True)
+    chosen = fresh.iloc[top_k_per_member(fresh, top_k)]
     chosen = chosen.sort_values("score", ascending=False, kind="stable")
     if max_per_member:
-        chosen = _spread(chosen, max_per_member)
+        chosen = _spread(p, chosen, max_per_member)
     return _labelled(p, chosen)
 
 
-def _spread(ranked: pd.DataFrame, limit: int) -> pd.DataFrame:
+def _spread(p: Profiles, ranked: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """At most `limit` rows per member, and one introduction per team: once a is suggested
+    to b, b's partners in a joint project are not suggested to a again (they would meet a
+    through b anyway)."""
+    linked: dict[int, set[int]] = {}
+    team_i, team_j = p.existing_i[p.existing_joint], p.existing_j[p.existing_joint]
+    for x, y in zip(team_i.tolist(), team_j.tolist(), strict=True):
+        linked.setdefault(x, set()).add(y)
+        linked.setdefault(y, set()).add(x)
     seen: dict[int, int] = {}
+    met: dict[int, set[int]] = {}
     keep = []
-    for a, b in zip(ranked["i"], ranked["j"], strict=True):
+    for a, b in zip(ranked["i"].tolist(), ranked["j"].tolist(), strict=True):
         ok = seen.get(a, 0) < limit and seen.get(b, 0) < limit
+        ok = ok and b not in met.get(a, set()) and a not in met.get(b, set())
         keep.append(ok)
         if ok:
             seen[a], seen[b] = seen.get(a, 0) + 1, seen.get(b, 0) + 1
+            met.setdefault(a, set()).update(linked.get(b, set()) | {b})
+            met.setdefault(b, set()).update(linked.get(a, set()) | {a})
     return ranked[keep]
 
 
@@ -328,28 +413,43 @@ def partners_for(
     network: Network, municipality_id: str, weights: Weights = Weights(), limit: int = 10
 ) -> pd.DataFrame:
     """Ranked partners for one member, scored against every other member (existing links
-    included and marked, so the finder can show them apart)."""
+    included and marked, so the finder can show them apart), oriented from its side."""
     p = member_profiles(network)
     where = np.flatnonzero(p.ids == municipality_id)
     if len(where) == 0:
-        return _labelled(
-            p, score_pairs(p, np.empty(0, int), np.empty(0, int), weights).assign(existing=False)
-        )
+        empty = np.empty(0, dtype=np.int64)
+        return _labelled(p, score_pairs(p, empty, empty, weights).assign(existing=False))
     me = int(where[0])
-    others = np.array([x for x in range(p.n) if x != me], dtype=np.int64)
+    others = np.delete(np.arange(p.n), me)
     i, j = np.minimum(me, others), np.maximum(me, others)
     scored = mark_existing(p, score_pairs(p, i, j, weights))
     scored = scored[scored["shared_bits"] > 0].sort_values("score", ascending=False, kind="stable")
     labelled = _labelled(p, scored.head(limit))
-    # orient each row from the chosen member's side
     flip = labelled["a_id"] != municipality_id
-    for left, right in (("a_id", "b_id"), ("a_name", "b_name"), ("a_phase", "b_phase")):
+    for left, right in (("a_id", "b_id"), ("a_name", "b_name"), ("a_phase", "b_phase"), ("i", "j")):
         labelled.loc[flip, [left, right]] = labelled.loc[flip, [right, left]].to_numpy()
     return labelled
 
 
+def partners_for_project(
+    network: Network, project_id: str, weights: Weights = Weights(), limit: int = 10
+) -> pd.DataFrame:
+    """Ranked partners for a project: the best partners of any of its members, without the
+    members themselves, each partner once (from the member it fits best)."""
+    row = network.projects[network.projects["id"] == project_id]
+    if row.empty:
+        return partners_for(network, "", weights, limit)
+    own = set(row.iloc[0]["municipality_ids"])
+    ranked = pd.concat(
+        [partners_for(network, m, weights, limit=limit + len(own)) for m in sorted(own)],
+        ignore_index=True,
+    )
+    ranked = ranked[~ranked["b_id"].isin(own)].sort_values("score", ascending=False, kind="stable")
+    return ranked.drop_duplicates("b_id").head(limit).reset_index(drop=True)
+
+
 def _labelled(p: Profiles, frame: pd.DataFrame) -> pd.DataFrame:
-    """Ids, names, shared topics (rarest first) and the phases the reasons mention."""
+    """Ids, names, shared topics (rarest first) and what the reasons mention."""
     i, j = frame["i"].to_numpy(dtype=int), frame["j"].to_numpy(dtype=int)
     out = frame.reset_index(drop=True).copy()
     out["a_id"], out["b_id"] = p.ids[i], p.ids[j]
@@ -363,19 +463,24 @@ def _labelled(p: Profiles, frame: pd.DataFrame) -> pd.DataFrame:
     out["a_phase"], out["b_phase"] = _leading_difference(
         p, i, j, out["shared_bits"].to_numpy(), rarity
     )
+    same_band = (p.band[i] == p.band[j]) & (p.band[i] != "")
+    out["same_band"] = np.where(same_band, p.band[i], "")
+    same_type = (p.rural[i] == p.rural[j]) & (p.rural[i] >= 0)
+    out["same_type"] = np.where(same_type, np.where(p.rural[i] == 1, "rural", "urban"), "")
     return out
 
 
 def _leading_difference(p: Profiles, i, j, shared, rarity) -> tuple[list[str], list[str]]:
-    """Both members' phases in the rarest shared topic where they differ ("" if none)."""
+    """Both members' phases in the rarest shared topic where one is further ("" if none)."""
     pa, pb = p.phase[i][:, rarity], p.phase[j][:, rarity]
     bits = ((shared[:, None] >> rarity) & 1).astype(bool)
-    differ = bits & (pa > 0) & (pb > 0) & (pa != pb)
+    ra, rb = RANK[pa], RANK[pb]
+    differ = bits & (ra > 0) & (rb > 0) & (ra != rb)
     first = differ.argmax(axis=1)
     found = differ.any(axis=1)
     rows = np.arange(len(i))
-    a = [LEVEL_PHASE[int(x)] if ok else "" for x, ok in zip(pa[rows, first], found, strict=True)]
-    b = [LEVEL_PHASE[int(x)] if ok else "" for x, ok in zip(pb[rows, first], found, strict=True)]
+    a = [CODE_PHASE[int(x)] if ok else "" for x, ok in zip(pa[rows, first], found, strict=True)]
+    b = [CODE_PHASE[int(x)] if ok else "" for x, ok in zip(pb[rows, first], found, strict=True)]
     return a, b
 
 
@@ -392,8 +497,8 @@ def reason(row, weights: Weights, lang: str = "de", max_topics: int = 3) -> str:
         key = "coop.reason.topic_one" if len(names) == 1 else "coop.reason.topics"
         pieces.append(t(key, lang, n=len(names), topics=shown))
     if weights.phase > 0 and row["phase"] > 0 and row["a_phase"]:
-        ahead_first = PHASE_LEVEL[row["a_phase"]] > PHASE_LEVEL[row["b_phase"]]
-        ahead, behind = ("a", "b") if ahead_first else ("b", "a")
+        a_first = PHASE_CODE[row["a_phase"]] > PHASE_CODE[row["b_phase"]]
+        ahead, behind = ("a", "b") if a_first else ("b", "a")
         pieces.append(
             t(
                 "coop.reason.phase",
@@ -407,12 +512,10 @@ def reason(row, weights: Weights, lang: str = "de", max_topics: int = 3) -> str:
     if weights.proximity > 0:
         pieces.append(t("coop.reason.distance", lang, km=round(float(row["distance_km"]))))
     if weights.context > 0 and row["context"] > 0:
-        pieces.append(
-            t(
-                "coop.reason.context_full" if row["context"] >= 1 else "coop.reason.context_half",
-                lang,
-            )
-        )
+        kind = t(f"coop.type.{row['same_type']}", lang) if row["same_type"] else ""
+        size = t(f"size.{row['same_band']}", lang) if row["same_band"] else ""
+        key = "both" if kind and size else ("kind" if kind else "size")
+        pieces.append(t(f"coop.reason.context_{key}", lang, kind=kind, size=size))
     return "; ".join(pieces)
 
 
@@ -442,15 +545,14 @@ def working_groups(
         having = [x for x in np.flatnonzero(p.topic_bits & (1 << b)) if used[x] < max_per_member]
         if len(having) < min_size:
             continue
-        having.sort(
-            key=lambda x: (round(p.lat[x], 1), p.lon[x])
-        )  # north to south: neighbours together
+        # north to south in bands of 0.1°, west to east within: neighbours together
+        having.sort(key=lambda x: (-round(p.lat[x], 1), p.lon[x]))
         n_groups = math.ceil(len(having) / max_size)
         for chunk in np.array_split(np.array(having), n_groups):
             if len(chunk) < min_size or len(rows) >= max_groups:
                 continue
             used[chunk] += 1
-            phases = [LEVEL_PHASE.get(int(p.phase[x, b]), "Unbekannt") for x in chunk]
+            phases = [CODE_PHASE.get(int(p.phase[x, b]), "Unbekannt") for x in chunk]
             rows.append(
                 {
                     "topic": TOPICS[b],
@@ -462,15 +564,19 @@ def working_groups(
     return pd.DataFrame(rows, columns=["topic", "member_ids", "members", "phases"])
 
 
-def describe_group(group: pd.Series, lang: str = "de") -> str:
+def phase_mix(group: pd.Series, lang: str = "de") -> str:
+    """'2 in der Umsetzung, 1 noch in der Strategiephase'."""
     counts = pd.Series(group["phases"]).value_counts()
-    mix = [f"{n} {t(f'coop.phase_in.{phase}', lang)}" for phase, n in counts.items()]
+    return ", ".join(f"{n} {t(f'coop.phase_in.{phase}', lang)}" for phase, n in counts.items())
+
+
+def describe_group(group: pd.Series, lang: str = "de") -> str:
     return t(
         "coop.group",
         lang,
         topic=t(f"topic.{group['topic']}", lang),
         members=join_words(group["members"], lang),
-        mix=", ".join(mix),
+        mix=phase_mix(group, lang),
     )
 
 
@@ -487,7 +593,7 @@ def all_pairs_reference(network: Network, weights: Weights = Weights()) -> pd.Da
             "bits": p.topic_bits,
             "lat": p.lat,
             "lon": p.lon,
-            "size": p.size_class,
+            "band": p.band,
             "rural": p.rural,
         }
     )
@@ -499,7 +605,7 @@ def all_pairs_reference(network: Network, weights: Weights = Weights()) -> pd.Da
 
     def weighted(mask: pd.Series) -> np.ndarray:
         bits = mask.to_numpy()
-        return sum(((bits >> b) & 1) * w_topic[b] for b in range(len(TOPICS)))
+        return sum(((bits >> b) & 1) * w_topic[b] for b in range(N_TOPICS))
 
     pairs["topics"] = topic_part(weighted(shared), weighted(union))
     pairs["phase"] = phase_part(p.phase[pairs["m_a"]], p.phase[pairs["m_b"]], shared.to_numpy())
@@ -507,27 +613,32 @@ def all_pairs_reference(network: Network, weights: Weights = Weights()) -> pd.Da
         pairs["lat_a"], pairs["lon_a"], pairs["lat_b"], pairs["lon_b"]
     )
     pairs["proximity"] = np.exp(-pairs["distance_km"] / DISTANCE_SCALE_KM)
-    same_size = (pairs["size_a"] == pairs["size_b"]) & (pairs["size_a"] != "")
+    same_band = (pairs["band_a"] == pairs["band_b"]) & (pairs["band_a"] != "")
     same_type = (pairs["rural_a"] == pairs["rural_b"]) & (pairs["rural_a"] >= 0)
-    pairs["context"] = 0.5 * same_size + 0.5 * same_type
-    w = weights.as_array()
-    pairs["score"] = pairs[list(PARTS)].to_numpy() @ w / w.sum()
+    pairs["context"] = 0.5 * same_band + 0.5 * same_type
+    pairs["score"] = weighted_score(pairs[list(PARTS)].to_numpy(), weights)
+    pairs["shared_bits"] = shared
+    keys = set(zip(p.existing_i.tolist(), p.existing_j.tolist(), strict=True))
+    pairs["existing"] = [(a, b) in keys for a, b in zip(pairs["m_a"], pairs["m_b"], strict=True)]
     return pairs.rename(columns={"m_a": "i", "m_b": "j"})[
-        ["i", "j", *PARTS, "score", "distance_km"]
+        ["i", "j", *PARTS, "score", "distance_km", "shared_bits", "existing"]
     ]
 
 
-def partners_for_project(
-    network: Network, project_id: str, weights: Weights = Weights(), limit: int = 10
-) -> pd.DataFrame:
-    """Ranked partners for a project: the best partners of any of its members, without the
-    members themselves, each partner once (from the member it fits best)."""
-    row = network.projects[network.projects["id"] == project_id]
-    if row.empty:
-        return partners_for(network, "", weights, limit)
-    own = set(row.iloc[0]["municipality_ids"])
-    ranked = pd.concat(
-        [partners_for(network, m, weights, limit=limit + len(own)) for m in own], ignore_index=True
+def reference_top_k(reference: pd.DataFrame, k: int) -> set[tuple[int, int]]:
+    """Each member's k best new partners from the all-pairs table, as (i, j) pairs."""
+    fresh = reference[~reference["existing"] & (reference["shared_bits"] > 0)]
+    both = pd.concat(
+        [
+            fresh.assign(member=fresh["i"], partner=fresh["j"]),
+            fresh.assign(member=fresh["j"], partner=fresh["i"]),
+        ]
     )
-    ranked = ranked[~ranked["b_id"].isin(own)].sort_values("score", ascending=False, kind="stable")
-    return ranked.drop_duplicates("b_id").head(limit).reset_index(drop=True)
+    best = (
+        both.sort_values(
+            ["member", "score", "i", "j"], ascending=[True, False, True, True], kind="stable"
+        )
+        .groupby("member")
+        .head(k)
+    )
+    return set(zip(best["i"], best["j"], strict=True))

@@ -19,6 +19,7 @@ from atlas.spreadsheet import csv_bytes, xlsx_bytes
 from atlas.text import escape_markdown, join_words, t
 from components.cooperation_charts import network_graph
 from components.links import profile_url
+from components.page import chart
 from components.url_state import seed_from_url, write_to_url
 
 WEIGHT_KEYS = {
@@ -161,20 +162,23 @@ def network_section(view: Network, weights: Weights, lang: str) -> None:
     figure = network_graph(
         view.municipalities, links, ranked.head(40)[["a_id", "b_id"]], t("coop.graph", lang), labels
     )
-    st.plotly_chart(
-        figure, width="stretch", theme=None, key="coop_graph", config={"displaylogo": False}
+    alt = t(
+        "coop.graph_alt",
+        lang,
+        members=len(view.municipalities),
+        existing=len(links),
+        suggested=min(40, len(ranked)),
     )
-    st.caption(
-        escape_markdown(
-            t(
-                "coop.graph_alt",
-                lang,
-                members=len(view.municipalities),
-                existing=len(links),
-                suggested=min(40, len(ranked)),
-            )
-        )
+    names = view.municipalities.set_index("id")["name"]
+    link_table = pd.DataFrame(
+        {
+            t("coop.col.a", lang): [names.get(a, a) for a in links["a_id"]],
+            t("coop.col.b", lang): [names.get(b, b) for b in links["b_id"]],
+            t("coop.col.status", lang): t("coop.existing", lang),
+        }
     )
+    chart(figure, alt, link_table, "coop_graph", lang)
+    st.caption(escape_markdown(alt))
 
 
 def _joint_pairs(view: Network) -> pd.DataFrame:

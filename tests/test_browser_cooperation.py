@@ -30,4 +30,10 @@ def test_partner_finder_and_network(server, output_dir):
         assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
         page.locator('[data-testid="stPlotlyChart"]').scroll_into_view_if_needed()
         page.screenshot(path=output_dir / "cooperation-network.png")
+
+        page.get_by_role("radio", name="Arbeitsgruppen").click()
+        page.wait_for_function("() => location.search.includes('view=groups')")
+        wait_for_app(page)
+        assert page.get_by_text("Als CSV herunterladen").is_visible()
+        page.screenshot(path=output_dir / "cooperation-groups.png")
     assert_offline(requests)

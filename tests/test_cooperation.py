@@ -17,6 +17,7 @@ from atlas.cooperation import (
     member_profiles,
     partners_for,
     reason,
+    reference_top_k,
     score_pairs,
     suggestions,
     with_reasons,
@@ -150,7 +151,7 @@ def test_weight_zero_removes_that_reason(tmp_path, part):
         "topics": "gemeinsame Themen",
         "phase": "Strategiephase",
         "proximity": " km",
-        "context": "ähnliche Art",
+        "context": "beide ländlich",
     }
     full = reason(suggestions(network).iloc[0], Weights(), "de")
     assert words[part] in full
@@ -193,10 +194,69 @@ def test_fast_engine_agrees_with_all_pairs_reference(bundled):
     reference = all_pairs_reference(bundled).set_index(["i", "j"])
     i, j = candidate_pairs(p)
     fast = score_pairs(p, i, j, Weights()).set_index(["i", "j"])
-    joined = fast.join(reference, rsuffix="_ref", how="inner")
+    joined = fast.merge(reference, left_index=True, right_index=True, suffixes=("", "_ref"))
     assert len(joined) == len(fast)
     for column in (*PARTS, "score", "distance_km"):
         assert np.allclose(joined[column], joined[f"{column}_ref"]), column
+
+
+@pytest.mark.parametrize("weights", [Weights(), Weights(topics=1, phase=0, proximity=0.2)])
+def test_fast_top_k_equals_all_pairs_top_k(bundled, weights):
+    """On the bundled network (138 members), candidates from neighbourhood and topics find
+    exactly the top-5 that scoring every pair finds."""
+    fast = suggestions(bundled, weights, top_k=5)
+    p = member_profiles(bundled)
+    index = {m: x for x, m in enumerate(p.ids)}
+    got = {
+        (min(index[a], index[b]), max(index[a], index[b]))
+        for a, b in zip(fast["a_id"], fast["b_id"], strict=True)
+    }
+    assert got == reference_top_k(all_pairs_reference(bundled, weights), 5)
+
+
+def test_joint_project_size_class_is_not_a_partners_size(bundled):
+    """Osnabrück (city) shares an 'Interkommunal/Landkreis' project with rural partners;
+    that does not make it similar to a rural district."""
+    finder = partners_for(bundled, "osnabrueck", limit=200).set_index("b_id")
+    assert finder.at["landkreis-hameln-pyrmont", "context"] == 0
+    assert finder.at["wolfsburg", "context"] == 1  # both large cities
+
+
+def test_extension_and_completion_rank_equal_but_are_named_apart(tmp_path):
+    munis = [place("a"), place("b", lon=9.1), place("c", lon=9.2)]
+    projects = [
+        project("pa", "a", "Sicherheit", phase="Verlängerung"),
+        project("pb", "b", "Sicherheit", phase="Abgeschlossen"),
+        project("pc", "c", "Sicherheit", phase="Strategie"),
+    ]
+    network = network_from(tmp_path, munis, projects)
+    finder = with_reasons(partners_for(network, "a"), Weights()).set_index("b_id")
+    assert finder.at["b", "phase"] == 0  # neither is ahead
+    assert finder.at["c", "phase"] == 1
+    assert "A ist in der Verlängerung, C noch in der Strategiephase" in finder.at["c", "reason"]
+
+
+def test_unknown_phase_contributes_nothing(tmp_path):
+    munis = [place("a"), place("b", lon=9.1)]
+    projects = [
+        project("pa", "a", "Sicherheit", phase=""),
+        project("pb", "b", "Sicherheit", phase="Strategie"),
+    ]
+    row = suggestions(network_from(tmp_path, munis, projects)).iloc[0]
+    assert row["phase"] == 0 and row["a_phase"] == ""
+
+
+def test_one_introduction_per_team_in_the_ranked_list(tmp_path):
+    """t1 and t2 run a joint project; both fit x. The meeting list introduces x to one of
+    them, not to both (the other meets x through its partner)."""
+    munis = [place("t1"), place("t2", lon=9.05), place("x", lon=9.1)]
+    projects = [
+        project("team", "t1;t2", "Sicherheit"),
+        project("px", "x", "Sicherheit"),
+    ]
+    network = network_from(tmp_path, munis, projects)
+    assert len(suggestions(network)) == 2
+    assert len(suggestions(network, max_per_member=3)) == 1
 
 
 def test_lemgo_finder_lists_peers_with_reasons(bundled):
