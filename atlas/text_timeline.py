@@ -1,6 +1,8 @@
 """Texts of the timeline page, German and English (merged into atlas.text.TEXTS)."""
 
 DE: dict[str, str] = {
+    "timeline.col.start": "Beginn",
+    "timeline.col.end": "Ende",
     "timeline.title": "Zeitachse",
     "timeline.group": "Gruppieren nach",
     "timeline.group.state": "Bundesland",
@@ -33,6 +35,8 @@ DE: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "timeline.col.start": "Start",
+    "timeline.col.end": "End",
     "timeline.title": "Timeline",
     "timeline.group": "Group by",
     "timeline.group.state": "State",

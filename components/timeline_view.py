@@ -59,11 +59,38 @@ def gantt_section(
         config={"displaylogo": False},
     )
     st.caption(escape_markdown(t("timeline.alt", lang, n=len(shown), events=len(events))))
+    with st.expander(t("chart.table", lang)):
+        st.dataframe(bar_table(bars, shown, lang), hide_index=True, width="stretch")
     points = (state or {}).get("selection", {}).get("points", []) if state else []
     if points:
         project_id, name = points[0]["customdata"][0], points[0]["customdata"][1]
         st.markdown(f"**{escape_markdown(t('timeline.selected', lang, name=name))}**")
         st.link_button(t("timeline.open_profile", lang), profile_url("project", project_id))
+
+
+def bar_table(bars: pd.DataFrame, shown: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The Gantt chart's bars as rows, for everyone who cannot use the chart."""
+    names = dict(zip(shown["id"], shown["name"], strict=True))
+    rows = bars[bars["project_id"].isin(names)]
+    order = {pid: i for i, pid in enumerate(shown["id"])}
+    rows = rows.assign(_order=rows["project_id"].map(order)).sort_values(
+        ["_order", "start"], na_position="last"
+    )
+
+    def when(day) -> str:
+        return "–" if pd.isna(day) else fmt.date(day.date().isoformat(), lang)
+
+    return pd.DataFrame(
+        {
+            t("timeline.col.project", lang): [names[p] for p in rows["project_id"]],
+            t("chart.phase", lang): [
+                t(f"phase.{p}", lang) if k != "none" else t("timeline.no_dates", lang)
+                for p, k in zip(rows["phase"], rows["kind"], strict=True)
+            ],
+            t("timeline.col.start", lang): [when(d) for d in rows["start"]],
+            t("timeline.col.end", lang): [when(d) for d in rows["end"]],
+        }
+    )
 
 
 def cohort_section(view: Network, counts_between, day: dt.date, lang: str) -> None:

@@ -8,7 +8,7 @@ from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-SHOW = "/?show=niedersachsen-ueberblick,lemgo-profil&slide=0&state=Niedersachsen"
+SHOW = "/?show=niedersachsen-ueberblick,niedersachsen-karte,partner-kalletal-lemgo&slide=0&state=Niedersachsen"
 
 
 @pytest.fixture(scope="module")
@@ -28,19 +28,27 @@ def test_slide_show_with_arrow_keys(server, output_dir, width, height):
         page.goto(server.url + SHOW)
         wait_for_app(page)
         assert page.locator('[data-testid="stSidebar"]').is_hidden()
-        assert counter(page) == "1 / 2"
+        assert counter(page) == "1 / 3"
         assert "Niedersachsen: Überblick" in page.locator("h3").first.inner_text()
         page.screenshot(path=output_dir / f"slide-1-{width}.png")
 
         page.keyboard.press("ArrowRight")
         page.wait_for_function("() => location.search.includes('slide=1')")
         wait_for_app(page)
-        assert counter(page) == "2 / 2"
-        assert "Lemgo" in page.locator('[data-testid="stMain"] h2').first.inner_text()
+        assert counter(page) == "2 / 3"
+        page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible")
+        page.wait_for_timeout(2000)
         page.screenshot(path=output_dir / f"slide-2-{width}.png")
 
-        page.keyboard.press("ArrowLeft")
-        page.wait_for_function("() => location.search.includes('slide=0')")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => location.search.includes('slide=2')")
         wait_for_app(page)
-        assert counter(page) == "1 / 2"
+        assert counter(page) == "3 / 3"
+        assert "partner=mpsc-2020-kalletal" in page.url
+        page.screenshot(path=output_dir / f"slide-3-{width}.png")
+
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function("() => location.search.includes('slide=1')")
+        wait_for_app(page)
+        assert counter(page) == "2 / 3"
     assert_offline(requests)

@@ -161,3 +161,13 @@ def test_project_without_dates_is_marked_not_invented(monkeypatch, tmp_path):
     traces = gantt_traces(at)
     assert [tr["type"] for tr in traces] == ["scatter"]  # a text label, no bar
     assert traces[0]["text"] == ["keine Daten"]
+
+
+def test_gantt_has_a_table_alternative(monkeypatch):
+    at = run_app(monkeypatch, page="timeline", params={"state": "Nordrhein-Westfalen"})
+    table = at.dataframe[0].value
+    row = table[table["Projekt"] == "digital.interkommunal Kalletal.Lemgo"]
+    assert row[["Phase", "Beginn", "Ende"]].values.tolist() == [
+        ["Strategie", "01.01.2021", "30.11.2022"],
+        ["Umsetzung", "01.12.2022", "30.11.2027"],
+    ]
