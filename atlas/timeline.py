@@ -12,81 +12,118 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from atlas.network import Network
+from atlas.network import Network, in_set
 from atlas.schema import PHASES, STATES, TOPICS
 from atlas.status import PHASE_ORDER, UNKNOWN
 
 GROUPINGS = ("state", "cohort", "municipality", "topic")
 FAR_FUTURE = pd.Timestamp("2200-01-01")  # "no end known" when comparing dates
-BAR_COLUMNS = ["project_id", "phase", "start", "end", "kind"]
+BAR_COLUMNS = ["project_id", "phase", "start", "end", "until", "kind"]
+DAY = pd.Timedelta(days=1)
 
 
-def phase_bars(network: Network) -> pd.DataFrame:
-    """One row per bar: project_id, phase, start, end (Timestamps) and kind:
-    "phase" (dated phase), "runtime" (known runtime, phase unknown) or "none" (no dates)."""
-    phases = network.phases.dropna(subset=["start_dt"])
-    bars = [
+def phase_bars(network: Network, today: dt.date | None = None) -> pd.DataFrame:
+    """One row per bar: project_id, phase, start, end, until (Timestamps), kind.
+
+    kind is "phase" (a dated phase), "runtime" (part of the known runtime that no dated phase
+    covers: phase unknown), "end_only" (only the project's end is known: no bar, a mark at
+    the end) or "none" (no dates at all: listed, never drawn). `end` is NaT where the
+    sources give no end; `until` is then where the bar stops: the day before the project's
+    next phase, else today (never past the project's known end), never before the start.
+    The chart marks such a bar as open-ended: its end is not invented. Without `today`,
+    `until` stays NaT there and the chart draws to its own today.
+    """
+    day = pd.Timestamp(today) if today is not None else pd.NaT
+    projects = network.projects
+    phases = network.phases[
+        network.phases["start_dt"].notna()
+        & in_set(network.phases["project_id"], set(projects["id"]))
+    ].sort_values(["project_id", "start_dt"], kind="stable")
+    own = projects.set_index("id")
+    pid = phases["project_id"]
+    start, end = phases["start_dt"], phases["end_dt"]
+    run_start = pid.map(own["start_dt"])
+    run_end = pid.map(own["end_dt"])
+    same = pid.eq(pid.shift(-1))
+    next_start = phases["start_dt"].shift(-1).where(same)
+    next_start = next_start.where(next_start > start)
+    until = end.where(end.notna(), next_start - DAY)
+    until = until.where(until.notna(), _open_until(start, run_end, day))
+    dated = pd.DataFrame(
+        {"project_id": pid, "phase": phases["phase"], "start": start, "end": end}
+    ).assign(until=until, kind="phase")
+    frames = [dated, _uncovered(dated, run_start, run_end)]
+    rest = projects[~in_set(projects["id"], set(pid))]
+    r_start, r_end = rest["start_dt"], rest["end_dt"]
+    open_until = _open_until(r_start, r_end, day)
+    kind = np.select([r_start.notna(), r_end.notna()], ["runtime", "end_only"], default="none")
+    frames.append(
         pd.DataFrame(
             {
-                "project_id": phases["project_id"],
-                "phase": phases["phase"],
-                "start": phases["start_dt"],
-                "end": phases["end_dt"],
-                "kind": "phase",
+                "project_id": rest["id"],
+                "phase": UNKNOWN,
+                "start": r_start,
+                "end": r_end,
+                "until": r_end.where(r_end.notna() | r_start.isna(), open_until),
+                "kind": kind,
+            }
+        )
+    )
+    frame = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    if frame.empty:
+        return pd.DataFrame(columns=BAR_COLUMNS)
+    for column in ("start", "end", "until"):
+        frame[column] = pd.to_datetime(frame[column])
+    return (
+        frame[BAR_COLUMNS]
+        .sort_values(["project_id", "start"], na_position="last", kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def _open_until(start: pd.Series, run_end: pd.Series, day) -> pd.Series:
+    """Where a bar without a known end stops: today, or the project's end if that is earlier;
+    never before its start. NaT without a today."""
+    if pd.isna(day):
+        return pd.Series(pd.NaT, index=start.index, dtype="datetime64[us]")
+    stop = run_end.where(run_end.notna() & (run_end < day), day)
+    return stop.where(stop >= start, start)
+
+
+def _uncovered(dated: pd.DataFrame, run_start: pd.Series, run_end: pd.Series) -> pd.DataFrame:
+    """The stretches of a project's own runtime that none of its dated phases covers
+    (before the first, between two, after the last): shown as phase unknown. What follows
+    an open end (the last phase without an end, or one drawn to an unknown today) is not
+    known to be a gap."""
+    if dated.empty:
+        return dated
+    pid = dated["project_id"]
+    first = ~pid.eq(pid.shift(1))
+    last = ~pid.eq(pid.shift(-1))
+    far = pd.Timestamp("2262-01-01")
+    reach = (dated["until"] + DAY).fillna(far).astype("datetime64[us]")
+    reach = reach.where(~(last & dated["end"].isna()), far)
+    reached = reach.groupby(pid.to_numpy()).cummax()
+    before = reached.groupby(pid.to_numpy()).shift(1)
+    own_start = run_start.where(run_start.notna(), dated["start"])
+    cursor = before.where(~first, own_start)
+    cursor = cursor.where(~(before < own_start), own_start)
+    inner = dated["start"] > cursor
+    gaps = [
+        pd.DataFrame(
+            {
+                "project_id": pid[inner],
+                "start": cursor[inner],
+                "end": dated["start"][inner] - DAY,
             }
         )
     ]
-    last_end = phases.groupby("project_id")["end_dt"].max()
-    projects = network.projects
-    dated = projects["id"].isin(phases["project_id"])
-    # runtime after the last dated phase (e.g. an implementation end nobody published yet)
-    tail_start = pd.to_datetime(projects["id"].map(last_end.to_dict())) + pd.Timedelta(days=1)
-    has_tail = (
-        dated & projects["end_dt"].notna() & tail_start.notna() & (projects["end_dt"] > tail_start)
+    tail = last & run_end.notna() & (run_end >= reached)
+    gaps.append(
+        pd.DataFrame({"project_id": pid[tail], "start": reached[tail], "end": run_end[tail]})
     )
-    bars.append(
-        pd.DataFrame(
-            {
-                "project_id": projects.loc[has_tail, "id"],
-                "phase": UNKNOWN,
-                "start": tail_start[has_tail],
-                "end": projects.loc[has_tail, "end_dt"],
-                "kind": "runtime",
-            }
-        )
-    )
-    runtime = ~dated & projects["start_dt"].notna()
-    bars.append(
-        pd.DataFrame(
-            {
-                "project_id": projects.loc[runtime, "id"],
-                "phase": UNKNOWN,
-                "start": projects.loc[runtime, "start_dt"],
-                "end": projects.loc[runtime, "end_dt"],
-                "kind": "runtime",
-            }
-        )
-    )
-    nothing = ~dated & projects["start_dt"].isna()
-    bars.append(
-        pd.DataFrame(
-            {
-                "project_id": projects.loc[nothing, "id"],
-                "phase": UNKNOWN,
-                "start": pd.NaT,
-                "end": pd.NaT,
-                "kind": "none",
-            }
-        )
-    )
-    frame = (
-        pd.concat([b for b in bars if len(b)], ignore_index=True)
-        if any(len(b) for b in bars)
-        else pd.DataFrame(columns=BAR_COLUMNS)
-    )
-    return frame.sort_values(
-        ["project_id", "start"], na_position="last", kind="stable"
-    ).reset_index(drop=True)
+    out = pd.concat(gaps, ignore_index=True)
+    return out.assign(phase=UNKNOWN, until=out["end"], kind="runtime")
 
 
 def group_labels(network: Network, by: str) -> pd.Series:

@@ -34,7 +34,12 @@ def _events(view: Network) -> pd.DataFrame:
 
 
 def gantt_section(
-    view: Network, bars: pd.DataFrame, order: pd.DataFrame, day: dt.date, lang: str
+    view: Network,
+    bars: pd.DataFrame,
+    order: pd.DataFrame,
+    day: dt.date,
+    lang: str,
+    group_by: str | None = None,
 ) -> None:
     pages = max(1, math.ceil(len(order) / PAGE_SIZE))
     page = 1
@@ -48,7 +53,7 @@ def gantt_section(
         t("timeline.page_of", lang, first=first + 1, last=first + len(shown), total=len(order))
     )
     events = _events(view)
-    figure = gantt(bars, shown, events, day, lang, t("timeline.gantt", lang))
+    figure = gantt(bars, shown, events, day, lang, t("timeline.gantt", lang), group_by)
     state = st.plotly_chart(
         figure,
         width="stretch",
@@ -62,8 +67,11 @@ def gantt_section(
     with st.expander(t("chart.table", lang)):
         st.dataframe(bar_table(bars, shown, lang), hide_index=True, width="stretch")
     points = (state or {}).get("selection", {}).get("points", []) if state else []
-    if points:
-        project_id, name = points[0]["customdata"][0], points[0]["customdata"][1]
+    # bars and end marks carry [project id, name, ...]; meeting stars carry no project
+    chosen = [p["customdata"] for p in points if len(p.get("customdata") or []) >= 2]
+    if chosen:
+        project_id = chosen[0][0]
+        name = dict(zip(view.projects["id"], view.projects["name"], strict=True)).get(project_id)
         st.markdown(f"**{escape_markdown(t('timeline.selected', lang, name=name))}**")
         st.link_button(t("timeline.open_profile", lang), profile_url("project", project_id))
 

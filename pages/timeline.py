@@ -37,7 +37,7 @@ group = (
 write_to_url("group", group if group != "state" else None)
 
 day = today()
-gantt_section(view, phase_bars(view), ordered_projects(view, group, day), day, lang)
+gantt_section(view, phase_bars(view, day), ordered_projects(view, group, day), day, lang, group)
 st.caption(escape_markdown(t("timeline.unknown_note", lang)))
 
 large = len(view.projects) > 2000  # quarterly steps: monthly ones add cost, not insight

@@ -32,4 +32,8 @@ def test_timeline_renders_and_a_bar_selects_its_project(server, output_dir):
         link = page.locator('[data-testid="stLinkButton"] a').first.get_attribute("href")
         assert "profiles?project=" in link
         page.screenshot(path=output_dir / "timeline-selected.png")
+        cohorts = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+        cohorts.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        page.screenshot(path=output_dir / "timeline-cohort.png")
     assert_offline(requests)

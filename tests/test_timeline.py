@@ -4,7 +4,6 @@ and on hand-made projects where the answer is obvious."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pandas as pd
 import pytest
@@ -19,7 +18,6 @@ from atlas.timeline import (
     ordered_projects,
     phase_bars,
 )
-from tests.apptest import run_app
 from tests.helpers import write_folder
 
 TODAY = dt.date(2026, 11, 28)
@@ -31,9 +29,12 @@ def network():
 
 
 def test_digital_interkommunal_bars(network):
-    bars = phase_bars(network)
+    """Strategy 01/2021-11/2022 and implementation 12/2022-11/2027 as its own site says; the
+    runtime began 12/2020, and that first month's phase is not published: shown unknown."""
+    bars = phase_bars(network, TODAY)
     rows = bars[bars["project_id"] == "mpsc-2020-kalletal"][["phase", "start", "end", "kind"]]
     assert rows.values.tolist() == [
+        ["Unbekannt", pd.Timestamp("2020-12-01"), pd.Timestamp("2020-12-31"), "runtime"],
         ["Strategie", pd.Timestamp("2021-01-01"), pd.Timestamp("2022-11-30"), "phase"],
         ["Umsetzung", pd.Timestamp("2022-12-01"), pd.Timestamp("2027-11-30"), "phase"],
     ]
@@ -43,41 +44,86 @@ PHASES_CSV = "project_id,phase,start,end,source\n"
 
 
 @pytest.mark.parametrize(
-    ("phases", "projects_end", "expected"),
+    ("phases", "runtime", "expected"),
     [
         # no phases, known runtime: one bar of unknown phase over the runtime
-        ("", "2020-12,2027-11", [("Unbekannt", "2020-12-01", "2027-11-30", "runtime")]),
+        (
+            "",
+            "2020-12,2027-11",
+            [("Unbekannt", "2020-12-01", "2027-11-30", "2027-11-30", "runtime")],
+        ),
         # no dates at all: listed, never drawn as an invented span
-        ("", ",", [("Unbekannt", None, None, "none")]),
-        # phases end before the runtime: the rest is shown as unknown
+        ("", ",", [("Unbekannt", None, None, None, "none")]),
+        # only the end is known: a mark at the end, no start invented
+        ("", ",2026-12", [("Unbekannt", None, "2026-12-31", "2026-12-31", "end_only")]),
+        # only the start: drawn to today, the end stays unknown
+        ("", "2021-01,", [("Unbekannt", "2021-01-01", None, "2026-11-28", "runtime")]),
+        # phases end before the runtime does: the rest is shown as unknown
         (
             "di,Strategie,2021-01,2022-11,t\n",
             "2020-12,2027-11",
             [
-                ("Strategie", "2021-01-01", "2022-11-30", "phase"),
-                ("Unbekannt", "2022-12-01", "2027-11-30", "runtime"),
+                ("Unbekannt", "2020-12-01", "2020-12-31", "2020-12-31", "runtime"),
+                ("Strategie", "2021-01-01", "2022-11-30", "2022-11-30", "phase"),
+                ("Unbekannt", "2022-12-01", "2027-11-30", "2027-11-30", "runtime"),
             ],
+        ),
+        # a gap between two phases is unknown, not stretched from either side
+        (
+            "di,Strategie,2021-01,2021-06,t\ndi,Umsetzung,2022-01,2027-11,t\n",
+            "2021-01,2027-11",
+            [
+                ("Strategie", "2021-01-01", "2021-06-30", "2021-06-30", "phase"),
+                ("Unbekannt", "2021-07-01", "2021-12-31", "2021-12-31", "runtime"),
+                ("Umsetzung", "2022-01-01", "2027-11-30", "2027-11-30", "phase"),
+            ],
+        ),
+        # an open phase followed by another stops the day before it (its end stays unknown)
+        (
+            "di,Strategie,2021-01,,t\ndi,Umsetzung,2022-12,2027-11,t\n",
+            "2021-01,2027-11",
+            [
+                ("Strategie", "2021-01-01", None, "2022-11-30", "phase"),
+                ("Umsetzung", "2022-12-01", "2027-11-30", "2027-11-30", "phase"),
+            ],
+        ),
+        # the last phase open: drawn to today, nothing after it called a gap
+        (
+            "di,Umsetzung,2023-07-01,,t\n",
+            "2021-01,2027-11",
+            [
+                ("Unbekannt", "2021-01-01", "2023-06-30", "2023-06-30", "runtime"),
+                ("Umsetzung", "2023-07-01", None, "2026-11-28", "phase"),
+            ],
+        ),
+        # an open phase of a project that has ended stops at the project's end
+        (
+            "di,Umsetzung,2022-01,,t\n",
+            "2022-01,2025-06",
+            [("Umsetzung", "2022-01-01", None, "2025-06-30", "phase")],
+        ),
+        # an open phase that starts after today is a stub at its start, never negative
+        (
+            "di,Verlängerung,2027-01,,t\n",
+            "2027-01,",
+            [("Verlängerung", "2027-01-01", None, "2027-01-01", "phase")],
         ),
     ],
 )
-def test_unknown_is_shown_as_unknown(tmp_path, phases, projects_end, expected):
+def test_unknown_is_shown_as_unknown(tmp_path, phases, runtime, expected):
     projects = (
         "id,name,programme,cohort,municipality_ids,start,end\n"
-        f"di,digital.interkommunal,MPSC,2020,kalletal;lemgo,{projects_end}\n"
+        f"di,digital.interkommunal,MPSC,2020,kalletal;lemgo,{runtime}\n"
     )
     if phases:
         (tmp_path / "phases.csv").write_text(PHASES_CSV + phases)
     network = open_network(write_folder(tmp_path, projects=projects), TODAY)
-    bars = phase_bars(network)
-    got = [
-        (
-            r.phase,
-            None if pd.isna(r.start) else r.start.strftime("%Y-%m-%d"),
-            None if pd.isna(r.end) else r.end.strftime("%Y-%m-%d"),
-            r.kind,
-        )
-        for r in bars.itertuples()
-    ]
+    bars = phase_bars(network, TODAY)
+
+    def day(value):
+        return None if pd.isna(value) else value.strftime("%Y-%m-%d")
+
+    got = [(r.phase, day(r.start), day(r.end), day(r.until), r.kind) for r in bars.itertuples()]
     assert got == expected
 
 
@@ -118,56 +164,51 @@ def test_milestones_follow_the_horizon(network):
     assert "mpsc-2020-kalletal" in set(long["project_id"])  # implementation ends 11.2027
 
 
-def gantt_traces(at) -> list[dict]:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+@pytest.mark.parametrize(
+    ("by", "project", "group"),
+    [
+        ("state", "mpsc-2020-kalletal", "Nordrhein-Westfalen"),
+        ("municipality", "mpsc-2020-kalletal", "Kalletal"),  # the lead, not the first listed
+        ("cohort", "mpsc-2020-kalletal", "2020"),
+        ("cohort", "nst-klimaschutz-smart-cities", ""),  # no cohort: not invented
+    ],
+)
+def test_group_of_a_project(network, by, project, group):
+    order = ordered_projects(network, by, TODAY)
+    assert order.loc[order["id"] == project, "group"].item() == group
 
 
-def test_page_draws_one_bar_per_known_phase(monkeypatch):
-    at = run_app(
-        monkeypatch, page="timeline", params={"state": "Nordrhein-Westfalen", "group": "cohort"}
-    )
-    assert not at.exception
-    traces = gantt_traces(at)
-    bars = {tr["name"]: len(tr["y"]) for tr in traces if tr["type"] == "bar"}
-    assert bars["Strategie"] >= 1 and bars["Umsetzung"] >= 1
-    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert any(
-        shape.get("line", {}).get("dash") == "dot" for shape in figure["layout"]["shapes"]
-    )  # today
-    assert any(tr["name"] == "Treffen und Besuche" for tr in traces)
+def test_topic_group_is_the_rarest_topic_of_the_project(network):
+    order = ordered_projects(network, "topic", TODAY).set_index("id")
+    counts = pd.Series([x for ts in network.projects["topics"] for x in ts]).value_counts()
+    topics = network.projects.set_index("id").loc["mpsc-2020-kalletal", "topics"]
+    assert counts[order.loc["mpsc-2020-kalletal", "group"]] == min(counts[x] for x in topics)
 
 
-def test_filtering_changes_the_bars_and_group_changes_the_order(monkeypatch):
-    a = run_app(monkeypatch, page="timeline", params={"state": "Niedersachsen"})
-    b = run_app(monkeypatch, page="timeline", params={"state": "Bayern"})
-    names_a = {y for tr in gantt_traces(a) if tr["type"] == "bar" for y in tr["y"]}
-    names_b = {y for tr in gantt_traces(b) if tr["type"] == "bar" for y in tr["y"]}
-    assert names_a and names_b and names_a.isdisjoint(names_b)
-    by_state = json.loads(run_app(monkeypatch, page="timeline").get("plotly_chart")[0].proto.spec)[
-        "layout"
-    ]["yaxis"]["categoryarray"]
-    by_topic = json.loads(
-        run_app(monkeypatch, page="timeline", params={"group": "topic"})
-        .get("plotly_chart")[0]
-        .proto.spec
-    )["layout"]["yaxis"]["categoryarray"]
-    assert by_state != by_topic
+def test_running_projects_come_before_completed_ones_within_a_group(network):
+    order = ordered_projects(network, "cohort", TODAY)
+    phase = network.projects.set_index("id")["phase_now"]
+    cohort_2020 = order[order["group"] == "2020"]["id"]
+    done = [phase[p] == "Abgeschlossen" for p in cohort_2020]
+    assert done == sorted(done)  # all False before any True
 
 
-def test_project_without_dates_is_marked_not_invented(monkeypatch, tmp_path):
-    projects = "id,name,programme,cohort,municipality_ids\nx,Ohne Daten,P,2020,lemgo\n"
-    at = run_app(monkeypatch, write_folder(tmp_path, projects=projects), page="timeline")
-    assert not at.exception
-    traces = gantt_traces(at)
-    assert [tr["type"] for tr in traces] == ["scatter"]  # a text label, no bar
-    assert traces[0]["text"] == ["keine Daten"]
-
-
-def test_gantt_has_a_table_alternative(monkeypatch):
-    at = run_app(monkeypatch, page="timeline", params={"state": "Nordrhein-Westfalen"})
-    table = at.dataframe[0].value
-    row = table[table["Projekt"] == "digital.interkommunal Kalletal.Lemgo"]
-    assert row[["Phase", "Beginn", "Ende"]].values.tolist() == [
-        ["Strategie", "01.01.2021", "30.11.2022"],
-        ["Umsetzung", "01.12.2022", "30.11.2027"],
-    ]
+def test_cohort_2020_at_autumn_2022_on_bundled_data(network):
+    """The coordinator's sentence, from the bundled data: how many of the 2020 cohort were
+    implementing by October 2022 (only dated phases count; the rest stays unknown)."""
+    counts = cohort_phase_counts(network, month_range(dt.date(2020, 9, 1), dt.date(2023, 1, 1)))
+    at = counts[(counts["cohort"] == 2020) & (counts["date"] == pd.Timestamp("2022-10-01"))]
+    assert at["projects"].sum() == 32  # every project of the cohort is counted once
+    implementing = count_on(counts, 2020, "2022-10-01", "Umsetzung")
+    phases = network.phases
+    expected = set(
+        phases.loc[
+            (phases["phase"] == "Umsetzung")
+            & (phases["start_dt"] <= "2022-10-01")
+            & (phases["end_dt"].isna() | (phases["end_dt"] >= "2022-10-01")),
+            "project_id",
+        ]
+    ) & set(network.projects.loc[network.projects["cohort"] == 2020, "id"])
+    strategy_later = {"mpsc-2020-fuchstal", "mpsc-2020-jena", "mpsc-2020-berlin"}
+    assert strategy_later & expected  # overlaps exist; the later-started phase wins
+    assert implementing == len(expected)

@@ -1,0 +1,165 @@
+"""The timeline page headless (AppTest): bars per known phase of the filtered projects, the
+today line, meeting markers, group-by order, filters, undated projects, paging at scale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+
+from atlas.filters import Filters, apply_filters
+from atlas.network import BUNDLED_DATA_DIR
+from atlas.source import open_network
+from atlas.timeline import phase_bars
+from tests.apptest import run_app
+from tests.helpers import write_folder
+
+TODAY = dt.date(2026, 11, 28)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(monkeypatch):
+    monkeypatch.setattr("components.data.today", lambda: TODAY)
+
+
+def figure(at, index: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def bar_traces(at) -> dict[str, list[str]]:
+    """Phase name -> the y label of each of its bars."""
+    return {tr["name"]: tr["y"] for tr in figure(at)["data"] if tr["type"] == "bar"}
+
+
+def drawn_projects(at) -> set[str]:
+    return {pid for tr in figure(at)["data"] if tr["type"] == "bar" for pid, *_ in tr["customdata"]}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"state": "Nordrhein-Westfalen"},
+        {"state": "Niedersachsen", "group": "topic"},
+        {"cohort": "2021", "group": "municipality"},
+    ],
+)
+def test_one_bar_per_known_phase_of_each_filtered_project(monkeypatch, params):
+    at = run_app(monkeypatch, page="timeline", params=params)
+    assert not at.exception
+    network = open_network(BUNDLED_DATA_DIR, TODAY)
+    criteria = {"state": "states", "cohort": "cohorts"}
+    chosen = {
+        criteria[k]: (int(v) if k == "cohort" else v,) for k, v in params.items() if k in criteria
+    }
+    view = apply_filters(network, Filters(**chosen))
+    expected = phase_bars(view, TODAY)
+    expected = expected[expected["kind"] == "phase"]["phase"].value_counts().to_dict()
+    got = {name: len(ys) for name, ys in bar_traces(at).items() if name != "Unbekannt"}
+    assert got == expected
+    assert drawn_projects(at) <= set(view.projects["id"])
+
+
+def test_today_line_and_meeting_markers(monkeypatch):
+    at = run_app(monkeypatch, page="timeline", params={"state": "Nordrhein-Westfalen"})
+    fig = figure(at)
+    today_ms = pd.Timestamp(TODAY).timestamp() * 1000
+    lines = [s for s in fig["layout"]["shapes"] if s.get("line", {}).get("dash") == "dot"]
+    assert [s["x0"] for s in lines] == [today_ms]
+    assert any(a["text"] == "heute" for a in fig["layout"]["annotations"])
+    stars = next(tr for tr in fig["data"] if tr["name"] == "Treffen und Besuche")
+    assert stars["marker"]["symbol"] == "star"
+    visit = next(text for text in stars["text"] if "digital.interkommunal" in text)
+    assert "Kalletal" in visit and "Fraunhofer IOSB-INA" in visit  # who took part, by name
+
+
+def test_group_by_changes_the_y_order(monkeypatch):
+    orders = {}
+    for group in ("state", "cohort", "topic"):
+        at = run_app(monkeypatch, page="timeline", params={"group": group})
+        assert not at.exception
+        orders[group] = figure(at)["layout"]["yaxis"]["categoryarray"]
+    assert len({tuple(o) for o in orders.values()}) == 3
+    assert "<b>Staffel 2019</b>" in orders["cohort"]  # a heading row per group
+    assert "<b>Mobilität</b>" in orders["topic"] or "<b>Mobilität</b>" not in orders["state"]
+
+
+def test_filtering_changes_the_bars(monkeypatch):
+    lower_saxony = drawn_projects(
+        run_app(monkeypatch, page="timeline", params={"state": "Niedersachsen"})
+    )
+    bavaria = drawn_projects(run_app(monkeypatch, page="timeline", params={"state": "Bayern"}))
+    assert lower_saxony and bavaria and lower_saxony.isdisjoint(bavaria)
+
+
+def test_project_without_dates_shows_as_unknown_not_as_a_span(monkeypatch, tmp_path):
+    projects = (
+        "id,name,programme,cohort,municipality_ids,start,end\n"
+        "x,Ohne Daten,P,2020,lemgo,,\n"
+        "y,Nur Laufzeit,P,2020,kalletal,2021-01,2026-12\n"
+    )
+    at = run_app(monkeypatch, write_folder(tmp_path, projects=projects), page="timeline")
+    assert not at.exception
+    data = figure(at)["data"]
+    bars = [tr for tr in data if tr["type"] == "bar"]
+    assert [(tr["name"], tr["y"]) for tr in bars] == [("Unbekannt", ["Nur Laufzeit"])]
+    assert bars[0]["marker"]["pattern"]["shape"] == "/"  # hatched, not only grey
+    label = next(tr for tr in data if tr.get("mode") == "text")
+    assert label["y"] == ["Ohne Daten"] and label["text"] == ["keine Daten"]
+
+
+def test_hostile_name_is_shown_as_text(monkeypatch, tmp_path):
+    projects = (
+        "id,name,programme,cohort,municipality_ids,start,end\n"
+        "x,<img src=x onerror=alert(1)>,P,2020,lemgo,2021-01,2026-12\n"
+    )
+    at = run_app(monkeypatch, write_folder(tmp_path, projects=projects), page="timeline")
+    assert not at.exception
+    labels = figure(at)["layout"]["yaxis"]["categoryarray"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in labels
+    assert not any("<img" in label for label in labels)
+
+
+def test_milestones_follow_the_filters_and_the_horizon(monkeypatch):
+    def milestones(params):
+        at = run_app(monkeypatch, page="timeline", params=params)
+        assert not at.exception
+        return at.dataframe[-1].value
+
+    nrw = {"state": "Nordrhein-Westfalen"}
+    year = milestones({**nrw, "horizon": "12"})
+    two_years = milestones({**nrw, "horizon": "24"})
+    kalletal = "digital.interkommunal Kalletal.Lemgo"  # implementation ends 30.11.2027
+    assert kalletal not in set(year["Projekt"]) and kalletal in set(two_years["Projekt"])
+    assert len(year) < len(two_years)
+    bavaria = milestones({"state": "Bayern", "horizon": "24"})
+    assert set(bavaria["Projekt"]).isdisjoint(two_years["Projekt"])
+
+
+def test_gantt_has_a_table_alternative(monkeypatch):
+    at = run_app(monkeypatch, page="timeline", params={"state": "Nordrhein-Westfalen"})
+    table = at.dataframe[0].value
+    row = table[table["Projekt"] == "digital.interkommunal Kalletal.Lemgo"]
+    assert row[["Phase", "Beginn", "Ende"]].values.tolist() == [
+        ["Unbekannt", "01.12.2020", "31.12.2020"],
+        ["Strategie", "01.01.2021", "30.11.2022"],
+        ["Umsetzung", "01.12.2022", "30.11.2027"],
+    ]
+
+
+def test_english(monkeypatch):
+    at = run_app(monkeypatch, page="timeline", params={"lang": "EN", "state": "Bayern"})
+    assert not at.exception
+    assert at.title[0].value == "Timeline"
+    assert "Implementation" in bar_traces(at) or "Unknown" in bar_traces(at)
+
+
+def test_small_synthetic_network_is_paged(monkeypatch, small_synth_dir):
+    at = run_app(monkeypatch, small_synth_dir, page="timeline", params={"timeline_page": "2"})
+    assert not at.exception
+    assert any("Projekte 31–60 von 500" in c.value for c in at.caption)
+    projects = drawn_projects(at)
+    assert 0 < len(projects) <= 30
+    first = drawn_projects(run_app(monkeypatch, small_synth_dir, page="timeline"))
+    assert first.isdisjoint(projects)
