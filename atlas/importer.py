@@ -130,6 +130,8 @@ def table_for_header(columns: list[str]) -> str | None:
     ]
     # prefer the table that explains most of the header; a tie is not a decision
     explained = {n: len(present & set(TABLES[n].column_names)) for n in fits}
+    if not explained:
+        return None
     best = max(explained.values())
     winners = [n for n in fits if explained[n] == best]
     return winners[0] if len(winners) == 1 else None
@@ -278,14 +280,20 @@ def place_municipalities(
     bundled list: by Gemeindeschlüssel, else by exact name (within the state if given).
     A name with several matches is listed for the user; `choices` maps a line to the
     chosen AGS. Never guessed."""
+
+    def blank(column: str) -> pd.Series:
+        if column not in frame:
+            return pd.Series(True, index=frame.index)
+        return frame[column].fillna("").astype(str).str.strip() == ""
+
+    need = blank("lat") | blank("lon")
+    if not need.any():
+        return frame, [], []
     frame = frame.copy()
     for column in ("lat", "lon", "ags", "state", "district", "kind", "name"):
         if column not in frame:
             frame[column] = ""
         frame[column] = frame[column].fillna("").astype(str)
-    need = (frame["lat"].str.strip() == "") | (frame["lon"].str.strip() == "")
-    if not need.any():
-        return frame, [], []
     places = gazetteer()
     by_ags = places.set_index("ags")
     by_name = places.assign(key=places["name"].str.lower()).groupby("key")
@@ -334,14 +342,19 @@ def place_municipalities(
             ("district", place["district"]),
             ("kind", place["kind"]),
         ):
-            if not frame.at[idx, column].strip():
-                frame.at[idx, column] = value
+            if not frame.at[idx, column].strip() or (column == "ags" and how != "Name"):
+                frame.at[idx, column] = value  # an AGS that lost its leading 0 gets it back
         msg = f"Koordinaten ergänzt über {how}: {place['name']} ({place['district']}, {match})"
         notes.append(Problem(file, "municipalities", line, "lat/lon", name, msg, "warning"))
     return frame, notes, ambiguous
 
 
 # --- comparing -----------------------------------------------------------------------
+
+
+def key_columns(name: str) -> tuple[str, ...]:
+    table = TABLES[name]
+    return (table.id_column,) if table.id_column else ("project_id", "phase")
 
 
 def row_keys(name: str, frame: pd.DataFrame) -> pd.Series:
@@ -503,8 +516,10 @@ def plan_import(
         tables[name] = normalise_table(TABLES[name], frame)
     candidate = dict(current)
     for name, frame in tables.items():
+        # a file without all required columns is not merged: its report says what is missing
+        keyed = all(c.name in frame for c in TABLES[name].columns if c.required)
         candidate[name] = (
-            merged(name, current.get(name, frame.iloc[0:0]), frame) if merge else frame
+            merged(name, current.get(name, frame.iloc[0:0]), frame) if merge and keyed else frame
         )
     cand_files = {name: f"{name}.csv" for name in current} | files
     base_files = {name: f"{name}.csv" for name in current}
@@ -517,6 +532,7 @@ def plan_import(
     diffs = {
         name: diff_table(name, current.get(name, pd.DataFrame()), frame, merge)
         for name, frame in tables.items()
+        if all(c in frame for c in key_columns(name))  # else reported as a missing column
     }
     return ImportPlan(
         tables, files, problems, blocking, diffs, ambiguous, merge, base_version, after

@@ -8,7 +8,14 @@ languages have the same keys.
 
 from __future__ import annotations
 
-from atlas import text_cooperation, text_map, text_present, text_profiles, text_timeline
+from atlas import (
+    text_cooperation,
+    text_data,
+    text_map,
+    text_present,
+    text_profiles,
+    text_timeline,
+)
 from atlas.schema import PHASES, SIZE_CLASSES, STATES, TOPICS
 
 LANGUAGES = ("de", "en")
@@ -217,7 +224,7 @@ def _add_labels(prefix: str, values: tuple[str, ...], english: tuple[str, ...]) 
 
 
 # each page keeps its texts in its own module, so pages can grow independently
-for _module in (text_map, text_timeline, text_cooperation, text_profiles, text_present):
+for _module in (text_map, text_timeline, text_cooperation, text_profiles, text_present, text_data):
     TEXTS["de"].update(_module.DE)
     TEXTS["en"].update(_module.EN)
 

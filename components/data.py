@@ -1,49 +1,119 @@
-"""Loading the network once per data folder and day (cached), and the current view."""
+"""Loading the network once per data version and day (cached), and the current view.
+
+The data lives in a database (atlas.store): DATABASE_URL (environment or secrets) for a
+shared PostgreSQL, else an SQLite file outside the repository (ATLAS_DB_PATH, default
+~/.local/share/netzwerkatlas/atlas.db), seeded on first start from data_dir().
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from dataclasses import replace
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from atlas.filters import Filters, apply_filters, option_counts
-from atlas.network import Network
-from atlas.source import data_dir, open_network
+from atlas.network import BUNDLED_DATA_DIR, Network, load_frames
+from atlas.problems import Problem
+from atlas.source import data_dir
+from atlas.store import Store, default_db_path, describe_url, open_store, sqlite_url
 from atlas.text import DEFAULT_LANGUAGE, LANGUAGES
 from components.filter_state import current_filters
 from components.page import show_unusable
 
+MEMO_KEY = "_network_memo"
+
+
+def secret(name: str, default=None):
+    """A value from .streamlit/secrets.toml; none configured is not an error."""
+    try:
+        return st.secrets.get(name, default)
+    except Exception:  # no secrets file at all
+        return default
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip() or str(secret("DATABASE_URL", "") or "")
+    if url.strip():
+        return url.strip()
+    path = os.environ.get("ATLAS_DB_PATH", "").strip()
+    folder = data_dir()
+    return sqlite_url(path or default_db_path(folder, folder == BUNDLED_DATA_DIR))
+
+
+def current_store() -> Store:
+    return open_store(database_url())
+
+
+def folder_label(folder) -> str:
+    return "mitgelieferte Daten (data/)" if folder == BUNDLED_DATA_DIR else str(folder)
+
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _cached_network(folder: str, day: str) -> Network:
-    return open_network(folder, dt.date.fromisoformat(day))
+def _cached_network(url: str, version: int, day: str) -> Network:
+    return open_store(url).load_network(dt.date.fromisoformat(day))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached_option_counts(folder: str, day: str, field: str, states: tuple) -> list[tuple]:
+def _cached_option_counts(url: str, version: int, day: str, field: str, states: tuple) -> list:
     # the options only depend on the loaded network, never on the other filters
-    return option_counts(_cached_network(folder, day), field, states)
-
-
-def filter_options(field: str, states: tuple = ()) -> list[tuple]:
-    """(value, number of projects) for a filter widget, computed once per data and day."""
-    return _cached_option_counts(str(data_dir()), today().isoformat(), field, states)
+    return option_counts(_cached_network(url, version, day), field, states)
 
 
 def today() -> dt.date:
     return dt.date.today()
 
 
+def unreachable(url: str, exc: Exception) -> Network:
+    """A database that cannot be opened: shown as a report, not a traceback."""
+    msg = f"Datenbank nicht erreichbar ({type(exc).__name__}: {str(exc)[:300]})"
+    problem = Problem(describe_url(url), "", None, None, None, msg, "fatal")
+    network = load_frames({}, {}, describe_url(url))
+    return replace(network, problems=(problem, *network.problems))
+
+
+def data_key() -> tuple[str, int, str] | Network:
+    """(database, data version, day) for the caches; seeds an empty database first. An
+    unusable seed folder or an unreachable database comes back as a Network to report."""
+    url = database_url()
+    try:
+        store = open_store(url)
+        seeded, version = store.state()
+        if not seeded:
+            folder = data_dir()
+            unusable = store.seed_from_folder(folder, folder_label(folder))
+            if unusable is not None:
+                return unusable
+            seeded, version = store.state()
+    except Exception as exc:  # connection refused, bad URL, locked file, ...
+        return unreachable(url, exc)
+    return url, version, today().isoformat()
+
+
+def filter_options(field: str, states: tuple = ()) -> list[tuple]:
+    """(value, number of projects) for a filter widget, computed once per data and day."""
+    memo = st.session_state.get(MEMO_KEY)
+    key = memo[0] if memo else data_key()
+    if isinstance(key, Network):
+        return []
+    return _cached_option_counts(*key, field, states)
+
+
 def load_network() -> Network:
     """The network for this session. st.cache_data hands out a fresh copy on every call
     (unpickling 20,000 projects costs a quarter of a second), so each session keeps the
-    copy it got for as long as the data folder and the day stay the same."""
-    key = (str(data_dir()), today().isoformat())
-    memo = st.session_state.get("_network_memo")
+    copy it got for as long as the data version and the day stay the same. The version is
+    read on every run (one small query), so an edit saved anywhere is seen at once."""
+    key = data_key()
+    if isinstance(key, Network):
+        st.session_state.pop(MEMO_KEY, None)
+        return key
+    memo = st.session_state.get(MEMO_KEY)
     if memo is None or memo[0] != key:
         memo = (key, _cached_network(*key))
-        st.session_state["_network_memo"] = memo
+        st.session_state[MEMO_KEY] = memo
     return memo[1]
 
 

@@ -23,6 +23,23 @@ def _clear_streamlit_caches():
     st.cache_data.clear()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _module_database(tmp_path_factory):
+    """Servers a test module starts get a database of their own, never the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ATLAS_DB_PATH", str(tmp_path_factory.mktemp("db") / "atlas.db"))
+        patch.delenv("DATABASE_URL", raising=False)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _test_database(tmp_path_factory, monkeypatch):
+    """Every test starts with an empty database (seeded from its data folder on first use),
+    outside the user's home."""
+    monkeypatch.setenv("ATLAS_DB_PATH", str(tmp_path_factory.mktemp("db") / "atlas.db"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
 @pytest.fixture(scope="session")
 def bundled_dir() -> Path:
     return BUNDLED_DATA_DIR

@@ -1,0 +1,50 @@
+"""Data: export and templates, coverage and freshness for everyone; import, editing and
+history for signed-in editors."""
+
+import streamlit as st
+
+from atlas.text import t
+from components.data import current_store, current_view, language
+from components.data_admin import (
+    coverage_section,
+    edit_section,
+    export_section,
+    history_section,
+    import_section,
+    show_flash,
+    sign_in,
+)
+from components.page import page_header, show_problems
+
+lang = language()
+network, view, filters = current_view()
+page_header(t("page.data.title", lang), view, filters, lang)
+store = current_store()
+seeded, version = store.state()
+st.caption(t("data.storage", lang, where=store.label, version=version))
+
+actor = sign_in(lang)
+show_flash()
+
+sections = ["export", "coverage"] + (["import", "edit", "history"] if actor else [])
+section = st.segmented_control(
+    t("data.section", lang),
+    sections,
+    key="section",
+    default="export",
+    format_func=lambda s: t(f"data.section.{s}", lang),
+    bind="query-params",
+)
+section = section or "export"
+if section == "export":
+    export_section(view, lang)
+elif section == "coverage":
+    coverage_section(store, view, lang)
+elif section == "import":
+    import_section(store, version, actor, lang)
+elif section == "edit":
+    edit_section(store, view, actor, lang)
+elif section == "history":
+    history_section(store, actor, lang)
+
+show_problems(network, lang)

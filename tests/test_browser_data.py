@@ -1,0 +1,97 @@
+"""The data page in Debian chromium: an editor signs in, uploads a German-Excel-style CSV,
+previews and applies it, and the overview shows the new project; nothing leaves localhost."""
+
+from __future__ import annotations
+
+import pytest
+
+from atlas.auth import hash_password
+from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "richtig-geheim-42"
+# Windows-1252, semicolons, German headers, decimal comma and a German date
+NEW_PROJECT = (
+    "Kennung;Name;Programm;Staffel;Kommunen;Themen;Beginn;Bundesförderung\r\n"
+    "weser-test;Smarte Weser (Test);MPSC;2022;lemgo;Mobilität;09.06.2022;1.250.000,50\r\n"
+).encode("cp1252")
+
+
+def kpi(page, label: str) -> str:
+    page.wait_for_selector('[data-testid="stMetricValue"]')
+    card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def sign_in(page, name: str = "Anna Beispiel") -> None:
+    page.get_by_text("Anmelden zum Importieren und Bearbeiten").click()
+    page.get_by_label("Ihr Name (erscheint im Verlauf)").fill(name)
+    page.get_by_label("Passwort", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Als Bearbeiter anmelden").click()
+    page.get_by_text("Angemeldet als").wait_for()
+    wait_for_app(page)
+
+
+def import_file(page, tmp_path, output_dir=None, shot: str = "data") -> None:
+    """Sign in on /data, upload projekte.csv (merge mode), check the preview, apply."""
+    sign_in(page)
+    page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').get_by_text(
+        "Import", exact=True
+    ).click()
+    wait_for_app(page)
+    page.get_by_text("Nur ergänzen und aktualisieren").click()
+    wait_for_app(page)
+    upload = tmp_path / "projekte.csv"
+    upload.write_bytes(NEW_PROJECT)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    page.get_by_role("button", name="Übernehmen (1 Änderungen)").wait_for(timeout=60_000)
+    wait_for_app(page)
+    if output_dir is not None:
+        heading = page.get_by_role("heading", name="Vorschau")
+        heading.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(300)
+        page.screenshot(path=output_dir / f"{shot}-preview.png", full_page=False)
+    page.get_by_role("button", name="Übernehmen (1 Änderungen)").click()
+    page.get_by_text("Import übernommen").wait_for(timeout=60_000)
+    wait_for_app(page)
+    if output_dir is not None:
+        page.screenshot(path=output_dir / f"{shot}-applied.png", full_page=False)
+
+
+def test_import_through_the_page_shows_on_the_overview(tmp_path, output_dir):
+    env = {
+        "ATLAS_DB_PATH": str(tmp_path / "atlas.db"),
+        "ATLAS_EDITOR_PASSWORD_HASH": hash_password(PASSWORD),
+    }
+    with serve_app(env) as server, browser_page() as (new_page, requests):
+        page = new_page()
+        page.goto(server.url)
+        wait_for_app(page)
+        assert kpi(page, "Projekte") == "74"
+        page.goto(f"{server.url}/data")
+        wait_for_app(page)
+        page.screenshot(path=output_dir / "data-viewer.png", full_page=False)
+        assert page.locator('[data-testid="stFileUploader"]').count() == 0
+        page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').get_by_text(
+            "Vollständigkeit", exact=True
+        ).click()
+        page.wait_for_function("() => location.search.includes('section=')")
+        link = page.url
+        page = new_page()  # a section is a link: a new browser opens the same section
+        page.goto(link)
+        wait_for_app(page)
+        assert page.get_by_text("Mitglieder vollständig").count() == 1
+        page.screenshot(path=output_dir / "data-coverage.png", full_page=False)
+        import_file(page, tmp_path, output_dir)
+        for name, shot in (("Verlauf", "data-history"), ("Bearbeiten", "data-edit")):
+            section = page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]')
+            section.get_by_text(name, exact=True).click()
+            wait_for_app(page)
+            page.screenshot(path=output_dir / f"{shot}.png", full_page=False)
+        assert page.get_by_text("Änderungen speichern").count() == 1
+        page.goto(server.url)
+        wait_for_app(page)
+        assert kpi(page, "Projekte") == "75"
+        page.screenshot(path=output_dir / "data-overview-after-import.png", full_page=False)
+        assert_offline(requests)
