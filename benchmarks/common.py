@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -9,6 +10,10 @@ from functools import cache
 from pathlib import Path
 
 from atlas.synth import write_network
+
+# The app keeps its data in SQLite files (one per data folder) under XDG_DATA_HOME;
+# benchmarks must not leave theirs in the user's home folder, so they get a throwaway one.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="atlas-bench-data-")
 
 
 def median_seconds(action, repeat: int = 5) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks import cooperation, load, pages
+from benchmarks import cooperation, import_bench, load, pages, timeline
 from benchmarks import map as map_page
 
 
@@ -10,7 +10,9 @@ def main() -> None:
     load.main()
     pages.main([])
     map_page.main()
+    timeline.main([])
     cooperation.main()
+    import_bench.main()
 
 
 if __name__ == "__main__":
