@@ -7,6 +7,7 @@ to smuggle commands into exported data), so such text cells get a leading apostr
 from __future__ import annotations
 
 import io
+from functools import cache
 
 import pandas as pd
 
@@ -42,6 +43,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     return out.getvalue()
 
 
+@cache  # the schema is fixed for a process: build the workbook once, not on every rerun
 def template_workbook() -> bytes:
     """An empty workbook in the exchange format: one sheet per table with its header row,
     and a sheet describing every column, all from atlas.schema (so it never drifts)."""
