@@ -7,7 +7,6 @@ brought to today's 400 districts by data/build/build_boundaries.py.
 from __future__ import annotations
 
 import copy
-import html
 import json
 from functools import cache
 
@@ -18,6 +17,7 @@ from atlas.network import BOUNDARY_DIR, Network
 from atlas.schema import PHASES, TOPICS
 
 GEO_DIR = BOUNDARY_DIR
+TOPIC_ORDER = {topic: i for i, topic in enumerate(TOPICS)}
 PHASE_RANK = {"Unbekannt": 0, "Strategie": 1, "Umsetzung": 2, "Verlängerung": 3, "Abgeschlossen": 4}
 # District keys that changed since the 2016 boundaries the AGS codes come from.
 DISTRICT_MERGES = {"03152": "03159", "03156": "03159", "16056": "16063"}
@@ -52,9 +52,9 @@ def district_labels() -> dict[str, str]:
 
 
 def member_points(view: Network) -> pd.DataFrame:
-    """One row per member with coordinates: projects, funding, leading phase, cohort, topics,
-    and HTML-escaped texts for the map's tooltip (which renders HTML). One pass over the
-    projects: at 20,000 projects, grouped lambdas would take a second."""
+    """One row per member with coordinates: projects (count and sorted names), funding,
+    leading phase, earliest cohort, topics. One pass over the projects: at 20,000
+    projects, grouped lambdas would take a second."""
     munis = view.municipalities.dropna(subset=["lat", "lon"]).reset_index(drop=True)
     at = {mid: i for i, mid in enumerate(munis["id"])}
     n = len(munis)
@@ -93,13 +93,9 @@ def member_points(view: Network) -> pd.DataFrame:
         funding=funding,
         phase=[phase_of[r] for r in rank],
         cohort=cohort,
-        topic_list=[
-            sorted(t, key=lambda x: TOPICS.index(x) if x in TOPICS else 99) for t in topics
-        ],
-        project_names=["; ".join(sorted(n)) for n in names],
+        topic_list=[sorted(t, key=lambda x: (TOPIC_ORDER.get(x, 99), x)) for t in topics],
+        project_names=[sorted(n) for n in names],
     )
-    for column in ("name", "kind", "state", "district", "project_names"):
-        points[f"{column}_html"] = points[column].fillna("").astype(str).map(html.escape)
     return points
 
 
@@ -140,22 +136,24 @@ def sequential_colour(values: pd.Series | np.ndarray, peak: float) -> list[list[
 
 
 def choropleth(view: Network, level: str, measure: str) -> tuple[dict, float]:
-    """The boundaries with value, fill colour and escaped tooltip text per area."""
-    geo = boundaries(level)
+    """The boundaries with value and fill colour per area. New features and properties
+    around the cached, shared geometries: a deep copy of 400 districts took longer than
+    the rest of the map."""
+    shared = _boundaries(level)
     values = counts_by_area(view, level, measure)
     key_of = (lambda p: p["name"]) if level == "states" else (lambda p: p["ags"])
     peak = max(values.values(), default=0.0)
-    area_values = [values.get(key_of(f["properties"]), 0.0) for f in geo["features"]]
+    area_values = [values.get(key_of(f["properties"]), 0.0) for f in shared["features"]]
     colours = sequential_colour(np.array(area_values), peak)
-    for feature, value, colour in zip(geo["features"], area_values, colours, strict=True):
-        props = feature["properties"]
-        props["value"] = value
-        props["fill"] = colour
-        props["name_html"] = html.escape(props.get("label", props["name"]))
-        props["kind_html"] = f"{value:,.0f}".replace(",", ".")
-        props["state_html"] = html.escape(props.get("state", ""))
-        props["district_html"] = props["project_names_html"] = ""
-    return geo, peak
+    features = [
+        {
+            "type": "Feature",
+            "geometry": feature["geometry"],  # never changed by callers
+            "properties": {**feature["properties"], "value": value, "fill": colour},
+        }
+        for feature, value, colour in zip(shared["features"], area_values, colours, strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}, peak
 
 
 def links(view: Network) -> pd.DataFrame:
@@ -212,30 +210,43 @@ def links(view: Network) -> pd.DataFrame:
     frame["from_lon"] = [points[a][1] for a in frame["a_id"]]
     frame["to_lat"] = [points[b][0] for b in frame["b_id"]]
     frame["to_lon"] = [points[b][1] for b in frame["b_id"]]
-    frame["name_html"] = [
-        html.escape(f"{points[a][2]} – {points[b][2]}")
+    frame["name"] = [
+        f"{points[a][2]} – {points[b][2]}"
         for a, b in zip(frame["a_id"], frame["b_id"], strict=True)
     ]
-    frame["kind_html"] = frame["kind"].map(html.escape)
-    frame["state_html"] = frame["date"].map(html.escape)
-    frame["district_html"] = frame["project_names_html"] = ""
     return frame
 
 
-def fit_view(points: pd.DataFrame) -> dict:
-    """Centre and zoom that show every point (Germany when there are none)."""
+def projects_in_area(network: Network, level: str, key: str) -> pd.DataFrame:
+    """The projects with a member in a state (key: its name) or district (key: its 5-digit
+    key): what a click on an area of the map lists."""
+    munis = network.municipalities
+    areas = munis["state"] if level == "states" else district_keys(munis)
+    inside = set(munis.loc[areas == key, "id"])
+    mask = network.projects["municipality_ids"].map(lambda ids: not inside.isdisjoint(ids))
+    return network.projects[mask].sort_values("name")
+
+
+def fit_view(points: pd.DataFrame, width: int = 560, height: int = 560) -> dict:
+    """Centre and zoom (Web Mercator, 512-pixel world as deck.gl) that show every point
+    within a map of about width x height pixels, with a margin; Germany when none."""
     if points.empty:
         return {"latitude": 51.2, "longitude": 10.4, "zoom": 5.0}
-    lat_span = points["lat"].max() - points["lat"].min()
-    lon_span = (
-        points["lon"].max() - points["lon"].min()
-    ) * 0.62  # degrees of longitude are shorter here
-    span = max(lat_span, lon_span, 0.3)
-    zoom = float(np.clip(np.log2(10.0 / span) + 4.3, 4.5, 11))
+    lat = points["lat"].to_numpy(dtype=float).clip(-85, 85)
+    lon = points["lon"].to_numpy(dtype=float)
+    y = np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))  # Mercator, in radians
+    lon_span = max(lon.max() - lon.min(), 0.2)
+    y_span = max(y.max() - y.min(), 0.2 * np.pi / 180)
+    margin = 0.75  # of the map, so dots and labels at the edge stay inside
+    zoom = min(
+        np.log2(width * margin * 360 / (512 * lon_span)),
+        np.log2(height * margin * 2 * np.pi / (512 * y_span)),
+    )
+    centre_y = (y.max() + y.min()) / 2
     return {
-        "latitude": float(points["lat"].mean()),
-        "longitude": float(points["lon"].mean()),
-        "zoom": round(zoom, 2),
+        "latitude": round(float(np.degrees(2 * np.arctan(np.exp(centre_y)) - np.pi / 2)), 5),
+        "longitude": round(float((lon.max() + lon.min()) / 2), 5),
+        "zoom": round(float(np.clip(zoom, 4.5, 11)), 2),
     }
 
 
@@ -247,4 +258,5 @@ __all__ = [
     "fit_view",
     "links",
     "member_points",
+    "projects_in_area",
 ]

@@ -1,20 +1,27 @@
 """The map as a pydeck Deck: boundaries, choropleth or points, links, partner organisations.
 
-Built without Streamlit running, so tests can look at the spec. Text in tooltips comes
-from the *_html columns, which atlas.geo escapes: deck.gl renders tooltips as HTML.
+Built without Streamlit running, so tests can look at the spec. Tooltips are plain text
+(deck.gl sets them with innerText), so text from data can never become markup; each row
+carries its whole tooltip in one `tip` column.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import html
 import json
 import os
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from atlas.schema import TOPICS
-from components.theme import GREY, OKABE_ITO, PHASE_COLOURS
+from atlas import fmt
+from atlas.schema import PHASES, TOPICS
+from atlas.text import escape_markdown, t
+from components.theme import GREY, OKABE_ITO, PHASE_COLOURS, SEQUENTIAL
 
 # Served by the app itself, so no request leaves the machine. The boundaries go by URL
 # too: the browser caches them, and a rerun does not send 1.7 MB of outlines again.
@@ -22,6 +29,21 @@ LOCAL_STYLE = "/app/static/map-style.json"
 STATES_URL = "/app/static/geo/states.geojson"
 DISTRICTS_URL = "/app/static/geo/districts.geojson"
 INITIAL_VIEW = {"latitude": 51.2, "longitude": 10.4, "zoom": 5.0}
+TOOLTIP = {
+    "text": "{tip}",
+    "style": {"fontSize": "15px", "maxWidth": "320px", "whiteSpace": "pre-line"},
+}
+ARC_COLOUR = "#D55E00"
+# Okabe-Ito without black (the partner organisations' ring) for cohorts and topics
+DISTINCT = tuple(c for c in OKABE_ITO if c != "#000000")
+NONE_GREY = "#D0D0D0"
+# The arcs rise above the ground, so with depth testing they would hide the partner rings
+# and labels drawn after them; these draw over whatever was drawn before.
+ON_TOP = {"depthCompare": "always"}
+# Member dots are sized in metres, so they grow and shrink with the zoom (dense areas such
+# as the Ruhr come apart when zoomed in), clamped to stay visible and never cover a city.
+RADIUS_METRES = 7000
+RADIUS_PIXELS = (4, 24)
 
 
 class CompactDeck(pdk.Deck):
@@ -29,7 +51,13 @@ class CompactDeck(pdk.Deck):
     browser; the same spec without the whitespace."""
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        return json.dumps(
+            self,
+            sort_keys=True,
+            default=default_serialize,
+            separators=(",", ":"),
+            ensure_ascii=False,  # "·" and umlauts as UTF-8, not six-byte escapes
+        )
 
 
 def basemap_style(secrets: dict | None = None) -> str:
@@ -46,23 +74,108 @@ def rgb(hex_colour: str, alpha: int = 230) -> list[int]:
     return [int(hex_colour[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
+def tip(*lines: str) -> str:
+    """A tooltip's text: its non-empty lines."""
+    return "\n".join(line for line in lines if line)
+
+
+def _shortened(items: list[str], limit: int, lang: str) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (
+        f" {t('map.tip.more', lang, n=len(items) - limit)}" if len(items) > limit else ""
+    )
+
+
+def describe_points(points: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Each member's tooltip: name; kind and state; district; projects, leading phase and
+    topics; the project names (a long list shortened). Labels are looked up once per
+    value, not per member: at 11,000 members that halves the time."""
+    label = functools.cache(lambda key: t(key, lang))
+    template = t("map.tip.member", lang)
+    tips = [
+        tip(
+            name,
+            " · ".join(x for x in (kind, state) if x),
+            district if district != name else "",
+            template.format(
+                projects=fmt.number(n, lang),
+                phase=label(f"phase.{phase}"),
+                topics=_shortened([label(f"topic.{x}") for x in topics], 3, lang) or "–",
+            ),
+            _shortened(names, 4, lang),
+        )
+        for name, kind, state, district, n, phase, topics, names in zip(
+            points["name"].fillna("").astype(str).tolist(),
+            points["kind"].fillna("").astype(str).tolist(),
+            points["state"].fillna("").astype(str).tolist(),
+            points["district"].fillna("").astype(str).tolist(),
+            points["projects"].tolist(),
+            points["phase"].tolist(),
+            points["topic_list"],
+            points["project_names"],
+            strict=True,
+        )
+    ]
+    return points.assign(tip=tips)
+
+
+def describe_links(links: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A link's tooltip: who with whom, what kind of link, and when (German date)."""
+    tips = [
+        tip(name, " · ".join(x for x in (kind, fmt.date(date, lang) if date else "") if x))
+        for name, kind, date in zip(
+            links["name"],
+            links["kind"].fillna("").astype(str),
+            links["date"].map(lambda d: d if isinstance(d, str) else ""),
+            strict=True,
+        )
+    ]
+    return links.assign(tip=tips)
+
+
+def describe_areas(areas: dict, level: str, measure: str, lang: str) -> dict:
+    """The choropleth's tooltip: the area's name, its level and state, and its value."""
+    kind = t(f"map.kind.{level}", lang)
+    for feature in areas["features"]:
+        props = feature["properties"]
+        value = props["value"]
+        shown = fmt.euro(value, lang) if measure == "funding" else fmt.number(value, lang)
+        props["tip"] = tip(
+            props.get("label", props["name"]),
+            " · ".join(x for x in (kind, props.get("state", "")) if x),
+            f"{t(f'map.measure.{measure}', lang)}: {shown}",
+        )
+    return areas
+
+
 def point_colours(points: pd.DataFrame, colour_by: str) -> tuple[list, dict[str, str]]:
-    """Fill colour per point and the legend (label -> hex) for phase, cohort or first topic."""
+    """Fill colour per point and the legend (value -> hex, in legend order) for phase,
+    cohort or first topic. Seven distinct colours at most, so no two legend entries share
+    one: the most frequent values get them, the rest are "…" (others, grey); "–" is none."""
     if colour_by == "cohort":
         values = points["cohort"].map(lambda c: "–" if pd.isna(c) else str(int(c)))
     elif colour_by == "topic":
         values = points["topic_list"].map(lambda ts: ts[0] if ts else "–")
     else:
         values = points["phase"]
+    present = set(values)
     if colour_by == "phase":
-        palette = {v: PHASE_COLOURS.get(v, GREY) for v in values.unique()}
+        order = [p for p in (*PHASES, "Unbekannt") if p in present]
+        order += sorted(present - set(order))
+        palette = {v: PHASE_COLOURS.get(v, GREY) for v in order}
     else:
-        order = sorted(
-            values.unique(), key=lambda v: (v == "–", TOPICS.index(v) if v in TOPICS else 0, v)
-        )
-        palette = {
-            v: (GREY if v == "–" else OKABE_ITO[i % len(OKABE_ITO)]) for i, v in enumerate(order)
-        }
+        frequent = values[values != "–"].value_counts(sort=True)
+        chosen = set(frequent.index[: len(DISTINCT)])
+
+        def rank(v: str) -> tuple:
+            return (TOPICS.index(v) if v in TOPICS else len(TOPICS), v)
+
+        palette = {v: DISTINCT[i] for i, v in enumerate(sorted(chosen, key=rank))}
+        if present - chosen - {"–"}:
+            palette["…"] = GREY
+        if "–" in present:
+            palette["–"] = NONE_GREY
+        values = values.map(lambda v: v if v in palette else "…")
     return [rgb(palette[v]) for v in values], palette
 
 
@@ -120,33 +233,26 @@ def build_deck(
         layers.append(
             pdk.Layer(
                 "ArcLayer",
-                links,
+                links[["from_lon", "from_lat", "to_lon", "to_lat", "tip"]],
                 id="links",
                 get_source_position=["from_lon", "from_lat"],
                 get_target_position=["to_lon", "to_lat"],
-                get_source_color=[213, 94, 0, 220],
-                get_target_color=[213, 94, 0, 220],
-                get_width=2.5,
+                get_source_color=rgb(ARC_COLOUR, 220),
+                get_target_color=rgb(ARC_COLOUR, 220),
+                get_width=3,
+                width_min_pixels=2,
                 pickable=True,
             )
         )
     if mode == "points" and points is not None and len(points):
         fills, _ = point_colours(points, colour_by)
-        data = points.assign(fill=fills, radius=1500 + 700 * points["projects"].clip(upper=8))
-        columns = [
-            "id",
-            "lon",
-            "lat",
-            "fill",
-            "radius",
-            "projects",
-            "name_html",
-            "kind_html",
-            "state_html",
-            "district_html",
-            "project_names_html",
-            "phase",
-        ]
+        data = points.assign(
+            fill=fills,
+            radius=(RADIUS_METRES * np.sqrt(points["projects"].clip(lower=1))).round().astype(int),
+        )
+        # only what the browser draws, shows or hands back on a click (id): at 11,000
+        # members every column costs a few hundred kilobytes on every run
+        columns = ["id", "lon", "lat", "fill", "radius", "tip"]
         layers.append(
             pdk.Layer(
                 "ScatterplotLayer",
@@ -155,9 +261,10 @@ def build_deck(
                 get_position=["lon", "lat"],
                 get_fill_color="fill",
                 get_radius="radius",
-                radius_units="meters",
-                radius_min_pixels=3,  # dense areas stay readable: dots shrink with the zoom, never vanish
-                radius_max_pixels=14,
+                # quoted: pydeck would take a bare string for a column name ("@@=meters")
+                radius_units='"meters"',
+                radius_min_pixels=RADIUS_PIXELS[0],
+                radius_max_pixels=RADIUS_PIXELS[1],
                 stroked=True,
                 get_line_color=[30, 30, 30, 220],
                 line_width_min_pixels=1,
@@ -174,11 +281,12 @@ def build_deck(
                 get_position=["lon", "lat"],
                 get_fill_color=[255, 255, 255, 255],
                 get_line_color=[0, 0, 0, 255],
-                get_radius=1500,
-                radius_min_pixels=6,
+                get_radius=3000,
+                radius_min_pixels=7,
                 line_width_min_pixels=3,
                 stroked=True,
                 pickable=True,
+                parameters=ON_TOP,
             )
         )
         layers.append(
@@ -187,21 +295,70 @@ def build_deck(
                 organisations,
                 id="organisation_labels",
                 get_position=["lon", "lat"],
-                get_text="name_plain",
-                get_size=13,
-                character_set="auto",
+                get_text="name",
+                get_size=16,
+                character_set='"auto"',  # quoted, as radius_units above
+                font_family="'Source Sans, sans-serif'",
+                font_weight=600,
                 get_color=[0, 0, 0, 255],
-                get_pixel_offset=[0, -18],
+                get_text_anchor='"start"',
+                get_alignment_baseline='"center"',
+                get_pixel_offset=[12, 0],
+                background=True,
+                get_background_color=[255, 255, 255, 215],
+                background_padding=[4, 2],
+                parameters=ON_TOP,
                 pickable=False,
             )
         )
-    tooltip = {
-        "html": "<b>{name_html}</b><br/>{kind_html} · {state_html}<br/>{district_html}<br/>{project_names_html}",
-        "style": {"fontSize": "14px", "maxWidth": "360px", "whiteSpace": "normal"},
-    }
     return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**(view or INITIAL_VIEW)),
         map_style=style,
-        tooltip=tooltip,
+        # a MapLibre style of our own: no CARTO basemap and no CARTO key in the spec
+        map_provider="maplibre",
+        tooltip=TOOLTIP,
+    )
+
+
+def symbol_svg(colour: str, shape: str) -> str:
+    """A legend symbol in exactly the map's colour: "dot" (member), "ring" (partner
+    organisation) or "arc" (link)."""
+    if shape == "arc":
+        mark = f'<path d="M3 17 Q11 -1 19 17" fill="none" stroke="{colour}" stroke-width="3"/>'
+    elif shape == "ring":
+        mark = '<circle cx="11" cy="11" r="7" fill="#FFFFFF" stroke="#000000" stroke-width="3"/>'
+    else:
+        mark = f'<circle cx="11" cy="11" r="8" fill="{colour}" stroke="#1E1E1E" stroke-width="1"/>'
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="22" height="22" viewBox="0 0 22 22">'
+        f"{mark}</svg>"
+    )
+
+
+def legend_markdown(entries: list[tuple[str, str, str]]) -> str:
+    """The points legend, one (label, hex colour, shape) a line: the symbol as an inline
+    image (markdown has no hex colours), the label as escaped text, so it wraps, reads
+    aloud and matches the page's font."""
+    lines = []
+    for label, colour, shape in entries:
+        data = base64.b64encode(symbol_svg(colour, shape).encode()).decode()
+        lines.append(f"![](data:image/svg+xml;base64,{data}) {escape_markdown(label)}")
+    return "  \n".join(lines)
+
+
+def scale_svg(low: str, high: str) -> str:
+    """The choropleth's colour ramp from 0 to the highest value, labelled at both ends."""
+    stops = "".join(
+        f'<stop offset="{i / (len(SEQUENTIAL) - 1):.2f}" stop-color="{c}"/>'
+        for i, c in enumerate(SEQUENTIAL)
+    )
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="270" height="56" viewBox="0 0 270 56">'
+        f'<defs><linearGradient id="ramp">{stops}</linearGradient></defs>'
+        '<rect x="2" y="2" width="266" height="22" fill="url(#ramp)" stroke="#3C3C3C"/>'
+        f'<text x="2" y="46" font-family="sans-serif" font-size="16" fill="#1E1E1E">'
+        f"{html.escape(low)}</text>"
+        f'<text x="268" y="46" text-anchor="end" font-family="sans-serif" font-size="16" '
+        f'fill="#1E1E1E">{html.escape(high)}</text></svg>'
     )

@@ -3,18 +3,26 @@ a selected place, the table alternative and the PNG download."""
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.io as pio
 import streamlit as st
 
 from atlas import fmt, geo
+from atlas.filters import Filters
 from atlas.network import Network
 from atlas.profiles import projects_of
 from atlas.text import escape_markdown, t
 from components.links import profile_url
-from components.map_deck import build_deck, point_colours
+from components.map_deck import (
+    ARC_COLOUR,
+    INITIAL_VIEW,
+    build_deck,
+    describe_points,
+    legend_markdown,
+    point_colours,
+    scale_svg,
+    tip,
+)
 from components.static_map import static_map
 from components.url_state import seed_from_url, write_to_url
 
@@ -43,7 +51,7 @@ def choice(label_key: str, options: tuple, param: str, default: str, lang: str, 
 
 
 def settings(lang: str) -> tuple[str, str, str]:
-    left, middle, right = st.columns([4, 3, 3])
+    left, middle, right = st.columns([4, 4, 2])
     mode = choice("map.mode", MODES, "mode", "points", lang, left)
     colour = (
         choice("map.colour", COLOURS, "colour", "phase", lang, middle)
@@ -51,11 +59,24 @@ def settings(lang: str) -> tuple[str, str, str]:
         else "phase"
     )
     measure = (
-        choice("map.measure", MEASURES, "measure", "projects", lang, right)
+        choice("map.measure", MEASURES, "measure", "projects", lang, middle)
         if mode != "points"
         else "projects"
     )
     return mode, colour, measure
+
+
+def member_points(network: Network, view: Network, filters: Filters, lang: str) -> pd.DataFrame:
+    """The members with their tooltips, computed once per data, filters and language in
+    this session: a click on the map, a panel button or a mode switch reruns the page
+    with the same view, and at 11,000 members this is most of a run. The memo holds the
+    network itself, so a reload of the data (a new object) is never mistaken for it."""
+    memo = st.session_state.get("_map_points")
+    if memo and memo[0] is network and memo[1] == filters and memo[2] == lang:
+        return memo[3]
+    points = describe_points(geo.member_points(view), lang)
+    st.session_state["_map_points"] = (network, filters, lang, points)
+    return points
 
 
 def organisation_points(view: Network) -> pd.DataFrame:
@@ -70,89 +91,110 @@ def organisation_points(view: Network) -> pd.DataFrame:
         {
             "lon": orgs["lon"],
             "lat": orgs["lat"],
-            "name_plain": orgs["name"],
-            "name_html": orgs["name"].map(html.escape),
-            "kind_html": orgs["kind"].fillna("").map(html.escape),
-            "state_html": "",
-            "district_html": "",
-            "project_names_html": "",
+            "name": orgs["name"],
+            "kind": orgs["kind"].fillna(""),
+            "tip": [tip(n, k) for n, k in zip(orgs["name"], orgs["kind"].fillna(""), strict=True)],
         }
     )
 
 
-def view_state(points: pd.DataFrame, lang: str) -> dict:
-    """Germany, or the data's extent after "zoom to data": kept in the session, so changing
-    a filter never makes the map jump."""
-    fit, whole = st.columns([1, 1])
-    if fit.button(t("map.fit", lang), key="map_fit"):
-        st.session_state["map_view"] = geo.fit_view(points)
-    if whole.button(t("map.reset_view", lang), key="map_whole"):
-        st.session_state["map_view"] = None
-    return st.session_state.get("map_view") or {"latitude": 51.2, "longitude": 10.4, "zoom": 5.0}
+def view_state(points: pd.DataFrame, filters: Filters, lang: str) -> dict:
+    """Germany, or the data's extent: kept in the session, so changing a filter never makes
+    the map jump. A link that opens the map on a region (?state=...) starts fitted to it;
+    after that only the buttons move the map."""
+    if "map_view" not in st.session_state:
+        st.session_state["map_view"] = (
+            geo.fit_view(points) if filters.states or filters.districts else INITIAL_VIEW
+        )
+    if st.button(t("map.fit", lang), key="map_fit", width="stretch"):
+        _move_to(geo.fit_view(points))
+    if st.button(t("map.reset_view", lang), key="map_whole", width="stretch"):
+        _move_to(INITIAL_VIEW)
+    return st.session_state["map_view"]
+
+
+def _move_to(target: dict) -> None:
+    """The chart moves only when the view it is given differs from the last one; the user
+    may have panned since, so a press of the same button must still differ: a zoom step
+    too small to see, alternating, makes sure it does."""
+    presses = st.session_state.get("map_view_presses", 0) + 1
+    st.session_state["map_view_presses"] = presses
+    st.session_state["map_view"] = {**target, "zoom": target["zoom"] + (presses % 2) * 1e-4}
 
 
 def legend(
-    mode: str, colour: str, measure: str, points: pd.DataFrame, peak: float, lang: str
+    mode: str,
+    colour: str,
+    measure: str,
+    points: pd.DataFrame | None,
+    peak: float,
+    lang: str,
+    organisations: int = 0,
+    links: int = 0,
 ) -> None:
+    """Beside the map, so it is on screen with it: the colours (an image in exactly the
+    map's colours), what size means, and the boundaries' attribution."""
     if mode == "points":
         _, palette = point_colours(points, colour)
-        swatches = " ".join(
-            f":{_swatch(hex_colour)}[■] {escape_markdown(t(f'phase.{label}', lang) if colour == 'phase' else (t(f'topic.{label}', lang) if colour == 'topic' else label))}"
-            for label, hex_colour in palette.items()
-        )
-        st.markdown(swatches)
+        entries = [
+            (_label(colour, value, lang), hex_colour, "dot")
+            for value, hex_colour in palette.items()
+        ]
+        if organisations:
+            entries.append((t("map.legend.organisation", lang), "#000000", "ring"))
+        if links:
+            entries.append((t("map.legend.link", lang), ARC_COLOUR, "arc"))
+        st.markdown(f"**{t(f'map.colour.{colour}', lang)}**")
+        st.markdown(legend_markdown(entries))
         st.caption(t("map.legend_points", lang))
     else:
         peak_text = fmt.euro(peak, lang) if measure == "funding" else fmt.number(peak, lang)
-        st.caption(
-            escape_markdown(
-                t(
-                    "map.legend_areas",
-                    lang,
-                    measure=t(f"map.measure.{measure}", lang),
-                    peak=peak_text,
-                )
-            )
-        )
+        st.markdown(f"**{t(f'map.measure.{measure}', lang)}**")
+        st.image(scale_svg(fmt.number(0, lang), peak_text), width="stretch")
+        st.caption(t("map.legend_areas", lang))
     st.caption(t("map.attribution", lang))
 
 
-def _swatch(hex_colour: str) -> str:
-    """Streamlit's named colours nearest to our palette (markdown cannot take hex codes)."""
-    return {
-        "#E69F00": "orange",
-        "#0072B2": "blue",
-        "#56B4E9": "blue",
-        "#009E73": "green",
-        "#CC79A7": "violet",
-        "#D55E00": "red",
-        "#F0E442": "orange",
-        "#000000": "gray",
-    }.get(hex_colour, "gray")
+def _label(colour: str, value: str, lang: str) -> str:
+    if value == "–":
+        return t("map.legend.none", lang)
+    if value == "…":
+        return t("map.legend.other", lang)
+    if colour == "phase":
+        return t(f"phase.{value}", lang)
+    if colour == "topic":
+        return t(f"topic.{value}", lang)
+    return value
 
 
 def selected_panel(network: Network, state, mode: str, lang: str) -> None:
+    """What was clicked: a member (points mode) or an area (area modes), its projects as
+    links to their profiles, and one button that makes it the region filter. A selection
+    left over from another mode or older data is ignored."""
     objects = (state or {}).get("selection", {}).get("objects", {}) if state else {}
-    member = (objects.get("members") or [None])[0]
-    area = (objects.get("areas") or [None])[0]
-    if member:
-        record = network.municipalities.set_index("id").loc[member["id"]]
+    member = (objects.get("members") or [None])[0] if mode == "points" else None
+    area = (objects.get("areas") or [None])[0] if mode != "points" else None
+    munis = network.municipalities.set_index("id")
+    if member and member.get("id") in munis.index:
+        record = munis.loc[member["id"]]
         st.markdown(f"**{escape_markdown(t('map.selected', lang, name=record['name']))}**")
-        projects = projects_of(network, member["id"])
-        for row in projects.itertuples():
-            st.markdown(f"- [{escape_markdown(row.name)}]({profile_url('project', row.id)})")
+        where = " · ".join(str(x) for x in (record["kind"], record["state"]) if x and x == x)
+        st.caption(escape_markdown(where))
+        _project_links(projects_of(network, member["id"]).sort_values("name"), lang)
         st.link_button(t("profiles.open", lang), profile_url("municipality", member["id"]))
-        if record["district"]:
+        if record["state"]:
             st.button(
                 t("map.apply_region", lang),
                 on_click=_apply_region,
-                args=(record["state"], record["district"]),
+                args=(record["state"], record["district"] or None),
                 key="apply_region",
             )
     elif area:
         props = area.get("properties", {})
         name = props.get("label") or props.get("name")
         st.markdown(f"**{escape_markdown(t('map.selected', lang, name=name))}**")
+        key = props.get("ags") if mode == "districts" else props.get("name")
+        _project_links(geo.projects_in_area(network, mode, key), lang)
         state_name = props.get("state") or props.get("name")
         district = props.get("label") if mode == "districts" else None
         st.button(
@@ -165,13 +207,36 @@ def selected_panel(network: Network, state, mode: str, lang: str) -> None:
         st.caption(t("map.select_hint", lang))
 
 
+def _project_links(projects: pd.DataFrame, lang: str, limit: int = 12) -> None:
+    """The projects as links to their profiles; a long list is cut, the rest counted."""
+    if projects.empty:
+        st.caption(t("map.no_projects", lang))
+        return
+    lines = [
+        f"- [{escape_markdown(row.name)}]({profile_url('project', row.id)})"
+        for row in projects.head(limit).itertuples()
+    ]
+    if len(projects) > limit:
+        lines.append(f"- {t('map.more_projects', lang, n=fmt.number(len(projects) - limit, lang))}")
+    st.markdown("\n".join(lines))
+
+
 def _apply_region(state: str, district: str | None) -> None:
     # a callback runs before the sidebar is drawn, so the filter widgets can take it
     st.session_state["f_state"] = [state]
     st.session_state["f_district"] = [district] if district else []
 
 
-def table_alternative(points: pd.DataFrame, areas: dict | None, mode: str, lang: str) -> None:
+def table_alternative(
+    points: pd.DataFrame | None,
+    areas: dict | None,
+    links: pd.DataFrame,
+    organisations: pd.DataFrame,
+    mode: str,
+    measure: str,
+    lang: str,
+) -> None:
+    """What the map shows, as tables: members (or areas), then links and partners."""
     with st.expander(t("map.table", lang)):
         if mode == "points":
             table = pd.DataFrame(
@@ -182,19 +247,51 @@ def table_alternative(points: pd.DataFrame, areas: dict | None, mode: str, lang:
                     t("map.col.district", lang): points["district"],
                     t("map.col.projects", lang): points["projects"],
                     t("map.col.phase", lang): [t(f"phase.{p}", lang) for p in points["phase"]],
+                    t("map.col.topics", lang): [
+                        ", ".join(t(f"topic.{x}", lang) for x in ts) for ts in points["topic_list"]
+                    ],
                 }
-            )
+            ).sort_values([t("map.col.state", lang), t("map.col.name", lang)])
         else:
             features = areas["features"] if areas else []
+            value = t(f"map.measure.{measure}", lang)
             table = pd.DataFrame(
                 {
-                    t("map.col.name", lang): [
+                    t(f"map.kind.{mode}", lang): [
                         f["properties"].get("label", f["properties"]["name"]) for f in features
                     ],
-                    t("map.col.value", lang): [f["properties"]["value"] for f in features],
+                    t("map.col.state", lang): [
+                        f["properties"].get("state", f["properties"]["name"]) for f in features
+                    ],
+                    value: [f["properties"]["value"] for f in features],
                 }
-            ).sort_values(t("map.col.value", lang), ascending=False)
+            ).sort_values(value, ascending=False)
         st.dataframe(table, hide_index=True, width="stretch")
+        if len(links):
+            st.markdown(f"**{t('map.legend.link', lang)}**")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("map.col.between", lang): links["name"],
+                        t("map.col.kind", lang): links["kind"],
+                        t("map.col.date", lang): [fmt.date(d, lang) for d in links["date"]],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+        if len(organisations):
+            st.markdown(f"**{t('map.legend.organisation', lang)}**")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("map.col.name", lang): organisations["name"],
+                        t("map.col.kind", lang): organisations["kind"],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
 
 def png_download(view: Network, lang: str) -> None:

@@ -8,6 +8,7 @@ import math
 import pytest
 
 from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+from tests.helpers import MUNIS, write_folder
 
 pytestmark = pytest.mark.browser
 
@@ -56,6 +57,18 @@ def test_map_renders_offline_and_a_click_opens_the_panel(server, output_dir):
         box = wait_for_map(page)
         page.screenshot(path=output_dir / "map-default.png")
         assert any(url.endswith("/app/static/geo/states.geojson") for url in requests.urls)
+        # the boundaries' attribution on the map itself (from the local style's source)
+        # (a map narrower than 640 px folds it behind an "i" button; the legend repeats it)
+        attribution = page.locator(".mapboxgl-ctrl-attrib, .maplibregl-ctrl-attrib").first
+        attribution.wait_for(state="attached", timeout=30_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[class*=ctrl-attrib]')]"
+            ".some(e => e.textContent.includes('GeoBasis-DE / BKG'))",
+            timeout=30_000,
+        )
+        # the legend: a symbol in the map's colour before each label
+        legend = page.locator('[data-testid="stMarkdownContainer"] img[src^="data:image/svg"]')
+        assert legend.count() >= 4
 
         x, y = pixel(box, 51.77831, 14.38267)  # Cottbus, a dot of its own
         page.mouse.click(x, y)
@@ -66,7 +79,43 @@ def test_map_renders_offline_and_a_click_opens_the_panel(server, output_dir):
         page.screenshot(path=output_dir / "map-selected.png")
 
         lower_saxony = new_page()
-        lower_saxony.goto(server.url + "/map?state=Niedersachsen&mode=districts")
+        lower_saxony.goto(server.url + "/map?state=Niedersachsen")
         wait_for_map(lower_saxony)
         lower_saxony.screenshot(path=output_dir / "map-niedersachsen.png")
+
+        districts = new_page()
+        districts.goto(server.url + "/map?state=Niedersachsen&mode=districts")
+        wait_for_map(districts)
+        districts.screenshot(path=output_dir / "map-niedersachsen-districts.png")
+    assert_offline(requests)
+
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def test_a_hostile_name_shows_as_text_in_tooltip_and_panel(tmp_path, output_dir):
+    folder = write_folder(
+        tmp_path,
+        municipalities=MUNIS.replace("hildesheim,Hildesheim,", f'hildesheim,"{HOSTILE}",'),
+    )
+    env = {"ATLAS_DATA_DIR": str(folder), "ATLAS_DB_PATH": str(tmp_path / "atlas.db")}
+    with serve_app(env) as hostile, browser_page() as (new_page, requests):
+        page = new_page()
+        alerts = []
+        page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+        page.goto(hostile.url + "/map")
+        box = wait_for_map(page)
+        x, y = pixel(box, 52.15, 9.95)  # the hostile member (Hildesheim's place)
+        page.mouse.move(x, y)
+        tip = page.locator(".deck-tooltip")
+        tip.wait_for(state="visible", timeout=15_000)
+        assert tip.inner_text().startswith(HOSTILE)
+        assert tip.locator("img").count() == 0
+        page.screenshot(path=output_dir / "map-hostile-tooltip.png")
+        page.mouse.click(x, y)
+        page.wait_for_function(
+            "() => document.body.innerText.includes('Ausgewählt: <img src=x')", timeout=30_000
+        )
+        assert page.locator('[data-testid="stMain"] img[src="x"]').count() == 0
+        assert alerts == []
     assert_offline(requests)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 
@@ -10,9 +11,11 @@ import pytest
 from atlas import geo
 from atlas.network import BUNDLED_DATA_DIR
 from atlas.source import open_network
-from components.map_deck import LOCAL_STYLE, basemap_style
-from tests.apptest import run_app
+from components.map_deck import LOCAL_STYLE, basemap_style, legend_markdown, point_colours, rgb
+from tests.apptest import multiselect, run_app
 from tests.helpers import MUNIS, write_folder
+
+HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +27,10 @@ def deck_spec(at) -> dict:
     return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
 
 
+def tooltip(at) -> dict:
+    return json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)
+
+
 def layer(spec: dict, layer_id: str) -> dict:
     return next(item for item in spec["layers"] if item["id"] == layer_id)
 
@@ -33,6 +40,7 @@ def test_deck_has_boundaries_points_links_and_a_local_style(monkeypatch, network
     assert not at.exception
     spec = deck_spec(at)
     assert spec["mapStyle"] == LOCAL_STYLE
+    assert spec["mapProvider"] != "carto"
     assert "http" not in json.dumps(spec) and "cartocdn" not in json.dumps(
         spec
     )  # nothing to fetch outside
@@ -42,18 +50,67 @@ def test_deck_has_boundaries_points_links_and_a_local_style(monkeypatch, network
         len(layer(spec, "members")["data"])
         == network.municipalities[["lat", "lon"]].notna().all(axis=1).sum()
     )
-    visit = {(row["name_html"]) for row in layer(spec, "links")["data"]}
-    assert any("Wolfsburg" in text for text in visit)
-    assert {row["name_plain"] for row in layer(spec, "organisations")["data"]} >= {
-        "Fraunhofer IOSB-INA"
-    }
+    visit = {row["tip"] for row in layer(spec, "links")["data"]}
+    assert any("Wolfsburg" in text and "Lemgo" in text for text in visit)
+    assert {row["name"] for row in layer(spec, "organisations")["data"]} >= {"Fraunhofer IOSB-INA"}
+    # literal strings, not column expressions ("@@=meters" would size dots in pixels)
+    assert layer(spec, "members")["radiusUnits"] == "meters"
+    assert layer(spec, "organisation_labels")["characterSet"] == "auto"
+
+
+def test_local_style_is_blank_and_carries_the_attribution():
+    style = json.loads((geo.GEO_DIR.parent / "map-style.json").read_text(encoding="utf-8"))
+    assert "http" not in json.dumps(style)
+    assert "GeoBasis-DE / BKG" in style["sources"]["bkg"]["attribution"]
+    assert any(item.get("source") == "bkg" for item in style["layers"])  # shown only if used
+
+
+def test_tooltips_name_kind_state_projects_phase_topics(monkeypatch):
+    at = run_app(monkeypatch, page="map")
+    members = {row["id"]: row for row in layer(deck_spec(at), "members")["data"]}
+    lemgo = members["lemgo"]
+    lines = lemgo["tip"].split("\n")
+    assert lines[:3] == ["Lemgo", "Stadt · Nordrhein-Westfalen", "Kreis Lippe"]
+    assert lines[3].startswith("Projekte: 1 · Phase: ") and "Themen: " in lines[3]
+    assert "digital.interkommunal" in lines[4]
+    visit = next(row for row in layer(deck_spec(at), "links")["data"] if "2022" in row["tip"])
+    assert "09.06.2022" in visit["tip"]  # German date
+    assert tooltip(at)["text"] == "{tip}"
 
 
 def test_filtering_by_state_changes_the_points(monkeypatch):
     at = run_app(monkeypatch, page="map", params={"state": "Niedersachsen"})
     members = layer(deck_spec(at), "members")["data"]
     assert len(members) == 19
-    assert all(row["state_html"] == "Niedersachsen" for row in members)
+    assert all(row["tip"].split("\n")[1].endswith("· Niedersachsen") for row in members)
+    everyone = layer(deck_spec(run_app(monkeypatch, page="map")), "members")["data"]
+    assert len(everyone) > len(members)
+
+
+def test_the_view_does_not_jump_when_filters_change(monkeypatch):
+    at = run_app(monkeypatch, page="map")
+    germany = deck_spec(at)["initialViewState"]
+    multiselect(at, "f_state").set_value(["Bayern"]).run()
+    assert not at.exception
+    assert deck_spec(at)["initialViewState"] == germany
+    assert len(layer(deck_spec(at), "members")["data"]) < 30
+
+    next(b for b in at.button if b.key == "map_fit").click().run()
+    fitted = deck_spec(at)["initialViewState"]
+    assert fitted["zoom"] > germany["zoom"] and fitted["latitude"] < 50.5  # Bavaria
+    # pressed again (after the user panned away): the view given must differ, or the
+    # chart would not move
+    next(b for b in at.button if b.key == "map_fit").click().run()
+    again = deck_spec(at)["initialViewState"]
+    assert again != fitted and abs(again["zoom"] - fitted["zoom"]) < 0.001
+    next(b for b in at.button if b.key == "map_whole").click().run()
+    assert round(deck_spec(at)["initialViewState"]["zoom"], 2) == germany["zoom"]
+
+
+def test_a_link_to_a_region_opens_fitted_to_it(monkeypatch):
+    at = run_app(monkeypatch, page="map", params={"state": "Niedersachsen"})
+    opened = deck_spec(at)["initialViewState"]
+    assert opened["zoom"] > 5.0 and opened["latitude"] > 51.5
 
 
 def test_choropleth_of_districts(monkeypatch):
@@ -69,15 +126,45 @@ def test_choropleth_of_districts(monkeypatch):
 
 
 def test_hostile_name_is_escaped_in_the_tooltip(monkeypatch, tmp_path):
-    hostile = "<img src=x onerror=alert(1)>"
     folder = write_folder(
-        tmp_path, municipalities=MUNIS.replace("Lemgo,Stadt", f'"{hostile}",Stadt')
+        tmp_path,
+        municipalities=MUNIS.replace("Lemgo,Stadt", f'"{HOSTILE}",Stadt').replace(
+            "Niedersachsen,Landkreis Hildesheim", f'Niedersachsen,"{HOSTILE}"'
+        ),
+        projects=(
+            "id,name,programme,cohort,municipality_ids,lead_municipality_id,topics,phase\n"
+            f'di,"{HOSTILE}",MPSC,2020,kalletal;lemgo,kalletal,Mobilität,Umsetzung\n'
+        ),
+        cooperations=f'id,a_id,b_id,kind,date,note,source\nc1,lemgo,hildesheim,"{HOSTILE}",,,t\n',
     )
     at = run_app(monkeypatch, folder, page="map")
     assert not at.exception
-    names = [row["name_html"] for row in layer(deck_spec(at), "members")["data"]]
-    assert "&lt;img src=x onerror=alert(1)&gt;" in names
-    assert hostile not in json.dumps(deck_spec(at))
+    spec = deck_spec(at)
+    # a plain-text tooltip (deck.gl sets it with innerText): the name shows as itself and
+    # no template can become markup; an "html" tooltip would have to escape every field
+    assert tooltip(at)["text"] == "{tip}" and "html" not in tooltip(at)
+    members = layer(spec, "members")["data"]
+    assert any(row["tip"].startswith(HOSTILE + "\n") for row in members)
+    assert any(HOSTILE in row["tip"] for row in layer(spec, "links")["data"])
+    # the table alternative shows it as plain text, the legend and captions not at all
+    assert HOSTILE in at.dataframe[0].value.to_string()
+    assert all(HOSTILE not in m.value for m in at.markdown)
+
+
+def test_legend_labels_are_escaped_and_in_the_map_colours():
+    text = legend_markdown([(HOSTILE, "#E69F00", "dot"), ("Partner", "#000000", "ring")])
+    assert HOSTILE not in text and "\\<img" in text
+    first = text.split("  \n")[0]
+    symbol = base64.b64decode(first.split("base64,")[1].split(")")[0]).decode()
+    assert 'fill="#E69F00"' in symbol and symbol.startswith("<svg")
+
+
+def test_no_two_legend_entries_share_a_colour(monkeypatch, network):
+    points = geo.member_points(network)
+    for colour_by in ("phase", "cohort", "topic"):
+        fills, palette = point_colours(points, colour_by)
+        assert len(set(palette.values())) == len(palette), colour_by
+        assert {tuple(f) for f in fills} <= {tuple(rgb(c)) for c in palette.values()}
 
 
 def test_counts_per_area_count_a_project_once_per_area(network):
@@ -86,6 +173,16 @@ def test_counts_per_area_count_a_project_once_per_area(network):
     districts = geo.counts_by_area(network, "districts", "projects")
     # Kreis Lippe: digital.interkommunal (Kalletal + Lemgo) once, Detmold's project once
     assert districts["05766"] == 2
+
+
+@pytest.mark.parametrize(
+    ("level", "key", "member"),
+    [("districts", "05766", "lemgo"), ("states", "Niedersachsen", "hildesheim")],
+)
+def test_a_clicked_area_lists_the_projects_it_is_coloured_by(network, level, key, member):
+    projects = geo.projects_in_area(network, level, key)
+    assert len(projects) == geo.counts_by_area(network, level, "projects")[key]
+    assert projects["municipality_ids"].map(lambda ids: member in ids).any()
 
 
 def test_fit_view_frames_the_points(network):
@@ -103,6 +200,21 @@ def test_basemap_can_be_configured(monkeypatch):
     assert basemap_style() == "https://other.example/style.json"
 
 
-def test_table_alternative_lists_every_point(monkeypatch):
+def test_table_alternative_lists_every_point_link_and_partner(monkeypatch):
     at = run_app(monkeypatch, page="map", params={"state": "Niedersachsen"})
-    assert len(at.dataframe[0].value) == 19
+    members, links, partners = (frame.value for frame in at.dataframe[:3])
+    assert len(members) == 19
+    assert len(links) == len(layer(deck_spec(at), "links")["data"])
+    assert "Fraunhofer IOSB-INA" in set(partners["Name"])
+
+
+def test_map_on_a_small_synthetic_network(monkeypatch, small_synth_dir):
+    at = run_app(monkeypatch, small_synth_dir, page="map")
+    assert not at.exception
+    members = layer(deck_spec(at), "members")["data"]
+    assert 0 < len(members) <= 300
+    at = run_app(monkeypatch, small_synth_dir, page="map", params={"mode": "states"})
+    assert not at.exception
+    assert sum(
+        f["properties"]["value"] > 0 for f in layer(deck_spec(at), "areas")["data"]["features"]
+    )
