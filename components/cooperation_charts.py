@@ -6,10 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from atlas.outlines import ATTRIBUTION, LAT_STRETCH
 from atlas.text import plot_text
-from components.charts import base_layout
-from components.static_map import extent, outline_trace
+from components.static_map import extent, map_layout, outline_trace
 
 EXISTING, SUGGESTED = "#7a7a7a", "#0072B2"
 
@@ -62,32 +60,7 @@ def network_graph(
         name=labels["members"],
         hovertemplate="%{text}<extra></extra>",
     )
-    (lon_lo, lon_hi), (lat_lo, lat_hi) = extent(shown if len(shown) else members)
-    layout = base_layout(
-        title,
-        640,
-        xaxis={"visible": False, "range": [lon_lo, lon_hi]},
-        yaxis={
-            "visible": False,
-            "range": [lat_lo, lat_hi],
-            "scaleanchor": "x",
-            "scaleratio": LAT_STRETCH,
-        },
-        showlegend=True,
-        legend={"orientation": "h", "y": -0.02},
-        annotations=[
-            {
-                "text": ATTRIBUTION,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 1,
-                "y": 0,
-                "showarrow": False,
-                "font": {"size": 11},
-                "xanchor": "right",
-            }
-        ],
-    )
+    layout = map_layout(title, 640, extent(shown if len(shown) else members))
     outline = outline_trace()
     outline.showlegend = False
     traces = [

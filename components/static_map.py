@@ -55,10 +55,19 @@ def static_map(view: Network, title: str, lang: str, width_px: int = 900) -> go.
                 hovertemplate="%{text}<extra></extra>",
             )
         )
-    (lon_lo, lon_hi), (lat_lo, lat_hi) = extent(munis)
-    layout = base_layout(
+    layout = map_layout(title, int(width_px * 1.15), extent(munis))
+    return go.Figure(traces, layout=layout)
+
+
+GERMANY = ((5.7, 15.2), (47.2, 55.15))
+
+
+def map_layout(title: str, height: int, bounds) -> dict:
+    """A plain lon/lat map frame: no axes, true proportions, legend below, BKG attribution."""
+    (lon_lo, lon_hi), (lat_lo, lat_hi) = bounds
+    return base_layout(
         title,
-        int(width_px * 1.15),
+        height,
         xaxis={"visible": False, "range": [lon_lo, lon_hi]},
         yaxis={
             "visible": False,
@@ -81,10 +90,6 @@ def static_map(view: Network, title: str, lang: str, width_px: int = 900) -> go.
             }
         ],
     )
-    return go.Figure(traces, layout=layout)
-
-
-GERMANY = ((5.7, 15.2), (47.2, 55.15))
 
 
 def extent(munis) -> tuple[tuple[float, float], tuple[float, float]]:
