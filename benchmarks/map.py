@@ -19,7 +19,10 @@ from benchmarks.common import median_seconds, row, run_as_a_running_server, synt
 from benchmarks.pages import ROOT
 
 
-def measure(folder, params: dict) -> tuple[float, int]:
+def measure(folder, params: dict) -> tuple[float, float, int]:
+    """(rerun with the same view, run after the view changed, bytes of the deck spec).
+    A click on the map or a panel button is a rerun with the same view; a filter change
+    recomputes the members' tooltips, simulated by dropping the page's memo."""
     os.environ["ATLAS_DATA_DIR"] = str(folder)
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
@@ -29,9 +32,16 @@ def measure(folder, params: dict) -> tuple[float, int]:
     at.switch_page("pages/map.py")
     at.run()
     assert not at.exception, at.exception
-    warm = median_seconds(at.run, repeat=3)
+    rerun = median_seconds(at.run, repeat=3)
+
+    def changed_view():
+        if "_map_points" in at.session_state:
+            del at.session_state["_map_points"]
+        at.run()
+
+    fresh = median_seconds(changed_view, repeat=3)
     size = len(at.get("deck_gl_json_chart")[0].proto.json.encode())
-    return warm, size
+    return rerun, fresh, size
 
 
 def main() -> None:
@@ -43,8 +53,12 @@ def main() -> None:
         ("synthetic 11k/20k", synthetic_network()),
     ):
         for mode in ("points", "districts"):
-            warm, size = measure(folder, {"mode": mode})
-            print(row(f"{label}, {mode}: run time", f"{warm * 1000:.0f} ms", "target < 1000 ms"))
+            rerun, fresh, size = measure(folder, {"mode": mode})
+            print(row(f"{label}, {mode}: rerun, same view", f"{rerun * 1000:.0f} ms"))
+            print(
+                row(f"{label}, {mode}: run after a filter change", f"{fresh * 1000:.0f} ms")
+                + "target < 1000 ms"
+            )
             print(row(f"{label}, {mode}: deck spec sent", f"{size / 1e6:.2f} MB", "target < 5 MB"))
     print(row("boundary files, fetched once from /app/static/geo", f"{boundaries / 1e6:.2f} MB"))
 
