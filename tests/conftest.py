@@ -68,3 +68,12 @@ def copy_of_bundled(tmp_path) -> Path:
 def output_dir() -> Path:
     OUTPUT.mkdir(exist_ok=True)
     return OUTPUT
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The app served by `streamlit run` on a free localhost port, one per test module."""
+    from tests.browser import serve_app
+
+    with serve_app() as running:
+        yield running

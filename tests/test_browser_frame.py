@@ -7,15 +7,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+from tests.browser import assert_offline, browser_page, wait_for_app
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    with serve_app() as running:
-        yield running
 
 
 def kpis(page) -> dict[str, str]:

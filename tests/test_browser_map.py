@@ -15,12 +15,6 @@ pytestmark = pytest.mark.browser
 GERMANY = (51.2, 10.4, 5.0)  # the map's initial view: latitude, longitude, zoom
 
 
-@pytest.fixture(scope="module")
-def server():
-    with serve_app() as running:
-        yield running
-
-
 def mercator(lat: float, lon: float, zoom: float) -> tuple[float, float]:
     world = 512 * 2**zoom
     x = (lon + 180) / 360 * world

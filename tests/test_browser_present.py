@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+from tests.browser import assert_offline, browser_page, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 SHOW = "/?show=niedersachsen-ueberblick,niedersachsen-karte,partner-kalletal-lemgo&slide=0&state=Niedersachsen"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with serve_app() as running:
-        yield running
 
 
 def press(page, key: str, slide: int) -> None:

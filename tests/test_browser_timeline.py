@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+from tests.browser import assert_offline, browser_page, wait_for_app
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    with serve_app() as running:
-        yield running
 
 
 def test_timeline_renders_and_a_bar_selects_its_project(server, output_dir):
