@@ -16,11 +16,11 @@ from atlas.coverage import member_coverage, members_without
 from atlas.export import csv_zip, exchange_tables, template_xlsx, template_zip, xlsx_bytes
 from atlas.importer import ImportPlan, Upload, diff_frame, plan_import
 from atlas.network import Network
-from atlas.problems import problems_frame
 from atlas.schema import TABLES
 from atlas.store import Actor, EditSet, Store, StoreError, ValidationError
 from atlas.text import escape_markdown, t
 from components.data import secret
+from components.page import show_report
 
 ACTOR_KEY = "data_actor"
 FLASH_KEY = "data_flash"
@@ -131,9 +131,7 @@ def show_flash() -> None:
 
 
 def report(problems, lang: str, key: str) -> None:
-    frame = problems_frame(list(problems))
-    frame["severity"] = frame["severity"].map(lambda s: t(f"severity.{s}", lang))
-    st.dataframe(frame, hide_index=True, width="stretch", key=key)
+    show_report(problems, lang, key)
 
 
 def refused(exc: StoreError, lang: str) -> None:

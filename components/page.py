@@ -20,16 +20,20 @@ def page_header(title: str, view: Network, filters: Filters, lang: str) -> None:
     st.markdown(f"**{escape_markdown(describe(filters, len(view.projects), lang))}**")
 
 
-def problem_table(network: Network, lang: str) -> pd.DataFrame:
-    frame = problems_frame(list(network.problems))
+def show_report(problems, lang: str, key: str | None = None) -> None:
+    """The validation report as a table: file, line, column, value and what was expected,
+    with headers in the interface language (the data keeps its column names)."""
+    frame = problems_frame(list(problems))
     frame["severity"] = frame["severity"].map(lambda s: t(f"severity.{s}", lang))
-    return frame
+    headers = dict(zip(frame.columns, t("error.report_columns", lang).split(", "), strict=True))
+    config = {column: st.column_config.Column(label) for column, label in headers.items()}
+    st.dataframe(frame, hide_index=True, width="stretch", key=key, column_config=config)
 
 
 def show_unusable(network: Network, lang: str) -> None:
     """When the data cannot be used at all: the full report instead of a traceback."""
     st.error(escape_markdown(t("error.data_unusable", lang, label=network.label)))
-    st.dataframe(problem_table(network, lang), hide_index=True, width="stretch")
+    show_report(network.problems, lang)
 
 
 def show_problems(network: Network, lang: str) -> None:
@@ -37,7 +41,7 @@ def show_problems(network: Network, lang: str) -> None:
     if not network.problems:
         return
     with st.expander(t("error.data_problems", lang, n=len(network.problems))):
-        st.dataframe(problem_table(network, lang), hide_index=True, width="stretch")
+        show_report(network.problems, lang)
 
 
 def kpi_cards(cards: list[tuple[str, str, str | None]], widths: list[float] | None = None) -> None:
