@@ -37,11 +37,20 @@ def row(label: str, value: str, target: str = "") -> str:
 
 
 def run_as_a_running_server() -> None:
-    """AppTest treats every run like a new server's first one, when Streamlit still runs a
-    pages/ file alone (and the app then reruns through its frame). A real server does that
-    once per process, so measuring it on every run would double the figures."""
+    """AppTest treats every run like a new server's first one, in two ways a running server
+    does not, so measuring them on every run would inflate the figures:
+    - Streamlit still runs a pages/ file alone (and the app then reruns through its frame);
+      a real server does that once per process.
+    - Each run gets a fresh ScriptCache, so app.py and the page are read, rewritten for
+      "magic" and compiled again; a real server keeps one ScriptCache and compiles a script
+      once (until the file changes). Both apply to the empty page too."""
     import streamlit.testing.v1.app_test as app_test
+    import streamlit.testing.v1.local_script_runner as local_script_runner
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    server_cache = ScriptCache()
+    app_test.ScriptCache = local_script_runner.ScriptCache = lambda: server_cache
 
     class ServerPagesManager(PagesManager):
         def __init__(self, *args, **kwargs):
