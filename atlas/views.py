@@ -37,25 +37,33 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "ansicht"
 
 
-def add_view(
-    views: pd.DataFrame, title: str, page: str, params: dict[str, list[str]]
-) -> pd.DataFrame:
-    """The views with a new one appended (id from the title, made unique)."""
+VIEW_COLUMNS = ["id", "title", "page", "params", "position"]
+
+
+def new_view(views: pd.DataFrame, title: str, page: str, params: dict[str, list[str]]) -> dict:
+    """The row for a view saved now: an id made from the title (unique among `views`) and
+    the next position, so it comes last in the show."""
     title = title.strip()[:120]
     base, existing = slug(title), set(views["id"])
     view_id, n = base, 2
     while view_id in existing:
         view_id, n = f"{base}-{n}", n + 1
-    position = (
-        int(views["position"].max()) + 1 if len(views) and views["position"].notna().any() else 1
-    )
-    row = {
+    positions = pd.to_numeric(views["position"], errors="coerce")
+    position = int(positions.max()) + 1 if positions.notna().any() else 1
+    return {
         "id": view_id,
         "title": title,
         "page": page,
         "params": params_to_text(params),
         "position": position,
     }
+
+
+def add_view(
+    views: pd.DataFrame, title: str, page: str, params: dict[str, list[str]]
+) -> pd.DataFrame:
+    """The views with a new one appended."""
+    row = new_view(views, title, page, params)
     return pd.concat([views, pd.DataFrame([row])], ignore_index=True)
 
 

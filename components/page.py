@@ -16,7 +16,8 @@ from components.theme import PRESENTATION_FONT_SIZE
 
 
 def page_header(title: str, view: Network, filters: Filters, lang: str) -> None:
-    st.title(title)
+    if "show" not in st.query_params:  # on a slide the slide bar carries the view's title
+        st.title(title)
     st.markdown(f"**{escape_markdown(describe(filters, len(view.projects), lang))}**")
 
 

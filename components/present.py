@@ -15,10 +15,12 @@ import streamlit as st
 
 from atlas import fmt
 from atlas.network import Network
+from atlas.store import EditSet, StoreError
 from atlas.text import escape_markdown, t
 from atlas.views import (
-    add_view,
+    VIEW_COLUMNS,
     auto_seconds,
+    new_view,
     ordered,
     params_to_text,
     parse_show,
@@ -60,15 +62,46 @@ def start_show(network: Network, ids: list[str], auto: int, lang: str) -> None:
     go_to_slide(network, ids, 0, st.session_state["_pages_by_path"], lang, auto)
 
 
+SESSION_VIEWS = "session_views"  # views saved by a viewer: kept for this session only
+
+
 def saved_views(network: Network) -> pd.DataFrame:
-    """Views stored with the data plus those saved in this session, in show order."""
-    session = st.session_state.get("session_views")
-    views = network.views if session is None else session
-    return ordered(views[["id", "title", "page", "params", "position"]])
+    """Views stored with the data, then those saved in this session, in show order; the
+    column `kept` says which is which ("data" or "session")."""
+    stored = network.views[VIEW_COLUMNS].assign(kept="data")
+    session = pd.DataFrame(st.session_state.get(SESSION_VIEWS, []), columns=VIEW_COLUMNS)
+    session = session[~session["id"].isin(stored["id"])].assign(kept="session")
+    views = pd.concat([stored, session], ignore_index=True) if len(session) else stored
+    return ordered(views)
 
 
 def current_view_params() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def store_view(row: dict, lang: str) -> tuple[str, str]:
+    """Save a view with the data when an editor is signed in (everyone then sees it, and it
+    goes into every export); otherwise, or when the store refuses, keep it for this session,
+    so nothing the user typed is lost. Returns (st message function name, message)."""
+    from components.data import current_store
+    from components.data_admin import current_actor
+
+    title = row["title"]
+    actor = current_actor()
+    if actor is not None:
+        text_row = {column: str(value) for column, value in row.items()}
+        try:
+            current_store().save_edits(EditSet("views", added=[text_row]), actor)
+        except StoreError as exc:
+            keep_for_session(row)
+            return "warning", t("present.save_failed", lang, error=str(exc)[:300])
+        return "success", t("present.saved_stored", lang, title=title)
+    keep_for_session(row)
+    return "info", t("present.saved_session", lang, title=title)
+
+
+def keep_for_session(row: dict) -> None:
+    st.session_state[SESSION_VIEWS] = [*st.session_state.get(SESSION_VIEWS, []), row]
 
 
 def save_view_form(network: Network, page_path: str, lang: str) -> None:
@@ -78,9 +111,9 @@ def save_view_form(network: Network, page_path: str, lang: str) -> None:
         if st.button(
             t("present.save_button", lang), key="save_view_button", disabled=not title.strip()
         ):
-            views = add_view(saved_views(network), title, page_path, current_view_params())
-            st.session_state["session_views"] = views
-            st.success(escape_markdown(t("present.saved", lang, title=title.strip())))
+            row = new_view(saved_views(network), title, page_path, current_view_params())
+            kind, message = store_view(row, lang)
+            getattr(st, kind)(escape_markdown(message))
 
 
 def is_presenting() -> bool:
@@ -181,7 +214,7 @@ def make_handout(network: Network, view: Network, filters, lang: str) -> tuple[b
 
 def views_csv(views: pd.DataFrame) -> bytes:
     """views.csv for the data folder: UTF-8 with BOM so Excel reads the umlauts."""
-    return views.to_csv(index=False).encode("utf-8-sig")
+    return views[VIEW_COLUMNS].to_csv(index=False).encode("utf-8-sig")
 
 
 __all__ = [

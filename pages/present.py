@@ -24,11 +24,14 @@ if not missing.empty:
 
 st.subheader(t("present.views", lang))
 st.dataframe(
-    available[["title", "page", "params"]].rename(
+    available.assign(kept=available["kept"].map(lambda k: t(f"present.kept.{k}", lang)))[
+        ["title", "page", "params", "kept"]
+    ].rename(
         columns={
             "title": t("present.col_title", lang),
             "page": t("present.col_page", lang),
             "params": t("present.col_params", lang),
+            "kept": t("present.col_kept", lang),
         }
     ),
     hide_index=True,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
+from atlas.export import exchange_tables
+from atlas.store import Actor, Store, StoreError
 from atlas.views import (
     add_view,
     auto_seconds,
@@ -13,6 +17,8 @@ from atlas.views import (
     slide_index,
     text_to_params,
 )
+from components.data import current_store
+from components.data_admin import ACTOR_KEY
 from tests.apptest import run_app
 
 EMPTY = pd.DataFrame(columns=["id", "title", "page", "params", "position"])
@@ -59,11 +65,29 @@ def test_auto_seconds(text, seconds):
     assert auto_seconds(text) == seconds
 
 
+def save_view(at, title: str):
+    at.sidebar.text_input(key="save_view_title").input(title).run()
+    next(b for b in at.sidebar.button if b.key == "save_view_button").click().run()
+    assert not at.exception
+    return at
+
+
+def plain(markdown: str) -> str:
+    return markdown.replace("\\", "")  # the app escapes Markdown in every message
+
+
+def view_rows(at) -> dict[str, str]:
+    """Present page: {title: where it is kept} from the table of saved views."""
+    at.switch_page("pages/present.py")
+    at.run()
+    table = at.dataframe[0].value
+    return dict(zip(table["Titel"], table["Gespeichert"], strict=True))
+
+
 def test_saving_a_view_and_opening_it_restores_page_and_filters(monkeypatch):
     at = run_app(monkeypatch, params={"state": "Bayern", "cohort": "2021"})
-    at.sidebar.text_input(key="save_view_title").input("Bayern 2021").run()
-    next(b for b in at.sidebar.button if b.key == "save_view_button").click().run()
-    assert "Gespeichert" in at.sidebar.success[0].value
+    save_view(at, "Bayern 2021")
+    assert "Gespeichert für diese Sitzung: Bayern 2021" in plain(at.sidebar.info[0].value)
     at.switch_page("pages/present.py")
     at.run()
     chooser = next(m for m in at.multiselect if m.key == "show_views")
@@ -74,6 +98,41 @@ def test_saving_a_view_and_opening_it_restores_page_and_filters(monkeypatch):
     assert at.query_params["show"] == "bayern-2021"
     assert at.markdown[0].value == "### Bayern 2021"
     assert "in Bayern, Staffel 2021" in at.markdown[2].value
+
+
+def test_an_editor_saves_a_view_with_the_data_for_everyone(monkeypatch):
+    at = run_app(monkeypatch, page="map", params={"state": "Niedersachsen"})
+    at.session_state[ACTOR_KEY] = Actor("Anna", "editor")
+    save_view(at, "Niedersachsen: Karte")
+    assert "Gespeichert mit den Daten: Niedersachsen: Karte." in plain(at.sidebar.success[0].value)
+    # a colleague opening the dashboard later (a new session) finds it, stored with the data
+    colleague = run_app(monkeypatch)
+    assert view_rows(colleague)["Niedersachsen: Karte"] == "mit den Daten"
+    stored = current_store().rows("views").set_index("id")
+    assert stored.at["niedersachsen-karte", "page"] == "map"
+    assert stored.at["niedersachsen-karte", "params"] == "state=Niedersachsen"
+    # ... and it travels with every export of the data
+    exported = exchange_tables(current_store().load_network(dt.date.today()))["views"]
+    assert "niedersachsen-karte" in set(exported["id"])
+
+
+def test_a_viewers_view_stays_in_the_session_and_is_not_lost(monkeypatch):
+    at = run_app(monkeypatch, params={"topic": "Mobilität"})
+    save_view(at, "Mobilität")
+    assert view_rows(at)["Mobilität"] == "nur diese Sitzung"
+    assert "Mobilität" not in view_rows(run_app(monkeypatch))  # other sessions: not there
+
+
+def test_a_refused_save_keeps_the_view_for_the_session(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise StoreError("Datenbank ist schreibgeschützt")
+
+    monkeypatch.setattr(Store, "save_edits", refuse)
+    at = run_app(monkeypatch)
+    at.session_state[ACTOR_KEY] = Actor("Anna", "editor")
+    save_view(at, "Überblick")
+    assert "schreibgeschützt" in at.sidebar.warning[0].value
+    assert view_rows(at)["Überblick"] == "nur diese Sitzung"
 
 
 def test_slide_show_advances_and_goes_back(monkeypatch):
