@@ -16,6 +16,7 @@ from atlas.coverage import member_coverage, members_without
 from atlas.export import csv_zip, exchange_tables, template_xlsx, template_zip, xlsx_bytes
 from atlas.importer import ImportPlan, Upload, diff_frame, plan_import
 from atlas.network import Network
+from atlas.readers import MAX_FILE_BYTES
 from atlas.schema import TABLES
 from atlas.store import Actor, EditSet, Store, StoreError, ValidationError
 from atlas.text import escape_markdown, t
@@ -155,6 +156,8 @@ def import_section(store: Store, version: int, actor: Actor, lang: str) -> None:
         accept_multiple_files=True,
         key=f"upload_{round_}",
         help=t("data.import_files_help", lang),
+        # the browser refuses larger files before uploading them, and says the same limit
+        max_upload_size=MAX_FILE_BYTES // 1024 // 1024,
     )
     if not files:
         return
