@@ -3,6 +3,8 @@ KPI cards, and charts shown together with their alt text and a table alternative
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -41,8 +43,8 @@ def show_problems(network: Network, lang: str) -> None:
     """Data-quality notes, collapsed: the data is usable, but some rows or values were not."""
     if not network.problems:
         return
-    with st.expander(t("error.data_problems", lang, n=len(network.problems))):
-        show_report(network.problems, lang)
+    label = t("error.data_problems", lang, n=len(network.problems))
+    lazy_expander(label, "data_problems", lambda: show_report(network.problems, lang))
 
 
 def kpi_cards(cards: list[tuple[str, str, str | None]], widths: list[float] | None = None) -> None:
@@ -53,17 +55,31 @@ def kpi_cards(cards: list[tuple[str, str, str | None]], widths: list[float] | No
 
 
 def chart(fig: go.Figure, alt: str, table: pd.DataFrame, key: str, lang: str) -> None:
-    """A chart, its alt text (read by screen readers, visible on demand) and the same
-    numbers as a table, for everyone who cannot use the chart."""
+    """A chart, its alt text (the chart's accessible name, and visible on demand) and the
+    same numbers as a table, for everyone who cannot use the chart."""
     if "show" in st.query_params:  # a slide: type readable from the back of the room
         fig = go.Figure(fig).update_layout(
             font_size=PRESENTATION_FONT_SIZE, title_font_size=PRESENTATION_FONT_SIZE + 4
         )
     # theme=None: keep our projector-sized fonts instead of the Streamlit theme's small ones
-    st.plotly_chart(fig, width="stretch", key=key, theme=None, config={"displaylogo": False})
-    with st.expander(t("chart.table", lang)):
+    st.plotly_chart(
+        fig, width="stretch", key=key, theme=None, config={"displaylogo": False}, alt=alt
+    )
+
+    def alternative() -> None:
         st.caption(escape_markdown(alt))
         st.dataframe(table, hide_index=True, width="stretch")
+
+    lazy_expander(t("chart.table", lang), f"{key}_table", alternative)
+
+
+def lazy_expander(label: str, key: str, fill: Callable[[], None]) -> None:
+    """An expander whose content is only built while it is open: tables are the costliest
+    part of a page run and most stay closed. Opening it reruns the page."""
+    box = st.expander(label, key=key, on_change="rerun")
+    if box.open:
+        with box:
+            fill()
 
 
 def money(value: float, lang: str) -> str:

@@ -48,6 +48,13 @@ def run_app(
     return at
 
 
+def open_expander(at: AppTest, key: str) -> AppTest:
+    """Open a lazy expander (components.page.lazy_expander) as a click on it would: its
+    state lives in Session State under its key, and opening it reruns the page."""
+    at.session_state[key] = True
+    return at.run()
+
+
 def metric_values(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 

@@ -13,7 +13,7 @@ from atlas.filters import Filters, apply_filters
 from atlas.network import BUNDLED_DATA_DIR
 from atlas.source import open_network
 from atlas.timeline import phase_bars
-from tests.apptest import run_app
+from tests.apptest import open_expander, run_app
 from tests.helpers import write_folder
 
 TODAY = dt.date(2026, 11, 28)
@@ -139,7 +139,8 @@ def test_milestones_follow_the_filters_and_the_horizon(monkeypatch):
 
 def test_gantt_has_a_table_alternative(monkeypatch):
     at = run_app(monkeypatch, page="timeline", params={"state": "Nordrhein-Westfalen"})
-    table = at.dataframe[0].value
+    assert not any(d.value.columns.tolist()[:2] == ["Projekt", "Phase"] for d in at.dataframe)
+    table = open_expander(at, "gantt_table").dataframe[0].value
     row = table[table["Projekt"] == "digital.interkommunal Kalletal.Lemgo"]
     assert row[["Phase", "Beginn", "Ende"]].values.tolist() == [
         ["Unbekannt", "01.12.2020", "31.12.2020"],

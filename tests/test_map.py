@@ -12,7 +12,7 @@ from atlas import geo
 from atlas.network import BUNDLED_DATA_DIR
 from atlas.source import open_network
 from components.map_deck import LOCAL_STYLE, basemap_style, legend_markdown, point_colours, rgb
-from tests.apptest import multiselect, run_app
+from tests.apptest import multiselect, open_expander, run_app
 from tests.helpers import MUNIS, write_folder
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -146,8 +146,9 @@ def test_hostile_name_is_escaped_in_the_tooltip(monkeypatch, tmp_path):
     members = layer(spec, "members")["data"]
     assert any(row["tip"].startswith(HOSTILE + "\n") for row in members)
     assert any(HOSTILE in row["tip"] for row in layer(spec, "links")["data"])
-    # the table alternative shows it as plain text, the legend and captions not at all
-    assert HOSTILE in at.dataframe[0].value.to_string()
+    # the table alternative (built when opened) shows it as plain text, the legend and
+    # captions not at all
+    assert HOSTILE in open_expander(at, "map_table").dataframe[0].value.to_string()
     assert all(HOSTILE not in m.value for m in at.markdown)
 
 
@@ -202,6 +203,8 @@ def test_basemap_can_be_configured(monkeypatch):
 
 def test_table_alternative_lists_every_point_link_and_partner(monkeypatch):
     at = run_app(monkeypatch, page="map", params={"state": "Niedersachsen"})
+    assert len(at.dataframe) == 0  # closed: built only when someone opens it
+    open_expander(at, "map_table")
     members, links, partners = (frame.value for frame in at.dataframe[:3])
     assert len(members) == 19
     assert len(links) == len(layer(deck_spec(at), "links")["data"])
