@@ -21,6 +21,7 @@ from atlas.source import data_dir
 from atlas.store import Store, default_db_path, describe_url, open_store, sqlite_url
 from atlas.text import DEFAULT_LANGUAGE, LANGUAGES
 from components.filter_state import current_filters
+from components.memo import remembered
 from components.page import show_unusable
 
 MEMO_KEY = "_network_memo"
@@ -98,14 +99,22 @@ def filter_options(field: str, states: tuple = ()) -> list[tuple]:
     key = memo[0] if memo else data_key()
     if isinstance(key, Network):
         return []
-    return _cached_option_counts(*key, field, states)
+    # the session's own copy first: st.cache_data hashes its arguments and unpickles its
+    # value on every call, which for seven filters costs more than the rest of the sidebar
+    return remembered(
+        f"options_{field}", (key, states), lambda: _cached_option_counts(*key, field, states)
+    )
 
 
-def load_network() -> Network:
+def load_network(read_version: bool = True) -> Network:
     """The network for this session. st.cache_data hands out a fresh copy on every call
     (unpickling 20,000 projects costs a quarter of a second), so each session keeps the
-    copy it got for as long as the data version and the day stay the same. The version is
-    read on every run (one small query), so an edit saved anywhere is seen at once."""
+    copy it got for as long as the data version and the day stay the same. The frame reads
+    the version at the start of every run (one small query), so an edit saved anywhere is
+    seen at once; the page, later in the same run, passes read_version=False."""
+    memo = st.session_state.get(MEMO_KEY)
+    if not read_version and memo is not None:
+        return memo[1]
     key = data_key()
     if isinstance(key, Network):
         st.session_state.pop(MEMO_KEY, None)
@@ -151,11 +160,20 @@ def ensure_frame() -> None:
 
 
 def current_view() -> tuple[Network, Network, Filters]:
-    """(whole network, filtered network, filters): filtering is cheap, so it is not cached."""
+    """(whole network, filtered network, filters). Filtering stays out of st.cache_data
+    (every filter combination would be a cache entry); the session keeps its last result."""
     ensure_frame()
-    network = load_network()
+    network = load_network(read_version=False)  # app.py read it at the start of this run
     if not network.usable:  # also guards a page run on its own, without the frame
         show_unusable(network, language())
         st.stop()
     filters = current_filters()
-    return network, apply_filters(network, filters), filters
+    view = remembered("view", view_inputs(), lambda: apply_filters(network, filters))
+    return network, view, filters
+
+
+def view_inputs() -> tuple:
+    """What a page's content is computed from: the data (database, version, day), the
+    filters and the language. Equal inputs give equal summaries and figures."""
+    memo = st.session_state.get(MEMO_KEY)
+    return (memo[0] if memo else None, current_filters(), language())

@@ -17,12 +17,15 @@ from components.map_deck import (
     ARC_COLOUR,
     INITIAL_VIEW,
     build_deck,
+    describe_areas,
+    describe_links,
     describe_points,
     legend_markdown,
     point_colours,
     scale_svg,
     tip,
 )
+from components.page import lazy_expander
 from components.static_map import static_map
 from components.url_state import seed_from_url, write_to_url
 
@@ -77,6 +80,17 @@ def member_points(network: Network, view: Network, filters: Filters, lang: str) 
     points = describe_points(geo.member_points(view), lang)
     st.session_state["_map_points"] = (network, filters, lang, points)
     return points
+
+
+def map_layers(network, view, filters, mode, measure, lang) -> tuple:
+    """(member points, areas, peak, links, partner organisations) for the deck: members in
+    points mode only; the area modes need just the counts per area."""
+    points = member_points(network, view, filters, lang) if mode == "points" else None
+    areas, peak = geo.choropleth(view, mode, measure) if mode != "points" else (None, 0.0)
+    if areas is not None:
+        areas = describe_areas(areas, mode, measure, lang)
+    links = describe_links(geo.links(view), lang)
+    return points, areas, peak, links, organisation_points(view)
 
 
 def organisation_points(view: Network) -> pd.DataFrame:
@@ -237,7 +251,8 @@ def table_alternative(
     lang: str,
 ) -> None:
     """What the map shows, as tables: members (or areas), then links and partners."""
-    with st.expander(t("map.table", lang)):
+
+    def tables() -> None:
         if mode == "points":
             table = pd.DataFrame(
                 {
@@ -292,6 +307,8 @@ def table_alternative(
                 hide_index=True,
                 width="stretch",
             )
+
+    lazy_expander(t("map.table", lang), "map_table", tables)
 
 
 def png_download(view: Network, lang: str) -> None:

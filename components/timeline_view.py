@@ -13,7 +13,10 @@ from atlas import fmt
 from atlas.network import Network
 from atlas.profiles import names
 from atlas.text import escape_markdown, join_words, t
+from components.data import view_inputs
 from components.links import profile_url
+from components.memo import remembered
+from components.page import lazy_expander
 from components.timeline_charts import cohort_chart, gantt
 
 PAGE_SIZE = 30  # bars a projector shows legibly at once
@@ -52,20 +55,30 @@ def gantt_section(
     st.caption(
         t("timeline.page_of", lang, first=first + 1, last=first + len(shown), total=len(order))
     )
-    events = _events(view)
-    figure = gantt(bars, shown, events, day, lang, t("timeline.gantt", lang), group_by)
+
+    def build() -> tuple[pd.DataFrame, object]:
+        events = _events(view)
+        title = t("timeline.gantt", lang)
+        return events, gantt(bars, shown, events, day, lang, title, group_by)
+
+    events, figure = remembered("gantt", (view_inputs(), group_by, page), build)
+    alt = t("timeline.alt", lang, n=len(shown), events=len(events))
     state = st.plotly_chart(
         figure,
         width="stretch",
         theme=None,
         key="gantt",
+        alt=alt,
         on_select="rerun",
         selection_mode="points",
         config={"displaylogo": False},
     )
-    st.caption(escape_markdown(t("timeline.alt", lang, n=len(shown), events=len(events))))
-    with st.expander(t("chart.table", lang)):
-        st.dataframe(bar_table(bars, shown, lang), hide_index=True, width="stretch")
+    st.caption(escape_markdown(alt))
+    lazy_expander(
+        t("chart.table", lang),
+        "gantt_table",
+        lambda: st.dataframe(bar_table(bars, shown, lang), hide_index=True, width="stretch"),
+    )
     points = (state or {}).get("selection", {}).get("points", []) if state else []
     # bars and end marks carry [project id, name, ...]; meeting stars carry no project
     chosen = [p["customdata"] for p in points if len(p.get("customdata") or []) >= 2]
@@ -119,9 +132,16 @@ def cohort_section(view: Network, counts_between, day: dt.date, lang: str) -> No
         if view.projects["start_dt"].notna().any()
         else pd.Timestamp(day),
     )
-    counts = counts_between(first.date(), day.replace(year=day.year + 2))
+    span = (first.date(), day.replace(year=day.year + 2))
+    counts = remembered("cohort_counts", (view_inputs(), span), lambda: counts_between(*span))
+    title = t("timeline.cohort_chart", lang, cohort=cohort)
+    figure = remembered(
+        "cohort_chart",
+        (view_inputs(), span, cohort),
+        lambda: cohort_chart(counts, cohort, day, lang, title),
+    )
     st.plotly_chart(
-        cohort_chart(counts, cohort, day, lang, t("timeline.cohort_chart", lang, cohort=cohort)),
+        figure,
         width="stretch",
         theme=None,
         key="cohort_chart",
@@ -152,7 +172,7 @@ def milestone_section(milestones_within, lang: str) -> None:
     months = st.select_slider(
         t("timeline.horizon", lang), [3, 6, 12, 24], value=6, key="horizon", bind="query-params"
     )
-    upcoming = milestones_within(months)
+    upcoming = remembered("milestones", (view_inputs(), months), lambda: milestones_within(months))
     if upcoming.empty:
         st.info(t("timeline.milestones_none", lang))
         return

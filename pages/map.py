@@ -2,25 +2,19 @@
 
 import streamlit as st
 
-from atlas import geo
 from atlas.text import t
-from components.data import current_view, language
-from components.map_deck import (
-    basemap_style,
-    build_deck,
-    describe_areas,
-    describe_links,
-)
+from components.data import current_view, language, view_inputs
+from components.map_deck import basemap_style, build_deck
 from components.map_view import (
     legend,
-    member_points,
-    organisation_points,
+    map_layers,
     png_download,
     selected_panel,
     settings,
     table_alternative,
     view_state,
 )
+from components.memo import remembered
 from components.page import page_header
 
 lang = language()
@@ -28,26 +22,21 @@ network, view, filters = current_view()
 page_header(t("map.title", lang), view, filters, lang)
 
 mode, colour, measure = settings(lang)
-# members are drawn in points mode only; the area modes need just the counts per area
-points = member_points(network, view, filters, lang) if mode == "points" else None
-areas, peak = geo.choropleth(view, mode, measure) if mode != "points" else (None, 0.0)
-if areas is not None:
-    areas = describe_areas(areas, mode, measure, lang)
-links = describe_links(geo.links(view), lang)
-orgs = organisation_points(view)
+inputs = (view_inputs(), mode, measure)
+points, areas, peak, links, orgs = remembered(
+    "map_layers", inputs, lambda: map_layers(network, view, filters, mode, measure, lang)
+)
 
 chart, panel = st.columns([3, 1])
 with panel:
     where = view_state(view.municipalities.dropna(subset=["lat", "lon"]), filters, lang)
-deck = build_deck(
-    points,
-    links,
-    orgs,
-    mode,
-    colour,
-    view=where,
-    style=basemap_style(dict(st.secrets) if st.secrets.load_if_toml_exists() else None),
-    choropleth=areas,
+style = basemap_style(dict(st.secrets) if st.secrets.load_if_toml_exists() else None)
+deck = remembered(
+    "map_deck",
+    (inputs, colour, where, style),
+    lambda: build_deck(
+        points, links, orgs, mode, colour, view=where, style=style, choropleth=areas
+    ),
 )
 with chart:
     state = st.pydeck_chart(

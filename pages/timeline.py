@@ -11,7 +11,8 @@ from atlas.timeline import (
     ordered_projects,
     phase_bars,
 )
-from components.data import current_view, language, today
+from components.data import current_view, language, today, view_inputs
+from components.memo import remembered
 from components.page import page_header
 from components.timeline_view import cohort_section, gantt_section, milestone_section
 from components.url_state import seed_from_url, write_to_url
@@ -37,7 +38,11 @@ group = (
 write_to_url("group", group if group != "state" else None)
 
 day = today()
-gantt_section(view, phase_bars(view, day), ordered_projects(view, group, day), day, lang, group)
+bars = remembered("timeline_bars", view_inputs(), lambda: phase_bars(view, day))
+order = remembered(
+    "timeline_order", (view_inputs(), group), lambda: ordered_projects(view, group, day)
+)
+gantt_section(view, bars, order, day, lang, group)
 st.caption(escape_markdown(t("timeline.unknown_note", lang)))
 
 large = len(view.projects) > 2000  # quarterly steps: monthly ones add cost, not insight

@@ -1,0 +1,93 @@
+"""The overview page's charts, built in one go from the filtered network: each with its
+alt text and its table alternative, ready for components.page.chart."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from atlas import summary
+from atlas.network import Network
+from atlas.text import t
+from components.charts import bar_alt_text, bar_chart, matrix_chart
+from components.theme import GREY, PHASE_COLOURS, PRIMARY
+
+
+class Chart(NamedTuple):
+    figure: go.Figure
+    alt: str
+    table: pd.DataFrame
+    key: str
+
+
+def bar_section(table, column, title_key, key, lang, label_prefix=None, colours=None) -> Chart:
+    """A bar chart of projects per `column` value; labels translated where they are codes."""
+    labels = [t(f"{label_prefix}.{v}", lang) if label_prefix else str(v) for v in table[column]]
+    values = table["projects"].tolist()
+    title = t(title_key, lang)
+    figure = bar_chart(labels, values, title, t("chart.projects", lang), colours or PRIMARY)
+    alt = bar_alt_text(labels, values, title, lambda **kw: t("chart.alt_bar", lang, **kw))
+    shown = table.assign(**{column: labels}).rename(
+        columns={column: t(f"chart.{column}", lang), "projects": t("chart.projects", lang)}
+    )
+    return Chart(figure, alt, shown, key)
+
+
+def matrix_section(view: Network, lang: str) -> Chart | None:
+    """States × topics, with the busiest cell named in the alt text."""
+    matrix = summary.state_topic_matrix(view)
+    if matrix.empty:
+        return None
+    rows = [t(f"state.{s}", lang) for s in matrix.index]
+    cols = [t(f"topic.{x}", lang) for x in matrix.columns]
+    title = t("chart.state_topic", lang)
+    peak = matrix.stack().idxmax()
+    alt = t(
+        "chart.alt_matrix",
+        lang,
+        title=title,
+        rows=len(rows),
+        cols=len(cols),
+        max=int(matrix.to_numpy().max()),
+        row=t(f"state.{peak[0]}", lang),
+        col=t(f"topic.{peak[1]}", lang),
+    )
+    shown = matrix.copy()
+    shown.index, shown.columns = rows, cols
+    figure = matrix_chart(matrix, title, rows, cols)
+    return Chart(figure, alt, shown.reset_index(), "state_topic")
+
+
+def cohort_labels(cohorts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    label = cohorts["cohort"].map(
+        lambda c: t("chart.no_cohort", lang) if c != c or c is None else str(int(c))
+    )
+    return cohorts.assign(cohort=label)
+
+
+def overview_charts(view: Network, lang: str) -> dict[str, Chart | None]:
+    """Projects by state, cohort, phase and topic, and the state × topic matrix (None when
+    no project has both)."""
+    phases = summary.projects_by_phase(view)
+    phase_colours = [PHASE_COLOURS.get(p, GREY) for p in phases["phase"]]
+    return {
+        "by_state": bar_section(
+            summary.projects_by_state(view), "state", "chart.by_state", "by_state", lang, "state"
+        ),
+        "by_cohort": bar_section(
+            cohort_labels(summary.projects_by_cohort(view), lang),
+            "cohort",
+            "chart.by_cohort",
+            "by_cohort",
+            lang,
+        ),
+        "by_phase": bar_section(
+            phases, "phase", "chart.by_phase", "by_phase", lang, "phase", phase_colours
+        ),
+        "by_topic": bar_section(
+            summary.projects_by_topic(view), "topic", "chart.by_topic", "by_topic", lang, "topic"
+        ),
+        "state_topic": matrix_section(view, lang),
+    }
