@@ -255,12 +255,13 @@ def join_words(items, lang: str = DEFAULT_LANGUAGE, word: str = "and") -> str:
 
 
 _MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
+_MARKDOWN_ESCAPES = str.maketrans({c: "\\" + c for c in _MARKDOWN_SPECIAL})
 
 
 def escape_markdown(text) -> str:
     """Text from data or a URL, safe to place inside Streamlit markdown: no links,
     images, HTML or formatting can be smuggled in."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+    return str(text).translate(_MARKDOWN_ESCAPES)
 
 
 def plot_text(text) -> str:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.theme import FONT_FAMILY, FONT_SIZE, PRIMARY, SEQUENTIAL
+from components.theme import FONT_FAMILY, FONT_SIZE, OKABE_ITO, PRIMARY, SEQUENTIAL
+
+# Our charts set their colours themselves, so they need no theme template. Plotly's default
+# here would be Streamlit's (placeholder colours for its own theme, which we switch off), and
+# every figure carries its template: copying and serialising it was a third of a page run.
+TEMPLATE = go.layout.Template(layout={"colorway": list(OKABE_ITO)})
 
 
 def base_layout(title: str, height: int, **extra) -> dict:
@@ -17,6 +22,7 @@ def base_layout(title: str, height: int, **extra) -> dict:
         "font": {"size": FONT_SIZE, "family": FONT_FAMILY, "color": "#262730"},
         "plot_bgcolor": "white",
         "showlegend": False,
+        "template": TEMPLATE,
         **extra,
     }
 
