@@ -1,6 +1,6 @@
 """Server-side run time of each page (median of several AppTest reruns with warm caches),
-next to an empty Streamlit page on the same machine, for the bundled data and a synthetic
-11,000-municipality / 20,000-project network.
+next to an empty Streamlit page on the same machine and to the app's frame with an empty
+page, for the bundled data and a synthetic 11,000-municipality / 20,000-project network.
 
     python -m benchmarks.pages [--repeat 5]
 
@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import streamlit as st
@@ -48,30 +50,61 @@ def empty_seconds(repeat: int) -> float:
     return median_seconds(at.run, repeat)
 
 
+def frame_copy() -> Path:
+    """app.py with every page file empty: what the frame alone (navigation, filter sidebar,
+    language switch, "save view") costs on each run, the floor under every page."""
+    folder = Path(tempfile.mkdtemp(prefix="atlas-frame-"))
+    shutil.copy(ROOT / "app.py", folder / "app.py")
+    (folder / "static").symlink_to(ROOT / "static")
+    (folder / "pages").mkdir()
+    for page in registered_pages():
+        (folder / page).write_text("")
+    return folder
+
+
+def frame_seconds(repeat: int) -> float:
+    st.cache_data.clear()
+    at = AppTest.from_file(str(frame_copy() / "app.py"), default_timeout=300)
+    at.run()
+    assert not at.exception, at.exception
+    return median_seconds(at.run, repeat)
+
+
 def main(argv=None) -> None:
     run_as_a_running_server()
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--bundled-only", action="store_true", help="skip the synthetic network")
+    parser.add_argument("--page", help="only this page, e.g. pages/overview.py")
     args = parser.parse_args(argv)
     empty = empty_seconds(args.repeat)
     print("Page run time, server side (AppTest), median of warm reruns")
-    print(row("empty Streamlit page", f"{empty * 1000:.0f} ms"))
-    for label, folder in (
-        ("bundled", BUNDLED_DATA_DIR),
-        ("synthetic 11k/20k", synthetic_network()),
-    ):
-        os.environ["ATLAS_DATA_DIR"] = str(folder)
-        for page in registered_pages():
+    print(row("empty Streamlit page", f"{empty * 1000:.1f} ms"))
+    os.environ["ATLAS_DATA_DIR"] = str(BUNDLED_DATA_DIR)
+    frame = frame_seconds(args.repeat)
+    print(
+        row(
+            "bundled: the frame with an empty page",
+            f"{frame * 1000:.1f} ms",
+            f"{frame / empty:.1f}x empty",
+        )
+    )
+    networks = [("bundled", lambda: BUNDLED_DATA_DIR)]
+    if not args.bundled_only:
+        networks.append(("synthetic 11k/20k", synthetic_network))
+    for label, folder in networks:
+        os.environ["ATLAS_DATA_DIR"] = str(folder())
+        for page in [args.page] if args.page else registered_pages():
             first, warm = page_seconds(page, args.repeat)
             target = (
-                f"{warm / empty:.1f}x empty (target <= 3x)"
+                f"{warm / empty:.1f}x empty (target <= 3x), {warm / frame:.1f}x frame"
                 if label == "bundled"
                 else "target < 1000 ms"
             )
             print(
                 row(
                     f"{label}: {page} (first run {first * 1000:.0f} ms)",
-                    f"{warm * 1000:.0f} ms",
+                    f"{warm * 1000:.1f} ms",
                     target,
                 )
             )
