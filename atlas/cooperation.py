@@ -27,6 +27,7 @@ The reasons are worded from the same numbers that made the score.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -536,7 +537,7 @@ def working_groups(
     max_groups: int = 12,
 ) -> pd.DataFrame:
     """Breakout groups for a meeting: around a topic, 3 to 6 members each, neighbours
-    together, every member in at most `max_per_member` groups. Rarer topics first, since
+    together (by distance), every member in at most `max_per_member` groups. Rarer topics first, since
     they are where members find each other least on their own."""
     p = member_profiles(network)
     used = np.zeros(p.n, dtype=int)
@@ -545,11 +546,13 @@ def working_groups(
         having = [x for x in np.flatnonzero(p.topic_bits & (1 << b)) if used[x] < max_per_member]
         if len(having) < min_size:
             continue
-        # north to south in bands of 0.1°, west to east within: neighbours together
-        having.sort(key=lambda x: (-round(p.lat[x], 1), p.lon[x]))
-        n_groups = math.ceil(len(having) / max_size)
-        for chunk in np.array_split(np.array(having), n_groups):
-            if len(chunk) < min_size or len(rows) >= max_groups:
+        if len(rows) >= max_groups:
+            break
+        for chunk in nearby_groups(p.lat[having], p.lon[having], max_size):
+            chunk = np.array(having)[chunk]
+            if len(rows) >= max_groups:
+                break
+            if len(chunk) < min_size:
                 continue
             used[chunk] += 1
             phases = [CODE_PHASE.get(int(p.phase[x, b]), "Unbekannt") for x in chunk]
@@ -562,6 +565,33 @@ def working_groups(
                 }
             )
     return pd.DataFrame(rows, columns=["topic", "member_ids", "members", "phases"])
+
+
+def nearby_groups(lat: np.ndarray, lon: np.ndarray, max_size: int) -> Iterator[np.ndarray]:
+    """Split places into as few groups of at most `max_size` as possible, sizes as even as
+    possible, neighbours together: the place farthest from the others' centre starts a
+    group and takes its nearest remaining places, so places on the edge are grouped with
+    what is near them rather than with what is left over. Yields positions into lat/lon,
+    one group at a time (a meeting needs a dozen groups, not all of a large network's)."""
+    n = len(lat)
+    if n == 0:
+        return
+    sizes = [len(c) for c in np.array_split(np.arange(n), math.ceil(n / max_size))]
+    remaining = np.arange(n)
+    for size in sizes:
+        placed = remaining[np.isfinite(lat[remaining]) & np.isfinite(lon[remaining])]
+        if len(placed) == 0:  # no coordinates left: the rest in their order
+            chosen = remaining[:size]
+        else:
+            centre = lat[placed].mean(), lon[placed].mean()
+            seed = placed[np.argmax(haversine_km(lat[placed], lon[placed], *centre))]
+            distance = haversine_km(lat[remaining], lon[remaining], lat[seed], lon[seed])
+            # a member without coordinates could be anywhere: it fills the group of the
+            # place farthest out, so that neighbours elsewhere stay together
+            distance = np.nan_to_num(distance, nan=0.0)
+            chosen = remaining[np.argsort(distance, kind="stable")[:size]]
+        yield np.sort(chosen)
+        remaining = np.setdiff1d(remaining, chosen)
 
 
 def phase_mix(group: pd.Series, lang: str = "de") -> str:

@@ -18,7 +18,9 @@ from atlas.network import Network
 from atlas.spreadsheet import csv_bytes, xlsx_bytes
 from atlas.text import escape_markdown, join_words, t
 from components.cooperation_charts import network_graph
+from components.data import view_inputs
 from components.links import profile_url
+from components.memo import remembered
 from components.page import chart
 from components.url_state import seed_from_url, write_to_url
 
@@ -189,7 +191,7 @@ def _joint_pairs(view: Network) -> pd.DataFrame:
 
 def groups_section(view: Network, lang: str) -> None:
     st.markdown(escape_markdown(t("coop.groups_intro", lang)))
-    groups = working_groups(view)
+    groups = remembered("working_groups", view_inputs(), lambda: working_groups(view))
     if groups.empty:
         st.info(t("coop.none", lang))
         return

@@ -15,6 +15,7 @@ from atlas.cooperation import (
     all_pairs_reference,
     candidate_pairs,
     member_profiles,
+    nearby_groups,
     partners_for,
     reason,
     reference_top_k,
@@ -282,3 +283,53 @@ def test_working_groups_have_three_to_six_members_at_most_twice_each(bundled):
     assert groups["member_ids"].map(len).between(3, 6).all()
     counts = pd.Series([m for ids in groups["member_ids"] for m in ids]).value_counts()
     assert counts.max() <= 2
+
+
+# Three places in the Rhineland and three in Saxony, all at about 51° N: sorted north to
+# south they interleave (Görlitz, Dresden, Köln, Chemnitz, Aachen, Bonn).
+RHINELAND_AND_SAXONY = {
+    "aachen": (50.776, 6.084),
+    "koeln": (50.938, 6.960),
+    "bonn": (50.734, 7.099),
+    "dresden": (51.050, 13.738),
+    "goerlitz": (51.153, 14.987),
+    "chemnitz": (50.833, 12.925),
+}
+
+
+@pytest.mark.parametrize(
+    ("places", "max_size", "expected"),
+    [
+        (
+            RHINELAND_AND_SAXONY,
+            3,
+            [{"aachen", "koeln", "bonn"}, {"dresden", "goerlitz", "chemnitz"}],
+        ),
+        (RHINELAND_AND_SAXONY, 6, [set(RHINELAND_AND_SAXONY)]),
+        ({"kiel": (54.32, 10.14), "muenchen": (48.14, 11.58)}, 1, [{"kiel"}, {"muenchen"}]),
+        ({}, 3, []),
+    ],
+)
+def test_nearby_groups_keep_neighbours_together(places, max_size, expected):
+    ids = list(places)
+    lat = np.array([places[i][0] for i in ids])
+    lon = np.array([places[i][1] for i in ids])
+    groups = [{ids[x] for x in group} for group in nearby_groups(lat, lon, max_size)]
+    assert sorted(groups, key=sorted) == sorted(expected, key=sorted)
+
+
+def test_a_member_without_coordinates_joins_the_outlying_place():
+    lat = np.array([50.776, np.nan, 50.938, 51.050])
+    lon = np.array([6.084, np.nan, 6.960, 13.738])
+    groups = nearby_groups(lat, lon, 2)
+    assert sorted(map(sorted, map(list, groups))) == [[0, 2], [1, 3]]
+
+
+def test_working_groups_on_a_topic_split_east_and_west(tmp_path):
+    munis = [place(i, lat, lon) for i, (lat, lon) in RHINELAND_AND_SAXONY.items()]
+    projects = [project(f"p_{i}", i, "Sicherheit") for i in RHINELAND_AND_SAXONY]
+    groups = working_groups(network_from(tmp_path, munis, projects), max_size=3)
+    assert {frozenset(ids) for ids in groups["member_ids"]} == {
+        frozenset({"aachen", "koeln", "bonn"}),
+        frozenset({"dresden", "goerlitz", "chemnitz"}),
+    }
