@@ -160,7 +160,8 @@ def browser_page(width: int = 1280, height: int = 720):
 def wait_for_app(page, timeout: int = 60_000) -> None:
     """Until Streamlit has run the script to the end and the page stopped changing:
     the run state is "notRunning" and the main area holds the same elements twice in a row."""
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)  # every page has a title
+    # every page has a title; a slide has the slide bar's instead of the page's
+    page.wait_for_selector('[data-testid="stMain"] :is(h1, h3)', timeout=timeout)
     page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
