@@ -31,7 +31,15 @@ DISTRICTS_URL = "/app/static/geo/districts.geojson"
 INITIAL_VIEW = {"latitude": 51.2, "longitude": 10.4, "zoom": 5.0}
 TOOLTIP = {
     "text": "{tip}",
-    "style": {"fontSize": "15px", "maxWidth": "320px", "whiteSpace": "pre-line"},
+    # centred under the pointer (CSS `translate` adds to the position deck.gl sets with
+    # `transform`): a place near the map's right edge no longer has its tooltip cut off
+    "style": {
+        "fontSize": "15px",
+        "maxWidth": "240px",
+        "overflowWrap": "anywhere",
+        "whiteSpace": "pre-line",
+        "translate": "-50% 16px",
+    },
 }
 ARC_COLOUR = "#D55E00"
 # Okabe-Ito without black (the partner organisations' ring) for cohorts and topics
