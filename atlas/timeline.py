@@ -171,10 +171,28 @@ def ordered_projects(network: Network, by: str, today: dt.date) -> pd.DataFrame:
     return projects[["id", "name", "group"]].reset_index(drop=True)
 
 
+NOT_STARTED = -2  # in cohort_phase_counts' grid: the project had not begun; not counted
+
+
+def _began(projects: pd.DataFrame, phases: pd.DataFrame) -> pd.Series:
+    """When each project began, as far as the data says (see cohort_phase_counts)."""
+    first = phases.groupby("project_id")["start_dt"].min().to_dict()
+    cohort_year = pd.to_datetime(projects["cohort"].astype(int).astype(str) + "-01-01")
+    first_phase = pd.to_datetime(
+        pd.Series([first.get(i) for i in projects["id"]], index=projects.index, dtype=object)
+    ).astype("datetime64[us]")
+    cohort_year = cohort_year.astype("datetime64[us]")
+    # a first dated phase may be a later one (Bamberg, 2020: implementation from 2023 only)
+    earliest_known = cohort_year.where(~(first_phase < cohort_year), first_phase)
+    return projects["start_dt"].astype("datetime64[us]").fillna(earliest_known)
+
+
 def cohort_phase_counts(network: Network, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Per cohort and date: how many projects are in which phase (long table: cohort, date,
     phase, projects). Phases are read off the dated phases; a project past its known end
-    counts as completed; everything else is "Unbekannt" (never guessed)."""
+    counts as completed; everything else is "Unbekannt" (never guessed). A project is not
+    counted before it began: its start, else the 1 January of its cohort year (the year its
+    projects were chosen), or its first dated phase if that is earlier."""
     projects = network.projects.dropna(subset=["cohort"])
     if projects.empty:
         return pd.DataFrame(columns=["cohort", "date", "phase", "projects"])
@@ -192,6 +210,8 @@ def cohort_phase_counts(network: Network, dates: pd.DatetimeIndex) -> pd.DataFra
     grid = per_project.reindex(projects["id"]).fillna(-1).to_numpy()
     ended = (projects["end_dt"].to_numpy()[:, None] < when) & (grid < 0)
     grid = np.where(ended, PHASE_ORDER["Abgeschlossen"], grid)
+    began = _began(projects, phases).to_numpy()[:, None]
+    grid = np.where(when < began, NOT_STARTED, grid)
     names = {i: p for p, i in PHASE_ORDER.items()}
     rows = []
     cohorts = projects["cohort"].astype(int).to_numpy()
@@ -201,7 +221,7 @@ def cohort_phase_counts(network: Network, dates: pd.DatetimeIndex) -> pd.DataFra
             column = sub[:, d]
             for phase_index, phase in names.items():
                 rows.append((cohort, date, phase, int((column == phase_index).sum())))
-            rows.append((cohort, date, UNKNOWN, int((column < 0).sum())))
+            rows.append((cohort, date, UNKNOWN, int((column == -1).sum())))
     return pd.DataFrame(rows, columns=["cohort", "date", "phase", "projects"])
 
 

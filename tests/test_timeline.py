@@ -212,3 +212,26 @@ def test_cohort_2020_at_autumn_2022_on_bundled_data(network):
     strategy_later = {"mpsc-2020-fuchstal", "mpsc-2020-jena", "mpsc-2020-berlin"}
     assert strategy_later & expected  # overlaps exist; the later-started phase wins
     assert implementing == len(expected)
+
+
+def test_a_project_is_not_counted_before_it_began(tmp_path):
+    projects = (
+        "id,name,programme,cohort,municipality_ids,start,end\n"
+        "a,A,P,2021,lemgo,2021-09,2027-11\n"  # its own start
+        "b,B,P,2021,kalletal,,\n"  # a dated phase before its cohort year
+        "c,C,P,2021,hildesheim,,\n"  # nothing: from its cohort year on
+    )
+    (tmp_path / "phases.csv").write_text(PHASES_CSV + "b,Strategie,2020-11,2023-02,t\n")
+    network = open_network(write_folder(tmp_path, projects=projects), TODAY)
+    counts = cohort_phase_counts(network, month_range(dt.date(2020, 6, 1), dt.date(2022, 6, 1)))
+
+    def total(date: str) -> int:
+        on = counts[(counts["cohort"] == 2021) & (counts["date"] == pd.Timestamp(date))]
+        return int(on["projects"].sum())
+
+    assert total("2020-10-01") == 0
+    assert total("2020-12-01") == 1  # b
+    assert total("2021-06-01") == 2  # b, c
+    assert total("2021-10-01") == 3  # and a
+    assert count_on(counts, 2021, "2021-06-01", "Strategie") == 1
+    assert count_on(counts, 2021, "2021-06-01", "Unbekannt") == 1
