@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -11,9 +12,42 @@ from atlas import fmt
 from atlas.network import Network
 from atlas.profiles import MunicipalityProfile, ProjectProfile, names
 from atlas.text import escape_markdown, join_words, t
+from components.data import view_inputs
 from components.links import profile_url
+from components.memo import remembered
 
 SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$")
+
+
+class Choices(NamedTuple):
+    municipality_names: dict[str, str]
+    project_names: dict[str, str]
+    municipalities: list[str]  # ids to offer, in order of name
+    projects: list[str]
+
+
+def _by_name(ids: set[str], names: dict[str, str]) -> list[str]:
+    return sorted(ids, key=lambda i: (names[i].casefold(), i))
+
+
+def profile_choices(network: Network, view: Network) -> Choices:
+    """What the selectors offer: the filtered view's members and projects, plus an id a
+    link names even when it lies outside the filters (remembered for the next run: at
+    20,000 projects the sorting alone took a tenth of a second)."""
+    linked_munis = tuple(st.query_params.get_all("municipality"))
+    linked_projects = tuple(st.query_params.get_all("project"))
+
+    def build() -> Choices:
+        munis = dict(zip(network.municipalities["id"], network.municipalities["name"], strict=True))
+        projects = dict(zip(network.projects["id"], network.projects["name"], strict=True))
+        return Choices(
+            munis,
+            projects,
+            _by_name(set(view.municipalities["id"]) | set(linked_munis) & munis.keys(), munis),
+            _by_name(set(view.projects["id"]) | set(linked_projects) & projects.keys(), projects),
+        )
+
+    return remembered("profile_choices", (view_inputs(), linked_munis, linked_projects), build)
 
 
 def facts(rows: list[tuple[str, str]]) -> None:

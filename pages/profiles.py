@@ -7,7 +7,12 @@ from atlas.profiles import comparison, municipality_profile, project_profile, si
 from atlas.text import escape_markdown, t
 from components.data import current_view, language
 from components.page import page_header
-from components.profile import show_comparison, show_municipality, show_project
+from components.profile import (
+    profile_choices,
+    show_comparison,
+    show_municipality,
+    show_project,
+)
 from components.url_state import seed_from_url, write_to_url
 
 lang = language()
@@ -35,43 +40,34 @@ mode = (
 )
 
 # choices come from the filtered view; a linked id outside the filters is still offered
-munis = network.municipalities.set_index("id")["name"]
-projects = network.projects.set_index("id")["name"]
-muni_options = sorted(
-    set(view.municipalities["id"])
-    | set(st.query_params.get_all("municipality")) & set(munis.index),
-    key=lambda i: munis[i],
-)
-project_options = sorted(
-    set(view.projects["id"]) | set(st.query_params.get_all("project")) & set(projects.index),
-    key=lambda i: projects[i],
-)
+choices = profile_choices(network, view)
+munis, projects = choices.municipality_names, choices.project_names
 
 if mode == "municipality":
-    ignored = seed_from_url("municipality", "profile_municipality", set(munis.index))
+    ignored = seed_from_url("municipality", "profile_municipality", set(munis))
     choice = st.selectbox(
         t("profiles.choose_municipality", lang),
-        muni_options,
+        choices.municipalities,
         format_func=munis.get,
         key="profile_municipality",
         index=None,
     )
     write_to_url("municipality", choice)
 elif mode == "project":
-    ignored = seed_from_url("project", "profile_project", set(projects.index))
+    ignored = seed_from_url("project", "profile_project", set(projects))
     choice = st.selectbox(
         t("profiles.choose_project", lang),
-        project_options,
+        choices.projects,
         format_func=projects.get,
         key="profile_project",
         index=None,
     )
     write_to_url("project", choice)
 else:
-    ignored = seed_from_url("compare", "profile_compare", set(munis.index), multi=True)
+    ignored = seed_from_url("compare", "profile_compare", set(munis), multi=True)
     choice = st.multiselect(
         t("profiles.choose_compare", lang),
-        muni_options,
+        choices.municipalities,
         format_func=munis.get,
         key="profile_compare",
         max_selections=4,
