@@ -97,17 +97,28 @@ def downloads(frame: pd.DataFrame, name: str, lang: str, key: str) -> None:
     )
 
 
+def partner_options(network: Network, view: Network, linked: tuple, lang: str) -> tuple:
+    """(label by id, ids to offer): the view's members by name, then its projects, plus an
+    id the link names even when the filters leave it out."""
+    word = t("coop.project", lang)
+    projects = zip(network.projects["id"], network.projects["name"], strict=True)
+    label = {p: f"{n} ({word})" for p, n in projects}
+    label |= dict(zip(network.municipalities["id"], network.municipalities["name"], strict=True))
+    wanted = set(linked) & label.keys()
+    options = sorted(set(view.municipalities["id"]) | wanted, key=label.get)
+    options += sorted((set(view.projects["id"]) | wanted) - set(options), key=label.get)
+    return label, options
+
+
 def partner_section(network: Network, view: Network, weights: Weights, lang: str) -> None:
     """Pick a municipality or a project (?partner=<id>): its best partners, with reasons."""
-    munis = network.municipalities.set_index("id")["name"]
-    projects = network.projects.set_index("id")["name"]
-    label = {
-        **{p: f"{n} ({t('coop.project', lang)})" for p, n in projects.items()},
-        **munis.to_dict(),
-    }
-    linked = set(st.query_params.get_all("partner")) & set(label)
-    options = sorted(set(view.municipalities["id"]) | linked, key=label.get)
-    options += sorted((set(view.projects["id"]) | linked) - set(options), key=label.get)
+    linked = tuple(st.query_params.get_all("partner"))
+    label, options = remembered(
+        "partner_options",
+        (view_inputs(), linked),
+        lambda: partner_options(network, view, linked, lang),
+    )
+    projects = set(network.projects["id"])
     for value in seed_from_url("partner", "coop_partner", set(label)):
         st.warning(escape_markdown(t("profiles.not_found", lang, id=value)))
     choice = st.selectbox(
@@ -121,7 +132,7 @@ def partner_section(network: Network, view: Network, weights: Weights, lang: str
     write_to_url("partner", choice)
     if not choice:
         return
-    if choice in projects.index:
+    if choice in projects:
         ranked = partners_for_project(network, choice, weights, limit=15)
     else:
         # peers within the current filters; the whole network when the member is filtered out
