@@ -114,12 +114,15 @@ def organisation_points(view: Network) -> pd.DataFrame:
 
 def view_state(points: pd.DataFrame, filters: Filters, lang: str) -> dict:
     """Germany, or the data's extent: kept in the session, so changing a filter never makes
-    the map jump. A link that opens the map on a region (?state=...) starts fitted to it;
-    after that only the buttons move the map."""
-    if "map_view" not in st.session_state:
+    the map jump. A link that opens the map on a region (?state=...) starts fitted to it,
+    and so does every slide; after that only the buttons move the map."""
+    # each slide of a slide show is a view of its own and starts from its own filters
+    origin = (st.query_params.get("show"), st.query_params.get("slide"))
+    if "map_view" not in st.session_state or st.session_state.get("map_view_origin") != origin:
         st.session_state["map_view"] = (
             geo.fit_view(points) if filters.states or filters.districts else INITIAL_VIEW
         )
+        st.session_state["map_view_origin"] = origin
     if st.button(t("map.fit", lang), key="map_fit", width="stretch"):
         _move_to(geo.fit_view(points))
     if st.button(t("map.reset_view", lang), key="map_whole", width="stretch"):

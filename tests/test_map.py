@@ -11,7 +11,14 @@ import pytest
 from atlas import geo
 from atlas.network import BUNDLED_DATA_DIR
 from atlas.source import open_network
-from components.map_deck import LOCAL_STYLE, basemap_style, legend_markdown, point_colours, rgb
+from components.map_deck import (
+    INITIAL_VIEW,
+    LOCAL_STYLE,
+    basemap_style,
+    legend_markdown,
+    point_colours,
+    rgb,
+)
 from tests.apptest import multiselect, open_expander, run_app
 from tests.helpers import MUNIS, write_folder
 
@@ -221,3 +228,30 @@ def test_map_on_a_small_synthetic_network(monkeypatch, small_synth_dir):
     assert sum(
         f["properties"]["value"] > 0 for f in layer(deck_spec(at), "areas")["data"]["features"]
     )
+
+
+def test_every_slide_starts_from_its_own_view(monkeypatch):
+    """Slide 1 fits the map to Lower Saxony; slide 2, a view without a region, starts from
+    the whole country again instead of keeping the previous slide's map."""
+    at = run_app(monkeypatch, page="map")
+    at.session_state["session_views"] = [
+        {
+            "id": "kreise",
+            "title": "Kreise",
+            "page": "map",
+            "params": "mode=districts",
+            "position": 9,
+        }
+    ]
+    show = "niedersachsen-karte,kreise"
+    for key, value in {"show": show, "slide": "0", "state": "Niedersachsen"}.items():
+        at.query_params[key] = value
+    at.run()
+    fitted = deck_spec(at)["initialViewState"]
+    assert fitted["zoom"] > INITIAL_VIEW["zoom"] and 51.5 < fitted["latitude"] < 53.5
+    del at.query_params["state"]
+    at.query_params["slide"] = "1"
+    at.query_params["mode"] = "districts"
+    at.run()
+    assert not at.exception
+    assert deck_spec(at)["initialViewState"]["zoom"] == INITIAL_VIEW["zoom"]
