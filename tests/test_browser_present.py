@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import assert_offline, browser_page, wait_for_app
+from atlas.auth import hash_password
+from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+from tests.test_browser_data import PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -56,4 +58,50 @@ def test_slide_show_with_arrow_keys(server, output_dir, width, height):
 
         press(page, "ArrowLeft", 1)
         assert counter(page) == "2 / 3"
+    assert_offline(requests)
+
+
+def test_an_editor_saves_a_view_that_a_colleague_then_presents(tmp_path, output_dir):
+    env = {
+        "ATLAS_DB_PATH": str(tmp_path / "atlas.db"),
+        "ATLAS_EDITOR_PASSWORD_HASH": hash_password(PASSWORD),
+    }
+    with serve_app(env) as app, browser_page() as (new_page, requests):
+        page = new_page()
+        page.goto(app.url + "/data")
+        wait_for_app(page)
+        sign_in(page)
+        # within the app (a new page load would be a new session, signed out)
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Karte", exact=True).click()
+        wait_for_app(page)
+        page.locator('[data-testid="stMain"]').get_by_text("Kreise", exact=True).click()
+        page.wait_for_function("() => location.search.includes('mode=districts')")
+        wait_for_app(page)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Ansicht speichern", exact=True).click()
+        sidebar.get_by_label("Titel der Ansicht").fill("Kreise bundesweit")
+        sidebar.get_by_label("Titel der Ansicht").press("Enter")
+        wait_for_app(page)
+        sidebar.get_by_role("button", name="Speichern", exact=True).click()
+        sidebar.get_by_text("Gespeichert mit den Daten").wait_for(timeout=30_000)
+        page.screenshot(path=output_dir / "view-saved.png")
+
+        colleague = new_page()  # another browser: sees the view because it is in the data
+        colleague.goto(app.url + "/present")
+        wait_for_app(colleague)
+        chosen = colleague.locator('[data-testid="stMultiSelect"]').filter(
+            has_text="Kreise bundesweit"
+        )
+        assert chosen.count() == 1
+        colleague.screenshot(path=output_dir / "present-with-saved-view.png")
+        colleague.get_by_role("button", name="Präsentation starten").click()
+        colleague.wait_for_function("() => location.search.includes('show=')")
+        wait_for_app(colleague)
+        # the five bundled examples come first; the saved view is the last slide
+        assert counter(colleague) == "1 / 6"
+        for slide in range(1, 6):
+            press(colleague, "ArrowRight", slide)
+        assert "mode=districts" in colleague.url
+        assert "Kreise bundesweit" in colleague.locator("h3").first.inner_text()
+        colleague.screenshot(path=output_dir / "slide-saved-view.png")
     assert_offline(requests)
