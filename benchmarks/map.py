@@ -17,12 +17,14 @@ from streamlit.testing.v1 import AppTest
 from atlas.network import BOUNDARY_DIR, BUNDLED_DATA_DIR
 from benchmarks.common import median_seconds, row, run_as_a_running_server, synthetic_network
 from benchmarks.pages import ROOT
+from components.memo import PREFIX as MEMO_PREFIX
 
 
 def measure(folder, params: dict) -> tuple[float, float, int]:
     """(rerun with the same view, run after the view changed, bytes of the deck spec).
     A click on the map or a panel button is a rerun with the same view; a filter change
-    recomputes the members' tooltips, simulated by dropping the page's memo."""
+    recomputes the filtered view, the layers and the deck, simulated by dropping what the
+    session remembered (components.memo)."""
     os.environ["ATLAS_DATA_DIR"] = str(folder)
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
@@ -35,8 +37,8 @@ def measure(folder, params: dict) -> tuple[float, float, int]:
     rerun = median_seconds(at.run, repeat=3)
 
     def changed_view():
-        if "_map_points" in at.session_state:
-            del at.session_state["_map_points"]
+        for key in [k for k in at.session_state if k.startswith(MEMO_PREFIX)]:
+            del at.session_state[key]
         at.run()
 
     fresh = median_seconds(changed_view, repeat=3)
