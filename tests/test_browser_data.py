@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from atlas.auth import hash_password
+from atlas.store import open_store, sqlite_url
 from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -95,3 +96,49 @@ def test_import_through_the_page_shows_on_the_overview(tmp_path, output_dir):
         assert kpi(page, "Projekte") == "75"
         page.screenshot(path=output_dir / "data-overview-after-import.png", full_page=False)
         assert_offline(requests)
+
+
+def test_an_editor_changes_a_cell_in_the_grid(tmp_path, output_dir):
+    """Double-click a name in the data editor, type, save: the store has the new name, with
+    the editor's name in the history."""
+    database = tmp_path / "atlas.db"
+    env = {"ATLAS_DB_PATH": str(database), "ATLAS_EDITOR_PASSWORD_HASH": hash_password(PASSWORD)}
+    with serve_app(env) as server, browser_page() as (new_page, requests):
+        page = new_page()
+        page.goto(f"{server.url}/data")
+        wait_for_app(page)
+        sign_in(page)
+        section = page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]')
+        section.get_by_text("Bearbeiten", exact=True).click()
+        wait_for_app(page)
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        box = grid.bounding_box()
+        # the grid is drawn on a canvas: click the first row's first cell (below the 35 px
+        # header, right of the row markers), then move to "name" by keyboard, as a user may
+        page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        editor = page.locator("#portal textarea, #portal input").first
+        editor.wait_for(state="visible", timeout=10_000)
+        editor.press("Control+a")
+        editor.type("Geänderter Name <b>")
+        editor.press("Enter")
+        save = page.get_by_role("button", name="Änderungen speichern")
+        save.wait_for()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('button')].some("
+            "b => b.innerText.includes('Änderungen speichern') && !b.disabled)",
+            timeout=15_000,
+        )
+        save.click()
+        page.get_by_text("Gespeichert: 1 geändert").wait_for(timeout=30_000)
+        wait_for_app(page)
+        page.screenshot(path=output_dir / "data-grid-edited.png", full_page=False)
+    store = open_store(sqlite_url(database))
+    names = store.rows("municipalities")["name"]
+    assert (names == "Geänderter Name <b>").sum() == 1
+    history = store.history(limit=1)
+    assert history.iloc[0]["actor"] == "Anna Beispiel"
+    assert_offline(requests)
