@@ -548,7 +548,7 @@ def working_groups(
             continue
         if len(rows) >= max_groups:
             break
-        for chunk in nearby_groups(p.lat[having], p.lon[having], max_size):
+        for chunk in nearby_groups(p.lat[having], p.lon[having], max_size, min_size):
             chunk = np.array(having)[chunk]
             if len(rows) >= max_groups:
                 break
@@ -567,15 +567,33 @@ def working_groups(
     return pd.DataFrame(rows, columns=["topic", "member_ids", "members", "phases"])
 
 
-def nearby_groups(lat: np.ndarray, lon: np.ndarray, max_size: int) -> Iterator[np.ndarray]:
+REFINE_UP_TO = 120  # members of one topic (0.2 s to refine); above, the greedy groups stand
+
+
+def nearby_groups(
+    lat: np.ndarray, lon: np.ndarray, max_size: int, min_size: int = 1
+) -> Iterator[np.ndarray]:
     """Split places into as few groups of at most `max_size` as possible, sizes as even as
-    possible, neighbours together: the place farthest from the others' centre starts a
-    group and takes its nearest remaining places, so places on the edge are grouped with
-    what is near them rather than with what is left over. Yields positions into lat/lon,
-    one group at a time (a meeting needs a dozen groups, not all of a large network's)."""
+    possible, neighbours together. Greedy first: the place farthest from the others'
+    centre starts a group and takes its nearest remaining places. The last groups of a
+    greedy split collect what is left, far apart; so for a network of meeting size the
+    groups are then improved by moving or swapping members between groups (sizes kept
+    within min_size..max_size) while that shortens the distances within them. Yields positions into lat/lon, one group at a time (a large
+    network stops after the dozen a meeting needs)."""
     n = len(lat)
     if n == 0:
         return
+    greedy = _greedy_groups(lat, lon, max_size)
+    if n > REFINE_UP_TO:
+        yield from greedy
+        return
+    groups = list(greedy)
+    smallest = min(len(g) for g in groups)
+    yield from _improve_groups(groups, _distances_km(lat, lon), min(min_size, smallest), max_size)
+
+
+def _greedy_groups(lat: np.ndarray, lon: np.ndarray, max_size: int) -> Iterator[np.ndarray]:
+    n = len(lat)
     sizes = [len(c) for c in np.array_split(np.arange(n), math.ceil(n / max_size))]
     remaining = np.arange(n)
     for size in sizes:
@@ -592,6 +610,66 @@ def nearby_groups(lat: np.ndarray, lon: np.ndarray, max_size: int) -> Iterator[n
             chosen = remaining[np.argsort(distance, kind="stable")[:size]]
         yield np.sort(chosen)
         remaining = np.setdiff1d(remaining, chosen)
+
+
+def _distances_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """All pairwise distances; 0 for a place without coordinates (it could be anywhere)."""
+    d = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+    return np.nan_to_num(d, nan=0.0)
+
+
+def _group_spread(pair_sum: float, size: int) -> float:
+    """A group's spread: each member's mean distance to the others, summed (so groups of
+    different sizes compare fairly)."""
+    return 2 * pair_sum / (size - 1) if size > 1 else 0.0
+
+
+def _improve_groups(
+    groups: list[np.ndarray], d: np.ndarray, min_size: int, max_size: int, rounds: int = 300
+) -> list[np.ndarray]:
+    """Move one member to another group, or swap two, while that lowers the total spread
+    the most; group sizes stay within min_size..max_size."""
+    groups = [list(g) for g in groups]
+    for _ in range(rounds):
+        best_change, best_step = -1e-6, None
+        for g, first in enumerate(groups):
+            to_first = d[np.ix_(first, first)].sum(axis=1)
+            p_first = to_first.sum() / 2
+            for h, second in enumerate(groups):
+                if h == g:
+                    continue
+                to_second = d[np.ix_(first, second)].sum(axis=1)
+                p_second = d[np.ix_(second, second)].sum() / 2
+                before = _group_spread(p_first, len(first)) + _group_spread(p_second, len(second))
+                if len(first) > min_size and len(second) < max_size:  # move a member over
+                    after = [
+                        _group_spread(p_first - to_first[i], len(first) - 1)
+                        + _group_spread(p_second + to_second[i], len(second) + 1)
+                        for i in range(len(first))
+                    ]
+                    i = int(np.argmin(after))
+                    if after[i] - before < best_change:
+                        best_change, best_step = after[i] - before, ("move", g, h, i, None)
+                if h > g:  # swap a member of each
+                    across = d[np.ix_(first, second)]
+                    second_to_first = across.sum(axis=0)
+                    second_to_second = d[np.ix_(second, second)].sum(axis=1)
+                    new_first = p_first - to_first[:, None] + second_to_first[None, :] - across
+                    new_second = p_second - second_to_second[None, :] + to_second[:, None] - across
+                    after = 2 * new_first / max(len(first) - 1, 1) + 2 * new_second / max(
+                        len(second) - 1, 1
+                    )
+                    i, j = np.unravel_index(np.argmin(after), after.shape)
+                    if after[i, j] - before < best_change:
+                        best_change, best_step = after[i, j] - before, ("swap", g, h, i, j)
+        if best_step is None:
+            break
+        kind, g, h, i, j = best_step
+        if kind == "move":
+            groups[h].append(groups[g].pop(i))
+        else:
+            groups[g][i], groups[h][j] = groups[h][j], groups[g][i]
+    return [np.sort(np.array(group)) for group in groups]
 
 
 def phase_mix(group: pd.Series, lang: str = "de") -> str:

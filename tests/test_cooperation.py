@@ -333,3 +333,37 @@ def test_working_groups_on_a_topic_split_east_and_west(tmp_path):
         frozenset({"aachen", "koeln", "bonn"}),
         frozenset({"dresden", "goerlitz", "chemnitz"}),
     }
+
+
+NORTH = {
+    "flensburg": (54.78, 9.44),
+    "schleswig": (54.52, 9.56),
+    "husum": (54.48, 9.05),
+    "kiel": (54.32, 10.14),
+}
+SOUTH = {
+    "aalen": (48.84, 10.09),
+    "heidenheim": (48.68, 10.15),
+    "ulm": (48.40, 9.99),
+    "augsburg": (48.37, 10.90),
+    "memmingen": (47.99, 10.18),
+    "kempten": (47.73, 10.31),
+}
+EAST = {
+    "cottbus": (51.76, 14.33),
+    "guben": (51.95, 14.72),
+    "potsdam": (52.39, 13.07),
+    "frankfurt-oder": (52.34, 14.55),
+    "berlin": (52.52, 13.40),
+}
+
+
+def test_groups_follow_the_clusters_even_when_their_sizes_differ():
+    """Fifteen places in clusters of 4, 6 and 5: equal thirds would split the south and
+    send one southern town to the north or east; the groups are the clusters."""
+    places = NORTH | SOUTH | EAST
+    ids = list(places)
+    lat = np.array([places[i][0] for i in ids])
+    lon = np.array([places[i][1] for i in ids])
+    groups = {frozenset(ids[x] for x in g) for g in nearby_groups(lat, lon, 6, min_size=3)}
+    assert groups == {frozenset(NORTH), frozenset(SOUTH), frozenset(EAST)}
