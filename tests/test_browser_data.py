@@ -19,6 +19,11 @@ NEW_PROJECT = (
 ).encode("cp1252")
 
 
+def editor_env(database) -> dict:
+    """A server with its own database whose editors sign in with PASSWORD."""
+    return {"ATLAS_DB_PATH": str(database), "ATLAS_EDITOR_PASSWORD_HASH": hash_password(PASSWORD)}
+
+
 def kpi(page, label: str) -> str:
     page.wait_for_selector('[data-testid="stMetricValue"]')
     card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
@@ -61,11 +66,10 @@ def import_file(page, tmp_path, output_dir=None, shot: str = "data") -> None:
 
 
 def test_import_through_the_page_shows_on_the_overview(tmp_path, output_dir):
-    env = {
-        "ATLAS_DB_PATH": str(tmp_path / "atlas.db"),
-        "ATLAS_EDITOR_PASSWORD_HASH": hash_password(PASSWORD),
-    }
-    with serve_app(env) as server, browser_page() as (new_page, requests):
+    with (
+        serve_app(editor_env(tmp_path / "atlas.db")) as server,
+        browser_page() as (new_page, requests),
+    ):
         page = new_page()
         page.goto(server.url)
         wait_for_app(page)
@@ -102,8 +106,7 @@ def test_an_editor_changes_a_cell_in_the_grid(tmp_path, output_dir):
     """Double-click a name in the data editor, type, save: the store has the new name, with
     the editor's name in the history."""
     database = tmp_path / "atlas.db"
-    env = {"ATLAS_DB_PATH": str(database), "ATLAS_EDITOR_PASSWORD_HASH": hash_password(PASSWORD)}
-    with serve_app(env) as server, browser_page() as (new_page, requests):
+    with serve_app(editor_env(database)) as server, browser_page() as (new_page, requests):
         page = new_page()
         page.goto(f"{server.url}/data")
         wait_for_app(page)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from atlas.auth import hash_password
 from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
-from tests.test_browser_data import PASSWORD, sign_in
+from tests.test_browser_data import editor_env, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -62,11 +61,10 @@ def test_slide_show_with_arrow_keys(server, output_dir, width, height):
 
 
 def test_an_editor_saves_a_view_that_a_colleague_then_presents(tmp_path, output_dir):
-    env = {
-        "ATLAS_DB_PATH": str(tmp_path / "atlas.db"),
-        "ATLAS_EDITOR_PASSWORD_HASH": hash_password(PASSWORD),
-    }
-    with serve_app(env) as app, browser_page() as (new_page, requests):
+    with (
+        serve_app(editor_env(tmp_path / "atlas.db")) as app,
+        browser_page() as (new_page, requests),
+    ):
         page = new_page()
         page.goto(app.url + "/data")
         wait_for_app(page)

@@ -297,6 +297,11 @@ RHINELAND_AND_SAXONY = {
 }
 
 
+def coordinates(places: dict) -> tuple[list[str], np.ndarray, np.ndarray]:
+    ids = list(places)
+    return ids, np.array([places[i][0] for i in ids]), np.array([places[i][1] for i in ids])
+
+
 @pytest.mark.parametrize(
     ("places", "max_size", "expected"),
     [
@@ -311,9 +316,7 @@ RHINELAND_AND_SAXONY = {
     ],
 )
 def test_nearby_groups_keep_neighbours_together(places, max_size, expected):
-    ids = list(places)
-    lat = np.array([places[i][0] for i in ids])
-    lon = np.array([places[i][1] for i in ids])
+    ids, lat, lon = coordinates(places)
     groups = [{ids[x] for x in group} for group in nearby_groups(lat, lon, max_size)]
     assert sorted(groups, key=sorted) == sorted(expected, key=sorted)
 
@@ -362,8 +365,6 @@ def test_groups_follow_the_clusters_even_when_their_sizes_differ():
     """Fifteen places in clusters of 4, 6 and 5: equal thirds would split the south and
     send one southern town to the north or east; the groups are the clusters."""
     places = NORTH | SOUTH | EAST
-    ids = list(places)
-    lat = np.array([places[i][0] for i in ids])
-    lon = np.array([places[i][1] for i in ids])
+    ids, lat, lon = coordinates(places)
     groups = {frozenset(ids[x] for x in g) for g in nearby_groups(lat, lon, 6, min_size=3)}
     assert groups == {frozenset(NORTH), frozenset(SOUTH), frozenset(EAST)}
