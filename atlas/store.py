@@ -672,27 +672,16 @@ class Store:
             stamp = now_text()
             old = _row_dict(current.loc[row_id]) if exists else None
             version = int(system[name].at[row_id, "_ver"]) + 1 if exists else 1
-            if before is None:
+            if before is None:  # the change inserted the row: restoring removes it
                 conn.execute(delete(table).where(table.c._row == row_id))
-                self._record(
-                    conn,
-                    actor,
-                    "restore",
-                    name,
-                    row_id,
-                    change.row_key,
-                    version,
-                    old,
-                    None,
-                    f"#{change_id}",
-                )
-                return change.row_key or ""
-            fields = self._fields(name, before) | {"_ver": version, "_at": stamp, "_by": actor.name}
-            if exists:
-                conn.execute(update(table).where(table.c._row == row_id).values(**fields))
             else:
-                pos = _free_pos(system.get(name))
-                conn.execute(insert(table).values(_row=row_id, _pos=pos, **fields))
+                stamp_fields = {"_ver": version, "_at": stamp, "_by": actor.name}
+                fields = self._fields(name, before) | stamp_fields
+                if exists:
+                    conn.execute(update(table).where(table.c._row == row_id).values(**fields))
+                else:
+                    pos = _free_pos(system.get(name))
+                    conn.execute(insert(table).values(_row=row_id, _pos=pos, **fields))
             self._record(
                 conn,
                 actor,
