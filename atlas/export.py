@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import io
 import zipfile
+from functools import cache
 
 import pandas as pd
 
 from atlas.network import Network
 from atlas.schema import TABLES
 from atlas.schema_doc import TYPE_WORDS
-from atlas.spreadsheet import neutralise
+from atlas.spreadsheet import csv_bytes, xlsx_bytes
 
-SHEET_NOTES = "Erläuterungen"  # the importer ignores this sheet
+SHEET_NOTES = "Beschreibung"  # the importer ignores this sheet
 
 
 def exchange_table(network: Network, name: str) -> pd.DataFrame:
@@ -42,23 +43,6 @@ def exchange_table(network: Network, name: str) -> pd.DataFrame:
 
 def exchange_tables(network: Network) -> dict[str, pd.DataFrame]:
     return {name: exchange_table(network, name) for name in TABLES}
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, ";" and decimal comma: German Excel opens it as columns."""
-    return (
-        neutralise(frame)
-        .to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
-        .encode("utf-8-sig")
-    )
-
-
-def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            neutralise(frame).to_excel(writer, sheet_name=name[:31], index=False)
-    return out.getvalue()
 
 
 def csv_zip(sheets: dict[str, pd.DataFrame], readme: str | None = None) -> bytes:
@@ -97,10 +81,16 @@ def empty_templates() -> dict[str, pd.DataFrame]:
     return {name: pd.DataFrame(columns=t.column_names) for name, t in TABLES.items()}
 
 
+@cache  # the schema is fixed for a process: build the workbook once, not on every rerun
 def template_xlsx() -> bytes:
     """One sheet per table (header only) and a sheet describing every column."""
     sheets = empty_templates() | {SHEET_NOTES: column_notes()}
     return xlsx_bytes(sheets)
+
+
+def template_csv(table_name: str) -> bytes:
+    """The header row of one table as CSV."""
+    return csv_bytes(empty_templates()[table_name])
 
 
 def template_zip() -> bytes:

@@ -202,6 +202,10 @@ def _with_table(problem: Problem, table: str) -> Problem:
     )
 
 
+# the templates' description sheet (named Erläuterungen in templates made before 2026-11-28)
+NOTES_SHEETS = {"beschreibung", "erläuterungen"}
+
+
 def sheet_problems(upload: Upload) -> list[Problem]:
     """Sheets a workbook lacks or has in addition, named so the user can fix the file."""
     try:
@@ -218,7 +222,7 @@ def sheet_problems(upload: Upload) -> list[Problem]:
         msg = "kein Blatt erkannt; Blätter heißen wie die Tabellen: " + ", ".join(TABLES)
         return [Problem(upload.name, "", None, None, ", ".join(sheets), msg, "fatal")]
     for sheet in sheets:
-        if sheet.strip().lower() not in TABLES and sheet.strip().lower() != "erläuterungen":
+        if sheet.strip().lower() not in TABLES.keys() | NOTES_SHEETS:
             msg = "Blatt nicht erkannt (wird ignoriert)"
             problems.append(Problem(upload.name, "", None, None, sheet, msg, "warning"))
     present = {s.strip().lower() for s in known}

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from atlas import fmt
-from atlas.spreadsheet import template_workbook
+from atlas.export import template_xlsx
 from atlas.text import escape_markdown, t
 from components.data import current_view, language
 from components.page import page_header
@@ -36,7 +36,7 @@ section("about_page.sources", t("about_page.sources_text", lang), network.meta_v
 section("about_page.format", t("about_page.format_text", lang))
 st.download_button(
     t("about_page.template", lang),
-    template_workbook(),
+    template_xlsx(),
     "netzwerkatlas-vorlage.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )

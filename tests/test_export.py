@@ -142,3 +142,19 @@ def test_an_empty_template_imports_as_a_clear_no(current):
     plan = plan_import([Upload("projects.csv", archive.read("projects.csv"))], current, 1)
     # an empty projects table would leave everything pointing nowhere: refused
     assert not plan.ok
+
+
+@pytest.mark.parametrize("notes_sheet", [SHEET_NOTES, "Erläuterungen"])
+def test_the_templates_description_sheet_is_not_taken_for_a_table(notes_sheet):
+    """The template's own sheet (and the name older templates gave it) is read past
+    quietly; any other unknown sheet is named in a warning."""
+    from atlas.export import empty_templates
+    from atlas.importer import sheet_problems
+
+    sheets = empty_templates()
+    quiet = sheet_problems(
+        Upload("vorlage.xlsx", xlsx_bytes(sheets | {notes_sheet: pd.DataFrame()}))
+    )
+    assert quiet == []
+    noisy = sheet_problems(Upload("vorlage.xlsx", xlsx_bytes(sheets | {"Notizen": pd.DataFrame()})))
+    assert [p.value for p in noisy] == ["Notizen"]

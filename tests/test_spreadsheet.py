@@ -44,11 +44,11 @@ def test_xlsx_cells_are_text_not_formulas():
 
 
 def test_templates_follow_the_schema(tmp_path):
+    from atlas.export import template_csv, template_xlsx
     from atlas.network import load_folder
     from atlas.schema import TABLES
-    from atlas.spreadsheet import template_csv, template_workbook
 
-    book = openpyxl.load_workbook(io.BytesIO(template_workbook()))
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx()))
     assert set(TABLES) <= set(book.sheetnames) and "Beschreibung" in book.sheetnames
     header = [cell.value for cell in book["projects"][1]]
     assert header == TABLES["projects"].column_names
