@@ -143,18 +143,54 @@ def browser_page(width: int = 1280, height: int = 720):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         requests = RequestLog()
+        pages = []
 
         def new_page():
             context = browser.new_context(
                 viewport={"width": width, "height": height}, locale="de-DE"
             )
             context.on("request", requests.record)
-            return context.new_page()
+            pages.append(context.new_page())
+            return pages[-1]
 
         try:
             yield new_page, requests
+        except Exception:
+            record_failure(pages)
+            raise
         finally:
             browser.close()
+
+
+def record_failure(pages) -> None:
+    """A failed browser test leaves a screenshot of each open page and prints what the page
+    said, so a failure that happens only in CI can be read from its log."""
+    stamp = time.strftime("%H%M%S")
+    for number, page in enumerate(pages):
+        if page.is_closed():
+            continue
+        with contextlib.suppress(Exception):
+            path = ROOT / "test-output" / f"failure-{stamp}-{number}.png"
+            page.screenshot(path=path)
+            alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
+            print(f"failure page {number}: {page.url} -> {path.name}; messages: {alerts}")
+
+
+def click_until(page, target, seen: str, timeout: int = 15_000, tries: int = 3) -> None:
+    """Click `target` (a locator) until the page shows the text `seen`. Under CI load a click
+    can land while Streamlit is still redrawing and get lost (one in some dozen runs);
+    a user clicks again when nothing happens, so does the test."""
+    for attempt in range(tries):
+        target.click()
+        try:
+            page.get_by_text(seen).first.wait_for(timeout=timeout)
+            return
+        except Exception:
+            if attempt == tries - 1:
+                raise
+            wait_for_app(page)
+            if page.get_by_text(seen).count():  # the click was slow, not lost
+                return
 
 
 def wait_for_app(page, timeout: int = 60_000) -> None:

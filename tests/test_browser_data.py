@@ -7,7 +7,7 @@ import pytest
 
 from atlas.auth import hash_password
 from atlas.store import open_store, sqlite_url
-from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+from tests.browser import assert_offline, browser_page, click_until, serve_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +34,7 @@ def sign_in(page, name: str = "Anna Beispiel") -> None:
     page.get_by_text("Anmelden zum Importieren und Bearbeiten").click()
     page.get_by_label("Ihr Name (erscheint im Verlauf)").fill(name)
     page.get_by_label("Passwort", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Als Bearbeiter anmelden").click()
-    page.get_by_text("Angemeldet als").wait_for()
+    click_until(page, page.get_by_role("button", name="Als Bearbeiter anmelden"), "Angemeldet als")
     wait_for_app(page)
 
 
@@ -58,8 +57,8 @@ def import_file(page, tmp_path, output_dir=None, shot: str = "data") -> None:
         heading.evaluate("e => e.scrollIntoView({block: 'start'})")
         page.wait_for_timeout(300)
         page.screenshot(path=output_dir / f"{shot}-preview.png", full_page=False)
-    page.get_by_role("button", name="Übernehmen (1 Änderungen)").click()
-    page.get_by_text("Import übernommen").wait_for(timeout=60_000)
+    apply = page.get_by_role("button", name="Übernehmen (1 Änderungen)")
+    click_until(page, apply, "Import übernommen", timeout=60_000)
     wait_for_app(page)
     if output_dir is not None:
         page.screenshot(path=output_dir / f"{shot}-applied.png", full_page=False)
@@ -135,8 +134,7 @@ def test_an_editor_changes_a_cell_in_the_grid(tmp_path, output_dir):
             "b => b.innerText.includes('Änderungen speichern') && !b.disabled)",
             timeout=15_000,
         )
-        save.click()
-        page.get_by_text("Gespeichert: 1 geändert").wait_for(timeout=30_000)
+        click_until(page, save, "Gespeichert: 1 geändert", timeout=30_000)
         wait_for_app(page)
         page.screenshot(path=output_dir / "data-grid-edited.png", full_page=False)
     store = open_store(sqlite_url(database))

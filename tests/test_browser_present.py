@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+from tests.browser import assert_offline, browser_page, click_until, serve_app, wait_for_app
 from tests.test_browser_data import editor_env, sign_in
 
 pytestmark = pytest.mark.browser
@@ -80,8 +80,8 @@ def test_an_editor_saves_a_view_that_a_colleague_then_presents(tmp_path, output_
         sidebar.get_by_label("Titel der Ansicht").fill("Kreise bundesweit")
         sidebar.get_by_label("Titel der Ansicht").press("Enter")
         wait_for_app(page)
-        sidebar.get_by_role("button", name="Speichern", exact=True).click()
-        sidebar.get_by_text("Gespeichert mit den Daten").wait_for(timeout=30_000)
+        save = sidebar.get_by_role("button", name="Speichern", exact=True)
+        click_until(page, save, "Gespeichert mit den Daten", timeout=30_000)
         page.screenshot(path=output_dir / "view-saved.png")
 
         colleague = new_page()  # another browser: sees the view because it is in the data
