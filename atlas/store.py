@@ -268,11 +268,12 @@ class Store:
     # --- state -----------------------------------------------------------------------
 
     def state(self) -> tuple[bool, int]:
-        """(seeded, data version) in one round trip: called on every page run."""
+        """(seeded, data version) in one statement: called on every page run."""
+        seeded = select(META.c.value).where(META.c.key == "seeded").scalar_subquery()
+        version = select(func.max(CHANGES.c.id)).scalar_subquery()
         with self.engine.connect() as conn:
-            seeded = conn.execute(select(META.c.value).where(META.c.key == "seeded")).scalar()
-            version = conn.execute(select(func.max(CHANGES.c.id))).scalar()
-        return seeded is not None, int(version or 0)
+            row = conn.execute(select(seeded, version)).one()
+        return row[0] is not None, int(row[1] or 0)
 
     def data_version(self) -> int:
         return self.state()[1]

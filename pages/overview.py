@@ -41,7 +41,7 @@ with right:
 if charts["state_topic"] is not None:
     chart(*charts["state_topic"], lang)
 
-cover = summary.coverage(view)
+cover = remembered("overview_cover", view_inputs(), lambda: summary.coverage(view))
 with st.container(border=True):
     st.subheader(t("about.header", lang))
     lines = [

@@ -197,3 +197,14 @@ def test_hostile_strings_are_kept_as_text(tmp_path):
         write_folder(tmp_path, municipalities=MUNIS.replace("Lemgo,Stadt", f'"{hostile}",Stadt'))
     )
     assert hostile in network.municipalities["name"].tolist()
+
+
+def test_meta_values_name_the_network_and_its_date(tmp_path):
+    """title and as_of come from meta.csv; the first row of a repeated key wins, a missing
+    key falls back (title to the folder's label)."""
+    write_folder(tmp_path, meta="key,value\ntitle,Netz A\nas_of,2024-05\ntitle,Netz B\n")
+    network = load_folder(tmp_path)
+    assert (network.title, network.as_of) == ("Netz A", "2024-05")
+    assert network.meta_value("licence", "unbekannt") == "unbekannt"
+    write_folder(tmp_path, meta="key,value\n")
+    assert load_folder(tmp_path).title == load_folder(tmp_path).label != ""
