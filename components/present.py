@@ -27,6 +27,7 @@ from atlas.views import (
     slide_index,
     text_to_params,
 )
+from components.memo import remembered
 
 # Large type and high contrast for the back of a meeting room; no sidebar, no toolbar.
 # (Our own static CSS; no text from data goes into it.)
@@ -67,9 +68,18 @@ SESSION_VIEWS = "session_views"  # views saved by a viewer: kept for this sessio
 
 def saved_views(network: Network) -> pd.DataFrame:
     """Views stored with the data, then those saved in this session, in show order; the
-    column `kept` says which is which ("data" or "session")."""
+    column `kept` says which is which ("data" or "session"). Asked for several times a run
+    (the frame, the slide bar, the page): built once per data version and session list."""
+    from components.data import view_inputs
+
+    session = list(st.session_state.get(SESSION_VIEWS, []))
+    inputs = (view_inputs()[0], session)
+    return remembered("saved_views", inputs, lambda: _saved_views(network, session))
+
+
+def _saved_views(network: Network, session_rows: list[dict]) -> pd.DataFrame:
     stored = network.views[VIEW_COLUMNS].assign(kept="data")
-    session = pd.DataFrame(st.session_state.get(SESSION_VIEWS, []), columns=VIEW_COLUMNS)
+    session = pd.DataFrame(session_rows, columns=VIEW_COLUMNS)
     session = session[~session["id"].isin(stored["id"])].assign(kept="session")
     views = pd.concat([stored, session], ignore_index=True) if len(session) else stored
     return ordered(views)
