@@ -176,21 +176,34 @@ def record_failure(pages) -> None:
             print(f"failure page {number}: {page.url} -> {path.name}; messages: {alerts}")
 
 
-def click_until(page, target, seen: str, timeout: int = 15_000, tries: int = 3) -> None:
-    """Click `target` (a locator) until the page shows the text `seen`. Under CI load a click
-    can land while Streamlit is still redrawing and get lost (one in some dozen runs);
-    a user clicks again when nothing happens, so does the test."""
-    for attempt in range(tries):
+def click_until(
+    page, target, seen: str | None = None, *, when: str | None = None, timeout: int = 15_000
+) -> None:
+    """Click `target` (a locator) until the page shows the text `seen`, or until the
+    JavaScript condition `when` (e.g. "() => location.search.includes('view=network')")
+    holds. Under CI load a click can land while Streamlit is still redrawing and get lost
+    (one in some dozen runs); a user clicks again when nothing happens, so does the test."""
+
+    def wait(wait_timeout: int) -> None:
+        if when is not None:
+            page.wait_for_function(when, timeout=wait_timeout)
+        else:
+            page.get_by_text(seen).first.wait_for(timeout=wait_timeout)
+
+    for attempt in range(3):
         target.click()
         try:
-            page.get_by_text(seen).first.wait_for(timeout=timeout)
+            wait(timeout)
             return
         except Exception:
-            if attempt == tries - 1:
+            if attempt == 2:
                 raise
             wait_for_app(page)
-            if page.get_by_text(seen).count():  # the click was slow, not lost
+            try:  # the click was slow, not lost
+                wait(1_000)
                 return
+            except Exception:
+                pass
 
 
 def wait_for_app(page, timeout: int = 60_000) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import assert_offline, browser_page, wait_for_app
+from tests.browser import assert_offline, browser_page, click_until, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -18,15 +18,15 @@ def test_partner_finder_and_network(server, output_dir):
         assert grid.is_visible()
         page.screenshot(path=output_dir / "cooperation-finder.png")
 
-        page.get_by_role("radio", name="Netzwerk").click()
-        page.wait_for_function("() => location.search.includes('view=network')")
+        network = page.get_by_role("radio", name="Netzwerk")
+        click_until(page, network, when="() => location.search.includes('view=network')")
         wait_for_app(page)
         assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
         page.locator('[data-testid="stPlotlyChart"]').scroll_into_view_if_needed()
         page.screenshot(path=output_dir / "cooperation-network.png")
 
-        page.get_by_role("radio", name="Arbeitsgruppen").click()
-        page.wait_for_function("() => location.search.includes('view=groups')")
+        groups = page.get_by_role("radio", name="Arbeitsgruppen")
+        click_until(page, groups, when="() => location.search.includes('view=groups')")
         wait_for_app(page)
         assert page.get_by_text("Als CSV herunterladen").is_visible()
         page.screenshot(path=output_dir / "cooperation-groups.png")

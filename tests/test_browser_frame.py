@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser import assert_offline, browser_page, wait_for_app
+from tests.browser import assert_offline, browser_page, click_until, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -56,13 +56,16 @@ def test_filter_travels_in_the_link(server, output_dir):
         page.screenshot(path=output_dir / "overview-niedersachsen.png", full_page=False)
 
         # switching pages keeps the filters, in the widgets and in the link
-        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Profile").click()
-        page.wait_for_function("() => location.pathname.endsWith('/profiles')")
+        profiles = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Profile")
+        click_until(page, profiles, when="() => location.pathname.endsWith('/profiles')")
         wait_for_app(page)
         assert parse_qs(urlparse(page.url).query)["state"] == ["Niedersachsen"]
         assert "Projekte in Niedersachsen" in page.locator('[data-testid="stMain"]').inner_text()
-        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Überblick").click()
-        page.wait_for_function("() => !location.pathname.endsWith('/profiles')")  # default page: /
+        overview = page.locator('[data-testid="stSidebarNav"]').get_by_role(
+            "link", name="Überblick"
+        )
+        # the default page's path is /
+        click_until(page, overview, when="() => !location.pathname.endsWith('/profiles')")
         wait_for_app(page)
         assert kpis(page) == filtered
 
@@ -73,10 +76,10 @@ def test_filter_travels_in_the_link(server, output_dir):
         assert "Projekte in Niedersachsen" in fresh.locator('[data-testid="stMain"]').inner_text()
         fresh.screenshot(path=output_dir / "overview-from-link.png", full_page=True)
 
-        fresh.locator('[data-testid="stSidebar"]').get_by_role(
+        english = fresh.locator('[data-testid="stSidebar"]').get_by_role(
             "radio", name="EN", exact=True
-        ).click()
-        fresh.wait_for_function("() => location.search.includes('lang=EN')")
+        )
+        click_until(fresh, english, when="() => location.search.includes('lang=EN')")
         wait_for_app(fresh)
         assert "Projects" in kpis(fresh)
         assert "projects in Lower Saxony" in fresh.locator('[data-testid="stMain"]').inner_text()

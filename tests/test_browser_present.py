@@ -72,8 +72,8 @@ def test_an_editor_saves_a_view_that_a_colleague_then_presents(tmp_path, output_
         # within the app (a new page load would be a new session, signed out)
         page.locator('[data-testid="stSidebarNav"]').get_by_text("Karte", exact=True).click()
         wait_for_app(page)
-        page.locator('[data-testid="stMain"]').get_by_text("Kreise", exact=True).click()
-        page.wait_for_function("() => location.search.includes('mode=districts')")
+        districts = page.locator('[data-testid="stMain"]').get_by_text("Kreise", exact=True)
+        click_until(page, districts, when="() => location.search.includes('mode=districts')")
         wait_for_app(page)
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_text("Ansicht speichern", exact=True).click()
@@ -92,8 +92,8 @@ def test_an_editor_saves_a_view_that_a_colleague_then_presents(tmp_path, output_
         )
         assert chosen.count() == 1
         colleague.screenshot(path=output_dir / "present-with-saved-view.png")
-        colleague.get_by_role("button", name="Präsentation starten").click()
-        colleague.wait_for_function("() => location.search.includes('show=')")
+        start = colleague.get_by_role("button", name="Präsentation starten")
+        click_until(colleague, start, when="() => location.search.includes('show=')")
         wait_for_app(colleague)
         # the five bundled examples come first; the saved view is the last slide
         assert counter(colleague) == "1 / 6"
