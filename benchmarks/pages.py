@@ -1,6 +1,8 @@
 """Server-side run time of each page (median of several AppTest reruns with warm caches),
 next to an empty Streamlit page on the same machine and to the app's frame with an empty
 page, for the bundled data and a synthetic 11,000-municipality / 20,000-project network.
+It also measures what Streamlit alone costs for the frame's widgets and the overview's
+charts (benchmarks.streamlit_floor), the floor no page with those elements can go below.
 
     python -m benchmarks.pages [--repeat 5]
 
@@ -20,6 +22,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from atlas.network import BUNDLED_DATA_DIR
+from benchmarks import streamlit_floor
 from benchmarks.common import median_seconds, row, run_as_a_running_server, synthetic_network
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +53,13 @@ def empty_seconds(repeat: int) -> float:
     return median_seconds(at.run, repeat)
 
 
+def script_seconds(path: Path, repeat: int) -> float:
+    at = AppTest.from_file(str(path), default_timeout=300)
+    at.run()
+    assert not at.exception, at.exception
+    return median_seconds(at.run, repeat)
+
+
 def frame_copy() -> Path:
     """app.py with every page file empty: what the frame alone (navigation, filter sidebar,
     language switch, "save view") costs on each run, the floor under every page."""
@@ -64,10 +74,7 @@ def frame_copy() -> Path:
 
 def frame_seconds(repeat: int) -> float:
     st.cache_data.clear()
-    at = AppTest.from_file(str(frame_copy() / "app.py"), default_timeout=300)
-    at.run()
-    assert not at.exception, at.exception
-    return median_seconds(at.run, repeat)
+    return script_seconds(frame_copy() / "app.py", repeat)
 
 
 def main(argv=None) -> None:
@@ -80,6 +87,9 @@ def main(argv=None) -> None:
     empty = empty_seconds(args.repeat)
     print("Page run time, server side (AppTest), median of warm reruns")
     print(row("empty Streamlit page", f"{empty * 1000:.1f} ms"))
+    for label, path in streamlit_floor.script_files().items():
+        floor = script_seconds(path, args.repeat)
+        print(row(label, f"{floor * 1000:.1f} ms", f"{floor / empty:.1f}x empty"))
     os.environ["ATLAS_DATA_DIR"] = str(BUNDLED_DATA_DIR)
     frame = frame_seconds(args.repeat)
     print(
