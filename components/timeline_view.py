@@ -114,9 +114,34 @@ def bar_table(bars: pd.DataFrame, shown: pd.DataFrame, lang: str) -> pd.DataFram
     )
 
 
+def cohort_years(view: Network, day: dt.date) -> tuple[list[int], pd.Timestamp]:
+    """The cohorts in view and the first day of the cohort chart's span (the earliest start,
+    or today when no project has one)."""
+    projects = view.projects
+    cohorts = sorted(int(c) for c in projects["cohort"].dropna().unique())
+    first = projects["start_dt"].min() if projects["start_dt"].notna().any() else None
+    return cohorts, pd.Timestamp(day) if first is None else first
+
+
+def cohort_sentence(counts: pd.DataFrame, cohort: int, day: dt.date, lang: str) -> str | None:
+    """How many of the cohort's projects were implementing on the last counted day."""
+    now = counts[(counts["cohort"] == cohort) & (counts["date"] <= pd.Timestamp(day))]
+    if not len(now):
+        return None
+    latest = now[now["date"] == now["date"].max()]
+    return t(
+        "timeline.cohort_sentence",
+        lang,
+        date=fmt.date(latest["date"].iloc[0].date().isoformat(), lang),
+        n=int(latest.loc[latest["phase"] == "Umsetzung", "projects"].sum()),
+        total=int(latest["projects"].sum()),
+        cohort=cohort,
+    )
+
+
 def cohort_section(view: Network, counts_between, day: dt.date, lang: str) -> None:
     st.subheader(t("timeline.cohorts", lang))
-    cohorts = sorted(int(c) for c in view.projects["cohort"].dropna().unique())
+    cohorts, earliest = remembered("cohort_years", view_inputs(), lambda: cohort_years(view, day))
     if not cohorts:
         return
     cohort = st.selectbox(
@@ -126,19 +151,17 @@ def cohort_section(view: Network, counts_between, day: dt.date, lang: str) -> No
         key="timeline_cohort",
         bind="query-params",
     )
-    first = min(
-        pd.Timestamp(f"{cohort}-01-01"),
-        view.projects["start_dt"].min()
-        if view.projects["start_dt"].notna().any()
-        else pd.Timestamp(day),
-    )
+    first = min(pd.Timestamp(f"{cohort}-01-01"), earliest)
     span = (first.date(), day.replace(year=day.year + 2))
     counts = remembered("cohort_counts", (view_inputs(), span), lambda: counts_between(*span))
     title = t("timeline.cohort_chart", lang, cohort=cohort)
-    figure = remembered(
+    figure, sentence = remembered(
         "cohort_chart",
         (view_inputs(), span, cohort),
-        lambda: cohort_chart(counts, cohort, day, lang, title),
+        lambda: (
+            cohort_chart(counts, cohort, day, lang, title),
+            cohort_sentence(counts, cohort, day, lang),
+        ),
     )
     st.plotly_chart(
         figure,
@@ -147,40 +170,17 @@ def cohort_section(view: Network, counts_between, day: dt.date, lang: str) -> No
         key="cohort_chart",
         config={"displaylogo": False},
     )
-    now = counts[(counts["cohort"] == cohort) & (counts["date"] <= pd.Timestamp(day))]
-    if len(now):
-        latest = now[now["date"] == now["date"].max()]
-        total = int(latest["projects"].sum())
-        implementing = int(latest.loc[latest["phase"] == "Umsetzung", "projects"].sum())
-        date = fmt.date(latest["date"].iloc[0].date().isoformat(), lang)
-        st.caption(
-            escape_markdown(
-                t(
-                    "timeline.cohort_sentence",
-                    lang,
-                    date=date,
-                    n=implementing,
-                    total=total,
-                    cohort=cohort,
-                )
-            )
-        )
+    if sentence:
+        st.caption(escape_markdown(sentence))
 
 
-def milestone_section(milestones_within, lang: str) -> None:
-    st.subheader(t("timeline.milestones", lang))
-    months = st.select_slider(
-        t("timeline.horizon", lang), [3, 6, 12, 24], value=6, key="horizon", bind="query-params"
-    )
-    upcoming = remembered("milestones", (view_inputs(), months), lambda: milestones_within(months))
-    if upcoming.empty:
-        st.info(t("timeline.milestones_none", lang))
-        return
+def milestone_table(upcoming: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The milestones as the page shows them: German dates, phase names, a profile link."""
     what = [
         t(f"timeline.what.{w}", lang, phase=t(f"phase.{p}", lang) if p else "")
         for w, p in zip(upcoming["what"], upcoming["phase"], strict=True)
     ]
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
             t("timeline.col.date", lang): [
                 fmt.date(d.date().isoformat(), lang) for d in upcoming["date"]
@@ -190,6 +190,21 @@ def milestone_section(milestones_within, lang: str) -> None:
             t("profiles.open", lang): [profile_url("project", p) for p in upcoming["project_id"]],
         }
     )
+
+
+def milestone_section(milestones_within, lang: str) -> None:
+    st.subheader(t("timeline.milestones", lang))
+    months = st.select_slider(
+        t("timeline.horizon", lang), [3, 6, 12, 24], value=6, key="horizon", bind="query-params"
+    )
+    table = remembered(
+        "milestones",
+        (view_inputs(), months),
+        lambda: milestone_table(milestones_within(months), lang),
+    )
+    if table.empty:
+        st.info(t("timeline.milestones_none", lang))
+        return
     st.dataframe(
         table,
         hide_index=True,

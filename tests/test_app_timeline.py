@@ -137,6 +137,22 @@ def test_milestones_follow_the_filters_and_the_horizon(monkeypatch):
     assert set(bavaria["Projekt"]).isdisjoint(two_years["Projekt"])
 
 
+@pytest.mark.parametrize(
+    ("cohort", "sentence"),
+    [
+        ("2020", "waren 2 von 9 Projekten der Staffel 2020 in der Umsetzung"),
+        ("2021", "waren 1 von 6 Projekten der Staffel 2021 in der Umsetzung"),
+    ],
+)
+def test_cohort_sentence_follows_the_chosen_cohort(monkeypatch, cohort, sentence):
+    params = {"state": "Nordrhein-Westfalen", "timeline_cohort": cohort}
+    at = run_app(monkeypatch, page="timeline", params=params)
+    assert at.selectbox(key="timeline_cohort").value == int(cohort)
+    captions = [c.value.replace("\\", "") for c in at.caption if "Staffel" in c.value]
+    assert captions == [f"Am 01.11.2026 {sentence}."]  # the last month counted before today
+    assert figure(at, 1)["layout"]["title"]["text"] == f"Staffel {cohort}: Projekte je Phase"
+
+
 def test_gantt_has_a_table_alternative(monkeypatch):
     at = run_app(monkeypatch, page="timeline", params={"state": "Nordrhein-Westfalen"})
     assert not any(d.value.columns.tolist()[:2] == ["Projekt", "Phase"] for d in at.dataframe)
