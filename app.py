@@ -1,7 +1,5 @@
 """Netzwerkatlas: the frame. Page config, the shared filter sidebar, the pages."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from atlas.text import escape_markdown, t
@@ -14,8 +12,8 @@ from components.present import (
     remember_pages,
     save_view_form,
 )
+from components.theme import PAGE_ICON
 
-HERE = Path(__file__).parent
 OVERVIEW = "overview"
 lang = language()
 network = load_network()
@@ -23,7 +21,7 @@ slides, unknown_slides = (presentation_request(network) if network.usable else N
 presenting = bool(slides)  # a slide show: full screen, no sidebar, large type
 st.set_page_config(
     page_title=t("app.title", lang),
-    page_icon=str(HERE / "static" / "icon.png"),  # local: no request leaves the machine
+    page_icon=PAGE_ICON,  # local: no request leaves the machine
     layout="wide",
     initial_sidebar_state="collapsed" if presenting else "auto",
 )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+from pathlib import Path
+
 OKABE_ITO = (
     "#0072B2",  # blue
     "#E69F00",  # orange
@@ -34,3 +37,11 @@ FONT_FAMILY = '"Source Sans", sans-serif'
 
 def colour_for(index: int) -> str:
     return OKABE_ITO[index % len(OKABE_ITO)]
+
+
+# The page icon as a data URL, read once per server process: given as a file path,
+# Streamlit reads and registers the file again on every run of every session. Local either
+# way, so the browser fetches no favicon from the internet.
+PAGE_ICON = "data:image/png;base64," + base64.b64encode(
+    (Path(__file__).parent.parent / "static" / "icon.png").read_bytes()
+).decode("ascii")

@@ -3,9 +3,15 @@ filters set by widget and by URL change the numbers shown."""
 
 from __future__ import annotations
 
+import base64
+from pathlib import Path
+
 import pytest
 
+from components.theme import PAGE_ICON
 from tests.apptest import metric_values, multiselect, run_app
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_overview_on_bundled_data(monkeypatch):
@@ -91,3 +97,10 @@ def test_language_switch_lives_in_the_link(monkeypatch):
     assert at.query_params["lang"] == "EN"
     at.sidebar.button_group[0].set_value("DE").run()
     assert "Projekte" in metric_values(at)  # (the URL update itself is the browser's job)
+
+
+def test_page_icon_is_the_local_icon_inline():
+    # a data URL: the browser asks no server for the favicon, not even ours on each run
+    prefix, encoded = PAGE_ICON.split(",", 1)
+    assert prefix == "data:image/png;base64"
+    assert base64.b64decode(encoded) == (ROOT / "static" / "icon.png").read_bytes()
