@@ -40,12 +40,10 @@ for key, figure in overview_figures():
 
 @cache
 def _bundled_network():
-    from atlas.network import BUNDLED_DATA_DIR, load_folder
-    from atlas.status import with_current_phase
+    from atlas.network import BUNDLED_DATA_DIR
+    from atlas.source import open_network
 
-    network = load_folder(BUNDLED_DATA_DIR)
-    projects = with_current_phase(network.projects, network.phases, dt.date.today())
-    return network.with_tables(projects=projects)
+    return open_network(BUNDLED_DATA_DIR, dt.date.today())
 
 
 @cache
