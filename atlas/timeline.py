@@ -235,6 +235,17 @@ def count_on(counts: pd.DataFrame, cohort: int, date, phase: str) -> int:
     return int(sub.sort_values("date")["projects"].iloc[-1]) if len(sub) else 0
 
 
+def cohort_standing(counts: pd.DataFrame, cohort: int, day) -> tuple[pd.Timestamp, int, int] | None:
+    """(last counted date on or before `day`, projects implementing then, projects counted
+    then) for one cohort; None when nothing was counted by that day."""
+    past = counts[(counts["cohort"] == cohort) & (counts["date"] <= pd.Timestamp(day))]
+    if past.empty:
+        return None
+    latest = past[past["date"] == past["date"].max()]
+    implementing = int(latest.loc[latest["phase"] == "Umsetzung", "projects"].sum())
+    return latest["date"].iloc[0], implementing, int(latest["projects"].sum())
+
+
 def milestones(network: Network, today: dt.date, months: int) -> pd.DataFrame:
     """Phase ends, project (funding) ends and starting extensions within the next months."""
     start, stop = pd.Timestamp(today), pd.Timestamp(today) + pd.DateOffset(months=months)

@@ -13,6 +13,7 @@ from atlas import fmt
 from atlas.network import Network
 from atlas.profiles import names
 from atlas.text import escape_markdown, join_words, t
+from atlas.timeline import cohort_standing
 from components.data import view_inputs
 from components.links import profile_url
 from components.memo import remembered
@@ -125,16 +126,16 @@ def cohort_years(view: Network, day: dt.date) -> tuple[list[int], pd.Timestamp]:
 
 def cohort_sentence(counts: pd.DataFrame, cohort: int, day: dt.date, lang: str) -> str | None:
     """How many of the cohort's projects were implementing on the last counted day."""
-    now = counts[(counts["cohort"] == cohort) & (counts["date"] <= pd.Timestamp(day))]
-    if not len(now):
+    standing = cohort_standing(counts, cohort, day)
+    if standing is None:
         return None
-    latest = now[now["date"] == now["date"].max()]
+    date, implementing, total = standing
     return t(
         "timeline.cohort_sentence",
         lang,
-        date=fmt.date(latest["date"].iloc[0].date().isoformat(), lang),
-        n=int(latest.loc[latest["phase"] == "Umsetzung", "projects"].sum()),
-        total=int(latest["projects"].sum()),
+        date=fmt.date(date.date().isoformat(), lang),
+        n=implementing,
+        total=total,
         cohort=cohort,
     )
 

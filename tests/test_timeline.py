@@ -12,6 +12,7 @@ from atlas.network import BUNDLED_DATA_DIR
 from atlas.source import open_network
 from atlas.timeline import (
     cohort_phase_counts,
+    cohort_standing,
     count_on,
     milestones,
     month_range,
@@ -212,6 +213,10 @@ def test_cohort_2020_at_autumn_2022_on_bundled_data(network):
     strategy_later = {"mpsc-2020-fuchstal", "mpsc-2020-jena", "mpsc-2020-berlin"}
     assert strategy_later & expected  # overlaps exist; the later-started phase wins
     assert implementing == len(expected)
+    # the page's sentence: the last counted month on or before the day asked for
+    standing = cohort_standing(counts, 2020, dt.date(2022, 10, 20))
+    assert standing == (pd.Timestamp("2022-10-01"), implementing, 32)
+    assert cohort_standing(counts, 2020, dt.date(2020, 8, 31)) is None  # before the first count
 
 
 def test_a_project_is_not_counted_before_it_began(tmp_path):
