@@ -943,3 +943,67 @@ def resolve_status(value: str) -> str | None:
         if norm == status.lower():
             return status
     return None
+
+
+def suggest_measures(value: str, limit: int = 3) -> list[str]:
+    """The vocabulary entries closest to an unknown measure name, as labels (German):
+    entries whose synonyms occur in the text first, then the most similar labels and ids.
+    Offered to whoever made the file; never applied on their behalf."""
+    import difflib
+
+    found = [BY_ID[m].de for m in measures_in(value)]
+    names = {normalise(m.de): m.de for m in MEASURE_TYPES}
+    names |= {normalise(m.en): m.de for m in MEASURE_TYPES}
+    names |= {m.id: m.de for m in MEASURE_TYPES}
+    close = difflib.get_close_matches(normalise(value), list(names), n=limit * 2, cutoff=0.5)
+    for name in close:
+        if names[name] not in found:
+            found.append(names[name])
+    return found[:limit]
+
+
+def label(measure_id: str, lang: str = "de") -> str:
+    """A measure's label in the interface language (the id itself when unknown)."""
+    m = BY_ID.get(measure_id)
+    if m is None:
+        return measure_id
+    return m.de if lang == "de" else m.en
+
+
+def _split_keywords(text) -> list[str]:
+    return [k.strip() for k in str(text or "").split(";") if k.strip()]
+
+
+def project_measures(projects, measures):
+    """One row per (project_id, measure) with status, since, product and source: the
+    measures table when the network has one, else the projects' keywords mapped onto the
+    vocabulary through the synonyms (status unknown; the source is the project's).
+    Returns (frame, from_keywords)."""
+    import pandas as pd
+
+    columns = ["project_id", "measure", "status", "since", "product", "source"]
+    if measures is not None and len(measures):
+        frame = measures.reindex(columns=columns).copy()
+        frame["since"] = frame["since"].fillna("").astype(str)
+        frame["product"] = frame["product"].fillna("").astype(str)
+        frame["source"] = frame["source"].fillna("").astype(str)
+        return frame.reset_index(drop=True), False
+    if "keywords" not in projects:
+        return pd.DataFrame(columns=columns), True
+    url = projects["url"] if "url" in projects else pd.Series("", index=projects.index)
+    rows = []
+    cache: dict[str, tuple[list[str], list[str]]] = {}
+    for pid, keywords, link in zip(projects["id"], projects["keywords"], url, strict=True):
+        seen: set[str] = set()
+        for keyword in _split_keywords(keywords):
+            if keyword not in cache:
+                cache[keyword] = (measures_in(keyword), products_in(keyword))
+            found, products = cache[keyword]
+            for measure in found:
+                if measure in seen:
+                    continue
+                seen.add(measure)
+                product = products[0] if products else ""
+                link_text = link if isinstance(link, str) and link.startswith("http") else ""
+                rows.append((pid, measure, "unbekannt", "", product, link_text))
+    return pd.DataFrame(rows, columns=columns), True
