@@ -93,7 +93,7 @@ class Profiles:
     products: tuple[str, ...]
     product_weight: np.ndarray
     details: pd.DataFrame  # member (position), measure, status, since, product, source
-    from_keywords: bool  # True: measures come from the projects' keywords (status unknown)
+    from_keywords: tuple  # projects whose measures come from their keywords (status unknown)
 
     @property
     def n(self) -> int:
@@ -203,7 +203,7 @@ def measure_profile(network: Network, index: pd.Index) -> dict:
         "details": rows[
             ["member", "measure", "status", "since", "product", "source", "project_id"]
         ],
-        "from_keywords": bool(from_keywords),
+        "from_keywords": tuple(from_keywords),
     }
 
 

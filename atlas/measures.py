@@ -976,34 +976,39 @@ def _split_keywords(text) -> list[str]:
 
 def project_measures(projects, measures):
     """One row per (project_id, measure) with status, since, product and source: the
-    measures table when the network has one, else the projects' keywords mapped onto the
-    vocabulary through the synonyms (status unknown; the source is the project's).
-    Returns (frame, from_keywords)."""
+    measures table's rows for the projects it covers; for every other project its keywords
+    mapped onto the vocabulary through the synonyms (status unknown, the project's own
+    page as source). Returns (frame, ids of the projects whose measures come from keywords)."""
     import pandas as pd
 
     columns = ["project_id", "measure", "status", "since", "product", "source"]
+    frames = []
+    covered: set = set()
     if measures is not None and len(measures):
         frame = measures.reindex(columns=columns).copy()
-        frame["since"] = frame["since"].fillna("").astype(str)
-        frame["product"] = frame["product"].fillna("").astype(str)
-        frame["source"] = frame["source"].fillna("").astype(str)
-        return frame.reset_index(drop=True), False
-    if "keywords" not in projects:
-        return pd.DataFrame(columns=columns), True
-    url = projects["url"] if "url" in projects else pd.Series("", index=projects.index)
+        for column in ("status", "since", "product", "source"):
+            frame[column] = frame[column].fillna("").astype(str)
+        frame["status"] = frame["status"].replace("", "unbekannt")
+        frames.append(frame)
+        covered = set(frame["project_id"])
+    rest = projects[~projects["id"].isin(covered)]
+    from_keywords = tuple(rest["id"]) if "keywords" in projects else ()
     rows = []
-    cache: dict[str, tuple[list[str], list[str]]] = {}
-    for pid, keywords, link in zip(projects["id"], projects["keywords"], url, strict=True):
-        seen: set[str] = set()
-        for keyword in _split_keywords(keywords):
-            if keyword not in cache:
-                cache[keyword] = (measures_in(keyword), products_in(keyword))
-            found, products = cache[keyword]
-            for measure in found:
-                if measure in seen:
-                    continue
-                seen.add(measure)
-                product = products[0] if products else ""
-                link_text = link if isinstance(link, str) and link.startswith("http") else ""
-                rows.append((pid, measure, "unbekannt", "", product, link_text))
-    return pd.DataFrame(rows, columns=columns), True
+    if "keywords" in projects:
+        url = rest["url"] if "url" in rest else pd.Series("", index=rest.index)
+        cache: dict[str, tuple[list[str], list[str]]] = {}
+        for pid, keywords, link in zip(rest["id"], rest["keywords"], url, strict=True):
+            seen: set[str] = set()
+            link_text = link if isinstance(link, str) and link.startswith("http") else ""
+            for keyword in _split_keywords(keywords):
+                if keyword not in cache:
+                    cache[keyword] = (measures_in(keyword), products_in(keyword))
+                found, products = cache[keyword]
+                for measure in found:
+                    if measure not in seen:
+                        seen.add(measure)
+                        product = products[0] if products else ""
+                        rows.append((pid, measure, "unbekannt", "", product, link_text))
+    frames.append(pd.DataFrame(rows, columns=columns))
+    frame = pd.concat([f for f in frames if len(f)] or frames[-1:], ignore_index=True)
+    return frame, from_keywords
