@@ -7,13 +7,15 @@ import streamlit as st
 
 from atlas.cooperation import (
     Weights,
-    describe_group,
+    existing_links,
     partners_for,
     partners_for_project,
     suggestions,
     with_reasons,
-    working_groups,
 )
+from atlas.groups import group_mix, working_groups
+from atlas.measures import label as measure_label
+from atlas.measures import project_measures
 from atlas.network import Network
 from atlas.spreadsheet import csv_bytes, xlsx_bytes
 from atlas.text import escape_markdown, join_words, t
@@ -25,10 +27,12 @@ from components.page import chart
 from components.url_state import seed_from_url, write_to_url
 
 WEIGHT_KEYS = {
-    "topics": "w_topics",
-    "phase": "w_phase",
+    "measures": "w_measures",
+    "direction": "w_ahead",
     "proximity": "w_near",
     "context": "w_context",
+    "topics": "w_topics",
+    "phase": "w_phase",
 }
 
 
@@ -36,7 +40,7 @@ def weight_sliders(lang: str) -> Weights:
     """One slider per part of the score, kept in the link (?w_near=0.2)."""
     default = Weights()
     with st.expander(t("coop.weights", lang)):
-        columns = st.columns(len(WEIGHT_KEYS))
+        columns = st.columns(3) * 2
         values = {
             part: column.slider(
                 t(f"coop.w.{part}", lang),
@@ -53,18 +57,54 @@ def weight_sliders(lang: str) -> Weights:
 
 
 def suggestion_table(frame: pd.DataFrame, lang: str, one_sided: bool) -> pd.DataFrame:
-    """The columns people read: who, how well, why, how far, and a link to the profile."""
-    status = [t("coop.existing" if e else "coop.suggested", lang) for e in frame["existing"]]
+    """The columns people read: who, how well, why, every shared measure with both sides'
+    status, how far, the source, and a link to the profile."""
     table = {}
     if not one_sided:
         table[t("coop.col.a", lang)] = frame["a_name"]
     table[t("coop.col.partner" if one_sided else "coop.col.b", lang)] = frame["b_name"]
     table[t("coop.col.score", lang)] = (frame["score"] * 100).round().astype(int)
     table[t("coop.col.reason", lang)] = frame["reason"]
+    table[t("coop.col.measures", lang)] = frame["measures_text"]
     table[t("coop.col.km", lang)] = frame["distance_km"].round().astype(int)
-    table[t("coop.col.status", lang)] = status
+    table[t("coop.col.source", lang)] = frame["source"]
     table[t("coop.col.profile", lang)] = [profile_url("municipality", b) for b in frame["b_id"]]
     return pd.DataFrame(table)
+
+
+def linked_table(network: Network, member_ids, lang: str) -> pd.DataFrame:
+    """Who the chosen member(s) already work with: kind, what, date and source."""
+    names = dict(zip(network.municipalities["id"], network.municipalities["name"], strict=True))
+    own = set(member_ids)
+    frames = [existing_links(network, m) for m in sorted(own)]
+    links = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if links.empty:
+        return pd.DataFrame()
+    links = links[~links["b_id"].isin(own)]
+    return pd.DataFrame(
+        {
+            t("coop.col.partner", lang): [names.get(b, b) for b in links["b_id"]],
+            t("coop.col.link", lang): [t(f"coop.link.{k}", lang) for k in links["kind"]],
+            t("coop.col.what", lang): links["what"],
+            t("coop.col.date", lang): links["date"],
+            t("coop.col.source", lang): links["source"],
+        }
+    ).drop_duplicates()
+
+
+def keyword_note(view: Network, lang: str) -> None:
+    """Say where measures come from keywords (status unknown) rather than the table."""
+    keyword_projects = remembered(
+        "coop_keyword_projects",
+        view_inputs(),
+        lambda: project_measures(view.projects, view.measures)[1],
+    )
+    if not len(keyword_projects):
+        return
+    if len(view.measures) == 0:
+        st.caption(t("coop.keywords_note", lang))
+    else:
+        st.caption(t("coop.keywords_some", lang, n=len(keyword_projects), total=len(view.projects)))
 
 
 def show_table(table: pd.DataFrame, lang: str, key: str) -> None:
@@ -78,6 +118,7 @@ def show_table(table: pd.DataFrame, lang: str, key: str) -> None:
                 min_value=0, max_value=100, format="%d %%"
             ),
             t("coop.col.profile", lang): st.column_config.LinkColumn(display_text="→"),
+            t("coop.col.source", lang): st.column_config.LinkColumn(display_text="↗"),
             t("coop.col.reason", lang): st.column_config.TextColumn(width="large"),
         },
     )
@@ -134,22 +175,41 @@ def partner_section(network: Network, view: Network, weights: Weights, lang: str
         return
     if choice in projects:
         ranked = partners_for_project(network, choice, weights, limit=15)
+        own = network.projects.set_index("id").at[choice, "municipality_ids"]
     else:
         # peers within the current filters; the whole network when the member is filtered out
         scope = view if choice in set(view.municipalities["id"]) else network
         ranked = partners_for(scope, choice, weights, limit=15)
-    if ranked.empty:
+        own = (choice,)
+    fresh = ranked[~ranked["existing"]]
+    st.subheader(t("coop.suggestions", lang))
+    if fresh.empty:
         st.info(t("coop.none", lang))
-        return
-    table = suggestion_table(with_reasons(ranked, weights, lang), lang, one_sided=True)
-    show_table(table, lang, "finder_table")
-    downloads(
-        table.drop(columns=[t("coop.col.profile", lang)]), f"partner-{choice}", lang, "finder"
-    )
+    else:
+        table = suggestion_table(with_reasons(fresh, weights, lang), lang, one_sided=True)
+        show_table(table, lang, "finder_table")
+        downloads(
+            table.drop(columns=[t("coop.col.profile", lang)]), f"partner-{choice}", lang, "finder"
+        )
+    st.subheader(t("coop.already", lang))
+    linked = linked_table(network, own, lang)
+    if linked.empty:
+        st.info(t("coop.already_none", lang))
+    else:
+        st.dataframe(
+            linked,
+            hide_index=True,
+            width="stretch",
+            key="linked_table",
+            column_config={
+                t("coop.col.source", lang): st.column_config.LinkColumn(display_text="↗")
+            },
+        )
 
 
 def network_section(view: Network, weights: Weights, lang: str) -> None:
-    ranked = with_reasons(suggestions(view, weights, top_k=3, max_per_member=3), weights, lang)
+    ranked = suggestions(view, weights, top_k=3, max_per_member=3).head(40)
+    ranked = with_reasons(ranked, weights, lang)
     if ranked.empty:
         st.info(t("coop.none", lang))
         return
@@ -206,13 +266,15 @@ def groups_section(view: Network, lang: str) -> None:
     if groups.empty:
         st.info(t("coop.none", lang))
         return
+    unknown = t("coop.ahead_unknown", lang)
     table = pd.DataFrame(
         {
-            t("coop.col.topic", lang): [t(f"topic.{x}", lang) for x in groups["topic"]],
+            t("coop.col.measure", lang): [measure_label(m, lang) for m in groups["measure"]],
             t("coop.col.members", lang): [join_words(m, lang) for m in groups["members"]],
-            t("coop.col.phases", lang): [
-                describe_group(g, lang).rsplit("(", 1)[-1].rstrip(")") for _, g in groups.iterrows()
+            t("coop.col.ahead", lang): [
+                join_words(a, lang) if a else unknown for a in groups["ahead"]
             ],
+            t("coop.col.standing", lang): [group_mix(g, lang) for _, g in groups.iterrows()],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch", key="groups_table")
