@@ -51,7 +51,7 @@ def working_groups(
     order = []
     for b, measure in enumerate(MEASURE_IDS):
         having = np.flatnonzero((p.measure_bits >> b) & 1)
-        if len(having) < min_size or len(having) > max(COMMON_SHARE * p.n, max_size):
+        if len(having) < min_size or len(having) > max(COMMON_SHARE * p.n, 2 * max_size):
             continue
         levels = {standing(int(x), measure) for x in having}
         mixed = len(levels - {0}) > 1
