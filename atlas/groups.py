@@ -59,35 +59,45 @@ def working_groups(
     order.sort()
     used = np.zeros(p.n, dtype=int)
     rows = []
-    for _, _, b in order:
-        if len(rows) >= max_groups:
-            break
-        measure = MEASURE_IDS[b]
-        having = [x for x in np.flatnonzero((p.measure_bits >> b) & 1) if used[x] < max_per_member]
-        if len(having) < min_size:
-            continue
-        for chunk in nearby_groups(p.lat[having], p.lon[having], max_size, min_size):
-            chunk = np.array(having)[chunk]
-            if len(rows) >= max_groups or len(chunk) < min_size:
+    # first the groups where some are known to be further than others, then the rest
+    for need_mix in (True, False):
+        for _, _, b in order:
+            if len(rows) >= max_groups:
+                break
+            measure = MEASURE_IDS[b]
+            having = [
+                x for x in np.flatnonzero((p.measure_bits >> b) & 1) if used[x] < max_per_member
+            ]
+            if len(having) < min_size:
                 continue
-            if len({project[(int(x), measure)] for x in chunk}) == 1:
-                continue  # one joint project's members: they already work on it together
-            levels = [standing(int(x), measure) for x in chunk]
-            used[chunk] += 1
-            # ahead: the furthest, when some are known to be further than others
-            top = max(levels) if len(set(levels) - {0}) > 1 else -1
-            rows.append(
-                {
-                    "measure": measure,
-                    "member_ids": tuple(p.ids[chunk]),
-                    "members": tuple(p.names[chunk]),
-                    "statuses": tuple(status.get((int(x), measure), "unbekannt") for x in chunk),
-                    "phases": tuple(CODE_PHASE.get(int(phase_code[x]), "Unbekannt") for x in chunk),
-                    "ahead": tuple(
-                        p.names[x] for x, lv in zip(chunk, levels, strict=True) if lv == top
-                    ),
-                }
-            )
+            for chunk in nearby_groups(p.lat[having], p.lon[having], max_size, min_size):
+                chunk = np.array(having)[chunk]
+                if len(rows) >= max_groups or len(chunk) < min_size:
+                    continue
+                if len({project[(int(x), measure)] for x in chunk}) == 1:
+                    continue  # one joint project's members: they already work on it together
+                levels = [standing(int(x), measure) for x in chunk]
+                mixed = len(set(levels) - {0}) > 1
+                if mixed != need_mix:
+                    continue
+                used[chunk] += 1
+                top = max(levels) if mixed else -1  # the furthest, when some are further
+                rows.append(
+                    {
+                        "measure": measure,
+                        "member_ids": tuple(p.ids[chunk]),
+                        "members": tuple(p.names[chunk]),
+                        "statuses": tuple(
+                            status.get((int(x), measure), "unbekannt") for x in chunk
+                        ),
+                        "phases": tuple(
+                            CODE_PHASE.get(int(phase_code[x]), "Unbekannt") for x in chunk
+                        ),
+                        "ahead": tuple(
+                            p.names[x] for x, lv in zip(chunk, levels, strict=True) if lv == top
+                        ),
+                    }
+                )
     return pd.DataFrame(rows, columns=columns)
 
 

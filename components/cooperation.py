@@ -72,8 +72,9 @@ def suggestion_table(frame: pd.DataFrame, lang: str, one_sided: bool) -> pd.Data
     return pd.DataFrame(table)
 
 
-def linked_table(network: Network, member_ids, lang: str) -> pd.DataFrame:
-    """Who the chosen member(s) already work with: kind, what, date and source."""
+def linked_table(network: Network, member_ids, lang: str, measures: dict) -> pd.DataFrame:
+    """Who the chosen member(s) already work with: kind, what, date, source, and the
+    measures both have (`measures`: partner id -> text)."""
     names = dict(zip(network.municipalities["id"], network.municipalities["name"], strict=True))
     own = set(member_ids)
     frames = [existing_links(network, m) for m in sorted(own)]
@@ -81,15 +82,28 @@ def linked_table(network: Network, member_ids, lang: str) -> pd.DataFrame:
     if links.empty:
         return pd.DataFrame()
     links = links[~links["b_id"].isin(own)]
+    kinds = [
+        what_kind if kind == "cooperation" and what_kind else t(f"coop.link.{kind}", lang)
+        for kind, what_kind in zip(links["kind"], links["what"], strict=True)
+    ]
+    links = links.assign(label=kinds, what=links["what"].where(links["kind"] != "cooperation", ""))
+
+    def joined(values) -> str:
+        return "; ".join(dict.fromkeys(v for v in values if v))
+
+    grouped = links.groupby("b_id", sort=False).agg(
+        {"label": joined, "what": joined, "date": joined, "source": "first"}
+    )
     return pd.DataFrame(
         {
-            t("coop.col.partner", lang): [names.get(b, b) for b in links["b_id"]],
-            t("coop.col.link", lang): [t(f"coop.link.{k}", lang) for k in links["kind"]],
-            t("coop.col.what", lang): links["what"],
-            t("coop.col.date", lang): links["date"],
-            t("coop.col.source", lang): links["source"],
+            t("coop.col.partner", lang): [names.get(b, b) for b in grouped.index],
+            t("coop.col.link", lang): grouped["label"].to_numpy(),
+            t("coop.col.measures", lang): [measures.get(b, "") for b in grouped.index],
+            t("coop.col.what", lang): grouped["what"].to_numpy(),
+            t("coop.col.date", lang): grouped["date"].to_numpy(),
+            t("coop.col.source", lang): grouped["source"].to_numpy(),
         }
-    ).drop_duplicates()
+    )
 
 
 def keyword_note(view: Network, lang: str) -> None:
@@ -182,17 +196,28 @@ def partner_section(network: Network, view: Network, weights: Weights, lang: str
         ranked = partners_for(scope, choice, weights, limit=15)
         own = (choice,)
     fresh = ranked[~ranked["existing"]]
+    known = with_reasons(ranked[ranked["existing"]], weights, lang)
+    shared = dict(zip(known["b_id"], known["measures_text"], strict=True))
     st.subheader(t("coop.suggestions", lang))
     if fresh.empty:
         st.info(t("coop.none", lang))
     else:
-        table = suggestion_table(with_reasons(fresh, weights, lang), lang, one_sided=True)
+        fresh = with_reasons(fresh, weights, lang)
+        # the strongest three in full sentences: a table cell cuts long reasons off
+        st.markdown(
+            "\n".join(
+                f"- **{escape_markdown(row.b_name)}** ({round(row.score * 100)} %): "
+                f"{escape_markdown(row.reason)}"
+                for row in fresh.head(3).itertuples()
+            )
+        )
+        table = suggestion_table(fresh, lang, one_sided=True)
         show_table(table, lang, "finder_table")
         downloads(
             table.drop(columns=[t("coop.col.profile", lang)]), f"partner-{choice}", lang, "finder"
         )
     st.subheader(t("coop.already", lang))
-    linked = linked_table(network, own, lang)
+    linked = linked_table(network, own, lang, shared)
     if linked.empty:
         st.info(t("coop.already_none", lang))
     else:
@@ -221,43 +246,67 @@ def network_section(view: Network, weights: Weights, lang: str) -> None:
         lang,
         "network",
     )
-    existing = view.cooperations[
-        view.cooperations["a_id"].isin(view.municipalities["id"])
-        & view.cooperations["b_id"].isin(view.municipalities["id"])
-    ]
-    joint = _joint_pairs(view)
-    links = pd.concat([existing[["a_id", "b_id"]], joint], ignore_index=True)
-    labels = {
-        "members": t("kpi.municipalities", lang),
-        "existing": t("coop.legend.existing", lang),
-        "suggested": t("coop.legend.suggested", lang),
-    }
-    figure = network_graph(
-        view.municipalities, links, ranked.head(40)[["a_id", "b_id"]], t("coop.graph", lang), labels
-    )
+    links = graph_links(view, ranked.head(GRAPH_SUGGESTIONS))
+    labels = {"members": t("kpi.municipalities", lang)}
+    labels |= {kind: t(f"coop.legend.{kind}", lang) for kind in ("joint", "cooperation", "visit")}
+    labels["suggestion"] = t("coop.legend.suggested", lang)
+    figure = network_graph(view.municipalities, links, t("coop.graph", lang), labels)
+    existing = links[links["kind"] != "suggestion"]
     alt = t(
         "coop.graph_alt",
         lang,
         members=len(view.municipalities),
-        existing=len(links),
-        suggested=min(40, len(ranked)),
+        existing=len(existing),
+        suggested=int((links["kind"] == "suggestion").sum()),
     )
     names = view.municipalities.set_index("id")["name"]
     link_table = pd.DataFrame(
         {
             t("coop.col.a", lang): [names.get(a, a) for a in links["a_id"]],
             t("coop.col.b", lang): [names.get(b, b) for b in links["b_id"]],
-            t("coop.col.status", lang): t("coop.existing", lang),
+            t("coop.col.link", lang): [labels[k] for k in links["kind"]],
         }
     )
     chart(figure, alt, link_table, "coop_graph", lang)
     st.caption(escape_markdown(alt))
 
 
-def _joint_pairs(view: Network) -> pd.DataFrame:
-    """Members of one joint project, as links (the most common existing cooperation)."""
-    pairs = {(a, b) for ids in view.projects["municipality_ids"] for a in ids for b in ids if a < b}
-    return pd.DataFrame(sorted(pairs), columns=["a_id", "b_id"])
+GRAPH_SUGGESTIONS = 15  # the strongest only: more lines do not read on a projector
+
+
+def graph_links(view: Network, suggested: pd.DataFrame) -> pd.DataFrame:
+    """Every member pair to draw, once, with its strongest kind: joint project, known
+    cooperation, visit (a cooperation or meeting of the kind Besuch), then suggestion."""
+    members = set(view.municipalities["id"])
+    members_of = dict(zip(view.projects["id"], view.projects["municipality_ids"], strict=True))
+    rows = []
+
+    def pairs(ids, kind):
+        ids = sorted({m for m in ids if m in members})
+        rows.extend((a, b, kind) for k, a in enumerate(ids) for b in ids[k + 1 :])
+
+    for ids in view.projects["municipality_ids"]:
+        pairs(ids, "joint")
+    coops = view.cooperations
+    for a, b, kind in zip(coops["a_id"], coops["b_id"], coops["kind"], strict=True):
+        kind = "visit" if "besuch" in str(kind).lower() else "cooperation"
+        for x in members_of.get(a, (a,)):
+            for y in members_of.get(b, (b,)):
+                if x != y and x in members and y in members:
+                    rows.append((min(x, y), max(x, y), kind))
+    events = view.events
+    for kind, host, participants in zip(
+        events["kind"], events["municipality_id"], events["participant_ids"], strict=True
+    ):
+        if "besuch" in str(kind).lower():
+            people = [m for x in participants for m in members_of.get(x, (x,))]
+            pairs(people + ([host] if isinstance(host, str) else []), "visit")
+    for a, b in zip(suggested["a_id"], suggested["b_id"], strict=True):
+        rows.append((min(a, b), max(a, b), "suggestion"))
+    frame = pd.DataFrame(rows, columns=["a_id", "b_id", "kind"])
+    order = {"joint": 0, "cooperation": 1, "visit": 2, "suggestion": 3}
+    frame = frame.assign(rank=frame["kind"].map(order)).sort_values("rank", kind="stable")
+    return frame.drop_duplicates(["a_id", "b_id"]).drop(columns="rank").reset_index(drop=True)
 
 
 def groups_section(view: Network, lang: str) -> None:
@@ -277,5 +326,21 @@ def groups_section(view: Network, lang: str) -> None:
             t("coop.col.standing", lang): [group_mix(g, lang) for _, g in groups.iterrows()],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch", key="groups_table")
+    # one line per group, readable from the back of the room; the table below for export
+    st.markdown(
+        "\n".join(
+            f"- **{escape_markdown(measure_label(g['measure'], lang))}**: "
+            f"{escape_markdown(join_words(g['members'], lang))} – "
+            f"{escape_markdown(t('coop.col.ahead', lang))}: "
+            f"{escape_markdown(join_words(g['ahead'], lang) if g['ahead'] else unknown)}"
+            for _, g in groups.iterrows()
+        )
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        key="groups_table",
+        column_config={t("coop.col.standing", lang): st.column_config.TextColumn(width="large")},
+    )
     downloads(table, "arbeitsgruppen", lang, "groups")
