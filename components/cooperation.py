@@ -233,7 +233,7 @@ def partner_section(network: Network, view: Network, weights: Weights, lang: str
 
 
 def network_section(view: Network, weights: Weights, lang: str) -> None:
-    ranked = suggestions(view, weights, top_k=3, max_per_member=3).head(40)
+    ranked = suggestions(view, weights, top_k=3, max_per_member=3, limit=40)
     ranked = with_reasons(ranked, weights, lang)
     if ranked.empty:
         st.info(t("coop.none", lang))
