@@ -542,3 +542,46 @@ def test_empty_network_has_no_suggestions_or_groups(tmp_path):
     assert suggestions(network).empty
     assert working_groups(network).empty
     assert partners_for(network, "nobody").empty
+
+
+def test_a_database_from_before_measures_is_upgraded(tmp_path):
+    """An existing database gets the measures table and the cooperations' measure column;
+    its rows stay, and a measure can be stored on an old cooperation."""
+    from sqlalchemy import create_engine, inspect, text
+
+    from atlas.schema import TABLES
+    from atlas.store import Store, engine_url, sqlite_url
+
+    url = sqlite_url(tmp_path / "old.db")
+    engine = create_engine(engine_url(url))
+    old = [c for c in TABLES["cooperations"].column_names if c != "measure"]
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE atlas_meta (key VARCHAR(100) PRIMARY KEY, value TEXT)"))
+        conn.execute(text("INSERT INTO atlas_meta VALUES ('schema_version', '1')"))
+        columns = ", ".join(f'"{c}" TEXT' for c in old)
+        conn.execute(
+            text(
+                "CREATE TABLE data_cooperations (_row INTEGER PRIMARY KEY, _pos INTEGER NOT NULL, "
+                f"_ver INTEGER NOT NULL, _at VARCHAR(32), _by VARCHAR(200), {columns})"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO data_cooperations (_pos, _ver, id, a_id, b_id, kind) "
+                "VALUES (0, 1, 'k1', 'lemgo', 'kalletal', 'Besuch')"
+            )
+        )
+    engine.dispose()
+    store = Store(url)
+    try:
+        store.ensure_schema()
+        check = create_engine(engine_url(url))
+        names = {c["name"] for c in inspect(check).get_columns("data_cooperations")}
+        assert "measure" in names
+        assert "data_measures" in inspect(check).get_table_names()
+        check.dispose()
+        rows = store.rows("cooperations")
+        assert list(rows["id"]) == ["k1"] and rows["measure"].fillna("").tolist() == [""]
+        assert store.rows("measures").empty
+    finally:
+        store.close()
