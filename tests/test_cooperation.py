@@ -585,3 +585,26 @@ def test_a_database_from_before_measures_is_upgraded(tmp_path):
         assert store.rows("measures").empty
     finally:
         store.close()
+
+
+def test_measures_upload_with_german_headers_is_checked_before_import():
+    """'Maßnahmen.csv' with German headers: a typo gets the closest vocabulary entries as
+    a suggestion, an unknown project is named; the report blocks nothing silently."""
+    from atlas.importer import Upload, normalise_table, plan_import
+    from atlas.readers import read_folder
+    from atlas.schema import TABLES
+
+    raw, _, _ = read_folder(BUNDLED_DATA_DIR)
+    current = {name: normalise_table(TABLES[name], frame) for name, frame in raw.items()}
+    text = (
+        "Projekt;Maßnahme;Stand;Seit;Produkt;Quelle\n"
+        "mpsc-2021-hildesheim;Digitaler Zwilling;in Betrieb;2024;;https://x.example\n"
+        "mpsc-2021-hildesheim;Datenplatform;geplant;;;\n"
+        "atlantis;lorawan;geplant;;;\n"
+    )
+    plan = plan_import([Upload("Maßnahmen.csv", text.encode())], current, 1, True)
+    assert "measures" in plan.tables
+    found = {(p.row, p.column): p for p in plan.problems if p.table == "measures"}
+    assert "Urbane Datenplattform" in found[(3, "measure")].expected
+    assert found[(4, "project_id")].value == "atlantis"
+    assert plan.blocking  # nothing is imported half: the file goes back with its report
