@@ -38,10 +38,17 @@ from atlas.network import Network
 from atlas.schema import TOPICS
 from atlas.text import join_words, t
 
-# Phase codes keep Verlängerung and Abgeschlossen apart for the words; RANK compares them.
-PHASE_CODE = {"Strategie": 1, "Umsetzung": 2, "Verlängerung": 3, "Abgeschlossen": 4}
+# Phase codes keep Verlängerung, past the planned end and Abgeschlossen apart for the words;
+# RANK compares them.
+PHASE_CODE = {
+    "Strategie": 1,
+    "Umsetzung": 2,
+    "Verlängerung": 3,
+    "Ende überschritten": 4,
+    "Abgeschlossen": 5,
+}
 CODE_PHASE = {code: phase for phase, code in PHASE_CODE.items()}
-RANK = np.array([0, 1, 2, 3, 3], dtype=np.int8)  # by code: unknown, S, U, V, A
+RANK = np.array([0, 1, 2, 3, 3, 3], dtype=np.int8)  # by code: unknown, S, U, V, past end, A
 DISTANCE_SCALE_KM = 100.0
 EARTH_RADIUS_KM = 6371.0
 RURAL_KINDS = {"Gemeinde", "Landkreis", "Verband"}
