@@ -4,6 +4,7 @@ date, and how complete the bundled facts are (DE and EN with identical keys)."""
 DE = {
     "phase.Ende überschritten": "Geplantes Ende überschritten",
     "status.overdue_until": "geplantes Ende überschritten (bis {end})",
+    "coop.phase_in.Ende überschritten": "über das geplante Ende hinaus",
     "status.offer": "Verlängerung bis {until} angeboten",
     "asof.line": "Phasen berechnet für heute ({today}) aus Daten mit Stand {asof}.",
     "asof.unknown": "Phasen berechnet für heute ({today}); der Stand der Daten ist nicht angegeben.",
@@ -25,6 +26,7 @@ DE = {
 EN = {
     "phase.Ende überschritten": "Planned end passed",
     "status.overdue_until": "planned end passed (until {end})",
+    "coop.phase_in.Ende überschritten": "past its planned end",
     "status.offer": "extension to {until} offered",
     "asof.line": "Phases computed for today ({today}) from data as of {asof}.",
     "asof.unknown": "Phases computed for today ({today}); the data's as-of date is not given.",
