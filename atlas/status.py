@@ -111,3 +111,17 @@ def phase_label(phase: str, end, cohort, lang: str, offers: dict | None = None) 
     if offer:
         label += " – " + t("status.offer", lang, until=fmt.date(offer[0], lang))
     return label
+
+
+def as_of_texts(as_of: str, day: dt.date, lang: str) -> tuple[str, str | None]:
+    """The sentence every page shows where it computes a phase for `day`, and a warning
+    when `day` is more than STALE_AFTER_MONTHS after the data's as-of date (else None)."""
+    from atlas import fmt
+    from atlas.text import t
+
+    today_text = fmt.date(day.isoformat(), lang)
+    if as_of_date(as_of) is None:
+        return t("asof.unknown", lang, today=today_text), None
+    line = t("asof.line", lang, today=today_text, asof=fmt.date(str(as_of).strip(), lang))
+    months = staleness(as_of, day)
+    return line, (t("asof.stale", lang, months=months) if months else None)

@@ -5,6 +5,7 @@ import streamlit as st
 
 from atlas.profiles import comparison, municipality_profile, project_profile, similar_projects
 from atlas.text import escape_markdown, t
+from components.asof import show_as_of
 from components.data import current_view, language
 from components.page import page_header
 from components.profile import (
@@ -18,6 +19,7 @@ from components.url_state import seed_from_url, write_to_url
 lang = language()
 network, view, filters = current_view()
 page_header(t("profiles.title", lang), view, filters, lang)
+show_as_of(network, lang)
 
 MODES = {
     "municipality": "profiles.mode.municipality",

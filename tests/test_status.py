@@ -11,6 +11,7 @@ import pytest
 from atlas.source import open_network
 from atlas.status import (
     OVERDUE,
+    as_of_texts,
     extension_offers,
     months_between,
     phase_label,
@@ -130,3 +131,33 @@ def test_staleness(as_of, day, months):
 def test_months_between():
     assert months_between(dt.date(2025, 9, 1), dt.date(2026, 11, 30)) == 14
     assert months_between(dt.date(2026, 1, 1), dt.date(2025, 12, 31)) == -1
+
+
+def test_as_of_texts_warn_only_when_old():
+    line, warning = as_of_texts("2025-09", dt.date(2026, 11, 30), "de")
+    assert line == "Phasen berechnet für heute (30.11.2026) aus Daten mit Stand 09.2025."
+    assert "14 Monate" in warning
+    line, warning = as_of_texts("2025-09", dt.date(2026, 1, 15), "en")
+    assert line == "Phases computed for today (2026-01-15) from data as of 2025-09."
+    assert warning is None
+    line, warning = as_of_texts("", dt.date(2026, 1, 15), "en")
+    assert "not given" in line and warning is None
+
+
+@pytest.mark.parametrize("page", ["overview", "map", "timeline", "profiles"])
+@pytest.mark.parametrize(
+    ("day", "warned"), [(dt.date(2026, 11, 30), True), (dt.date(2025, 12, 1), False)]
+)
+def test_pages_with_phases_for_today_name_the_data_date(monkeypatch, page, day, warned):
+    """Bundled data as of 09.2025: every page that computes phases for today says so, and
+    warns when today is more than six months later."""
+    from tests.apptest import run_app
+
+    monkeypatch.setattr("components.data.today", lambda: day)
+    at = run_app(monkeypatch, page=page)
+    assert not at.exception, at.exception
+    captions = [c.value.replace("\\", "") for c in at.caption]  # markdown escapes removed
+    expected = f"Phasen berechnet für heute ({day:%d.%m.%Y}) aus Daten mit Stand 09.2025."
+    assert expected in captions
+    stale = [w.value for w in at.warning if "Monate älter als heute" in w.value]
+    assert bool(stale) == warned
