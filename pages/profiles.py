@@ -19,7 +19,6 @@ from components.url_state import seed_from_url, write_to_url
 lang = language()
 network, view, filters = current_view()
 page_header(t("profiles.title", lang), view, filters, lang)
-show_as_of(network, lang)
 
 MODES = {
     "municipality": "profiles.mode.municipality",
@@ -79,6 +78,7 @@ for other in set(MODES) - {mode}:
     write_to_url(other, None)
 for value in ignored:
     st.warning(escape_markdown(t("profiles.not_found", lang, id=value)))
+show_as_of(network, lang)  # the phases below are computed for today
 
 if mode == "municipality" and choice:
     show_municipality(network, municipality_profile(network, choice), lang)
