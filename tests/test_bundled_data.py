@@ -261,3 +261,16 @@ def test_fraunhofer_partnership_cites_a_public_report(network):
     link = network.cooperations[network.cooperations["a_id"] == "fraunhofer-iosb-ina"]
     assert link["source"].str.contains("westfalen-blatt.de").all()
     assert link["source"].map(has_full_url).all()
+
+
+def test_about_page_shows_the_coverage_figures(monkeypatch):
+    from tests.apptest import run_app
+
+    at = run_app(monkeypatch, page="about")
+    assert not at.exception, at.exception
+    table = next(df.value for df in at.dataframe if "Angabe" in df.value.columns)
+    network = open_network(BUNDLED_DATA_DIR, dt.date.today())
+    expected = data_coverage(network)
+    assert table["bekannt"].tolist() == expected["known"].tolist()
+    assert table["von"].tolist() == expected["total"].tolist()
+    assert "Projekte mit Enddatum" in table["Angabe"].tolist()
