@@ -125,3 +125,35 @@ def as_of_texts(as_of: str, day: dt.date, lang: str) -> tuple[str, str | None]:
     line = t("asof.line", lang, today=today_text, asof=fmt.date(str(as_of).strip(), lang))
     months = staleness(as_of, day)
     return line, (t("asof.stale", lang, months=months) if months else None)
+
+
+PHASE_SHEET = "phasen_heute"  # computed: exported beside the tables, ignored on import
+
+
+def phase_today_table(
+    projects: pd.DataFrame, meta: pd.DataFrame, as_of: str, day: dt.date, lang: str
+) -> pd.DataFrame:
+    """Each project's phase on `day` in words, for exports: computed, so it travels in a
+    sheet of its own next to the exchange tables, with the day and the data's as-of date."""
+    from atlas.text import t
+
+    offers = extension_offers(meta)
+    labels = [
+        phase_label(p, e, c, lang, offers)
+        for p, e, c in zip(projects["phase_now"], projects["end"], projects["cohort"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            t("export.col_id", lang): projects["id"].to_numpy(),
+            t("export.col_name", lang): projects["name"].to_numpy(),
+            t("export.col_phase_today", lang): labels,
+            t("export.col_end", lang): projects["end"].fillna("").to_numpy(),
+            t("export.col_source", lang): projects.get(
+                "phase_source", pd.Series("", index=projects.index)
+            )
+            .fillna("")
+            .to_numpy(),
+            t("export.col_day", lang): day.isoformat(),
+            t("export.col_as_of", lang): as_of or "",
+        }
+    )

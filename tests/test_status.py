@@ -161,3 +161,33 @@ def test_pages_with_phases_for_today_name_the_data_date(monkeypatch, page, day, 
     assert expected in captions
     stale = [w.value for w in at.warning if "Monate älter als heute" in w.value]
     assert bool(stale) == warned
+
+
+def test_exports_carry_the_phase_today_in_a_sheet_of_their_own(tmp_path):
+    """Computed, so not in the exchange tables: a sheet beside them, formula-safe, with the
+    day and the data date; the importer does not take it for a table."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from atlas.export import exchange_tables
+    from atlas.importer import NOTES_SHEETS
+    from atlas.spreadsheet import xlsx_bytes
+    from atlas.status import PHASE_SHEET, phase_today_table
+
+    projects = PROJECTS.replace("B,P,2021", "=HYPERLINK(1),P,2021")
+    network = open_network(write_folder(tmp_path, projects=projects), dt.date(2026, 11, 30))
+    table = phase_today_table(network.projects, META, "2025-09", dt.date(2026, 11, 30), "de")
+    by_id = table.set_index("id")["Phase heute (berechnet)"]
+    assert (
+        by_id["past"]
+        == "geplantes Ende überschritten (bis 12.2025) – Verlängerung bis 31.03.2028 angeboten"
+    )
+    assert by_id["past_no_phase"] == "geplantes Ende überschritten (bis 12.2025)"
+    assert by_id["done"] == "Abgeschlossen"
+    assert set(table["berechnet am"]) == {"2026-11-30"} and set(table["Datenstand"]) == {"2025-09"}
+    book = load_workbook(io.BytesIO(xlsx_bytes(exchange_tables(network) | {PHASE_SHEET: table})))
+    sheet = book[PHASE_SHEET]
+    names = [row[1].value for row in sheet.iter_rows(min_row=2)]
+    assert not any(str(n).startswith("=") for n in names)  # neutralised, not a formula
+    assert PHASE_SHEET in NOTES_SHEETS
