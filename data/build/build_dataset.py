@@ -689,6 +689,7 @@ def parse_funding(row: dict) -> tuple[str, str, str]:
 
 
 FACTS = Path(__file__).resolve().parent / "facts.csv"
+FACT_COLUMNS = ("project_id", "field", "value", "note", "source")
 FACT_FIELDS = {
     "start",
     "end",
@@ -708,6 +709,8 @@ def read_facts(path: Path = FACTS) -> dict[str, list[dict]]:
     facts: dict[str, list[dict]] = {}
     for line, row in enumerate(read_csv(path), start=2):
         where = f"{path.name}, Zeile {line}"
+        if None in row.values() or None in row:
+            raise SystemExit(f"{where}: {len(FACT_COLUMNS)} Spalten erwartet ({FACT_COLUMNS})")
         if row["field"] not in FACT_FIELDS:
             raise SystemExit(f"{where}, Spalte field: unbekanntes Feld {row['field']!r}")
         if not FULL_URL.match(row["source"].strip()):
