@@ -381,10 +381,20 @@ def _cut(value: str, n: int = 30) -> str:
     return value if len(value) <= n else value[: n - 1] + "…"
 
 
-def fmt_time(iso, lang: str) -> str:
-    if not iso:
+def fmt_time(value, lang: str) -> str:
+    """A change time in Berlin time; a time without zone counts as UTC (as the store writes
+    it), and what is no time at all is shown as it is."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return ""
-    stamp = pd.Timestamp(iso).tz_convert("Europe/Berlin")
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        return str(value)
+    if stamp is pd.NaT:
+        return ""
+    stamp = (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp).tz_convert(
+        "Europe/Berlin"
+    )
     return stamp.strftime("%d.%m.%Y %H:%M") if lang == "de" else stamp.strftime("%Y-%m-%d %H:%M")
 
 
