@@ -42,7 +42,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import Table as SqlTable
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from atlas.importer import ImportPlan, diff_table, new_blocking, normalise_table, row_keys
 from atlas.network import Network, load_frames
@@ -54,6 +54,7 @@ from atlas.status import with_current_phase
 SCHEMA_VERSION = 2
 SYSTEM_COLUMNS = ("_row", "_pos", "_ver", "_at", "_by", "_extra")
 SEED_ACTOR = "Erstbefüllung"
+DATABASE_LABEL = "Datenbank"
 _LOCK_ID = 7_100_742  # PostgreSQL advisory lock: one writer (or schema upgrade) at a time
 
 
@@ -144,11 +145,32 @@ def engine_url(url: str) -> str:
     return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url.strip())
 
 
+# query parameters shown as they are to editors; every other value (password=, sslkey=,
+# tokens, anything unknown) is masked
+_HARMLESS_QUERY = frozenset(
+    {"sslmode", "connect_timeout", "application_name", "target_session_attrs"}
+)
+
+
 def describe_url(url: str) -> str:
-    """The database for humans, without a password."""
-    if url.startswith("sqlite"):
-        return "SQLite " + url.split("///", 1)[-1]
-    return re.sub(r"//([^:@/]+):[^@/]*@", r"//\1:***@", url)
+    """The database for editors: driver, user, host, port, database, without the password.
+    Parsed by SQLAlchemy, never by pattern: passwords hold "/", ":" and "@", and libpq
+    also takes one as `?password=`. Anonymous visitors see none of it (DATABASE_LABEL)."""
+    try:
+        parsed = make_url(url.strip())
+    except Exception:  # not a URL at all: say nothing of what it holds
+        return "(Datenbankadresse nicht lesbar)"
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite {parsed.database or ':memory:'}"
+    host = parsed.host or ""
+    # an unescaped "@" in the password ends the user part early: the rest is no host
+    secret = parsed.password is not None or "@" in host
+    query = "&".join(
+        f"{key}={value if key.lower() in _HARMLESS_QUERY else '***'}"
+        for key, value in sorted(parsed.query.items())
+    )
+    safe = parsed.set(password="***" if secret else None, host=host.rpartition("@")[2], query={})
+    return safe.render_as_string(hide_password=True) + (f"?{query}" if query else "")
 
 
 def default_db_path(folder: Path, bundled: bool) -> Path:
@@ -396,7 +418,8 @@ class Store:
     def load_network(self, day: dt.date) -> Network:
         with self.engine.connect() as conn:
             raw, _ = self._raw(conn)
-        network = load_frames(raw, files_for(raw), f"Datenbank ({self.label})")
+        # the label reaches every visitor (source line, reports): no connection details
+        network = load_frames(raw, files_for(raw), DATABASE_LABEL)
         return network.with_tables(
             projects=with_current_phase(network.projects, network.phases, day)
         )

@@ -8,6 +8,7 @@ shared PostgreSQL, else an SQLite file outside the repository (ATLAS_DB_PATH, de
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from dataclasses import replace
 
@@ -18,13 +19,21 @@ from atlas.filters import Filters, apply_filters, option_counts
 from atlas.network import BUNDLED_DATA_DIR, Network, load_frames
 from atlas.problems import Problem
 from atlas.source import data_dir
-from atlas.store import Store, default_db_path, describe_url, open_store, sqlite_url
+from atlas.store import (
+    DATABASE_LABEL,
+    Store,
+    default_db_path,
+    describe_url,
+    open_store,
+    sqlite_url,
+)
 from atlas.text import DEFAULT_LANGUAGE, LANGUAGES
 from components.filter_state import current_filters
 from components.memo import remembered
 from components.page import show_unusable
 
 MEMO_KEY = "_network_memo"
+LOG = logging.getLogger("atlas")
 
 
 def secret(name: str, default=None):
@@ -68,10 +77,16 @@ def today() -> dt.date:
 
 
 def unreachable(url: str, exc: Exception) -> Network:
-    """A database that cannot be opened: shown as a report, not a traceback."""
-    msg = f"Datenbank nicht erreichbar ({type(exc).__name__}: {str(exc)[:300]})"
-    problem = Problem(describe_url(url), "", None, None, None, msg, "fatal")
-    network = load_frames({}, {}, describe_url(url))
+    """A database that cannot be opened: shown as a report, not a traceback. The banner
+    reaches every visitor, so it names no host, user, database or file (a driver's error
+    text does); the server's log gets them, with the password masked."""
+    LOG.error("Datenbank nicht erreichbar: %s (%s: %s)", describe_url(url), type(exc).__name__, exc)
+    msg = (
+        "Datenbank nicht erreichbar. Verbindungsangaben und Fehlermeldung stehen im "
+        "Protokoll des Servers."
+    )
+    problem = Problem(DATABASE_LABEL, "", None, None, None, msg, "fatal")
+    network = load_frames({}, {}, DATABASE_LABEL)
     return replace(network, problems=(problem, *network.problems))
 
 
