@@ -213,6 +213,18 @@ def _sqlite_engine(url: str) -> tuple[Engine, Engine]:
     return make(False), make(True)
 
 
+@dataclass(frozen=True)
+class RestorePreview:
+    """What restoring a change would do: the row (table, key), its version now (0: not
+    there) and the later changes to that row the restore would undo as well."""
+
+    change_id: int
+    table: str
+    row_key: str
+    version: int
+    later: pd.DataFrame  # id, at, actor, action
+
+
 @dataclass
 class EditSet:
     """Changes to one table from the data editor: {row id: (version read, {column: text})},
@@ -669,20 +681,64 @@ class Store:
                 counts["added"] += 1
         return counts
 
-    def restore(self, change_id: int, actor: Actor) -> str:
+    def restore_preview(self, change_id: int) -> RestorePreview:
+        """What undoing a change would do, before it is done: the row's version now (the
+        restore names it, like an edit) and the later changes to the row it undoes too."""
+        with self.engine.connect() as conn:
+            change = self._restorable(conn, change_id)
+            table = METADATA.tables[data_table(change.table_name)]
+            version = conn.execute(
+                select(table.c._ver).where(table.c._row == int(change.row_id))
+            ).scalar()
+            later = _frame(
+                conn.execute(
+                    select(CHANGES.c.id, CHANGES.c.at, CHANGES.c.actor, CHANGES.c.action)
+                    .where(
+                        CHANGES.c.table_name == change.table_name,
+                        CHANGES.c.row_id == change.row_id,
+                        CHANGES.c.id > change_id,
+                    )
+                    .order_by(CHANGES.c.id)
+                )
+            )
+        return RestorePreview(
+            change_id, change.table_name, change.row_key or "", int(version or 0), later
+        )
+
+    def _restorable(self, conn: Connection, change_id: int):
+        change = conn.execute(select(CHANGES).where(CHANGES.c.id == change_id)).first()
+        if change is None or change.table_name is None or change.row_id is None:
+            raise StoreError("Diese Änderung kann nicht einzeln zurückgenommen werden.")
+        return change
+
+    def restore(self, change_id: int, actor: Actor, version: int) -> str:
         """Undo one recorded change: the row gets the content it had before it (a deleted
-        row comes back, an inserted one goes). Validated and recorded like an edit."""
+        row comes back, an inserted one goes). `version` is the row's version as previewed
+        (0: the row did not exist): like an edit, a restore is refused when someone saved
+        the row in between, so a later edit is never undone unseen. Validated and recorded
+        like an edit."""
         require_editor(actor)
         with self.writer.begin() as conn:
             self._lock(conn)
-            change = conn.execute(select(CHANGES).where(CHANGES.c.id == change_id)).first()
-            if change is None or change.table_name is None or change.row_id is None:
-                raise StoreError("Diese Änderung kann nicht einzeln zurückgenommen werden.")
+            change = self._restorable(conn, change_id)
             name, row_id = change.table_name, int(change.row_id)
             table = METADATA.tables[data_table(name)]
             raw, system = self._raw(conn)
             current = raw.get(name, pd.DataFrame(columns=[*TABLES[name].column_names, "_line"]))
             exists = row_id in current.index
+            now = int(system[name].at[row_id, "_ver"]) if exists else 0
+            if now != int(version):
+                last = conn.execute(
+                    select(CHANGES.c.actor, CHANGES.c.at)
+                    .where(CHANGES.c.table_name == name, CHANGES.c.row_id == row_id)
+                    .order_by(CHANGES.c.id.desc())
+                    .limit(1)
+                ).first()
+                who = f" von {last.actor} ({last.at})" if last else ""
+                raise StaleError(
+                    f"„{change.row_key}“ ({name}) wurde seit der Vorschau{who} geändert. "
+                    "Nichts wurde zurückgenommen; bitte die Vorschau prüfen und erneut wählen."
+                )
             before = json.loads(change.before) if change.before else None
             candidate_table = current.drop(index=[row_id]) if exists else current
             if before is not None:

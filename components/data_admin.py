@@ -402,12 +402,33 @@ def history_section(store: Store, actor: Actor, lang: str) -> None:
         key="restore_choice",
         placeholder=t("data.choose", lang),
     )
-    if chosen is not None and st.button(t("data.restore_button", lang), key="restore_button"):
+    if chosen is None:
+        return
+    preview = store.restore_preview(chosen)
+    # the version this page showed last: a click restores what the editor saw, and is
+    # refused if someone saved the row since (the rerun's own preview would be newer)
+    seen = st.session_state.get("restore_seen")
+    shown_version = seen[1] if seen and seen[0] == chosen else preview.version
+    st.session_state["restore_seen"] = (chosen, preview.version)
+    what = t("data.restore_what", lang, row=preview.row_key, table=preview.table, id=chosen)
+    later = [
+        f"#{r.id} ({t(f'data.action.{r.action}', lang)}, {r.actor}, {fmt_time(r.at, lang)})"
+        for r in preview.later.itertuples()
+    ]
+    if later:
+        more = t("data.restore_later", lang, n=len(later), changes="; ".join(later))
+        st.warning(escape_markdown(f"{what} {more}"))
+        label = t("data.restore_button_later", lang, n=len(later))
+    else:
+        st.info(escape_markdown(what))
+        label = t("data.restore_button", lang)
+    if st.button(label, key="restore_button"):
         try:
-            key = store.restore(chosen, actor)
+            key = store.restore(chosen, actor, shown_version)
         except StoreError as exc:
             refused(exc, lang)
             return
+        st.session_state.pop("restore_seen", None)
         flash("success", t("data.restore_done", lang, row=key))
         st.rerun()
 
