@@ -13,11 +13,15 @@ import os
 from dataclasses import replace
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.runtime.pages_manager import PagesManager
 
 from atlas.filters import Filters, apply_filters, option_counts
 from atlas.network import BUNDLED_DATA_DIR, Network, load_frames
 from atlas.problems import Problem
+from atlas.readers import MAX_FILE_BYTES
+from atlas.schema import TABLES
 from atlas.source import data_dir
 from atlas.store import (
     DATABASE_LABEL,
@@ -34,6 +38,8 @@ from components.page import show_unusable
 
 MEMO_KEY = "_network_memo"
 LOG = logging.getLogger("atlas")
+# what one session may keep uploaded at once: an import of every table is a few MB
+MAX_SESSION_UPLOAD_BYTES = 2 * MAX_FILE_BYTES
 
 
 def secret(name: str, default=None):
@@ -121,6 +127,36 @@ def filter_options(field: str, states: tuple = ()) -> list[tuple]:
     )
 
 
+class CappedUploads(MemoryUploadedFileManager):
+    """Streamlit's upload store, holding per session at most what one import needs: one
+    file per table, MAX_SESSION_UPLOAD_BYTES together. The upload endpoint takes files for
+    any session, uploader on screen or not; beyond the cap the oldest files go first."""
+
+    max_files = len(TABLES)
+    max_bytes = MAX_SESSION_UPLOAD_BYTES
+
+    def add_file(self, session_id, file) -> None:
+        super().add_file(session_id, file)
+        with self._lock:
+            kept = self.file_storage[session_id]
+            while len(kept) > 1 and (
+                len(kept) > self.max_files
+                or sum(len(f.data) for f in kept.values()) > self.max_bytes
+            ):
+                oldest = next(k for k in kept if k != file.file_id)
+                self._total_bytes -= len(kept.pop(oldest).data)
+                self._file_count -= 1
+
+
+def limit_uploads() -> None:
+    """Put the cap on this server's upload store (once; a test without a server has none)."""
+    if not Runtime.exists():
+        return
+    manager = Runtime.instance().uploaded_file_mgr
+    if type(manager) is MemoryUploadedFileManager:
+        manager.__class__ = CappedUploads
+
+
 def load_network(read_version: bool = True) -> Network:
     """The network for this session. st.cache_data hands out a fresh copy on every call
     (unpickling 20,000 projects costs a quarter of a second), so each session keeps the
@@ -130,6 +166,7 @@ def load_network(read_version: bool = True) -> Network:
     memo = st.session_state.get(MEMO_KEY)
     if not read_version and memo is not None:
         return memo[1]
+    limit_uploads()
     key = data_key()
     if isinstance(key, Network):
         st.session_state.pop(MEMO_KEY, None)

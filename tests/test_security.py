@@ -278,3 +278,40 @@ def test_oidc_page_says_who_may_edit(monkeypatch, user, editors, words, may_edit
     at = oidc_app(monkeypatch, {"is_logged_in": True, **user}, editors)
     assert words in plain(texts(at))
     assert ("Import" in at.button_group(key="section").options) is may_edit
+
+
+# --- uploads ---------------------------------------------------------------------------------
+
+
+def test_the_server_refuses_uploads_above_the_apps_own_limit():
+    import tomllib
+
+    from atlas.readers import MAX_FILE_BYTES
+    from tests.apptest import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES
+    # and Streamlit's table download (formulas unprotected) is off
+    assert config["client"]["disableDataExport"] is True
+
+
+def test_a_session_keeps_at_most_what_one_import_needs():
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+    from atlas.schema import TABLES
+    from components.data import MAX_SESSION_UPLOAD_BYTES, CappedUploads
+
+    uploads = CappedUploads("/_stcore/upload_file")
+    for n in range(len(TABLES) + 5):
+        uploads.add_file("a", UploadedFileRec(f"f{n}", f"{n}.csv", "text/csv", b"x" * 10))
+    uploads.add_file("b", UploadedFileRec("other", "b.csv", "text/csv", b"y"))
+    kept = uploads.file_storage["a"]
+    assert list(kept) == [f"f{n}" for n in range(5, len(TABLES) + 5)]  # the newest
+    assert "other" in uploads.file_storage["b"]  # another session keeps its file
+    half = MAX_SESSION_UPLOAD_BYTES // 2 + 1
+    for name in ("big1", "big2", "big3"):
+        uploads.add_file("a", UploadedFileRec(name, f"{name}.xlsx", "x", b"z" * half))
+    assert list(uploads.file_storage["a"]) == ["big3"]
+    stats = sum(len(f.data) for s in uploads.file_storage.values() for f in s.values())
+    assert uploads._total_bytes == stats  # the manager's own figures stay right
+    assert uploads._file_count == 2
