@@ -315,3 +315,30 @@ def test_a_session_keeps_at_most_what_one_import_needs():
     stats = sum(len(f.data) for s in uploads.file_storage.values() for f in s.values())
     assert uploads._total_bytes == stats  # the manager's own figures stay right
     assert uploads._file_count == 2
+
+
+# --- links ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://evil.example/login",
+        "HTTP://evil.example",
+        "www.evil.example",
+        "WWW.Evil.example",
+        "evil@example.org",
+        "xmpp:evil@example.org",
+        "Kreis https://evil.example/x, Lippe",
+    ],
+)
+def test_escaped_text_holds_no_address_a_markdown_renderer_would_link(text):
+    import re
+
+    from atlas.text import escape_markdown
+
+    escaped = escape_markdown(text)
+    plain_text = escaped.replace("\\", "")  # what the reader sees, escapes resolved
+    # remark-gfm's literal autolinks: scheme://, www., local@domain
+    assert not re.search(r"(?i)(https?://|\bwww\.|[-.\w+]+@[-\w]+\.)", plain_text)
+    assert plain_text.replace("\u2060", "") == text  # reads and prints as it was
