@@ -8,6 +8,8 @@ languages have the same keys.
 
 from __future__ import annotations
 
+import re
+
 from atlas import (
     text_cooperation,
     text_data,
@@ -267,10 +269,18 @@ _MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
 _MARKDOWN_ESCAPES = str.maketrans({c: "\\" + c for c in _MARKDOWN_SPECIAL})
 
 
+# Streamlit's markdown (remark-gfm) turns bare "https://…", "www.…" and "name@host.tld" into
+# links after escapes are resolved, so escaping alone does not stop them. An invisible word
+# joiner (U+2060) inside each pattern does: the text reads and prints the same.
+_JOIN = "\u2060"
+_AUTOLINKS = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?=@)")
+
+
 def escape_markdown(text) -> str:
     """Text from data or a URL, safe to place inside Streamlit markdown: no links,
-    images, HTML or formatting can be smuggled in."""
-    return str(text).translate(_MARKDOWN_ESCAPES)
+    images, HTML or formatting can be smuggled in, and nothing that looks like a web or
+    mail address becomes a link."""
+    return _AUTOLINKS.sub(_JOIN, str(text)).translate(_MARKDOWN_ESCAPES)
 
 
 def plot_text(text) -> str:
