@@ -39,10 +39,17 @@ from atlas.network import Network
 from atlas.schema import TOPICS
 from atlas.text import t
 
-# Phase codes keep Verlängerung and Abgeschlossen apart for the words; RANK compares them.
-PHASE_CODE = {"Strategie": 1, "Umsetzung": 2, "Verlängerung": 3, "Abgeschlossen": 4}
+# Phase codes keep Verlängerung, past the planned end and Abgeschlossen apart for the words;
+# RANK compares them.
+PHASE_CODE = {
+    "Strategie": 1,
+    "Umsetzung": 2,
+    "Verlängerung": 3,
+    "Ende überschritten": 4,
+    "Abgeschlossen": 5,
+}
 CODE_PHASE = {code: phase for phase, code in PHASE_CODE.items()}
-RANK = np.array([0, 1, 2, 3, 3], dtype=np.int8)  # by code: unknown, S, U, V, A
+RANK = np.array([0, 1, 2, 3, 3, 3], dtype=np.int8)  # by code: unknown, S, U, V, past end, A
 DISTANCE_SCALE_KM = 100.0
 EARTH_RADIUS_KM = 6371.0
 RURAL_KINDS = {"Gemeinde", "Landkreis", "Verband"}
@@ -119,7 +126,8 @@ def member_profiles(network: Network) -> Profiles:
     proj_bits = np.array([masks[x] for x in projects["topics"]], dtype=np.int64)
     proj_code = projects["phase_now"].map(PHASE_CODE).fillna(0).to_numpy(dtype=np.int8)
     # one row per (project, member): a joint project counts for each participant
-    sizes = projects["municipality_ids"].map(len).to_numpy()
+    # int64 even without projects (an empty object column maps to an object array)
+    sizes = projects["municipality_ids"].map(len).to_numpy(dtype=np.int64)
     proj = np.repeat(np.arange(len(projects)), sizes)
     member = index.get_indexer([m for ids in projects["municipality_ids"] for m in ids])
     proj, member = proj[member >= 0], member[member >= 0]
@@ -553,7 +561,7 @@ def _spread(p: Profiles, ranked: pd.DataFrame, limit: int) -> pd.DataFrame:
             seen[a], seen[b] = seen.get(a, 0) + 1, seen.get(b, 0) + 1
             met.setdefault(a, set()).update(linked.get(b, set()) | {b})
             met.setdefault(b, set()).update(linked.get(a, set()) | {a})
-    return ranked[keep]
+    return ranked[np.array(keep, dtype=bool)]  # a plain empty list would select columns
 
 
 def partners_for(

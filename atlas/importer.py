@@ -205,7 +205,7 @@ def _with_table(problem: Problem, table: str) -> Problem:
 
 
 # the templates' description sheet (named Erläuterungen in templates made before 2026-11-28)
-NOTES_SHEETS = {"beschreibung", "erläuterungen"}
+NOTES_SHEETS = {"beschreibung", "erläuterungen", "phasen_heute"}  # phasen_heute: computed
 
 
 def sheet_problems(upload: Upload) -> list[Problem]:

@@ -58,7 +58,7 @@ def _valid_date(value: str) -> bool:
         )
     except ValueError:
         return False
-    return 2000 <= parts[0] <= 2030
+    return 1990 <= parts[0] <= 2030
 
 
 @pytest.mark.parametrize(
