@@ -13,6 +13,7 @@ from atlas import (
     text_data,
     text_map,
     text_present,
+    text_problems,
     text_profiles,
     text_timeline,
 )
@@ -225,6 +226,9 @@ def _add_labels(prefix: str, values: tuple[str, ...], english: tuple[str, ...]) 
 
 # each page keeps its texts in its own module, so pages can grow independently
 for _module in (text_map, text_timeline, text_cooperation, text_profiles, text_present, text_data):
+    TEXTS["de"].update(_module.DE)
+    TEXTS["en"].update(_module.EN)
+for _module in (text_problems,):  # the data report's texts, shared by every page
     TEXTS["de"].update(_module.DE)
     TEXTS["en"].update(_module.EN)
 

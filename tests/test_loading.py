@@ -139,7 +139,11 @@ def test_german_excel_csv_is_read(tmp_path):
     assert lemgo["population"] == 40123
     assert lemgo["lat"] == pytest.approx(52.03)
     assert network.projects.at[0, "start"] == "2020-12-01"
-    assert [p.severity for p in network.problems] == ["warning"]  # "not UTF-8" note only
+    # notes only: "not UTF-8", and which column each German header was taken for
+    assert [p.severity for p in network.problems] == ["warning", "warning"]
+    mapped = next(p for p in network.problems if p.key == "read.headers_mapped")
+    assert "Einwohner → population" in mapped.expected
+    assert "Einwohner → population" in mapped.message("en")
 
 
 def test_utf8_bom_is_accepted(tmp_path):
