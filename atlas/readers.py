@@ -357,6 +357,8 @@ def fast_parse(body: str, delimiter: str, width: int, first_line: int) -> list |
     values = frame.fillna("").to_numpy().tolist()
     numbers = list(range(first_line, first_line + len(values)))
     kept = [(r, n) for r, n in zip(values, numbers, strict=True) if any(c.strip() for c in r)]
+    if any(len(c) > MAX_CELL_CHARS for r, _ in kept for c in r):
+        return None  # the slow reader names the line
     return [r for r, _ in kept], [n for _, n in kept]
 
 
@@ -475,7 +477,10 @@ def _read_csv(data: bytes, file: str, table: str, problems: list[Problem]):
     if text.count("\n") > MAX_ROWS + HEADER_SEARCH_ROWS + 1:
         raise Refused(_limit(file, table, "read.too_many_rows", MAX_ROWS, MAX_ROWS))
     top = _first_lines(text, HEADER_SEARCH_ROWS + 1)
-    if len(top[0]) > MAX_CELL_CHARS:
+    if len(top[0]) > MAX_CELL_CHARS:  # 15,000 columns, or no header at all
+        cells = max(top[0].count(d) for d in DELIMITERS) + 1
+        if cells > MAX_COLUMNS:
+            raise Refused(_limit(file, table, "read.too_many_columns", cells, MAX_COLUMNS))
         raise Refused(
             problem(
                 file, table, 1, None, None, "read.header_too_long", "fatal", limit=MAX_CELL_CHARS
