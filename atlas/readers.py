@@ -33,7 +33,7 @@ MAX_FILE_BYTES = 40 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 MAX_CELLS = 2_000_000
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a workbook's XML, all parts together
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a workbook's XML, all parts together
 MAX_SECONDS = 20.0
 MAX_CELL_CHARS = 100_000  # below the csv module's own limit (128 KB), which it raises on
 HEADER_SEARCH_ROWS = 10  # a title block above the header is at most this long
@@ -670,7 +670,7 @@ def _leading_zero_notes(frame, rows_numeric, keep_index, file, table) -> list[Pr
                     value,
                     "read.leading_zero",
                     "warning",
-                    value=padded,
+                    shown=padded,
                 )
             )
     return problems
@@ -752,7 +752,7 @@ def _read_workbook(data: bytes | Path, file: str, problems: list[Problem]):
                         "read.sheet_taken",
                         "warning",
                         sheet=name,
-                        table=table,
+                        target=table,
                     ),
                 )
             problems += found
@@ -837,7 +837,7 @@ def _excel_errors(frame: pd.DataFrame, file: str, table: str) -> list[Problem]:
                     value,
                     "read.excel_error",
                     "warning",
-                    value=value,
+                    shown=value,
                 )
             )
             frame.at[idx, column] = ""

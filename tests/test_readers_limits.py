@@ -13,7 +13,6 @@ from benchmarks.crafted_files import (
     csv_long_header,
     csv_rows,
     project_rows,
-    rows_xml,
     workbook,
     xlsx_compressed,
     xlsx_far_column,
@@ -159,8 +158,8 @@ def test_declared_size_checked_before_any_row_is_read(monkeypatch):
     read = []
     original = readers.cell_text
     monkeypatch.setattr(readers, "cell_text", lambda *a: read.append(1) or original(*a))
-    xml = rows_xml(project_rows(3))
-    frames, fatal = refusal("n.xlsx", workbook({"projects": xml}, dimension="A1:D1000000"))
+    rows = project_rows(3)
+    frames, fatal = refusal("n.xlsx", workbook({"projects": rows}, dimension="A1:E1000000"))
     assert [p.key for p in fatal] == ["read.too_many_rows"] and read == []
 
 
