@@ -15,6 +15,7 @@ from atlas import (
     text_data,
     text_map,
     text_present,
+    text_problems,
     text_profiles,
     text_status,
     text_timeline,
@@ -236,6 +237,9 @@ for _module in (
     text_data,
     text_status,
 ):
+    TEXTS["de"].update(_module.DE)
+    TEXTS["en"].update(_module.EN)
+for _module in (text_problems,):  # the data report's texts, shared by every page
     TEXTS["de"].update(_module.DE)
     TEXTS["en"].update(_module.EN)
 
