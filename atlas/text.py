@@ -12,6 +12,7 @@ from atlas import (
     text_cooperation,
     text_data,
     text_map,
+    text_meeting,
     text_present,
     text_profiles,
     text_timeline,
@@ -224,7 +225,15 @@ def _add_labels(prefix: str, values: tuple[str, ...], english: tuple[str, ...]) 
 
 
 # each page keeps its texts in its own module, so pages can grow independently
-for _module in (text_map, text_timeline, text_cooperation, text_profiles, text_present, text_data):
+for _module in (
+    text_map,
+    text_timeline,
+    text_cooperation,
+    text_profiles,
+    text_present,
+    text_data,
+    text_meeting,
+):
     TEXTS["de"].update(_module.DE)
     TEXTS["en"].update(_module.EN)
 
