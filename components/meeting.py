@@ -202,35 +202,33 @@ def record_section(
             max_chars=200,
         )
         source = st.text_input(t("meeting.record_source", lang), max_chars=500)
-        follow_ups = st.data_editor(
-            pd.DataFrame(columns=["a", "b", "kind", "measure"]),
-            num_rows="dynamic",
-            column_config={
-                "a": st.column_config.SelectboxColumn(
-                    t("meeting.col_a", lang), options=list(plan.participants)
-                ),
-                "b": st.column_config.SelectboxColumn(
-                    t("meeting.col_b", lang), options=list(plan.participants)
-                ),
-                "kind": st.column_config.SelectboxColumn(
-                    t("meeting.col_kind", lang), options=list(FOLLOW_UP_KINDS)
-                ),
-                "measure": st.column_config.SelectboxColumn(
-                    t("meeting.col_measure", lang), options=list(MEASURE_IDS)
-                ),
-            },
-            key="meeting_follow_ups",
-            hide_index=True,
+        members = tuple(dict.fromkeys([*([host] if host else []), *plan.participants]))
+        pairs = [f"{a}|{b}" for i, a in enumerate(members) for b in members[i + 1 :]]
+        agreed_pairs = st.multiselect(
+            t("meeting.follow_ups", lang),
+            pairs,
+            format_func=lambda p: " – ".join(str(names.get(m, m)) for m in p.split("|")),
+            key="meeting_follow_up_pairs",
+        )
+        kind = st.selectbox(
+            t("meeting.col_kind", lang),
+            FOLLOW_UP_KINDS,
+            format_func=lambda k: t(f"meeting.kind.{k}", lang),
+            key="meeting_follow_up_kind",
+        )
+        measure = st.selectbox(
+            t("meeting.col_measure", lang),
+            ["", *MEASURE_IDS],
+            index=1 + MEASURE_IDS.index(plan.focus[0])
+            if plan.focus and plan.focus[0] in MEASURE_IDS
+            else 0,
+            format_func=lambda m: measure_label(m, lang) if m else "–",
+            key="meeting_follow_up_measure",
         )
         submitted = st.form_submit_button(t("meeting.save", lang))
     if not submitted:
         return
-    agreed = tuple(
-        FollowUp(str(r.a or ""), str(r.b or ""), str(r.kind or ""), str(r.measure or ""))
-        for r in follow_ups.fillna("").itertuples()
-        if r.a or r.b
-    )
-    members = tuple(dict.fromkeys([*plan.participants, *([host] if host else [])]))
+    agreed = tuple(FollowUp(*pair.split("|"), kind, measure) for pair in agreed_pairs)
     try:
         event, coops = meeting_rows(
             network, day, host or "", members, plan.focus, agreed, title, source, today, lang

@@ -48,14 +48,22 @@ def test_an_editor_records_a_meeting_and_it_is_in_the_data(monkeypatch):
     next(w for w in at.text_input if w.label.startswith("Quelle")).set_value(
         "https://example.org/protokoll"
     )
+    host = at.selectbox(key="meeting_host").value
+    guest = next(m for m in ("hildesheim", "wolfsburg") if m != host)
+    at.multiselect(key="meeting_follow_up_pairs").set_value([f"{host}|{guest}"])
     next(b for b in at.button if b.label == "Treffen speichern").click().run()
     assert not at.exception
     saved_message = " ".join(s.value for s in at.success).replace("\\", "")
-    assert "Gespeichert: Treffen in Niedersachsen mit 0 nächsten Schritten." in saved_message
+    assert "Gespeichert: Treffen in Niedersachsen mit 1 nächsten Schritten." in saved_message
     events = open_store(database_url()).rows("events")
     saved = events[events["title"] == "Treffen in Niedersachsen"].iloc[0]
     assert saved["kind"] == "Netzwerktreffen"
     assert "hildesheim" in saved["participant_ids"]
+    coops = open_store(database_url()).rows("cooperations")
+    follow_up = coops[coops["id"].str.startswith("treffen-")].iloc[0]
+    assert follow_up["kind"] == "Besuch"
+    assert (follow_up["a_id"], follow_up["b_id"]) == (host, guest)
+    assert follow_up["date"] == saved["date"]
     history = open_store(database_url()).history(name="events")
     assert "Anna" in set(history["actor"])
 
