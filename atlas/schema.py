@@ -188,6 +188,7 @@ COOPERATIONS = Table(
         Column("date", "date", description="Datum"),
         Column("note", "text", description="Bemerkung"),
         Column("source", "text", description="Quelle"),
+        Column("measure", "text", description="Maßnahme, um die es geht (Kennung oder Name)"),
     ),
     "Bekannte Verbindungen (gemeinsame Projekte, Besuche, Partnerschaften)",
     required_table=False,
@@ -206,6 +207,33 @@ EVENTS = Table(
     ),
     "Netzwerktreffen und Besuche",
     required_table=False,
+)
+
+MEASURES = Table(
+    "measures",
+    (
+        Column("project_id", "ref", True, description="Projekt", refs=("projects",)),
+        Column(
+            "measure",
+            "text",
+            True,
+            description="Maßnahme: Kennung oder Name aus dem Maßnahmen-Verzeichnis (atlas/measures.py)",
+        ),
+        Column(
+            "status",
+            "text",
+            description="Stand: geplant, in Umsetzung, in Betrieb, abgeschlossen oder unbekannt",
+        ),
+        Column(
+            "since", "date", description="Seit wann dieser Stand gilt (JJJJ, JJJJ-MM, JJJJ-MM-TT)"
+        ),
+        Column("product", "text", description="Produkt bzw. Lösung (z. B. DIPAS, Masterportal)"),
+        Column("source", "text", description="Quelle (Adresse)"),
+        Column("note", "text", description="Bemerkung"),
+    ),
+    "Maßnahmen der Projekte mit Stand und Quelle",
+    required_table=False,
+    id_column=None,
 )
 
 META = Table(
@@ -241,6 +269,7 @@ TABLES: dict[str, Table] = {
         ORGANISATIONS,
         COOPERATIONS,
         EVENTS,
+        MEASURES,
         META,
         VIEWS,
     )
@@ -298,6 +327,13 @@ HEADER_ALIASES = {
     "bemerkung": "note",
     "ort": "municipality_id",
     "teilnehmende": "participant_ids",
+    "maßnahme": "measure",
+    "massnahme": "measure",
+    "status": "status",
+    "stand": "status",
+    "seit": "since",
+    "produkt": "product",
+    "lösung": "product",
 }
 
 # Phase names other networks use, mapped onto PHASES.
