@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from atlas.measures import BY_ID, MEASURE_TYPES, STATUS_RANK, measures_in
+from atlas.measures import BY_ID, MEASURE_TYPES, STATUS_RANK, project_measures
+from atlas.measures import label as measure_label
 from atlas.network import Network
 from atlas.text import join_words, t
 
@@ -54,23 +55,10 @@ def member_measures(network: Network) -> pd.DataFrame:
 
 
 def _project_measures(network: Network) -> pd.DataFrame:
-    table = getattr(network, "measures", None)
-    if table is not None and len(table):
-        frame = table.reindex(columns=["project_id", "measure", "status", "since", "source"])
-        frame = frame[frame["measure"].isin(BY_ID)].fillna("")
-        return frame.assign(basis="measures")
-    rows = []
-    keywords = network.projects.get("keywords", pd.Series("", index=network.projects.index))
-    for pid, words, source in zip(
-        network.projects["id"],
-        keywords.fillna(""),
-        network.projects["source"].fillna(""),
-        strict=True,
-    ):
-        found = {m for word in str(words).split(";") for m in measures_in(word)}
-        rows += [(pid, m, "unbekannt", "", source) for m in sorted(found)]
-    frame = pd.DataFrame(rows, columns=["project_id", "measure", "status", "since", "source"])
-    return frame.assign(basis="keywords")
+    frame, from_keywords = project_measures(network.projects, getattr(network, "measures", None))
+    frame = frame[frame["measure"].isin(BY_ID)]
+    basis = np.where(frame["project_id"].isin(set(from_keywords)), "keywords", "measures")
+    return frame.assign(basis=basis)
 
 
 def measures_for_focus(focus: tuple[str, ...]) -> tuple[str, ...]:
@@ -158,7 +146,11 @@ def standing(name: str, rows: pd.DataFrame, lang: str) -> str:
     """ "Lemgo betreibt A (seit 2023) und setzt B um": one clause per kind of evidence."""
     clauses = []
     for key, chosen in (
-        ("meeting.clause_operates", (rows["rank"] >= 3) & ~rows["rank_from_phase"]),
+        (
+            "meeting.clause_completed",
+            (rows["status"] == "abgeschlossen") & ~rows["rank_from_phase"],
+        ),
+        ("meeting.clause_operates", (rows["status"] == "in Betrieb") & ~rows["rank_from_phase"]),
         ("meeting.clause_implements", (rows["rank"] == 2) & ~rows["rank_from_phase"]),
         ("meeting.clause_project", rows["rank_from_phase"]),
     ):
@@ -173,13 +165,6 @@ def _with_since(row, lang: str) -> str:
     if row.since and not row.rank_from_phase:
         return f"{label} ({t('meeting.since', lang, since=row.since)})"
     return label
-
-
-def measure_label(measure_id: str, lang: str = "de") -> str:
-    entry = BY_ID.get(measure_id)
-    if entry is None:
-        return measure_id
-    return entry.de if lang == "de" else entry.en
 
 
 def _km(value: float, lang: str) -> str:

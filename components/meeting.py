@@ -13,6 +13,7 @@ from atlas import fmt
 from atlas.cooperation import Weights, suggestions, with_reasons
 from atlas.filters import Filters, apply_filters
 from atlas.measures import MEASURE_IDS
+from atlas.measures import label as measure_label
 from atlas.meetings import (
     FOLLOW_UP_KINDS,
     FollowUp,
@@ -22,7 +23,6 @@ from atlas.meetings import (
     agenda_lines,
     calendar_entry,
     distances_km,
-    measure_label,
     meeting_rows,
     propose_hosts,
 )
