@@ -111,7 +111,9 @@ def propose_hosts(network: Network, plan: Plan, limit: int = 5, lang: str = "de"
         if trips.empty and len(plan.participants) > 1:
             continue  # no coordinates: no travel to weigh
         total = float(trips.sum())
-        coverage = mine["measure"].nunique() / max(len(focus), 1)
+        # a status a source states counts fully; a project phase standing in, half
+        evidence = np.where(mine["rank_from_phase"], 0.5, 1.0)
+        coverage = float(evidence.sum()) / max(len(focus), 1)
         operating = float((mine["rank"] >= 3).any())
         mean = total / max(len(trips), 1)
         score = coverage + 0.25 * operating - mean / 400.0

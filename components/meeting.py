@@ -102,17 +102,9 @@ def hosts_section(network: Network, plan: Plan, lang: str) -> str | None:
     names = member_names(network)
     if hosts.empty:
         st.info(t("meeting.hosts_none", lang))
-    else:
-        table = pd.DataFrame(
-            {
-                t("meeting.col_host", lang): hosts["name"],
-                t("meeting.col_reason", lang): hosts["reason"],
-                t("meeting.col_total", lang): hosts["total_km"].round().astype(int),
-                t("meeting.col_mean", lang): hosts["mean_km"].round().astype(int),
-                t("meeting.col_max", lang): hosts["max_km"].round().astype(int),
-            }
-        )
-        st.dataframe(table, hide_index=True, width="stretch")
+    else:  # a list, not a grid: the reasons are sentences a room reads from the back
+        for rank, reason in enumerate(hosts["reason"], start=1):
+            st.markdown(f"{rank}. {escape_markdown(reason)}")
     options = list(dict.fromkeys([*hosts["member_id"], *plan.participants]))
     host = st.selectbox(t("meeting.host", lang), options, format_func=names.get, key="meeting_host")
     if host and plan.participants:

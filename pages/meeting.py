@@ -27,7 +27,10 @@ if getattr(network, "measures", None) is None or network.measures.empty:
 st.header(t("meeting.plan", lang))
 plan = Plan(choose_participants(network, view, lang), choose_focus(lang))
 day = st.date_input(
-    t("meeting.date", lang), value=today() + dt.timedelta(days=30), key="meeting_date"
+    t("meeting.date", lang),
+    value=today() + dt.timedelta(days=30),
+    format="DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD",
+    key="meeting_date",
 )
 if not plan.participants or not plan.focus:
     st.info(t("meeting.pick_participants", lang))
