@@ -14,6 +14,7 @@ from atlas import (
     text_cooperation,
     text_data,
     text_map,
+    text_meeting,
     text_present,
     text_problems,
     text_profiles,
@@ -236,6 +237,7 @@ for _module in (
     text_present,
     text_data,
     text_status,
+    text_meeting,
 ):
     TEXTS["de"].update(_module.DE)
     TEXTS["en"].update(_module.EN)
