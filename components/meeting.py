@@ -103,8 +103,8 @@ def hosts_section(network: Network, plan: Plan, lang: str) -> str | None:
     if hosts.empty:
         st.info(t("meeting.hosts_none", lang))
     else:  # a list, not a grid: the reasons are sentences a room reads from the back
-        for rank, reason in enumerate(hosts["reason"], start=1):
-            st.markdown(f"{rank}. {escape_markdown(reason)}")
+        lines = [f"{rank}. {escape_markdown(r)}" for rank, r in enumerate(hosts["reason"], 1)]
+        st.markdown("\n".join(lines))
     options = list(dict.fromkeys([*hosts["member_id"], *plan.participants]))
     host = st.selectbox(t("meeting.host", lang), options, format_func=names.get, key="meeting_host")
     if host and plan.participants:
