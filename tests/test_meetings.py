@@ -246,3 +246,23 @@ def test_a_meeting_that_cannot_have_happened_is_refused_with_its_reason(
     with pytest.raises(MeetingError) as refused:
         meeting_rows(network, day, host, participants, (), follow_ups, "T", "", TODAY)
     assert any(message in m for m in refused.value.messages), refused.value.messages
+
+
+def test_the_agenda_pdf_is_one_page_with_the_names_as_text():
+    import io
+    import os
+    import shutil
+
+    from pypdf import PdfReader
+
+    from components.meeting import agenda_pdf
+
+    if shutil.which("chromium") is None and not os.environ.get("CI"):
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    plan = Plan(("wolfsburg", "hildesheim"), ("urban-data-platform",))
+    lines = agenda_lines(agenda(small_network(SEED), plan, host="lemgo"))
+    reader = PdfReader(io.BytesIO(agenda_pdf("Treffen bei <Lemgo>", lines)))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Treffen bei <Lemgo>" in text  # escaped for plotly, shown as itself
+    assert "Lemgo ist bei Urbane Datenplattform weiter als Hildesheim" in text
