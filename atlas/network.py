@@ -14,7 +14,7 @@ import pandas as pd
 
 from atlas.coerce import coerce_table, empty_table
 from atlas.measures import resolve_measure, resolve_status, suggest_measures
-from atlas.problems import Problem
+from atlas.problems import Problem, problem
 from atlas.readers import read_folder
 from atlas.schema import GERMANY_BBOX, TABLES
 
@@ -99,11 +99,33 @@ def load_frames(raw: dict[str, pd.DataFrame], files: dict[str, str], label: str 
                 problems.append(Problem(file, name, None, None, None, msg, "fatal"))
             typed[name] = empty_table(table)
             continue
-        frame, found = coerce_table(table, raw[name], file)
+        frame, found = _typed(table, raw[name], file)
         problems += found
         typed[name] = frame if frame is not None else empty_table(table)
     typed, cross = cross_check(typed, files)
     return Network(**typed, problems=tuple(problems + cross), label=label, files=dict(files))
+
+
+def _typed(table, raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """coerce_table, and if a table holds something it was not made for (a repeated column
+    name from another source, say), a report naming file and column instead of an
+    exception: loading never fails on the data, whatever the data is."""
+    raw = raw.loc[:, ~raw.columns.duplicated()]  # the readers name repeated columns
+    try:
+        return coerce_table(table, raw, file)
+    except Exception as exc:  # noqa: BLE001 - the report replaces the exception
+        column = next((c for c in table.column_names if c in str(exc)), "")
+        found = problem(
+            file,
+            table.name,
+            None,
+            column or None,
+            None,
+            "read.unreadable_table",
+            "fatal",
+            column=column or "?",
+        )
+        return None, [found]
 
 
 def load_folder(folder: str | Path, label: str | None = None) -> Network:

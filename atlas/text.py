@@ -14,7 +14,9 @@ from atlas import (
     text_cooperation,
     text_data,
     text_map,
+    text_meeting,
     text_present,
+    text_problems,
     text_profiles,
     text_status,
     text_timeline,
@@ -235,7 +237,11 @@ for _module in (
     text_present,
     text_data,
     text_status,
+    text_meeting,
 ):
+    TEXTS["de"].update(_module.DE)
+    TEXTS["en"].update(_module.EN)
+for _module in (text_problems,):  # the data report's texts, shared by every page
     TEXTS["de"].update(_module.DE)
     TEXTS["en"].update(_module.EN)
 
