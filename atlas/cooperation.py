@@ -64,12 +64,17 @@ PRODUCT_BONUS = 1.0  # a shared product weighs its rarity plus this
 
 @dataclass(frozen=True)
 class Weights:
+    """The defaults are what cross-validation on the documented cooperations chose in every
+    fold (python -m benchmarks.cooperation_quality): shared measures and proximity, topics
+    a little. Who is ahead, context and phase stay adjustable; a partner's head start on a
+    shared measure is told in the reason whenever measures count."""
+
     measures: float = 1.0
-    direction: float = 0.5
-    proximity: float = 0.6
-    context: float = 0.3
-    topics: float = 0.1
-    phase: float = 0.2
+    direction: float = 0.0
+    proximity: float = 1.0
+    context: float = 0.0
+    topics: float = 0.3
+    phase: float = 0.0
 
     def as_array(self) -> np.ndarray:
         return np.array([max(0.0, getattr(self, f.name)) for f in fields(self)], dtype=float)

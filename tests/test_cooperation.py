@@ -57,6 +57,8 @@ def project(pid, members, topics, phase="Umsetzung", size="Mittelstadt"):
 
 
 COMMON = "Mobilität;Beteiligung & Engagement"
+# every part of the score counting, so that every part's reason shows
+ALL_ON = Weights(measures=1, direction=0.5, proximity=0.6, context=0.3, topics=0.1, phase=0.2)
 
 
 @pytest.fixture()
@@ -130,7 +132,7 @@ def test_phase_head_start_is_named(tmp_path):
         project("p2", "hildesheim", "Mobilität;Umwelt", phase="Strategie"),
     ]
     network = network_from(tmp_path, munis, projects)
-    row = with_reasons(suggestions(network), Weights()).iloc[0]
+    row = with_reasons(suggestions(network, ALL_ON), ALL_ON).iloc[0]
     assert row["phase"] == 1.0
     expected = "das Projekt von Lemgo ist in der Umsetzung, das von Hildesheim noch in der"
     assert expected in row["reason"]  # phase words describe the project, not the city
@@ -167,11 +169,11 @@ def test_weight_zero_removes_that_reason(tmp_path, part):
         (tmp_path / "plain").mkdir()
         network = network_from(tmp_path / "plain", munis, projects)
         words["measures"] = "Maßnahme"
-    full = reason(suggestions(network).iloc[0], Weights(), "de")
+    full = reason(suggestions(network, ALL_ON).iloc[0], ALL_ON, "de")
     assert words[part] in full
-    without = Weights(**{**Weights().__dict__, part: 0})
+    without = Weights(**{**ALL_ON.__dict__, part: 0})
     if part in ("measures", "direction"):  # both are told in one piece: both weights off
-        without = Weights(**{**Weights().__dict__, "measures": 0, "direction": 0})
+        without = Weights(**{**ALL_ON.__dict__, "measures": 0, "direction": 0})
     assert words[part] not in reason(suggestions(network, without).iloc[0], without, "de")
 
 
@@ -193,7 +195,7 @@ def test_score_properties_on_real_data(bundled):
 
 
 def test_reasons_agree_with_parts(bundled):
-    ranked = with_reasons(suggestions(bundled), Weights())
+    ranked = with_reasons(suggestions(bundled, ALL_ON), ALL_ON)
     for row in ranked.itertuples():
         if row.measure_info:
             assert "gemeinsame Maßnahme" in row.reason
@@ -217,7 +219,7 @@ def test_fast_engine_agrees_with_all_pairs_reference(bundled):
 
 
 @pytest.mark.parametrize(
-    "weights", [Weights(), Weights(measures=0.3, topics=1, phase=0, proximity=0.2)]
+    "weights", [Weights(), ALL_ON, Weights(measures=0.3, topics=1, phase=0, proximity=0.2)]
 )
 def test_fast_top_k_equals_all_pairs_top_k(bundled, weights):
     """On the bundled network (138 members), candidates from neighbourhood and topics find
@@ -248,7 +250,7 @@ def test_extension_and_completion_rank_equal_but_are_named_apart(tmp_path):
         project("pc", "c", "Sicherheit", phase="Strategie"),
     ]
     network = network_from(tmp_path, munis, projects)
-    finder = with_reasons(partners_for(network, "a"), Weights()).set_index("b_id")
+    finder = with_reasons(partners_for(network, "a", ALL_ON), ALL_ON).set_index("b_id")
     assert finder.at["b", "phase"] == 0  # neither is ahead
     assert finder.at["c", "phase"] == 1
     expected = "das Projekt von A ist in der Verlängerung, das von C noch in der Strategiephase"
