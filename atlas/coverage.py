@@ -46,27 +46,51 @@ def member_coverage(
     return out
 
 
+def as_times(values: pd.Series) -> pd.Series:
+    """Change times as UTC timestamps. The store writes ISO text in UTC; a database filled
+    by another tool may hold times without a zone (taken as UTC) or words ("gestern"),
+    which count as unknown (NaT) instead of sorting as text or failing."""
+    text = (
+        values.astype(object)
+        .where(values.notna(), None)
+        .map(lambda v: None if v is None or str(v).strip() == "" else str(v).strip())
+    )
+    times = pd.to_datetime(text, errors="coerce", utc=True, format="ISO8601")
+    return times if times.dt.tz is not None else times.dt.tz_localize("UTC")  # all empty
+
+
 def latest_by(keys: pd.Series, times: pd.Series) -> pd.Series:
-    """The latest ISO time per key. Sorting beats groupby().max() on text by far."""
-    frame = pd.DataFrame({"key": keys.to_numpy(), "at": times.fillna("").astype(str).to_numpy()})
-    frame = frame[frame["at"] != ""].sort_values("at").drop_duplicates("key", keep="last")
+    """The latest time per key (unknown times left out). Sorting beats groupby().max()."""
+    at = as_times(times.reset_index(drop=True))
+    frame = pd.DataFrame({"key": keys.reset_index(drop=True), "at": at})
+    frame = frame.dropna(subset=["at"]).sort_values("at").drop_duplicates("key", keep="last")
     return frame.set_index("key")["at"]
 
 
 def last_updated(ids: pd.Series, links: pd.DataFrame, updates: dict | None) -> pd.Series:
+    """The latest change to each member or one of its projects (UTC timestamp, NaT when
+    unknown)."""
     if not updates:
-        return pd.Series("", index=ids.index, dtype=object)
+        return pd.Series(pd.NaT, index=ids.index, dtype="datetime64[ns, UTC]")
 
     def latest(name: str) -> pd.Series:
         frame = updates.get(name)
         if frame is None or frame.empty:
-            return pd.Series(dtype=object)
+            return pd.Series(dtype="datetime64[ns, UTC]")
         return latest_by(frame["key"], frame["at"])
 
-    own = ids.map(latest("municipalities")).fillna("")
-    project_at = links["project_id"].map(latest("projects"))
-    latest_project = ids.map(latest_by(links["municipality_id"], project_at)).fillna("")
-    return own.where(own >= latest_project, latest_project).astype(object)
+    own = _lookup(ids, latest("municipalities"))
+    latest_project = _lookup(
+        ids, latest_by(links["municipality_id"], _lookup(links["project_id"], latest("projects")))
+    )
+    return pd.concat([own, latest_project], axis=1).max(axis=1).astype("datetime64[ns, UTC]")
+
+
+def _lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
+    """table[key] for each key, NaT where there is none (Series.map fails on an empty
+    table of timestamps)."""
+    found = as_times(table).reindex(keys.to_numpy())
+    return pd.Series(found.to_numpy(), index=keys.index, dtype="datetime64[ns, UTC]")
 
 
 def members_without(coverage: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -8,11 +8,12 @@ from components.asof import show_as_of
 from components.data import current_view, language, view_inputs
 from components.memo import remembered
 from components.overview import overview_charts
-from components.page import chart, kpi_cards, money, page_header, show_problems
+from components.page import chart, kpi_cards, money, page_header, show_problems, skipped_notice
 
 lang = language()
 network, view, filters = current_view()
 page_header(t("page.overview.title", lang), view, filters, lang)
+skipped_notice(network, lang)
 
 if view.projects.empty:
     st.info(t("empty.filtered", lang))
