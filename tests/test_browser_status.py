@@ -73,3 +73,17 @@ def test_timeline_lower_saxony_and_the_2020_cohort(server, output_dir):
         assert OVERDUE_DE in cohorts.inner_text()
         page.screenshot(path=output_dir / "status-timeline-cohort.png")
     assert_offline(requests)
+
+
+def test_about_page_coverage_figures(server, output_dir):
+    with browser_page() as (new_page, requests):
+        page = new_page()
+        page.goto(server.url + "/about")
+        wait_for_app(page)
+        assert page.get_by_text("Vollständigkeit der Fakten").count() == 1
+        table = page.locator('[data-testid="stDataFrame"]').last
+        table.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        assert table.is_visible()
+        page.screenshot(path=output_dir / "status-about-coverage.png")
+    assert_offline(requests)
