@@ -23,6 +23,7 @@ from atlas.text import DEFAULT_LANGUAGE, LANGUAGES
 from components.filter_state import current_filters
 from components.memo import remembered
 from components.page import show_unusable
+from components.url_widgets import url_widget
 
 MEMO_KEY = "_network_memo"
 
@@ -138,12 +139,12 @@ def language() -> str:
 
 def language_switch() -> str:
     """German by default, English by a switch that lives in the link."""
-    st.sidebar.segmented_control(
+    url_widget(
+        st.sidebar.segmented_control,
         "Sprache / Language",
         [code.upper() for code in LANGUAGES],
         key=LANG_KEY,
         default=DEFAULT_LANGUAGE.upper(),
-        bind="query-params",
     )
     return language()
 
