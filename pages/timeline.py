@@ -5,9 +5,8 @@ import streamlit as st
 from atlas.text import escape_markdown, t
 from atlas.timeline import (
     GROUPINGS,
-    cohort_phase_counts,
+    cohort_counts_between,
     milestones,
-    month_range,
     ordered_projects,
     phase_bars,
 )
@@ -42,11 +41,5 @@ order = remembered(
 gantt_section(view, bars, order, day, lang, group)
 st.caption(escape_markdown(t("timeline.unknown_note", lang)))
 
-large = len(view.projects) > 2000  # quarterly steps: monthly ones add cost, not insight
-cohort_section(
-    view,
-    lambda first, last: cohort_phase_counts(view, month_range(first, last, quarterly=large)),
-    day,
-    lang,
-)
+cohort_section(view, lambda first, last: cohort_counts_between(view, first, last), day, lang)
 milestone_section(lambda months: milestones(view, day, months), lang)
