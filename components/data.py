@@ -18,7 +18,7 @@ from atlas.network import BUNDLED_DATA_DIR, Network, load_frames
 from atlas.problems import Problem
 from atlas.source import data_dir
 from atlas.store import Store, default_db_path, describe_url, open_store, sqlite_url
-from atlas.text import DEFAULT_LANGUAGE, LANGUAGES
+from atlas.text import DEFAULT_LANGUAGE, LANGUAGES, t
 from components.filter_state import current_filters
 from components.memo import remembered
 from components.page import show_unusable
@@ -141,7 +141,7 @@ def language_switch() -> str:
     """German by default, English by a switch that lives in the link."""
     url_widget(
         st.sidebar.segmented_control,
-        "Sprache / Language",
+        t("language.switch", language()),  # the same in both: found in either language
         [code.upper() for code in LANGUAGES],
         key=LANG_KEY,
         default=DEFAULT_LANGUAGE.upper(),
