@@ -15,6 +15,7 @@ from atlas import (
     text_map,
     text_present,
     text_profiles,
+    text_store,
     text_timeline,
 )
 from atlas.schema import PHASES, SIZE_CLASSES, STATES, TOPICS
@@ -223,6 +224,7 @@ TEXT_MODULES = (
     text_profiles,
     text_present,
     text_data,
+    text_store,
 )
 TABLES: tuple[tuple[str, dict[str, dict[str, str]]], ...] = (
     ("atlas.text", _COMMON),

@@ -137,7 +137,7 @@ def report(problems, lang: str, key: str) -> None:
 
 
 def refused(exc: StoreError, lang: str) -> None:
-    st.error(escape_markdown(str(exc)))
+    st.error(escape_markdown(exc.text(lang)))
     if isinstance(exc, ValidationError):
         report(exc.problems, lang, "refused_report")
 

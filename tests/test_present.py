@@ -127,13 +127,13 @@ def test_a_viewers_view_stays_in_the_session_and_is_not_lost(monkeypatch):
 
 def test_a_refused_save_keeps_the_view_for_the_session(monkeypatch):
     def refuse(*args, **kwargs):
-        raise StoreError("Datenbank ist schreibgeschützt")
+        raise StoreError("store.stale_concurrent")
 
     monkeypatch.setattr(Store, "save_edits", refuse)
     at = run_app(monkeypatch)
     at.session_state[ACTOR_KEY] = Actor("Anna", "editor")
     save_view(at, "Überblick")
-    assert "schreibgeschützt" in at.sidebar.warning[0].value
+    assert "gleichzeitig geändert" in at.sidebar.warning[0].value
     assert view_rows(at)["Überblick"] == "nur diese Sitzung"
 
 
