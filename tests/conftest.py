@@ -52,6 +52,14 @@ def synth_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def synth_db(synth_dir, tmp_path_factory) -> Path:
+    """One database for the large synthetic network, seeded by the first test that opens
+    it and shared by the tests that only read it (seeding 20,000 projects is the costly
+    part of opening a page on it). Use with monkeypatch.setenv("ATLAS_DB_PATH", ...)."""
+    return tmp_path_factory.mktemp("synth_db") / "atlas.db"
+
+
+@pytest.fixture(scope="session")
 def small_synth_dir(tmp_path_factory) -> Path:
     return write_network(tmp_path_factory.mktemp("synth_small"), 300, 500)
 
