@@ -16,11 +16,16 @@ OUTPUT = ROOT / "test-output"
 
 
 @pytest.fixture(autouse=True)
-def _clear_streamlit_caches():
-    """st.cache_data outlives an AppTest run within one process: start every test clean."""
-    st.cache_data.clear()
+def _clear_streamlit_caches(request):
+    """st.cache_data outlives an AppTest run within one process: start every test clean.
+    Tests on the shared synthetic database (synth_db) read the same data under the same
+    cache key, so they keep the network one of them loaded."""
+    shared = "synth_db" in request.fixturenames
+    if not shared:
+        st.cache_data.clear()
     yield
-    st.cache_data.clear()
+    if not shared:
+        st.cache_data.clear()
 
 
 @pytest.fixture(scope="module", autouse=True)
