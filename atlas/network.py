@@ -16,6 +16,7 @@ from atlas.coerce import coerce_table, empty_table
 from atlas.problems import Problem
 from atlas.readers import read_folder
 from atlas.schema import GERMANY_BBOX, TABLES
+from atlas.text import DEFAULT_LANGUAGE, t
 
 BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # Boundaries are static assets: the browser fetches them from the app itself (/app/static/geo)
@@ -92,7 +93,7 @@ def load_frames(raw: dict[str, pd.DataFrame], files: dict[str, str], label: str 
         if name not in raw:
             # a file that exists but could not be read was reported by the reader already
             if table.required_table and name not in files:
-                msg = "Tabelle fehlt (Pflichttabelle)"
+                msg = _say("network.table_missing")
                 problems.append(Problem(file, name, None, None, None, msg, "fatal"))
             typed[name] = empty_table(table)
             continue
@@ -119,6 +120,12 @@ def _problem(frame, idx, files, table, column, value, expected, severity="error"
     return Problem(file, table, int(frame.at[idx, "_line"]), column, value, expected, severity)
 
 
+def _say(key: str, **values) -> str:
+    """A report message from the text tables. The report is built once per data version and
+    shared by every session, so it is worded in the default language."""
+    return t(key, DEFAULT_LANGUAGE, **values)
+
+
 def check_coordinates(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.DataFrame, list]:
     """Coordinates must lie in Germany; swapped lat/lon is named as such. Bad ones are cleared."""
     (lat_lo, lat_hi), (lon_lo, lon_hi) = GERMANY_BBOX["lat"], GERMANY_BBOX["lon"]
@@ -129,10 +136,8 @@ def check_coordinates(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.
     problems = []
     for idx in frame.index[known & ~inside]:
         value = f"{lat[idx]}, {lon[idx]}"
-        hint = (
-            "Breiten- und Längengrad vertauscht?" if swapped[idx] else "liegt nicht in Deutschland"
-        )
-        expected = f"Koordinaten in Deutschland erwartet ({hint})"
+        hint = _say("network.swapped" if swapped[idx] else "network.outside")
+        expected = _say("network.coordinates", hint=hint)
         problems.append(_problem(frame, idx, files, table, "lat/lon", value, expected))
     frame = frame.copy()
     frame.loc[known & ~inside, ["lat", "lon"]] = float("nan")
@@ -152,7 +157,7 @@ def check_periods(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.Data
             table,
             "end",
             frame.at[idx, "end"],
-            f"Ende vor Beginn ({frame.at[idx, 'start']}); Ende wird nicht verwendet",
+            _say("network.end_before_start", start=frame.at[idx, "start"]),
         )
         for idx in frame.index[bad]
     ]
@@ -164,10 +169,9 @@ def check_periods(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.Data
 def check_ref(frame, table, column, known: set, files, drop_row: bool):
     values = frame[column]
     unknown = values.notna() & (values != "") & ~in_set(values, known)
-    what = "Zeile wird ausgelassen" if drop_row else "Verweis wird ignoriert"
+    message = _say("network.unknown_id_row" if drop_row else "network.unknown_id")
     problems = [
-        _problem(frame, i, files, table, column, values[i], f"unbekannte Kennung ({what})")
-        for i in frame.index[unknown]
+        _problem(frame, i, files, table, column, values[i], message) for i in frame.index[unknown]
     ]
     if drop_row:
         return frame[~unknown], problems
@@ -190,7 +194,7 @@ def check_reflist(frame, table, column, known: set, files, required: bool):
             table,
             column,
             "; ".join(unknown[i]),
-            "unbekannte Kennung (Verweis wird ignoriert)",
+            _say("network.unknown_id"),
         )
         for i in frame.index[unknown.map(len) > 0]
     ]
@@ -199,9 +203,7 @@ def check_reflist(frame, table, column, known: set, files, required: bool):
     if required:
         empty = kept.map(len) == 0
         problems += [
-            _problem(
-                frame, i, files, table, column, "", "keine gültige Kommune (Zeile ausgelassen)"
-            )
+            _problem(frame, i, files, table, column, "", _say("network.no_member"))
             for i in frame.index[empty & (lists.map(len) > 0)]
         ]
         frame = frame[~empty]

@@ -1,5 +1,6 @@
-"""Messages of the data layer (the store's refusals), German and English (merged into
-atlas.text.TEXTS). The store raises them by key; the page shows them in its language."""
+"""Messages of the data layer, German and English (merged into atlas.text.TEXTS): the
+store's refusals (raised by key, shown in the interface language) and the checks of a
+loaded network (atlas.network)."""
 
 DE: dict[str, str] = {
     "store.not_allowed": "Nur angemeldete Bearbeiterinnen und Bearbeiter dürfen Daten ändern.",
@@ -12,6 +13,14 @@ DE: dict[str, str] = {
     "store.stale_row": "„{row}“ ({table}) wurde inzwischen von {who} ({when}) geändert. Ihre Änderungen wurden nicht gespeichert, damit nichts überschrieben wird; bitte neu laden und erneut eintragen.",
     "store.stale_concurrent": "Zeile wurde gleichzeitig geändert; nichts gespeichert.",
     "store.not_restorable": "Diese Änderung kann nicht einzeln zurückgenommen werden.",
+    "network.table_missing": "Tabelle fehlt (Pflichttabelle)",
+    "network.coordinates": "Koordinaten in Deutschland erwartet ({hint})",
+    "network.swapped": "Breiten- und Längengrad vertauscht?",
+    "network.outside": "liegt nicht in Deutschland",
+    "network.end_before_start": "Ende vor Beginn ({start}); Ende wird nicht verwendet",
+    "network.unknown_id": "unbekannte Kennung (Verweis wird ignoriert)",
+    "network.unknown_id_row": "unbekannte Kennung (Zeile wird ausgelassen)",
+    "network.no_member": "keine gültige Kommune (Zeile ausgelassen)",
 }
 
 EN: dict[str, str] = {
@@ -25,4 +34,12 @@ EN: dict[str, str] = {
     "store.stale_row": "“{row}” ({table}) was changed meanwhile by {who} ({when}). Your changes were not saved so that nothing is overwritten; please reload and enter them again.",
     "store.stale_concurrent": "The row was changed at the same time; nothing saved.",
     "store.not_restorable": "This change cannot be undone on its own.",
+    "network.table_missing": "Table missing (required table)",
+    "network.coordinates": "Coordinates in Germany expected ({hint})",
+    "network.swapped": "latitude and longitude swapped?",
+    "network.outside": "not in Germany",
+    "network.end_before_start": "End before start ({start}); the end is not used",
+    "network.unknown_id": "unknown id (reference ignored)",
+    "network.unknown_id_row": "unknown id (row left out)",
+    "network.no_member": "no valid municipality (row left out)",
 }
