@@ -259,3 +259,26 @@ def test_cohort_counts_step_quarterly_for_a_large_network(monkeypatch, network):
     assert sorted(counts["date"].unique()) == list(
         pd.date_range("2021-01-01", "2022-01-01", freq="QS")
     )
+
+
+def test_each_grouping_orders_the_projects_differently(network):
+    orders = {
+        by: tuple(ordered_projects(network, by, TODAY)["id"]) for by in ("state", "cohort", "topic")
+    }
+    assert len(set(orders.values())) == 3
+    assert all(sorted(o) == sorted(network.projects["id"]) for o in orders.values())
+    by_cohort = ordered_projects(network, "cohort", TODAY)
+    assert by_cohort["group"].tolist() == sorted(by_cohort["group"])  # groups stay together
+
+
+def test_filtered_views_draw_only_their_own_projects(network):
+    from atlas.filters import Filters, apply_filters
+
+    drawn = {
+        state: set(
+            phase_bars(apply_filters(network, Filters(states=(state,))), TODAY)["project_id"]
+        )
+        for state in ("Niedersachsen", "Bayern")
+    }
+    assert drawn["Niedersachsen"] and drawn["Bayern"]
+    assert drawn["Niedersachsen"].isdisjoint(drawn["Bayern"])
