@@ -8,13 +8,18 @@ languages have the same keys.
 
 from __future__ import annotations
 
+import re
+
 from atlas import (
     text_about,
     text_cooperation,
     text_data,
     text_map,
+    text_meeting,
     text_present,
+    text_problems,
     text_profiles,
+    text_status,
     text_store,
     text_timeline,
 )
@@ -224,6 +229,9 @@ TEXT_MODULES = (
     text_profiles,
     text_present,
     text_data,
+    text_status,
+    text_meeting,
+    text_problems,  # the data report's texts, shared by every page
     text_store,
 )
 TABLES: tuple[tuple[str, dict[str, dict[str, str]]], ...] = (
@@ -276,10 +284,18 @@ _MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
 _MARKDOWN_ESCAPES = str.maketrans({c: "\\" + c for c in _MARKDOWN_SPECIAL})
 
 
+# Streamlit's markdown (remark-gfm) turns bare "https://…", "www.…" and "name@host.tld" into
+# links after escapes are resolved, so escaping alone does not stop them. An invisible word
+# joiner (U+2060) inside each pattern does: the text reads and prints the same.
+_JOIN = "\u2060"
+_AUTOLINKS = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?=@)")
+
+
 def escape_markdown(text) -> str:
     """Text from data or a URL, safe to place inside Streamlit markdown: no links,
-    images, HTML or formatting can be smuggled in."""
-    return str(text).translate(_MARKDOWN_ESCAPES)
+    images, HTML or formatting can be smuggled in, and nothing that looks like a web or
+    mail address becomes a link."""
+    return _AUTOLINKS.sub(_JOIN, str(text)).translate(_MARKDOWN_ESCAPES)
 
 
 def plot_text(text) -> str:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from atlas.profiles import comparison, municipality_profile, project_profile, similar_projects
 from atlas.text import t
+from components.asof import show_as_of
 from components.data import current_view, language
 from components.page import page_header
 from components.profile import (
@@ -23,6 +24,7 @@ page_header(t("profiles.title", lang), view, filters, lang)
 mode = profile_mode(lang)
 # choices come from the filtered view; a linked id outside the filters is still offered
 choice = profile_choice(mode, profile_choices(network, view), lang)
+show_as_of(network, lang)  # the phases below are computed for today
 
 if mode == "municipality" and choice:
     show_municipality(network, municipality_profile(network, choice), lang)

@@ -10,6 +10,7 @@ from atlas.timeline import (
     ordered_projects,
     phase_bars,
 )
+from components.asof import show_as_of
 from components.data import current_view, language, today, view_inputs
 from components.memo import remembered
 from components.page import page_header
@@ -34,6 +35,7 @@ group = url_widget(
 )
 
 day = today()
+show_as_of(network, lang, day)
 bars = remembered("timeline_bars", view_inputs(), lambda: phase_bars(view, day))
 order = remembered(
     "timeline_order", (view_inputs(), group), lambda: ordered_projects(view, group, day)

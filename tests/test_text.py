@@ -110,6 +110,7 @@ UI_CALLS = {
     "toggle", "file_uploader", "metric", "form_submit_button", "popover", "date_input",
 }  # fmt: skip
 UI_KEYWORDS = {"help", "label", "placeholder", "caption"}
+LOGGERS = {"LOG", "log", "logger", "logging"}
 
 
 def _words(node) -> list[str]:
@@ -135,6 +136,9 @@ def _user_facing_literals(path) -> list[str]:
             continue
         if node.func.attr not in UI_CALLS:
             continue
+        receiver = node.func.value
+        if isinstance(receiver, ast.Name) and receiver.id in LOGGERS:
+            continue  # the server's log, not the page
         read = node.args[:1] + [k.value for k in node.keywords if k.arg in UI_KEYWORDS]
         for arg in read:
             found += [f"{path.name}:{node.lineno}: {text!r}" for text in _words(arg)]
@@ -154,4 +158,5 @@ def test_pages_and_components_take_their_texts_from_the_tables():
 def test_the_literal_check_finds_a_literal_label(tmp_path):
     page = tmp_path / "page.py"
     page.write_text('st.button("Speichern")\nst.caption(f"Stand {day}")\nst.title(t("x", lang))\n')
+    page.write_text(page.read_text() + 'LOG.error("Datenbank nicht erreichbar: %s", url)\n')
     assert _user_facing_literals(page) == ["page.py:1: 'Speichern'", "page.py:2: 'Stand '"]
