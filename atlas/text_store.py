@@ -1,6 +1,6 @@
 """Messages of the data layer, German and English (merged into atlas.text.TEXTS): the
-store's refusals (raised by key, shown in the interface language) and the checks of a
-loaded network (atlas.network)."""
+store's refusals (raised by key) and the checks of a loaded network (atlas.network, kept
+as keys in each Problem): both are shown in the interface language."""
 
 DE: dict[str, str] = {
     "store.not_allowed": "Nur angemeldete Bearbeiterinnen und Bearbeiter dürfen Daten ändern.",
@@ -16,9 +16,8 @@ DE: dict[str, str] = {
     "store.stale_restore": "„{row}“ ({table}) wurde seit der Vorschau geändert. Nichts wurde zurückgenommen; bitte die Vorschau prüfen und erneut wählen.",
     "store.stale_restore_by": "„{row}“ ({table}) wurde seit der Vorschau von {who} ({when}) geändert. Nichts wurde zurückgenommen; bitte die Vorschau prüfen und erneut wählen.",
     "network.table_missing": "Tabelle fehlt (Pflichttabelle)",
-    "network.coordinates": "Koordinaten in Deutschland erwartet ({hint})",
-    "network.swapped": "Breiten- und Längengrad vertauscht?",
-    "network.outside": "liegt nicht in Deutschland",
+    "network.coordinates_swapped": "Koordinaten in Deutschland erwartet (Breiten- und Längengrad vertauscht?)",
+    "network.coordinates_outside": "Koordinaten in Deutschland erwartet (liegt nicht in Deutschland)",
     "network.end_before_start": "Ende vor Beginn ({start}); Ende wird nicht verwendet",
     "network.unknown_id": "unbekannte Kennung (Verweis wird ignoriert)",
     "network.unknown_id_row": "unbekannte Kennung (Zeile wird ausgelassen)",
@@ -39,9 +38,8 @@ EN: dict[str, str] = {
     "store.stale_restore": "“{row}” ({table}) was changed after the preview. Nothing was undone; please check the preview and choose again.",
     "store.stale_restore_by": "“{row}” ({table}) was changed after the preview by {who} ({when}). Nothing was undone; please check the preview and choose again.",
     "network.table_missing": "Table missing (required table)",
-    "network.coordinates": "Coordinates in Germany expected ({hint})",
-    "network.swapped": "latitude and longitude swapped?",
-    "network.outside": "not in Germany",
+    "network.coordinates_swapped": "Coordinates in Germany expected (latitude and longitude swapped?)",
+    "network.coordinates_outside": "Coordinates in Germany expected (not in Germany)",
     "network.end_before_start": "End before start ({start}); the end is not used",
     "network.unknown_id": "unknown id (reference ignored)",
     "network.unknown_id_row": "unknown id (row left out)",
