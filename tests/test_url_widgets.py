@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from atlas.text import t
 
 
 def _app():
@@ -56,3 +59,14 @@ def test_an_unknown_id_is_reported_and_dropped():
 def test_numbers_use_streamlits_binding_with_the_key_as_parameter():
     at = _run({"w_near": "0.8"})
     assert at.slider(key="w_near").value == 0.8
+
+
+@pytest.mark.parametrize("lang", ["DE", "EN"])
+def test_a_data_section_link_names_the_section_by_id_in_either_language(monkeypatch, lang):
+    from tests.apptest import metric_values, run_app
+
+    at = run_app(monkeypatch, page="data", params={"section": "coverage", "lang": lang})
+    assert not at.exception
+    assert at.button_group(key="section").value == "coverage"
+    assert t("data.cov_complete", lang.lower()) in metric_values(at)
+    assert at.query_params["section"] == "coverage"
