@@ -27,7 +27,8 @@ PHASE_RANK = {"Strategie": 1, "Umsetzung": 2, "Verlängerung": 2, "Abgeschlossen
 AHEAD = 2  # "in Umsetzung" or further: far enough along to host and pass on lessons
 FOLLOW_UP_KINDS = ("Besuch", "Gemeinsames Projekt", "Arbeitsgruppe", "Nachnutzung")
 EARTH_RADIUS_KM = 6371.0
-YEARS_AROUND_TODAY = 3  # a meeting recorded further from today than this is a typo
+YEARS_AROUND_TODAY = 3
+TRAVEL_SCALE_KM = 150.0  # a meeting recorded further from today than this is a typo
 
 
 def member_measures(network: Network) -> pd.DataFrame:
@@ -116,7 +117,8 @@ def propose_hosts(network: Network, plan: Plan, limit: int = 5, lang: str = "de"
         coverage = float(evidence.sum()) / max(len(focus), 1)
         operating = float((mine["rank"] >= 3).any())
         mean = total / max(len(trips), 1)
-        score = coverage + 0.25 * operating - mean / 400.0
+        # 150 km more on average weighs as much as the whole focus: a meeting is a day trip
+        score = coverage + 0.25 * operating - mean / TRAVEL_SCALE_KM
         rows.append(
             (
                 member,

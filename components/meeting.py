@@ -12,6 +12,7 @@ import streamlit as st
 from atlas import fmt
 from atlas.cooperation import Weights, suggestions, with_reasons
 from atlas.filters import Filters, apply_filters
+from atlas.groups import describe_group, working_groups
 from atlas.measures import MEASURE_IDS
 from atlas.measures import label as measure_label
 from atlas.meetings import (
@@ -33,7 +34,7 @@ from atlas.text import escape_markdown, plot_text, t
 from atlas.views import text_to_params
 from components.filter_state import SPECS
 
-SOURCES = ("filter", "view", "hand")
+SOURCES = ("filter", "group", "view", "hand")
 
 
 def filters_from_params(params: dict[str, list[str]]) -> Filters:
@@ -64,6 +65,18 @@ def choose_participants(network: Network, view: Network, lang: str) -> tuple[str
     default: list[str] = []
     if source == "filter" and len(view.municipalities) < len(network.municipalities):
         default = list(view.municipalities["id"])  # a filter is set: its members
+    elif source == "group":
+        groups = working_groups(view)
+        if groups.empty:
+            st.info(t("meeting.no_groups", lang))
+        else:
+            chosen = st.selectbox(
+                t("meeting.group", lang),
+                list(groups.index),
+                format_func=lambda i: describe_group(groups.loc[i], lang),
+                key="meeting_group",
+            )
+            default = list(groups.at[chosen, "member_ids"])
     elif source == "view" and len(network.views):
         titles = dict(zip(network.views["id"], network.views["title"], strict=True))
         chosen = st.selectbox(
@@ -76,7 +89,7 @@ def choose_participants(network: Network, view: Network, lang: str) -> tuple[str
         sorted(names, key=lambda m: str(names[m]).casefold()),
         default=[m for m in default if m in names],
         format_func=names.get,
-        key=f"meeting_participants_{source}_{st.session_state.get('meeting_view', '')}",
+        key=f"meeting_participants_{source}_{st.session_state.get(f'meeting_{source}', '')}",
     )
     return tuple(picked)
 
@@ -103,8 +116,8 @@ def hosts_section(network: Network, plan: Plan, lang: str) -> str | None:
     if hosts.empty:
         st.info(t("meeting.hosts_none", lang))
     else:  # a list, not a grid: the reasons are sentences a room reads from the back
-        for rank, reason in enumerate(hosts["reason"], start=1):
-            st.markdown(f"{rank}. {escape_markdown(reason)}")
+        lines = [f"{rank}. {escape_markdown(r)}" for rank, r in enumerate(hosts["reason"], 1)]
+        st.markdown("\n".join(lines))
     options = list(dict.fromkeys([*hosts["member_id"], *plan.participants]))
     host = st.selectbox(t("meeting.host", lang), options, format_func=names.get, key="meeting_host")
     if host and plan.participants:
@@ -156,11 +169,10 @@ def agenda_section(network: Network, plan: Plan, host: str | None, day: dt.date,
         key="meeting_ics",
     )
     if st.button(t("meeting.pdf", lang), key="meeting_pdf_make"):
-        from components.handout import ChromeMissing, _text_page, render_pdf, wrap
+        from components.handout import ChromeMissing
 
-        body = [wrap(plot_text(line), 110) for line in lines]
         try:
-            pdf = render_pdf([_text_page(plot_text(title), body, size=15)])
+            pdf = agenda_pdf(title, lines)
         except ChromeMissing:
             st.warning(t("meeting.pdf_missing", lang))
         else:
@@ -171,6 +183,14 @@ def agenda_section(network: Network, plan: Plan, host: str | None, day: dt.date,
                 mime="application/pdf",
                 key="meeting_pdf",
             )
+
+
+def agenda_pdf(title: str, lines: list[str]) -> bytes:
+    """The agenda on one A4 page, by the handout's renderer (text escaped for plotly)."""
+    from components.handout import _text_page, render_pdf, wrap
+
+    body = [wrap(plot_text(line), 110) for line in lines]
+    return render_pdf([_text_page(plot_text(title), body, size=15)])
 
 
 def record_section(

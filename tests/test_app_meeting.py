@@ -3,8 +3,12 @@ host with reasons and distances, and record a meeting as an editor (a viewer can
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
+from atlas.network import BUNDLED_DATA_DIR
+from atlas.source import open_network
 from atlas.store import Actor, open_store
 from components.data import database_url
 from components.data_admin import ACTOR_KEY
@@ -23,8 +27,8 @@ def test_the_filtered_members_are_the_participants_and_hosts_come_with_reasons(m
     at = plan_visit(monkeypatch)
     participants = next(m for m in at.multiselect if m.key.startswith("meeting_participants"))
     assert {"wolfsburg", "hildesheim", "landkreis-hameln-pyrmont"} <= set(participants.value)
-    reasons = [m.value for m in at.markdown if m.value.startswith("1. ")]
-    assert reasons and "Urbane Datenplattform" in reasons[0] and "Luftlinie" in reasons[0]
+    hosts = next(m.value for m in at.markdown if m.value.startswith("1. "))
+    assert "Urbane Datenplattform" in hosts.split("\n")[0] and "Luftlinie" in hosts
     distances = at.dataframe[0].value
     assert distances.shape[0] == len(participants.value)
     assert "Wer mit wem sprechen sollte" in " ".join(m.value for m in at.markdown)
@@ -72,3 +76,15 @@ def test_the_page_runs_in_english_without_a_filter(monkeypatch):
     assert at.title[0].value == "Prepare a network meeting"
     assert "Please choose participants and a focus." in [i.value for i in at.info]
     assert isinstance(at.dataframe[-1].value, pd.DataFrame)  # who has never met whom
+
+
+def test_a_working_group_can_be_the_participants(monkeypatch):
+    at = run_app(monkeypatch, page="meeting", params={"state": "Niedersachsen"})
+    at.radio(key="meeting_source").set_value("group").run()
+    assert not at.exception
+    group = at.selectbox(key="meeting_group")
+    label = group.options[group.index]
+    participants = next(m for m in at.multiselect if m.key.startswith("meeting_participants"))
+    assert 3 <= len(participants.value) <= 6
+    names = open_network(BUNDLED_DATA_DIR, dt.date.today()).municipalities.set_index("id")["name"]
+    assert all(names[m] in label for m in participants.value), (label, participants.value)

@@ -246,3 +246,57 @@ def test_a_meeting_that_cannot_have_happened_is_refused_with_its_reason(
     with pytest.raises(MeetingError) as refused:
         meeting_rows(network, day, host, participants, (), follow_ups, "T", "", TODAY)
     assert any(message in m for m in refused.value.messages), refused.value.messages
+
+
+def test_the_agenda_pdf_is_one_page_with_the_names_as_text():
+    import io
+    import os
+    import shutil
+
+    from pypdf import PdfReader
+
+    from components.meeting import agenda_pdf
+
+    if shutil.which("chromium") is None and not os.environ.get("CI"):
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    plan = Plan(("wolfsburg", "hildesheim"), ("urban-data-platform",))
+    lines = agenda_lines(agenda(small_network(SEED), plan, host="lemgo"))
+    reader = PdfReader(io.BytesIO(agenda_pdf("Treffen bei <Lemgo>", lines)))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Treffen bei <Lemgo>" in text  # escaped for plotly, shown as itself
+    assert "Lemgo ist bei Urbane Datenplattform weiter als Hildesheim" in text
+
+
+def test_a_recorded_meeting_turns_a_suggestion_into_an_existing_link(copy_of_bundled):
+    """What the store writes for a meeting, loaded as the app loads it: the pair that was
+    the top suggestion is now marked as linked and no longer suggested."""
+    import csv
+
+    from atlas.cooperation import partners_for
+    from atlas.network import BUNDLED_DATA_DIR
+    from atlas.source import open_network
+
+    before = open_network(BUNDLED_DATA_DIR, TODAY)
+    ranked = partners_for(before, "hildesheim")
+    partner = ranked[~ranked["existing"]].iloc[0]["b_id"]
+    event, coops = meeting_rows(
+        before,
+        dt.date(2026, 6, 9),
+        "hildesheim",
+        ("hildesheim", partner),
+        ("urban-data-platform",),
+        (FollowUp("hildesheim", partner, "Besuch", "urban-data-platform"),),
+        "Austausch",
+        "https://example.org/protokoll",
+        TODAY,
+    )
+    events_csv = copy_of_bundled / "events.csv"
+    with open(events_csv, encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    with open(events_csv, "a", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerow([event.get(c, "") for c in header])
+    after = open_network(copy_of_bundled, TODAY)
+    linked = partners_for(after, "hildesheim").set_index("b_id")
+    assert bool(linked.loc[partner, "existing"])
+    assert partner not in set(linked[~linked["existing"]].index)
