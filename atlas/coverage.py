@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from atlas.network import Network, members
@@ -97,3 +99,60 @@ def members_without(coverage: pd.DataFrame) -> dict[str, pd.DataFrame]:
         "no_projects": coverage[coverage["projects"] == 0],
         "no_topics": coverage[(coverage["projects"] > 0) & (coverage["with_topics"] == 0)],
     }
+
+
+# --- how complete the facts are (the dataset, not one member) -------------------------
+
+# A full source address: a page a reader can open (scheme, host and a path), not a domain.
+FULL_URL = re.compile(r"https?://[^\s/;|]+\.[a-z]{2,}/[^\s;|]*[^\s;|/.,)]", re.IGNORECASE)
+# At least a host name (e.g. "wp.de 2020"): the weakest citation still accepted as a source.
+URL_LIKE = re.compile(r"(?:https?://)?(?:[\w-]+\.)+(?:[a-z]{2,}|xn--[\w-]+)\b", re.IGNORECASE)
+SOURCE_TABLES = ("municipalities", "projects", "phases", "organisations", "cooperations", "events")
+COVERAGE_KEYS = ("end", "end_or_reason", "funding", "dated_phases", "phase_known", "source_url")
+
+
+def has_full_url(source) -> bool:
+    return bool(FULL_URL.search(str(source or "")))
+
+
+def is_url_like(source) -> bool:
+    return bool(URL_LIKE.search(str(source or "")))
+
+
+def _filled(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    values = frame[column]
+    return values.notna() & (values.astype(str).str.strip() != "") & (values.astype(str) != "nan")
+
+
+def data_coverage(network: Network) -> pd.DataFrame:
+    """How many projects have each published fact, and how many rows cite a full source
+    URL: one row per COVERAGE_KEYS entry with known and total. "phase_known" needs the
+    projects' phase for a day (atlas.status.with_current_phase)."""
+    projects = network.projects
+    total = len(projects)
+    dated = set(network.phases.loc[network.phases["start_dt"].notna(), "project_id"])
+    funding = _filled(projects, "funding_federal_eur") | _filled(projects, "funding_total_eur")
+    phase_now = projects.get("phase_now", pd.Series("Unbekannt", index=projects.index))
+    rows_total = rows_with_url = 0
+    for name in SOURCE_TABLES:
+        frame = network.table(name)
+        if "source" not in frame.columns:
+            continue
+        rows_total += len(frame)
+        rows_with_url += int(frame["source"].map(has_full_url).sum())
+    counts = {
+        "end": (int(_filled(projects, "end").sum()), total),
+        "end_or_reason": (
+            int((_filled(projects, "end") | _filled(projects, "end_note")).sum()),
+            total,
+        ),
+        "funding": (int(funding.sum()), total),
+        "dated_phases": (int(projects["id"].isin(dated).sum()), total),
+        "phase_known": (int((phase_now != "Unbekannt").sum()), total),
+        "source_url": (rows_with_url, rows_total),
+    }
+    return pd.DataFrame(
+        [(key, *counts[key]) for key in COVERAGE_KEYS], columns=["key", "known", "total"]
+    )

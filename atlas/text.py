@@ -14,8 +14,11 @@ from atlas import (
     text_cooperation,
     text_data,
     text_map,
+    text_meeting,
     text_present,
+    text_problems,
     text_profiles,
+    text_status,
     text_timeline,
 )
 from atlas.schema import PHASES, SIZE_CLASSES, STATES, TOPICS
@@ -129,7 +132,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "about.coverage_topics": "Themen bekannt für {known} von {total} Projekten",
         "about.coverage_funding": "Bundesförderung bekannt für {known} von {total} Projekten",
         "about.sources": "Alle Quellen und Lizenzen: data/SOURCES.md",
-        "about.phase_note": "Die aktuelle Phase wird aus den datierten Phasen zum heutigen Tag bestimmt; ohne Datum gilt die Angabe der Quelle, sonst „Unbekannt“.",
+        "about.phase_note": "Die aktuelle Phase wird aus den datierten Phasen zum heutigen Tag bestimmt; ohne Datum gilt die Angabe der Quelle, sonst „Unbekannt“. „Abgeschlossen“ nur, wo eine Quelle es sagt; nach dem geplanten Ende ohne solche Quelle: „Geplantes Ende überschritten“.",
         "empty.filtered": "Keine Projekte passen zu diesen Filtern. Filter lockern oder zurücksetzen.",
         "error.data_unusable": "Die Daten in {label} konnten nicht geladen werden. Bitte die folgenden Probleme beheben:",
         "error.data_problems": "{n} Hinweise zur Datenqualität",
@@ -204,7 +207,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "about.coverage_topics": "Topics known for {known} of {total} projects",
         "about.coverage_funding": "Federal funding known for {known} of {total} projects",
         "about.sources": "All sources and licences: data/SOURCES.md",
-        "about.phase_note": "The current phase is taken from the dated phases on today's date; without dates the source's statement applies, otherwise “unknown”.",
+        "about.phase_note": "The current phase is taken from the dated phases on today's date; without dates the source's statement applies, otherwise “unknown”. “Completed” only where a source says so; after the planned end without such a source: “planned end passed”.",
         "empty.filtered": "No projects match these filters. Loosen or reset the filters.",
         "error.data_unusable": "The data in {label} could not be loaded. Please fix these problems:",
         "error.data_problems": "{n} notes on data quality",
@@ -226,7 +229,19 @@ def _add_labels(prefix: str, values: tuple[str, ...], english: tuple[str, ...]) 
 
 
 # each page keeps its texts in its own module, so pages can grow independently
-for _module in (text_map, text_timeline, text_cooperation, text_profiles, text_present, text_data):
+for _module in (
+    text_map,
+    text_timeline,
+    text_cooperation,
+    text_profiles,
+    text_present,
+    text_data,
+    text_status,
+    text_meeting,
+):
+    TEXTS["de"].update(_module.DE)
+    TEXTS["en"].update(_module.EN)
+for _module in (text_problems,):  # the data report's texts, shared by every page
     TEXTS["de"].update(_module.DE)
     TEXTS["en"].update(_module.EN)
 

@@ -193,6 +193,7 @@ _TABLE_NAMES = {
     "organisations": ("Organisationen", "Organisations"),
     "cooperations": ("Verbindungen", "Cooperations"),
     "events": ("Treffen", "Events"),
+    "measures": ("Maßnahmen", "Measures"),
     "meta": ("Angaben zum Datensatz", "About the dataset"),
     "views": ("Gespeicherte Ansichten", "Saved views"),
 }

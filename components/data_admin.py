@@ -28,6 +28,7 @@ from atlas.importer import ImportPlan, Upload, diff_frame, plan_import
 from atlas.network import Network
 from atlas.readers import MAX_FILE_BYTES
 from atlas.schema import TABLES
+from atlas.status import PHASE_SHEET, phase_today_table
 from atlas.store import Actor, EditSet, Store, StoreError, ValidationError
 from atlas.text import escape_markdown, t
 from components.data import secret
@@ -473,20 +474,28 @@ def fmt_time(value, lang: str) -> str:
 # --- exports and templates -----------------------------------------------------------
 
 
+def phase_sheet(view: Network, lang: str) -> dict[str, pd.DataFrame]:
+    """Where each project stands today, computed: a sheet beside the exchange tables."""
+    from components.data import today
+
+    table = phase_today_table(view.projects, view.meta, view.as_of, today(), lang)
+    return {PHASE_SHEET: table}
+
+
 def export_section(view: Network, lang: str) -> None:
     st.markdown(t("data.export_intro", lang, n=len(view.projects), m=len(view.municipalities)))
     left, right = st.columns(2)
     stamp = pd.Timestamp.now().strftime("%Y-%m-%d")
     left.download_button(
         t("data.export_xlsx", lang),
-        data=lambda: xlsx_bytes(exchange_tables(view)),
+        data=lambda: xlsx_bytes(exchange_tables(view) | phase_sheet(view, lang)),
         file_name=f"netzwerkatlas-{stamp}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="export_xlsx",
     )
     right.download_button(
         t("data.export_csv", lang),
-        data=lambda: csv_zip(exchange_tables(view)),
+        data=lambda: csv_zip(exchange_tables(view) | phase_sheet(view, lang)),
         file_name=f"netzwerkatlas-{stamp}-csv.zip",
         mime="application/zip",
         key="export_csv",
