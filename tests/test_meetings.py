@@ -266,3 +266,37 @@ def test_the_agenda_pdf_is_one_page_with_the_names_as_text():
     text = reader.pages[0].extract_text()
     assert "Treffen bei <Lemgo>" in text  # escaped for plotly, shown as itself
     assert "Lemgo ist bei Urbane Datenplattform weiter als Hildesheim" in text
+
+
+def test_a_recorded_meeting_turns_a_suggestion_into_an_existing_link(copy_of_bundled):
+    """What the store writes for a meeting, loaded as the app loads it: the pair that was
+    the top suggestion is now marked as linked and no longer suggested."""
+    import csv
+
+    from atlas.cooperation import partners_for
+    from atlas.network import BUNDLED_DATA_DIR
+    from atlas.source import open_network
+
+    before = open_network(BUNDLED_DATA_DIR, TODAY)
+    ranked = partners_for(before, "hildesheim")
+    partner = ranked[~ranked["existing"]].iloc[0]["b_id"]
+    event, coops = meeting_rows(
+        before,
+        dt.date(2026, 6, 9),
+        "hildesheim",
+        ("hildesheim", partner),
+        ("urban-data-platform",),
+        (FollowUp("hildesheim", partner, "Besuch", "urban-data-platform"),),
+        "Austausch",
+        "https://example.org/protokoll",
+        TODAY,
+    )
+    events_csv = copy_of_bundled / "events.csv"
+    with open(events_csv, encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    with open(events_csv, "a", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerow([event.get(c, "") for c in header])
+    after = open_network(copy_of_bundled, TODAY)
+    linked = partners_for(after, "hildesheim").set_index("b_id")
+    assert bool(linked.loc[partner, "existing"])
+    assert partner not in set(linked[~linked["existing"]].index)
