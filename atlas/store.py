@@ -232,6 +232,7 @@ class RestorePreview:
     row_key: str
     version: int
     later: pd.DataFrame  # id, at, actor, action
+    action: str = "update"  # of the change undone: undoing an "insert" removes the row
 
 
 @dataclass
@@ -697,7 +698,12 @@ class Store:
                 )
             )
         return RestorePreview(
-            change_id, change.table_name, change.row_key or "", int(version or 0), later
+            change_id,
+            change.table_name,
+            change.row_key or "",
+            int(version or 0),
+            later,
+            change.action,
         )
 
     def _restorable(self, conn: Connection, change_id: int):

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import os
 from dataclasses import replace
+from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime import Runtime
@@ -65,7 +66,10 @@ def current_store() -> Store:
 
 
 def folder_label(folder) -> str:
-    return "mitgelieferte Daten (data/)" if folder == BUNDLED_DATA_DIR else str(folder)
+    """The data folder as every visitor may see it: its name, not the server's path."""
+    if folder == BUNDLED_DATA_DIR:
+        return "mitgelieferte Daten (data/)"
+    return f"Datenordner „{Path(folder).name}“"
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

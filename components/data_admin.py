@@ -413,7 +413,8 @@ def history_section(store: Store, actor: Actor, lang: str) -> None:
     seen = st.session_state.get("restore_seen")
     shown_version = seen[1] if seen and seen[0] == chosen else preview.version
     st.session_state["restore_seen"] = (chosen, preview.version)
-    what = t("data.restore_what", lang, row=preview.row_key, table=preview.table, id=chosen)
+    kind = "data.restore_what_insert" if preview.action == "insert" else "data.restore_what"
+    what = t(kind, lang, row=preview.row_key, table=preview.table, id=chosen)
     later = [
         f"#{r.id} ({t(f'data.action.{r.action}', lang)}, {r.actor}, {fmt_time(r.at, lang)})"
         for r in preview.later.itertuples()

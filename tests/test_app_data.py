@@ -353,6 +353,7 @@ def test_restore_names_later_edits_and_refuses_one_it_did_not_show(monkeypatch, 
     choice = at.selectbox(key="restore_choice")
     insert = next(o for o in choice.options if "neu1" in o and "neu" in o.split("·")[-1])
     choice.set_value(int(insert.split(" ")[0][1:])).run()
+    assert "entfernt „neu1“ (projects) wieder" in plain(at.warning[0].value)
     assert "1 spätere Änderung(en)" in plain(at.warning[0].value)
     assert "Ben" in plain(at.warning[0].value)
     # Ben saves again while the preview is on screen: the click undoes nothing unseen

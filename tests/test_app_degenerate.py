@@ -30,6 +30,7 @@ PAGES = {
     "profiles_member": {"municipality": "a"},
     "profiles_project": {"project": "p1"},
     "profiles_compare": {"compare": ["a", "b"]},
+    "meeting": {},
     "data": {},
     "present": {},
     "about": {},
@@ -69,10 +70,34 @@ NETWORKS = {
 }
 
 
-@pytest.mark.parametrize("network", list(NETWORKS))
+def formulas_without_values(folder):
+    """A workbook as a script (not Excel) writes it: formulas, but no cached results."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    munis = book.active
+    munis.title = "municipalities"
+    munis.append(["id", "name", "kind", "state", "population", "lat", "lon"])
+    munis.append(["a", "Alpha", "Stadt", "Niedersachsen", "=1000*2", "=52+0.1", 9.9])
+    munis.append(["b", "Beta", "Gemeinde", "Niedersachsen", "=SUM(E2:E2)", 52.3, 9.7])
+    projects = book.create_sheet("projects")
+    projects.append(["id", "name", "programme", "cohort", "municipality_ids", "topics"])
+    projects.append(["p1", "Eins", "MPSC", "=2019+1", "a;b", "Mobilität"])
+    projects.append(["p2", "=A2", "MPSC", 2021, "a", "Umwelt"])
+    book.save(folder / "netz.xlsx")
+    return folder
+
+
+def degenerate_folder(tmp_path, network):
+    if network == "formulas_without_values":
+        return formulas_without_values(tmp_path)
+    return write_folder(tmp_path, **NETWORKS[network])
+
+
+@pytest.mark.parametrize("network", [*NETWORKS, "formulas_without_values"])
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_on_a_degenerate_network(monkeypatch, tmp_path, network, page):
-    folder = write_folder(tmp_path, **NETWORKS[network])
+    folder = degenerate_folder(tmp_path, network)
     at = run_app(monkeypatch, folder, page=page.split("_")[0], params=PAGES[page])
     assert not at.exception, [e.value for e in at.exception]
     assert at.title  # the page drew its header, not only the frame
@@ -112,7 +137,8 @@ def test_coverage_with_change_times_that_are_no_iso_times(monkeypatch, tmp_path)
 
 
 def test_member_profiles_of_a_network_without_projects(tmp_path):
-    from atlas.cooperation import member_profiles, suggestions, working_groups
+    from atlas.cooperation import member_profiles, suggestions
+    from atlas.groups import working_groups
 
     network = open_network(write_folder(tmp_path, **NETWORKS["only_headers"]), DAY)
     assert member_profiles(network).n == 0
@@ -127,3 +153,18 @@ def test_suggestions_where_no_pair_is_new_keep_their_columns(tmp_path):
     network = open_network(write_folder(tmp_path, **NETWORKS["text_in_numbers"]), DAY)
     ranked = suggestions(network, max_per_member=2)
     assert ranked.empty and {"a_id", "b_id", "score"} <= set(ranked.columns)
+
+
+@pytest.mark.parametrize("network", ["only_headers", "text_in_numbers"])
+def test_editor_sections_run_on_a_degenerate_network(monkeypatch, tmp_path, network):
+    from atlas.auth import hash_password
+    from tests.test_app_data import PASSWORD, section, sign_in
+
+    monkeypatch.setenv("ATLAS_EDITORS_PASSWORDS", f"Anna Beispiel={hash_password(PASSWORD)}")
+    at = sign_in(run_app(monkeypatch, degenerate_folder(tmp_path, network), page="data"))
+    for name in ("import", "history", "edit"):
+        section(at, name)
+    for table in ("municipalities", "projects", "events"):
+        at.selectbox(key="edit_table").set_value(table).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert len(at.data_editor) == 1

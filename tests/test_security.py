@@ -342,3 +342,15 @@ def test_escaped_text_holds_no_address_a_markdown_renderer_would_link(text):
     # remark-gfm's literal autolinks: scheme://, www., local@domain
     assert not re.search(r"(?i)(https?://|\bwww\.|[-.\w+]+@[-\w]+\.)", plain_text)
     assert plain_text.replace("\u2060", "") == text  # reads and prints as it was
+
+
+def test_an_unusable_data_folder_is_named_without_the_servers_path(monkeypatch, tmp_path):
+    from tests.helpers import write_folder
+
+    (tmp_path / "netz").mkdir()
+    folder = write_folder(tmp_path / "netz", municipalities=None)  # a required file missing
+    at = run_app(monkeypatch, folder)
+    assert not at.exception
+    shown = plain(texts(at))
+    assert "konnten nicht geladen werden" in shown and "„netz“" in shown
+    assert str(tmp_path) not in shown
