@@ -20,7 +20,7 @@ from atlas.text import escape_markdown, join_words, t
 from components.cooperation_charts import network_graph
 from components.data import view_inputs
 from components.links import profile_url
-from components.memo import remembered
+from components.memo import shared
 from components.page import chart
 from components.url_state import seed_from_url, write_to_url
 
@@ -113,7 +113,7 @@ def partner_options(network: Network, view: Network, linked: tuple, lang: str) -
 def partner_section(network: Network, view: Network, weights: Weights, lang: str) -> None:
     """Pick a municipality or a project (?partner=<id>): its best partners, with reasons."""
     linked = tuple(st.query_params.get_all("partner"))
-    label, options = remembered(
+    label, options = shared(
         "partner_options",
         (view_inputs(), linked),
         lambda: partner_options(network, view, linked, lang),
@@ -202,7 +202,7 @@ def _joint_pairs(view: Network) -> pd.DataFrame:
 
 def groups_section(view: Network, lang: str) -> None:
     st.markdown(escape_markdown(t("coop.groups_intro", lang)))
-    groups = remembered("working_groups", view_inputs(), lambda: working_groups(view))
+    groups = shared("working_groups", view_inputs(), lambda: working_groups(view))
     if groups.empty:
         st.info(t("coop.none", lang))
         return

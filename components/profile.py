@@ -14,7 +14,7 @@ from atlas.profiles import MunicipalityProfile, ProjectProfile, names
 from atlas.text import escape_markdown, join_words, t
 from components.data import view_inputs
 from components.links import profile_url
-from components.memo import remembered
+from components.memo import shared
 
 SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$")
 
@@ -47,7 +47,7 @@ def profile_choices(network: Network, view: Network) -> Choices:
             _by_name(set(view.projects["id"]) | set(linked_projects) & projects.keys(), projects),
         )
 
-    return remembered("profile_choices", (view_inputs(), linked_munis, linked_projects), build)
+    return shared("profile_choices", (view_inputs(), linked_munis, linked_projects), build)
 
 
 def facts(rows: list[tuple[str, str]]) -> None:

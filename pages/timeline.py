@@ -12,7 +12,7 @@ from atlas.timeline import (
     phase_bars,
 )
 from components.data import current_view, language, today, view_inputs
-from components.memo import remembered
+from components.memo import shared
 from components.page import page_header
 from components.timeline_view import cohort_section, gantt_section, milestone_section
 from components.url_state import seed_from_url, write_to_url
@@ -38,10 +38,8 @@ group = (
 write_to_url("group", group if group != "state" else None)
 
 day = today()
-bars = remembered("timeline_bars", view_inputs(), lambda: phase_bars(view, day))
-order = remembered(
-    "timeline_order", (view_inputs(), group), lambda: ordered_projects(view, group, day)
-)
+bars = shared("timeline_bars", view_inputs(), lambda: phase_bars(view, day))
+order = shared("timeline_order", (view_inputs(), group), lambda: ordered_projects(view, group, day))
 gantt_section(view, bars, order, day, lang, group)
 st.caption(escape_markdown(t("timeline.unknown_note", lang)))
 
