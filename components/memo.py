@@ -36,6 +36,8 @@ DEFAULT_BUDGET_MB = 160
 # a session waits this long for another session's build of the same result, then builds
 # it itself (a build that hangs must not hang the room)
 WAIT_SECONDS = 30.0
+SAMPLE = 32  # items of a long container that approx_bytes looks at
+Figure = go.Figure  # bound once: plotly resolves go.<name> lazily on every access
 
 
 def remembered(name: str, inputs: tuple, build: Callable[[], T]) -> T:
@@ -51,22 +53,30 @@ def remembered(name: str, inputs: tuple, build: Callable[[], T]) -> T:
 
 def approx_bytes(value: Any, _depth: int = 0) -> int:
     """Roughly what a cached result holds in memory: tables by their columns, figures and
-    decks by the data they carry, containers by their items. An estimate for the budget,
-    not an exact figure (shared strings and interned objects count once per use)."""
+    decks by the data they carry, containers by their items (long ones from a sample of
+    SAMPLE items). An estimate for the budget, cheap enough to run on every build: not
+    exact (shared strings count once per use, Python objects in table cells as 64 bytes)."""
     if _depth > 12:
         return 64
-    if isinstance(value, pd.DataFrame | pd.Series | pd.Index):
-        return int(np.sum(value.memory_usage(deep=True, index=True)))
+    if isinstance(value, pd.DataFrame):
+        return sum(_column_bytes(value[c]) for c in value.columns) + _column_bytes(value.index)
+    if isinstance(value, pd.Series | pd.Index):
+        return _column_bytes(value)
+    if isinstance(value, Figure):  # its data and layout, not its validators
+        return approx_bytes(value._data, _depth + 1) + approx_bytes(value._layout, _depth + 1)
     if isinstance(value, np.ndarray):
         return value.nbytes
     if isinstance(value, str | bytes):
         return sys.getsizeof(value)
     if isinstance(value, dict):
-        return sys.getsizeof(value) + sum(
-            approx_bytes(k, _depth + 1) + approx_bytes(v, _depth + 1) for k, v in value.items()
-        )
+        items = list(value.items())
+        sample = items[:SAMPLE]
+        each = sum(approx_bytes(k, _depth + 1) + approx_bytes(v, _depth + 1) for k, v in sample)
+        return sys.getsizeof(value) + (each * len(items) // len(sample) if sample else 0)
     if isinstance(value, list | tuple | set | frozenset):
-        return sys.getsizeof(value) + sum(approx_bytes(v, _depth + 1) for v in value)
+        items = list(value)[:SAMPLE] if len(value) > SAMPLE else list(value)
+        each = sum(approx_bytes(v, _depth + 1) for v in items)
+        return sys.getsizeof(value) + (each * len(value) // len(items) if items else 0)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return sum(
             approx_bytes(getattr(value, f.name), _depth + 1) for f in dataclasses.fields(value)
@@ -75,6 +85,13 @@ def approx_bytes(value: Any, _depth: int = 0) -> int:
     if isinstance(state, dict):  # plotly figures (_data, _layout), pydeck decks and layers
         return sys.getsizeof(value) + approx_bytes(state, _depth + 1)
     return sys.getsizeof(value)
+
+
+def _column_bytes(column: pd.Series | pd.Index) -> int:
+    """A column's buffers, plus 64 bytes per Python object it points to."""
+    array = column.array
+    objects = len(column) if array.dtype == np.dtype("O") else 0
+    return int(getattr(array, "nbytes", 8 * len(column))) + 64 * objects
 
 
 class SharedCache:
