@@ -12,7 +12,6 @@ import os
 from dataclasses import replace
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from atlas.filters import Filters, apply_filters, option_counts
 from atlas.network import BUNDLED_DATA_DIR, Network, load_frames
@@ -149,22 +148,10 @@ def language_switch() -> str:
     return language()
 
 
-def ensure_frame() -> None:
-    """Rerun through app.py when Streamlit ran a page file on its own.
-
-    On a server process's first run, Streamlit treats a folder named pages/ as a v1
-    multipage app and runs the requested file without the frame (no sidebar, no filters);
-    app.py's st.navigation turns that off, so one rerun is all it takes."""
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def current_view() -> tuple[Network, Network, Filters]:
     """(whole network, filtered network, filters). Filtering stays out of st.cache_data
     (every filter combination would be a cache entry); the shared cache keeps the recent
     ones for every session (a room looking at the same region filters once)."""
-    ensure_frame()
     network = load_network(read_version=False)  # app.py read it at the start of this run
     if not network.usable:  # also guards a page run on its own, without the frame
         show_unusable(network, language())

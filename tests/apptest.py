@@ -13,10 +13,9 @@ APP = str(ROOT / "app.py")
 
 
 class ServerPagesManager(PagesManager):
-    """AppTest starts every run as if the server process were new, when Streamlit still
-    treats pages/ as a v1 folder. A real server does that only on its very first run
-    (components.data.ensure_frame handles it; test_first_run_of_a_new_server covers it),
-    so tests run the app as a server does from then on."""
+    """AppTest starts every run as if the server process were new. Streamlit would then
+    treat a folder named pages/ as a v1 folder; the app keeps its pages in app_pages/
+    (tests/test_app_pages.py checks), and tests run the app as a running server does."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,7 +42,7 @@ def run_app(
         at.query_params[key] = value
     at.run()
     if page is not None:
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"app_pages/{page}.py")
         at.run()
     return at
 

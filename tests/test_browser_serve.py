@@ -164,3 +164,38 @@ def test_two_processes_behind_nginx_share_an_edit(tmp_path, output_dir):
     by_cookie = {c: {up for _, up, cc in streams if cc == c} for c in cookie.values()}
     assert by_cookie[cookie[ports[0]]] == {f"127.0.0.1:{ports[0]}"}
     assert by_cookie[cookie[ports[1]]] == {f"127.0.0.1:{ports[1]}"}
+
+
+# Records every set of page names the sidebar navigation shows, from the first paint on.
+WATCH_NAVIGATION = """
+window.__navSeen = [];
+new MutationObserver(() => {
+  const links = [...document.querySelectorAll('[data-testid="stSidebarNav"] a')];
+  const names = links.map(a => a.innerText.trim()).join('|');
+  const seen = window.__navSeen;
+  if (names && seen[seen.length - 1] !== names) seen.push(names);
+}).observe(document, {childList: true, subtree: true, characterData: true});
+"""
+RAW_NAMES = {"app", "about", "cooperation", "data", "map", "overview", "present", "profiles"}
+
+
+@pytest.mark.parametrize("path", ["", "map"])
+def test_the_first_request_after_a_start_never_shows_the_raw_page_list(tmp_path, path):
+    """A freshly started server, its very first request: the sidebar only ever lists the
+    app's page names, never Streamlit's v1 list of file names (app, about, ...)."""
+    with (
+        serve_app({"ATLAS_DB_PATH": str(tmp_path / "atlas.db")}) as server,
+        browser_page() as (new_page, requests),
+    ):
+        page = new_page()
+        page.add_init_script(WATCH_NAVIGATION)
+        page.goto(f"{server.url}/{path}")
+        wait_for_app(page)
+        seen = page.evaluate("window.__navSeen")
+        shot = ROOT / "test-output" / f"serve-first-request-{path or 'overview'}.png"
+        page.screenshot(path=shot, full_page=False)
+        assert seen, "the sidebar navigation never appeared"
+        for names in seen:
+            assert not set(names.split("|")) & RAW_NAMES, f"raw page list shown: {seen}"
+        assert seen[-1].split("|")[:2] == ["Überblick", "Karte"]
+        assert_offline(requests)
