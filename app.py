@@ -38,6 +38,7 @@ pages = [
     st.Page("app_pages/timeline.py", title=t("nav.timeline", lang), url_path="timeline"),
     st.Page("app_pages/cooperation.py", title=t("nav.cooperation", lang), url_path="cooperation"),
     st.Page("app_pages/profiles.py", title=t("nav.profiles", lang), url_path="profiles"),
+    st.Page("app_pages/meeting.py", title=t("nav.meeting", lang), url_path="meeting"),
     st.Page("app_pages/data.py", title=t("nav.data", lang), url_path="data"),
     st.Page("app_pages/present.py", title=t("nav.present", lang), url_path="present"),
     st.Page("app_pages/about.py", title=t("nav.about", lang), url_path="about"),

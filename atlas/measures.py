@@ -943,3 +943,72 @@ def resolve_status(value: str) -> str | None:
         if norm == status.lower():
             return status
     return None
+
+
+def suggest_measures(value: str, limit: int = 3) -> list[str]:
+    """The vocabulary entries closest to an unknown measure name, as labels (German):
+    entries whose synonyms occur in the text first, then the most similar labels and ids.
+    Offered to whoever made the file; never applied on their behalf."""
+    import difflib
+
+    found = [BY_ID[m].de for m in measures_in(value)]
+    names = {normalise(m.de): m.de for m in MEASURE_TYPES}
+    names |= {normalise(m.en): m.de for m in MEASURE_TYPES}
+    names |= {m.id: m.de for m in MEASURE_TYPES}
+    close = difflib.get_close_matches(normalise(value), list(names), n=limit * 2, cutoff=0.5)
+    for name in close:
+        if names[name] not in found:
+            found.append(names[name])
+    return found[:limit]
+
+
+def label(measure_id: str, lang: str = "de") -> str:
+    """A measure's label in the interface language (the id itself when unknown)."""
+    m = BY_ID.get(measure_id)
+    if m is None:
+        return measure_id
+    return m.de if lang == "de" else m.en
+
+
+def _split_keywords(text) -> list[str]:
+    return [k.strip() for k in str(text or "").split(";") if k.strip()]
+
+
+def project_measures(projects, measures):
+    """One row per (project_id, measure) with status, since, product and source: the
+    measures table's rows for the projects it covers; for every other project its keywords
+    mapped onto the vocabulary through the synonyms (status unknown, the project's own
+    page as source). Returns (frame, ids of the projects whose measures come from keywords)."""
+    import pandas as pd
+
+    columns = ["project_id", "measure", "status", "since", "product", "source"]
+    frames = []
+    covered: set = set()
+    if measures is not None and len(measures):
+        frame = measures.reindex(columns=columns).copy()
+        for column in ("status", "since", "product", "source"):
+            frame[column] = frame[column].fillna("").astype(str)
+        frame["status"] = frame["status"].replace("", "unbekannt")
+        frames.append(frame)
+        covered = set(frame["project_id"])
+    rest = projects[~projects["id"].isin(covered)]
+    from_keywords = tuple(rest["id"]) if "keywords" in projects else ()
+    rows = []
+    if "keywords" in projects:
+        url = rest["url"] if "url" in rest else pd.Series("", index=rest.index)
+        cache: dict[str, tuple[list[str], list[str]]] = {}
+        for pid, keywords, link in zip(rest["id"], rest["keywords"], url, strict=True):
+            seen: set[str] = set()
+            link_text = link if isinstance(link, str) and link.startswith("http") else ""
+            for keyword in _split_keywords(keywords):
+                if keyword not in cache:
+                    cache[keyword] = (measures_in(keyword), products_in(keyword))
+                found, products = cache[keyword]
+                for measure in found:
+                    if measure not in seen:
+                        seen.add(measure)
+                        product = products[0] if products else ""
+                        rows.append((pid, measure, "unbekannt", "", product, link_text))
+    frames.append(pd.DataFrame(rows, columns=columns))
+    frame = pd.concat([f for f in frames if len(f)] or frames[-1:], ignore_index=True)
+    return frame, from_keywords
