@@ -122,7 +122,8 @@ def test_two_processes_behind_nginx_share_an_edit(tmp_path, output_dir):
     from tests.test_store import empty_postgres, postgres_url
 
     database = empty_postgres(postgres_url())
-    env = {"DATABASE_URL": database, "ATLAS_EDITOR_PASSWORD_HASH": hash_password(PASSWORD)}
+    accounts = f"Anna Beispiel={hash_password(PASSWORD)}"
+    env = {"DATABASE_URL": database, "ATLAS_EDITORS_PASSWORDS": accounts}
     with (
         serve_app(env) as first,
         serve_app(env) as second,
