@@ -30,10 +30,12 @@ from atlas.store import (
     open_store,
     sqlite_url,
 )
-from atlas.text import DEFAULT_LANGUAGE, LANGUAGES
+from atlas.text import DEFAULT_LANGUAGE, LANGUAGES, t
 from components.filter_state import current_filters
 from components.memo import shared
 from components.page import show_unusable
+from components.pages_folder import ensure_frame
+from components.url_widgets import url_widget
 
 MEMO_KEY = "_network_memo"
 LOG = logging.getLogger("atlas")
@@ -190,12 +192,12 @@ def language() -> str:
 
 def language_switch() -> str:
     """German by default, English by a switch that lives in the link."""
-    st.sidebar.segmented_control(
-        "Sprache / Language",
+    url_widget(
+        st.sidebar.segmented_control,
+        t("language.switch", language()),  # the same in both: found in either language
         [code.upper() for code in LANGUAGES],
         key=LANG_KEY,
         default=DEFAULT_LANGUAGE.upper(),
-        bind="query-params",
     )
     return language()
 
@@ -204,6 +206,7 @@ def current_view() -> tuple[Network, Network, Filters]:
     """(whole network, filtered network, filters). Filtering stays out of st.cache_data
     (every filter combination would be a cache entry); the shared cache keeps the recent
     ones for every session (a room looking at the same region filters once)."""
+    ensure_frame()  # every page gets here first: see components.pages_folder
     network = load_network(read_version=False)  # app.py read it at the start of this run
     if not network.usable:  # also guards a page run on its own, without the frame
         show_unusable(network, language())

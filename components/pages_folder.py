@@ -1,0 +1,33 @@
+"""Streamlit's handling of a folder named pages/, dealt with here and nowhere else.
+
+The pages live in app_pages/ (one file per page, the URL path is the file name), never in
+a folder named pages/: with one beside app.py, Streamlit treats a server process's very
+first run as a v1 multipage app (the raw file list in the sidebar, the requested file run
+on its own, without the frame) until app.py's st.navigation turns that off. What follows
+is a safety net should such a folder come back (tests/test_app_pages.py fails then).
+
+- The app: `ensure_frame()` (called by components.data.current_view) notices the lone run
+  and reruns through the frame.
+- Tests and benchmarks: `ServerPagesManager` makes every AppTest run behave like a running
+  server's, which has its first run behind it (AppTest starts each run like a new server).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+
+def ensure_frame() -> None:
+    """Rerun through app.py when Streamlit ran a page file on its own."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+class ServerPagesManager(PagesManager):
+    """A PagesManager as on a server past its first run: pages/ is not a v1 folder."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
