@@ -19,10 +19,10 @@ from atlas.measures import project_measures
 from atlas.network import Network
 from atlas.spreadsheet import csv_bytes, xlsx_bytes
 from atlas.text import escape_markdown, join_words, t
+from components import memo
 from components.cooperation_charts import network_graph
 from components.data import view_inputs
 from components.links import profile_url
-from components.memo import remembered
 from components.page import chart
 from components.url_widgets import ignored_in_link, link_values, url_widget
 
@@ -108,7 +108,7 @@ def linked_table(network: Network, member_ids, lang: str, measures: dict) -> pd.
 
 def keyword_note(view: Network, lang: str) -> None:
     """Say where measures come from keywords (status unknown) rather than the table."""
-    keyword_projects = remembered(
+    keyword_projects = memo.shared(
         "coop_keyword_projects",
         view_inputs(),
         lambda: project_measures(view.projects, view.measures)[1],
@@ -168,7 +168,7 @@ def partner_options(network: Network, view: Network, linked: tuple, lang: str) -
 def partner_section(network: Network, view: Network, weights: Weights, lang: str) -> None:
     """Pick a municipality or a project (?partner=<id>): its best partners, with reasons."""
     linked = tuple(link_values("partner"))
-    label, options = remembered(
+    label, options = memo.shared(
         "partner_options",
         (view_inputs(), linked),
         lambda: partner_options(network, view, linked, lang),
@@ -312,7 +312,7 @@ def graph_links(view: Network, suggested: pd.DataFrame) -> pd.DataFrame:
 
 def groups_section(view: Network, lang: str) -> None:
     st.markdown(escape_markdown(t("coop.groups_intro", lang)))
-    groups = remembered("working_groups", view_inputs(), lambda: working_groups(view))
+    groups = memo.shared("working_groups", view_inputs(), lambda: working_groups(view))
     if groups.empty:
         st.info(t("coop.none", lang))
         return

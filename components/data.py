@@ -33,7 +33,7 @@ from atlas.store import (
 )
 from atlas.text import DEFAULT_LANGUAGE, LANGUAGES, t
 from components.filter_state import current_filters
-from components.memo import remembered
+from components.memo import shared
 from components.page import show_unusable
 from components.pages_folder import ensure_frame
 from components.url_widgets import url_widget
@@ -125,9 +125,9 @@ def filter_options(field: str, states: tuple = ()) -> list[tuple]:
     key = memo[0] if memo else data_key()
     if isinstance(key, Network):
         return []
-    # the session's own copy first: st.cache_data hashes its arguments and unpickles its
+    # one copy for every session: st.cache_data hashes its arguments and unpickles its
     # value on every call, which for seven filters costs more than the rest of the sidebar
-    return remembered(
+    return shared(
         f"options_{field}", (key, states), lambda: _cached_option_counts(*key, field, states)
     )
 
@@ -164,8 +164,9 @@ def limit_uploads() -> None:
 
 def load_network(read_version: bool = True) -> Network:
     """The network for this session. st.cache_data hands out a fresh copy on every call
-    (unpickling 20,000 projects costs a quarter of a second), so each session keeps the
-    copy it got for as long as the data version and the day stay the same. The frame reads
+    (unpickling 20,000 projects costs a quarter of a second), so the process keeps one copy
+    for all sessions (components.memo.shared: nothing changes a loaded network) and each
+    session holds on to it for as long as the data version and the day stay the same. The frame reads
     the version at the start of every run (one small query), so an edit saved anywhere is
     seen at once; the page, later in the same run, passes read_version=False."""
     memo = st.session_state.get(MEMO_KEY)
@@ -178,7 +179,7 @@ def load_network(read_version: bool = True) -> Network:
         return key
     memo = st.session_state.get(MEMO_KEY)
     if memo is None or memo[0] != key:
-        memo = (key, _cached_network(*key))
+        memo = (key, shared("network", key, lambda: _cached_network(*key)))
         st.session_state[MEMO_KEY] = memo
     return memo[1]
 
@@ -207,14 +208,15 @@ def language_switch() -> str:
 
 def current_view() -> tuple[Network, Network, Filters]:
     """(whole network, filtered network, filters). Filtering stays out of st.cache_data
-    (every filter combination would be a cache entry); the session keeps its last result."""
+    (every filter combination would be a cache entry); the shared cache keeps the recent
+    ones for every session (a room looking at the same region filters once)."""
     ensure_frame()  # every page gets here first: see components.pages_folder
     network = load_network(read_version=False)  # app.py read it at the start of this run
     if not network.usable:  # also guards a page run on its own, without the frame
         show_unusable(network, language())
         st.stop()
     filters = current_filters()
-    view = remembered("view", view_inputs(), lambda: apply_filters(network, filters))
+    view = shared("view", view_inputs()[:2], lambda: apply_filters(network, filters))
     return network, view, filters
 
 

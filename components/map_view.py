@@ -12,6 +12,7 @@ from atlas.filters import Filters
 from atlas.network import Network
 from atlas.profiles import projects_of
 from atlas.text import escape_markdown, t
+from components.data import view_inputs
 from components.links import profile_url
 from components.map_deck import (
     ARC_COLOUR,
@@ -25,6 +26,7 @@ from components.map_deck import (
     scale_svg,
     tip,
 )
+from components.memo import shared
 from components.page import lazy_expander
 from components.static_map import static_map
 from components.url_widgets import url_widget
@@ -65,16 +67,13 @@ def settings(lang: str) -> tuple[str, str, str]:
 
 
 def member_points(network: Network, view: Network, filters: Filters, lang: str) -> pd.DataFrame:
-    """The members with their tooltips, computed once per data, filters and language in
-    this session: a click on the map, a panel button or a mode switch reruns the page
-    with the same view, and at 11,000 members this is most of a run. The memo holds the
-    network itself, so a reload of the data (a new object) is never mistaken for it."""
-    memo = st.session_state.get("_map_points")
-    if memo and memo[0] is network and memo[1] == filters and memo[2] == lang:
-        return memo[3]
-    points = describe_points(geo.member_points(view), lang)
-    st.session_state["_map_points"] = (network, filters, lang, points)
-    return points
+    """The members with their tooltips, computed once per data, filters and language for
+    every session (components.memo.shared): a click on the map, a panel button or a mode
+    switch reruns the page with the same view, and at 11,000 members this is most of a
+    run. The data version in view_inputs() tells a reload of the data apart."""
+    return shared(
+        "map_points", view_inputs(), lambda: describe_points(geo.member_points(view), lang)
+    )
 
 
 def map_layers(network, view, filters, mode, measure, lang) -> tuple:

@@ -14,6 +14,7 @@ from atlas.filters import Filters, describe
 from atlas.network import Network
 from atlas.problems import problems_frame, skipped_rows
 from atlas.text import escape_markdown, t
+from components.memo import serialised
 from components.theme import PRESENTATION_FONT_SIZE
 
 
@@ -70,7 +71,12 @@ def chart(fig: go.Figure, alt: str, table: pd.DataFrame, key: str, lang: str) ->
         )
     # theme=None: keep our projector-sized fonts instead of the Streamlit theme's small ones
     st.plotly_chart(
-        fig, width="stretch", key=key, theme=None, config={"displaylogo": False}, alt=alt
+        serialised(fig),
+        width="stretch",
+        key=key,
+        theme=None,
+        config={"displaylogo": False},
+        alt=alt,
     )
 
     def alternative() -> None:

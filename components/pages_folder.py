@@ -1,9 +1,10 @@
 """Streamlit's handling of a folder named pages/, dealt with here and nowhere else.
 
-The pages live in pages/ (one file per page, the URL path is the file name). On a server
-process's very first run, Streamlit still treats such a folder as a v1 multipage app and
-runs the requested file on its own, without the frame (no sidebar, no filters); app.py's
-st.navigation turns that off for every later run.
+The pages live in app_pages/ (one file per page, the URL path is the file name), never in
+a folder named pages/: with one beside app.py, Streamlit treats a server process's very
+first run as a v1 multipage app (the raw file list in the sidebar, the requested file run
+on its own, without the frame) until app.py's st.navigation turns that off. What follows
+is a safety net should such a folder come back (tests/test_app_pages.py fails then).
 
 - The app: `ensure_frame()` (called by components.data.current_view) notices the lone run
   and reruns through the frame.

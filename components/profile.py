@@ -15,7 +15,7 @@ from atlas.status import extension_offers, phase_label
 from atlas.text import escape_markdown, join_words, t
 from components.data import view_inputs
 from components.links import profile_url
-from components.memo import remembered
+from components.memo import shared
 from components.url_widgets import (
     clear_link,
     ignored_in_link,
@@ -55,7 +55,7 @@ def profile_choices(network: Network, view: Network) -> Choices:
             _by_name(set(view.projects["id"]) | set(linked_projects) & projects.keys(), projects),
         )
 
-    return remembered("profile_choices", (view_inputs(), linked_munis, linked_projects), build)
+    return shared("profile_choices", (view_inputs(), linked_munis, linked_projects), build)
 
 
 MODES = {

@@ -16,7 +16,7 @@ from atlas.text import escape_markdown, join_words, t
 from atlas.timeline import cohort_standing
 from components.data import view_inputs
 from components.links import profile_url
-from components.memo import remembered
+from components.memo import serialised, shared
 from components.page import lazy_expander
 from components.timeline_charts import cohort_chart, gantt
 from components.url_widgets import url_widget
@@ -63,10 +63,10 @@ def gantt_section(
         title = t("timeline.gantt", lang)
         return events, gantt(bars, shown, events, day, lang, title, group_by)
 
-    events, figure = remembered("gantt", (view_inputs(), group_by, page), build)
+    events, figure = shared("gantt", (view_inputs(), group_by, page), build)
     alt = t("timeline.alt", lang, n=len(shown), events=len(events))
     state = st.plotly_chart(
-        figure,
+        serialised(figure),
         width="stretch",
         theme=None,
         key="gantt",
@@ -143,7 +143,7 @@ def cohort_sentence(counts: pd.DataFrame, cohort: int, day: dt.date, lang: str) 
 
 def cohort_section(view: Network, counts_between, day: dt.date, lang: str) -> None:
     st.subheader(t("timeline.cohorts", lang))
-    cohorts, earliest = remembered("cohort_years", view_inputs(), lambda: cohort_years(view, day))
+    cohorts, earliest = shared("cohort_years", view_inputs(), lambda: cohort_years(view, day))
     if not cohorts:
         return
     cohort = url_widget(
@@ -155,9 +155,9 @@ def cohort_section(view: Network, counts_between, day: dt.date, lang: str) -> No
     )
     first = min(pd.Timestamp(f"{cohort}-01-01"), earliest)
     span = (first.date(), day.replace(year=day.year + 2))
-    counts = remembered("cohort_counts", (view_inputs(), span), lambda: counts_between(*span))
+    counts = shared("cohort_counts", (view_inputs(), span), lambda: counts_between(*span))
     title = t("timeline.cohort_chart", lang, cohort=cohort)
-    figure, sentence = remembered(
+    figure, sentence = shared(
         "cohort_chart",
         (view_inputs(), span, cohort),
         lambda: (
@@ -166,7 +166,7 @@ def cohort_section(view: Network, counts_between, day: dt.date, lang: str) -> No
         ),
     )
     st.plotly_chart(
-        figure,
+        serialised(figure),
         width="stretch",
         theme=None,
         key="cohort_chart",
@@ -199,7 +199,7 @@ def milestone_section(milestones_within, lang: str) -> None:
     months = url_widget(
         st.select_slider, t("timeline.horizon", lang), [3, 6, 12, 24], value=6, key="horizon"
     )
-    table = remembered(
+    table = shared(
         "milestones",
         (view_inputs(), months),
         lambda: milestone_table(milestones_within(months), lang),

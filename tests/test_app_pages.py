@@ -19,15 +19,22 @@ from tests.apptest import ROOT, metric_values, run_app
 
 def registered_pages() -> list[str]:
     source = (ROOT / "app.py").read_text()
-    return re.findall(r'^\s*st\.Page\(\s*"pages/(\w+)\.py"', source, flags=re.M)
+    return re.findall(r'^\s*st\.Page\(\s*"app_pages/(\w+)\.py"', source, flags=re.M)
 
 
 PAGES = registered_pages()
 
 
 def test_app_registers_every_page_file():
-    files = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+    files = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py"))
     assert sorted(PAGES) == files
+
+
+def test_no_folder_named_pages_beside_the_app():
+    """Streamlit treats pages/ beside app.py as a v1 multipage app on a server's first
+    request (raw file list in the sidebar, a page without the frame): pages live in
+    app_pages/."""
+    assert not (ROOT / "pages").exists()
 
 
 def header(projects: int, lang: str = "de") -> str:
@@ -72,8 +79,8 @@ def test_page_with_invalid_data_folder(monkeypatch, tmp_path, page):
 
 @pytest.mark.parametrize("page", ["cooperation", "profiles"])
 def test_first_run_of_a_new_server_still_shows_the_frame(monkeypatch, page):
-    """Streamlit runs pages/<file> alone on a new server's first run; the app reruns
-    through its frame, so the sidebar filters are there and the link's filters apply."""
+    """A new server's first run shows the frame: the sidebar filters are there and the
+    link's filters apply."""
     at = run_app(monkeypatch, page=page, params={"state": "Niedersachsen"}, first_server_run=True)
     assert not at.exception
     assert len(at.sidebar.multiselect) == 7

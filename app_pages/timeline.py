@@ -12,7 +12,7 @@ from atlas.timeline import (
 )
 from components.asof import show_as_of
 from components.data import current_view, language, today, view_inputs
-from components.memo import remembered
+from components.memo import shared
 from components.page import page_header
 from components.timeline_view import cohort_section, gantt_section, milestone_section
 from components.url_widgets import url_widget
@@ -36,10 +36,8 @@ group = url_widget(
 
 day = today()
 show_as_of(network, lang, day)
-bars = remembered("timeline_bars", view_inputs(), lambda: phase_bars(view, day))
-order = remembered(
-    "timeline_order", (view_inputs(), group), lambda: ordered_projects(view, group, day)
-)
+bars = shared("timeline_bars", view_inputs(), lambda: phase_bars(view, day))
+order = shared("timeline_order", (view_inputs(), group), lambda: ordered_projects(view, group, day))
 gantt_section(view, bars, order, day, lang, group)
 st.caption(escape_markdown(t("timeline.unknown_note", lang)))
 

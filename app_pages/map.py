@@ -15,7 +15,7 @@ from components.map_view import (
     table_alternative,
     view_state,
 )
-from components.memo import remembered
+from components.memo import shared
 from components.page import page_header
 
 lang = language()
@@ -24,7 +24,7 @@ page_header(t("map.title", lang), view, filters, lang)
 
 mode, colour, measure = settings(lang)
 inputs = (view_inputs(), mode, measure)
-points, areas, peak, links, orgs = remembered(
+points, areas, peak, links, orgs = shared(
     "map_layers", inputs, lambda: map_layers(network, view, filters, mode, measure, lang)
 )
 
@@ -32,7 +32,7 @@ chart, panel = st.columns([3, 1])
 with panel:
     where = view_state(view.municipalities.dropna(subset=["lat", "lon"]), filters, lang)
 style = basemap_style(dict(st.secrets) if st.secrets.load_if_toml_exists() else None)
-deck = remembered(
+deck = shared(
     "map_deck",
     (inputs, colour, where, style),
     lambda: build_deck(

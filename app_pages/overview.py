@@ -6,7 +6,7 @@ from atlas import fmt, summary
 from atlas.text import escape_markdown, t
 from components.asof import show_as_of
 from components.data import current_view, language, view_inputs
-from components.memo import remembered
+from components.memo import shared
 from components.overview import overview_charts
 from components.page import chart, kpi_cards, money, page_header, show_problems, skipped_notice
 
@@ -34,7 +34,7 @@ st.caption(t("kpi.funding_cover", lang, known=k.funding_known, total=k.projects)
 
 show_as_of(network, lang)
 
-charts = remembered("overview", view_inputs(), lambda: overview_charts(view, lang))
+charts = shared("overview", view_inputs(), lambda: overview_charts(view, lang))
 left, right = st.columns(2)
 with left:
     chart(*charts["by_state"], lang)
@@ -45,7 +45,7 @@ with right:
 if charts["state_topic"] is not None:
     chart(*charts["state_topic"], lang)
 
-cover = remembered("overview_cover", view_inputs(), lambda: summary.coverage(view))
+cover = shared("overview_cover", view_inputs(), lambda: summary.coverage(view))
 with st.container(border=True):
     st.subheader(t("about.header", lang))
     lines = [

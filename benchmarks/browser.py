@@ -1,0 +1,203 @@
+"""First settled load of each page in Debian chromium, against a trivial Streamlit app with
+the same page paths measured in the same run, and a filter change on the overview.
+
+A load: a fresh browser context (empty cache, no cookies) opens the page's link; it is
+settled when Streamlit has finished the run and the page's elements stopped changing
+(polled every 50 ms, three equal polls). Both apps are served by `streamlit run` on
+loopback ports; each page is opened once before measuring (a server's first run of a page
+pays its imports) and then --repeat times, the median is shown.
+
+    python -m benchmarks.browser [--repeat 5] [--synthetic] [--pages map,timeline]
+
+Targets: each page <= 2x the trivial app's on the bundled data, <= 3x at 11,000
+municipalities (--synthetic); the filter change on the overview settled in < 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from benchmarks.common import row, synthetic_network
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["", "map", "timeline", "cooperation", "profiles", "data", "present", "about"]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+CHROMIUM_ARGS += ["--disable-background-networking", "--disable-component-update"]
+SETTLED = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!app || !main || !main.querySelector('h1, h3')
+        || app.getAttribute('data-test-script-state') !== 'notRunning') {
+        window.__last = null; window.__stable = 0; return false;
+    }
+    const now = main.querySelectorAll('*').length;
+    window.__stable = window.__last === now ? (window.__stable || 0) + 1 : 0;
+    window.__last = now;
+    return window.__stable >= 3;
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_trivial_app(folder: Path) -> Path:
+    """st.navigation over the app's page paths, each page a title and one line of text."""
+    (folder / "views").mkdir(parents=True)
+    names = [p or "overview" for p in PAGES]
+    lines = ["import streamlit as st", "pages = ["]
+    for i, name in enumerate(names):
+        (folder / "views" / f"{name}.py").write_text(
+            f"import streamlit as st\nst.title({name!r})\nst.write('x')\n"
+        )
+        lines.append(f"    st.Page('views/{name}.py', url_path={name!r}, default={i == 0}),")
+    lines += ["]", "st.navigation(pages).run()", ""]
+    (folder / "app.py").write_text("\n".join(lines))
+    return folder / "app.py"
+
+
+@contextlib.contextmanager
+def served(script: Path, env: dict):
+    port = free_port()
+    log_path = Path(tempfile.mkdtemp(prefix="atlas-bench-log-")) / "server.log"
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+    command += ["--browser.gatherUsageStats", "false"]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=script.parent,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(log_path.read_text()[-2000:]) from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def settled_load(browser, url: str) -> float:
+    """Seconds from opening the link in a fresh context to the settled page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="de-DE")
+    try:
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function(SETTLED, timeout=120_000, polling=50)
+        return time.perf_counter() - start
+    finally:
+        context.close()
+
+
+def filter_change(browser, base: str) -> float:
+    """Seconds from choosing a state in the sidebar filter to the settled overview."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="de-DE")
+    try:
+        page = context.new_page()
+        page.goto(base)
+        page.wait_for_function(SETTLED, timeout=120_000, polling=50)
+        header = page.locator('[data-testid="stMain"] [data-testid="stMarkdown"]').first
+        before = header.inner_text()
+        page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
+        option = page.get_by_role("option").first
+        option.wait_for()
+        start = time.perf_counter()
+        option.click()
+        page.wait_for_function(
+            "(before) => { const h = document.querySelector("
+            '\'[data-testid="stMain"] [data-testid="stMarkdown"]\');'
+            " return h && h.innerText !== before; }",
+            arg=before,
+            timeout=60_000,
+            polling=50,
+        )
+        page.wait_for_function(SETTLED, timeout=60_000, polling=50)
+        return time.perf_counter() - start
+    finally:
+        context.close()
+
+
+def median_load(browser, url: str, repeat: int) -> float:
+    settled_load(browser, url)  # the server's first run of this page
+    return statistics.median(settled_load(browser, url) for _ in range(repeat))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--synthetic", action="store_true", help="11,000 municipalities")
+    parser.add_argument("--pages", help="comma-separated paths (overview is the empty one)")
+    args = parser.parse_args(argv)
+    pages = [("" if p == "overview" else p) for p in args.pages.split(",")] if args.pages else PAGES
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        sys.exit("needs Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp(prefix="atlas-browser-bench-"))
+    env = {"ATLAS_DB_PATH": str(work / "atlas.db")}
+    label = "bundled"
+    if args.synthetic:
+        env["ATLAS_DATA_DIR"] = str(synthetic_network())
+        label = "synthetic 11k/20k"
+    trivial = write_trivial_app(work / "trivial")
+    target = 3 if args.synthetic else 2
+    with (
+        served(ROOT / "app.py", env) as app,
+        served(trivial, {}) as floor,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        print(f"First settled load in a fresh context, median of {args.repeat} ({label})")
+        for path in pages:
+            # back to back, so both see the same machine
+            floor_s = median_load(browser, f"{floor}/{path}", args.repeat)
+            app_s = median_load(browser, f"{app}/{path}", args.repeat)
+            print(
+                row(
+                    f"/{path}: app {app_s * 1000:.0f} ms, trivial app {floor_s * 1000:.0f} ms",
+                    f"{app_s / floor_s:.2f}x",
+                    f"target <= {target}x",
+                )
+            )
+        change = statistics.median(filter_change(browser, app) for _ in range(args.repeat))
+        print(
+            row(
+                "overview: a state chosen in the filter, settled",
+                f"{change * 1000:.0f} ms",
+                "target < 1000 ms",
+            )
+        )
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
