@@ -26,22 +26,19 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if presenting else "auto",
 )
 
-# URL paths equal the file names. The folder is app_pages/, not pages/: Streamlit treats a
-# folder named pages/ beside app.py as a v1 multipage app until st.navigation first runs,
-# so a server's very first request got its raw file list (app, about, ...) and, for a
-# page link, the page without this frame.
+# URL paths equal the file names. Streamlit treats pages/ beside app.py as a v1 multipage
+# app until st.navigation first runs; components/pages_folder.py deals with that (the v1
+# file list is hidden by the configuration, a lone page run reruns through this frame).
 pages = [
-    st.Page(
-        "app_pages/overview.py", title=t("nav.overview", lang), url_path=OVERVIEW, default=True
-    ),
-    st.Page("app_pages/map.py", title=t("nav.map", lang), url_path="map"),
-    st.Page("app_pages/timeline.py", title=t("nav.timeline", lang), url_path="timeline"),
-    st.Page("app_pages/cooperation.py", title=t("nav.cooperation", lang), url_path="cooperation"),
-    st.Page("app_pages/profiles.py", title=t("nav.profiles", lang), url_path="profiles"),
-    st.Page("app_pages/meeting.py", title=t("nav.meeting", lang), url_path="meeting"),
-    st.Page("app_pages/data.py", title=t("nav.data", lang), url_path="data"),
-    st.Page("app_pages/present.py", title=t("nav.present", lang), url_path="present"),
-    st.Page("app_pages/about.py", title=t("nav.about", lang), url_path="about"),
+    st.Page("pages/overview.py", title=t("nav.overview", lang), url_path=OVERVIEW, default=True),
+    st.Page("pages/map.py", title=t("nav.map", lang), url_path="map"),
+    st.Page("pages/timeline.py", title=t("nav.timeline", lang), url_path="timeline"),
+    st.Page("pages/cooperation.py", title=t("nav.cooperation", lang), url_path="cooperation"),
+    st.Page("pages/profiles.py", title=t("nav.profiles", lang), url_path="profiles"),
+    st.Page("pages/meeting.py", title=t("nav.meeting", lang), url_path="meeting"),
+    st.Page("pages/data.py", title=t("nav.data", lang), url_path="data"),
+    st.Page("pages/present.py", title=t("nav.present", lang), url_path="present"),
+    st.Page("pages/about.py", title=t("nav.about", lang), url_path="about"),
 ]
 page = st.navigation(pages, position="hidden" if presenting else "sidebar")
 pages_by_path = remember_pages(pages, OVERVIEW)

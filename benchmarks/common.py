@@ -39,8 +39,8 @@ def row(label: str, value: str, target: str = "") -> str:
 def run_as_a_running_server() -> None:
     """AppTest treats every run like a new server's first one, in two ways a running server
     does not, so measuring them on every run would inflate the figures:
-    - Streamlit would run a pages/ file alone (the app keeps its pages in app_pages/, so
-      this no longer happens; the override stays harmless).
+    - Streamlit would run a pages/ file alone (components.pages_folder.ServerPagesManager
+      makes it behave like a server past its first run).
     - Each run gets a fresh ScriptCache, so app.py and the page are read, rewritten for
       "magic" and compiled again; a real server keeps one ScriptCache and compiles a script
       once (until the file changes). Both apply to the empty page too."""

@@ -31,7 +31,7 @@ def measure(folder, params: dict) -> tuple[float, float, int]:
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    at.switch_page("app_pages/map.py")
+    at.switch_page("pages/map.py")
     at.run()
     assert not at.exception, at.exception
     rerun = median_seconds(at.run, repeat=3)

@@ -32,7 +32,7 @@ EMPTY_PAGE = "import streamlit as st\nst.title('Leer')\n"
 def registered_pages() -> list[str]:
     """The page files app.py registers (commented-out ones are not built yet)."""
     source = (ROOT / "app.py").read_text()
-    return re.findall(r'^\s*st\.Page\(\s*"(app_pages/\w+\.py)"', source, flags=re.M)
+    return re.findall(r'^\s*st\.Page\(\s*"(pages/\w+\.py)"', source, flags=re.M)
 
 
 def page_seconds(page: str, repeat: int) -> tuple[float, float]:
@@ -40,7 +40,7 @@ def page_seconds(page: str, repeat: int) -> tuple[float, float]:
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()
-    if page != "app_pages/overview.py":
+    if page != "pages/overview.py":
         at.switch_page(page)
     first = median_seconds(at.run, repeat=1)
     assert not at.exception, at.exception
@@ -66,7 +66,7 @@ def frame_copy() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="atlas-frame-"))
     shutil.copy(ROOT / "app.py", folder / "app.py")
     (folder / "static").symlink_to(ROOT / "static")
-    (folder / "app_pages").mkdir()
+    (folder / "pages").mkdir()
     for page in registered_pages():
         (folder / page).write_text("")
     return folder
@@ -82,7 +82,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--bundled-only", action="store_true", help="skip the synthetic network")
-    parser.add_argument("--page", help="only this page, e.g. app_pages/overview.py")
+    parser.add_argument("--page", help="only this page, e.g. pages/overview.py")
     args = parser.parse_args(argv)
     empty = empty_seconds(args.repeat)
     print("Page run time, server side (AppTest), median of warm reruns")

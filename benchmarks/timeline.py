@@ -38,7 +38,7 @@ def page_seconds(folder: Path, repeat: int, params: dict | None = None) -> tuple
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
-    at.switch_page("app_pages/timeline.py")
+    at.switch_page("pages/timeline.py")
     first = median_seconds(at.run, repeat=1)
     assert not at.exception, at.exception
     return first, median_seconds(at.run, repeat)

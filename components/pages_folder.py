@@ -1,11 +1,13 @@
 """Streamlit's handling of a folder named pages/, dealt with here and nowhere else.
 
-The pages live in app_pages/ (one file per page, the URL path is the file name), never in
-a folder named pages/: with one beside app.py, Streamlit treats a server process's very
-first run as a v1 multipage app (the raw file list in the sidebar, the requested file run
-on its own, without the frame) until app.py's st.navigation turns that off. What follows
-is a safety net should such a folder come back (tests/test_app_pages.py fails then).
+The pages live in pages/ (one file per page, the URL path is the file name). With that
+folder beside app.py, Streamlit treats a server process's very first run as a v1 multipage
+app (its raw file list for the sidebar, the requested file run on its own, without the
+frame) until app.py's st.navigation turns that off:
 
+- The list: `client.showSidebarNavigation = false` in .streamlit/config.toml hides the v1
+  navigation only (tests/test_app_pages.py checks the setting, tests/test_browser_serve.py
+  the sidebar of a freshly started server).
 - The app: `ensure_frame()` (called by components.data.current_view) notices the lone run
   and reruns through the frame.
 - Tests and benchmarks: `ServerPagesManager` makes every AppTest run behave like a running

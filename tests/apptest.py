@@ -33,7 +33,7 @@ def run_app(
         at.query_params[key] = value
     at.run()
     if page is not None:
-        at.switch_page(f"app_pages/{page}.py")
+        at.switch_page(f"pages/{page}.py")
         at.run()
     return at
 

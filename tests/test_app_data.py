@@ -267,7 +267,7 @@ def test_oidc_configured_shows_a_sign_in_button_and_no_password(monkeypatch):
         "server_metadata_url": "https://login.example.org/.well-known/openid-configuration",
     }
     at.run()
-    at.switch_page("app_pages/data.py").run()
+    at.switch_page("pages/data.py").run()
     assert not at.exception
     assert button(at, "Anmelden") is not None
     assert not any(w.key == "login_password" for w in at.text_input)

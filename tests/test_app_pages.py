@@ -19,22 +19,26 @@ from tests.apptest import ROOT, metric_values, run_app
 
 def registered_pages() -> list[str]:
     source = (ROOT / "app.py").read_text()
-    return re.findall(r'^\s*st\.Page\(\s*"app_pages/(\w+)\.py"', source, flags=re.M)
+    return re.findall(r'^\s*st\.Page\(\s*"pages/(\w+)\.py"', source, flags=re.M)
 
 
 PAGES = registered_pages()
 
 
 def test_app_registers_every_page_file():
-    files = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py"))
+    files = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
     assert sorted(PAGES) == files
 
 
-def test_no_folder_named_pages_beside_the_app():
-    """Streamlit treats pages/ beside app.py as a v1 multipage app on a server's first
-    request (raw file list in the sidebar, a page without the frame): pages live in
-    app_pages/."""
-    assert not (ROOT / "pages").exists()
+def test_the_v1_page_list_is_never_shown():
+    """With pages/ beside app.py, Streamlit runs a server's first request as a v1 multipage
+    app; its sidebar list of raw file names stays hidden because the configuration says so
+    (the app's own navigation is unaffected; tests/test_browser_serve.py looks at the
+    sidebar of a freshly started server)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showSidebarNavigation"] is False
 
 
 def header(projects: int, lang: str = "de") -> str:

@@ -80,7 +80,7 @@ def plain(markdown: str) -> str:
 
 def view_rows(at) -> dict[str, str]:
     """Present page: {title: where it is kept} from the table of saved views."""
-    at.switch_page("app_pages/present.py")
+    at.switch_page("pages/present.py")
     at.run()
     table = at.dataframe[0].value
     return dict(zip(table["Titel"], table["Gespeichert"], strict=True))
@@ -90,7 +90,7 @@ def test_saving_a_view_and_opening_it_restores_page_and_filters(monkeypatch):
     at = run_app(monkeypatch, params={"state": "Bayern", "cohort": "2021"})
     save_view(at, "Bayern 2021")
     assert "Gespeichert für diese Sitzung: Bayern 2021" in plain(at.sidebar.info[0].value)
-    at.switch_page("app_pages/present.py")
+    at.switch_page("pages/present.py")
     at.run()
     chooser = next(m for m in at.multiselect if m.key == "show_views")
     chooser.set_value(["bayern-2021"]).run()

@@ -250,7 +250,7 @@ def oidc_app(monkeypatch, user: dict, editors: str | None):
         at.secrets["ATLAS_EDITORS"] = editors
     at.user = user
     at.run()
-    at.switch_page("app_pages/data.py").run()
+    at.switch_page("pages/data.py").run()
     assert not at.exception
     return at
 
