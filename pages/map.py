@@ -6,6 +6,7 @@ from atlas.text import t
 from components.data import current_view, language, view_inputs
 from components.map_deck import basemap_style, build_deck
 from components.map_view import (
+    MAP_HEIGHT,
     legend,
     map_layers,
     png_download,
@@ -21,34 +22,55 @@ lang = language()
 network, view, filters = current_view()
 page_header(t("map.title", lang), view, filters, lang)
 
-mode, colour, measure = settings(lang)
+chart, panel = st.columns([3, 1])
+# beside the map, top to bottom: settings, legend, the view's buttons, the selection
+settings_box, legend_box, buttons_box, selection_box = (panel.container() for _ in range(4))
+mode, colour, measure = settings(lang, settings_box)
 inputs = (view_inputs(), mode, measure)
-points, areas, peak, links, orgs = remembered(
+points, areas, peak, links, orgs, faded = remembered(
     "map_layers", inputs, lambda: map_layers(network, view, filters, mode, measure, lang)
 )
 
-chart, panel = st.columns([3, 1])
-with panel:
+with buttons_box:
     where = view_state(view.municipalities.dropna(subset=["lat", "lon"]), filters, lang)
 style = basemap_style(dict(st.secrets) if st.secrets.load_if_toml_exists() else None)
 deck = remembered(
     "map_deck",
     (inputs, colour, where, style),
     lambda: build_deck(
-        points, links, orgs, mode, colour, view=where, style=style, choropleth=areas
+        points,
+        links,
+        orgs,
+        mode,
+        colour,
+        view=where,
+        style=style,
+        choropleth=areas,
+        faded=faded,
     ),
 )
 with chart:
     state = st.pydeck_chart(
         deck,
-        height=600,
+        height=MAP_HEIGHT,
         on_select="rerun",
         selection_mode="single-object",
         key="map",
         alt=t("map.alt", lang, members=len(view.municipalities), links=len(links), orgs=len(orgs)),
     )
-with panel:
+with selection_box:
     selected_panel(network, state, mode, lang)
-    legend(mode, colour, measure, points, peak, lang, organisations=len(orgs), links=len(links))
     png_download(view, lang)
+with legend_box:
+    legend(
+        mode,
+        colour,
+        measure,
+        points,
+        peak,
+        lang,
+        organisations=len(orgs),
+        links=links,
+        faded=len(faded),
+    )
 table_alternative(points, areas, links, orgs, mode, measure, lang)
