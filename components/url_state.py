@@ -14,7 +14,10 @@ def seed_from_url(param: str, key: str, valid: set[str], multi: bool = False) ->
     or changed), load it into the widget's state. Returns the values that were ignored."""
     url_values = st.query_params.get_all(param)
     marker = f"_url_{param}"
-    if st.session_state.get(marker) == url_values:
+    # the same link as last written, and the widget still holds it: nothing to do. After
+    # leaving the page Streamlit drops the widget's state, so a slide that comes back to
+    # the page with the same value must load it again (it showed "Choose an option")
+    if st.session_state.get(marker) == url_values and (not url_values or key in st.session_state):
         return []
     st.session_state[marker] = url_values
     chosen = [v for v in url_values if v in valid]

@@ -17,6 +17,7 @@ from components.map_view import (
 )
 from components.memo import remembered
 from components.page import page_header
+from components.present import is_presenting
 
 lang = language()
 network, view, filters = current_view()
@@ -58,9 +59,10 @@ with chart:
         key="map",
         alt=t("map.alt", lang, members=len(view.municipalities), links=len(links), orgs=len(orgs)),
     )
-with selection_box:
-    selected_panel(network, state, mode, lang)
-    png_download(view, lang)
+if not is_presenting():  # a slide shows the map and its legend only
+    with selection_box:
+        selected_panel(network, state, mode, lang)
+        png_download(view, lang)
 with legend_box:
     legend(
         mode,
@@ -73,4 +75,5 @@ with legend_box:
         links=links,
         faded=len(faded),
     )
-table_alternative(points, areas, links, orgs, mode, measure, lang)
+if not is_presenting():
+    table_alternative(points, areas, links, orgs, mode, measure, lang)
