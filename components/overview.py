@@ -27,7 +27,9 @@ def bar_section(table, column, title_key, key, lang, label_prefix=None, colours=
     labels = [t(f"{label_prefix}.{v}", lang) if label_prefix else str(v) for v in table[column]]
     values = table["projects"].tolist()
     title = t(title_key, lang)
-    figure = bar_chart(labels, values, title, t("chart.projects", lang), colours or PRIMARY)
+    figure = bar_chart(
+        labels, values, title, t("chart.projects", lang), colours or PRIMARY, lang=lang
+    )
     alt = bar_alt_text(labels, values, title, lambda **kw: t("chart.alt_bar", lang, **kw))
     shown = table.assign(**{column: labels}).rename(
         columns={column: t(f"chart.{column}", lang), "projects": t("chart.projects", lang)}
@@ -56,7 +58,7 @@ def matrix_section(view: Network, lang: str) -> Chart | None:
     )
     shown = matrix.copy()
     shown.index, shown.columns = rows, cols
-    figure = matrix_chart(matrix, title, rows, cols)
+    figure = matrix_chart(matrix, title, rows, cols, lang)
     return Chart(figure, alt, shown.reset_index(), "state_topic")
 
 
