@@ -16,7 +16,7 @@ from atlas import (
     text_profiles,
     text_timeline,
 )
-from atlas.schema import PHASES, SIZE_CLASSES, STATES, TOPICS
+from atlas.schema import KINDS, PHASES, SIZE_CLASSES, STATES, TOPICS
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
@@ -232,6 +232,7 @@ _add_labels("topic", TOPICS, _TOPICS_EN)
 _add_labels("phase", PHASES, _PHASES_EN)
 _add_labels("size", SIZE_CLASSES, _SIZES_EN)
 _add_labels("state", STATES, _STATES_EN)
+_add_labels("kind", KINDS, ("Municipality", "Town", "Independent city", "District", "Association"))
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
@@ -239,7 +240,7 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
     table = TEXTS.get(lang, TEXTS[DEFAULT_LANGUAGE])
     if key not in table:
         prefix, _, rest = key.partition(".")
-        if prefix in ("topic", "phase", "size", "state") and rest:
+        if prefix in ("topic", "phase", "size", "state", "kind") and rest:
             return rest
         raise KeyError(f"no text for {key!r} in {lang!r}")
     text = table[key]

@@ -127,7 +127,14 @@ def describe_points(points: pd.DataFrame, lang: str) -> pd.DataFrame:
     tips = [
         tip(
             name,
-            " · ".join(x for x in (kind, state) if x),
+            " · ".join(
+                x
+                for x in (
+                    label(f"kind.{kind}") if kind else "",
+                    label(f"state.{state}") if state else "",
+                )
+                if x
+            ),
             district if district != name else "",
             template.format(
                 projects=fmt.number(n, lang),
@@ -152,12 +159,16 @@ def describe_points(points: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def describe_links(links: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A link's tooltip: who with whom, what kind of link, and when (German date)."""
+    """A link's tooltip: who with whom, what kind of link, and when (German date). In
+    German the data's own word for the kind ("Kooperationsverbund"), else the map's kind."""
+    kinds = links["kind"].fillna("").astype(str)
+    if lang != "de" and "category" in links:
+        kinds = links["category"].map(lambda c: t(f"map.link.{c}", lang))
     tips = [
         tip(name, " · ".join(x for x in (kind, fmt.date(date, lang) if date else "") if x))
         for name, kind, date in zip(
             links["name"],
-            links["kind"].fillna("").astype(str),
+            kinds,
             links["date"].map(lambda d: d if isinstance(d, str) else ""),
             strict=True,
         )

@@ -285,7 +285,9 @@ def table_alternative(
             table = pd.DataFrame(
                 {
                     t("map.col.name", lang): points["name"],
-                    t("map.col.kind", lang): points["kind"],
+                    t("map.col.kind", lang): [
+                        t(f"kind.{k}", lang) if k else "" for k in points["kind"].fillna("")
+                    ],
                     t("map.col.state", lang): points["state"],
                     t("map.col.district", lang): points["district"],
                     t("map.col.projects", lang): points["projects"],
