@@ -12,6 +12,7 @@ from atlas import summary
 from atlas.network import Network
 from atlas.text import t
 from components.charts import bar_alt_text, bar_chart, matrix_chart
+from components.links import profile_url
 from components.theme import GREY, PHASE_COLOURS, PRIMARY
 
 
@@ -93,3 +94,25 @@ def overview_charts(view: Network, lang: str) -> dict[str, Chart | None]:
         ),
         "state_topic": matrix_section(view, lang),
     }
+
+
+def project_list(network: Network, view: Network, lang: str) -> pd.DataFrame:
+    """The filtered projects as a table to sort: name, members, cohort, current phase
+    (atlas.status, as every page), known federal funding, and a link to the profile.
+    Numbers stay numbers, so sorting by funding or cohort sorts by value."""
+    projects = view.projects.sort_values("name")
+    munis = network.municipalities  # members outside a region filter are named too
+    names = dict(zip(munis["id"], munis["name"], strict=True))
+    return pd.DataFrame(
+        {
+            t("overview.col.name", lang): projects["name"].tolist(),
+            t("overview.col.members", lang): [
+                ", ".join(names[i] for i in ids if i in names)
+                for ids in projects["municipality_ids"]
+            ],
+            t("overview.col.cohort", lang): projects["cohort"].astype("Int64").tolist(),
+            t("overview.col.phase", lang): [t(f"phase.{p}", lang) for p in projects["phase_now"]],
+            t("overview.col.funding", lang): projects["funding_federal_eur"].tolist(),
+            t("overview.col.profile", lang): [profile_url("project", i) for i in projects["id"]],
+        }
+    )

@@ -78,6 +78,19 @@ def linked_table(
     )
 
 
+def period(start, end, lang: str) -> str:
+    """A runtime as "01.2021 – 11.2027"; an unknown end or start reads "unbekannt", and
+    a wholly unknown runtime is just "unbekannt" (it read "– – –")."""
+    known = [_text(x) and str(x) not in ("NaT",) for x in (start, end)]
+    if not any(known):
+        return t("unknown", lang)
+    shown = [
+        fmt.date(x, lang) if k else t("unknown", lang)
+        for x, k in zip((start, end), known, strict=True)
+    ]
+    return f"{shown[0]} – {shown[1]}"
+
+
 def _text(value) -> str:
     return (
         ""
@@ -146,7 +159,7 @@ def show_municipality(network: Network, profile: MunicipalityProfile, lang: str)
     projects = profile.projects.assign(
         phase_label=[t(f"phase.{p}", lang) for p in profile.projects["phase_now"]],
         runtime=[
-            f"{fmt.date(s, lang)} – {fmt.date(e, lang)}"
+            period(s, e, lang)
             for s, e in zip(profile.projects["start"], profile.projects["end"], strict=True)
         ],
     )
@@ -173,13 +186,28 @@ def show_municipality(network: Network, profile: MunicipalityProfile, lang: str)
     st.subheader(t("profiles.partners", lang))
     partners = profile.partners
     is_muni = partners["id"].isin(network.municipalities["id"])
-    linked_table(
-        partners[is_muni],
-        "municipality",
-        {"name": t("profiles.name", lang), "via": t("profiles.via", lang)},
-        lang,
-        "muni_partners",
-    )
+    if is_muni.any():
+        linked_table(
+            partners[is_muni],
+            "municipality",
+            {"name": t("profiles.name", lang), "via": t("profiles.via", lang)},
+            lang,
+            "muni_partners",
+        )
+    others = partners[~is_muni]
+    if len(others):  # organisations and other projects: named, with how
+        st.markdown(
+            "\n".join(
+                f"- {escape_markdown(name)} ({escape_markdown(via)})"
+                if via
+                else f"- {escape_markdown(name)}"
+                for name, via in zip(others["name"], others["via"].fillna(""), strict=True)
+            )
+        )
+    if partners.empty:
+        # "none known" only when nothing below says otherwise
+        has_links = len(profile.links) or len(profile.events)
+        st.caption(t("profiles.partners_see_links" if has_links else "profiles.none", lang))
     links_and_events(network, profile.links, profile.events, lang)
 
 
@@ -198,10 +226,7 @@ def show_project(
                 t(f"size.{r['size_class']}", lang) if _text(r["size_class"]) else "",
             ),
             (t("profiles.phase_now", lang), t(f"phase.{r['phase_now']}", lang)),
-            (
-                t("profiles.runtime", lang),
-                f"{fmt.date(r['start'], lang)} – {fmt.date(r['end'], lang)}",
-            ),
+            (t("profiles.runtime", lang), period(r["start"], r["end"], lang)),
             (t("profiles.funding_federal", lang), fmt.euro(r["funding_federal_eur"], lang)),
             (t("profiles.funding_total", lang), fmt.euro(r["funding_total_eur"], lang)),
             (t("profiles.funding_note", lang), _text(r.get("funding_note", ""))),
@@ -234,7 +259,7 @@ def show_project(
                     t(f"phase.{p}", lang) for p in profile.phases["phase"]
                 ],
                 t("profiles.runtime", lang): [
-                    f"{fmt.date(s, lang)} – {fmt.date(e, lang)}"
+                    period(s, e, lang)
                     for s, e in zip(profile.phases["start"], profile.phases["end"], strict=True)
                 ],
                 t("profiles.sources", lang): profile.phases["source"],
@@ -266,8 +291,14 @@ def show_comparison(table: pd.DataFrame, lang: str) -> None:
         shown.loc["funding_federal_eur", column] = fmt.euro(
             shown.at["funding_federal_eur", column], lang
         )
+        if "funding_joint_eur" in shown.index:
+            joint = shown.at["funding_joint_eur", column]
+            shown.loc["funding_joint_eur", column] = (
+                fmt.euro(joint, lang) if _text(joint) and joint else "–"
+            )
         shown.loc["state", column] = t(f"state.{shown.at['state', column]}", lang)
-        shown.loc["start", column] = fmt.date(shown.at["start", column], lang)
-        shown.loc["end", column] = fmt.date(shown.at["end", column], lang)
+        for row in ("start", "end"):
+            value = shown.at[row, column]
+            shown.loc[row, column] = fmt.date(value, lang) if _text(value) else t("unknown", lang)
     shown.index = [t(f"profiles.compare.{row}", lang) for row in shown.index]
     st.dataframe(shown.astype(str), width="stretch")
