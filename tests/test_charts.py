@@ -77,3 +77,13 @@ def test_a_project_with_a_known_start_has_no_one_month_unknown_sliver(network):
     # a longer unknown stretch stays: it is a real gap in what is known
     berlin = bars[bars["project_id"] == "mpsc-2020-berlin"]
     assert (without_slivers(berlin)["phase"] == "Unbekannt").any()
+
+
+def test_the_timeline_counts_and_the_overview_use_one_phase_function(network):
+    """The cohort sentence (timeline) and the overview's phase counts agree on today."""
+    day = pd.Timestamp(DAY)
+    counts = cohort_phase_counts(network, pd.DatetimeIndex([day]))
+    timeline = counts[counts["projects"] > 0].set_index(["cohort", "phase"])["projects"]
+    projects = network.projects.dropna(subset=["cohort"])
+    overview = projects.groupby([projects["cohort"].astype(int), "phase_now"]).size()
+    assert timeline.sort_index().to_dict() == overview.sort_index().to_dict()
