@@ -119,6 +119,10 @@ def organisation_points(network: Network, links: pd.DataFrame) -> pd.DataFrame:
 
 
 MAP_HEIGHT = 470  # map and legend on one 1280x720 screen, below the page's header
+MAP_CSS = (
+    "<style>[data-testid='stDeckGlJsonChart'] "
+    f"{{ height: max({MAP_HEIGHT}px, calc(100vh - 250px)) !important; }}</style>"
+)
 MAP_SIZE = (860, MAP_HEIGHT)  # about the map's pixels beside the panel at 1280x720
 
 
@@ -358,6 +362,7 @@ def png_download(view: Network, lang: str) -> None:
 
 
 __all__ = [
+    "MAP_CSS",
     "MAP_HEIGHT",
     "build_deck",
     "legend",

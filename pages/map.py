@@ -6,6 +6,7 @@ from atlas.text import t
 from components.data import current_view, language, view_inputs
 from components.map_deck import basemap_style, build_deck
 from components.map_view import (
+    MAP_CSS,
     MAP_HEIGHT,
     legend,
     map_layers,
@@ -23,6 +24,9 @@ lang = language()
 network, view, filters = current_view()
 page_header(t("map.title", lang), view, filters, lang)
 
+# the map takes the screen's height below the title (at least MAP_HEIGHT): on a 1080p
+# projector all of Germany fits; our own static CSS, no data in it
+st.html(MAP_CSS)
 chart, panel = st.columns([3, 1])
 # beside the map, top to bottom: settings, legend, the view's buttons, the selection
 settings_box, legend_box, buttons_box, selection_box = (panel.container() for _ in range(4))
