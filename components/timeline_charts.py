@@ -172,7 +172,7 @@ def gantt(
     if len(undated):
         traces.append(
             go.Scatter(
-                x=[day] * len(undated),
+                x=[day + pd.Timedelta(days=25)] * len(undated),  # clear of today's line
                 y=[labels[p] for p in undated["project_id"]],
                 mode="text",
                 text=[t("timeline.no_dates", lang)] * len(undated),
