@@ -77,8 +77,9 @@ def test_a_show_link_works_in_a_fresh_browser_on_a_restarted_server(tmp_path, ou
         title.press("Enter")  # the text counts once committed; then Save is enabled
         settle(page, 1000)
         click_until(page, page.get_by_role("button", name="Speichern"), "Gespeichert")
-        page.goto(f"{first.url}/present")
+        page.goto(f"{first.url}/present")  # a new page load: the view is kept in the browser
         settle(page)
+        assert "Mobilität für morgen" in page.locator('[data-testid="stMain"]').inner_text()
         click_until(page, page.get_by_role("button", name="Präsentation starten"), "1 / ")
         settle(page)
         link = page.url.replace(first.url, "")
