@@ -34,24 +34,44 @@ def line_numbers(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(frame.index + 2, index=frame.index)
 
 
-def parse_numbers(values: pd.Series, integer: bool) -> pd.Series:
-    """Numbers as offices write them: 1234.5, 1.234,5 (German), 1 234, 12,5 %, 3 €.
-    Plain numbers take the fast path; only the rest goes through the German rules."""
+# integers are exact in a float up to 2**53; larger ones would silently change
+MAX_INTEGER = 2**53
+_THOUSANDS_DOTS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+(,\d+)?")
+_THOUSANDS_COMMAS = re.compile(r"[-+]?\d{1,3}(,\d{3})+\.\d+")
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def parse_numbers(values: pd.Series, integer: bool, money: bool = False) -> pd.Series:
+    """Numbers as offices write them: 1234.5, 1.234,5 (German), 1 234, 12,5 %, 3 €,
+    250.000 € (a German thousand: for whole numbers, amounts and anything with €).
+    Plain numbers take the fast path; only the rest goes through the German rules.
+    NaN where the text is not a number this column can hold exactly."""
     numbers = pd.to_numeric(values.replace("", np.nan), errors="coerce").astype("float64")
     odd = numbers.isna() & (values != "")
-    if integer:  # "1.234" is a German thousand, not one point two
-        odd |= values.str.fullmatch(r"-?\d{1,3}(\.\d{3})+")
+    if integer or money:  # "1.234" is a German thousand, not one point two
+        odd |= values.str.fullmatch(r"-?\d{1,3}(\.\d{3})+").fillna(False).astype(bool)
     if odd.any():
-        numbers[odd] = values[odd].map(lambda v: _german_number(v, integer))
+        numbers[odd] = values[odd].map(lambda v: _german_number(v, integer or money))
+    numbers = numbers.where(np.isfinite(numbers), np.nan)
     if integer:
-        numbers = numbers.where(numbers.isna() | (numbers == numbers.round()), np.nan)
+        whole = numbers == numbers.round()
+        numbers = numbers.where(numbers.isna() | (whole & (numbers.abs() <= MAX_INTEGER)), np.nan)
     return numbers
 
 
-def _german_number(text: str, integer: bool) -> float:
-    text = re.sub(r"[\s\u00a0€%]", "", text)
-    if "," in text or (integer and re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text)):
+def _german_number(text: str, thousands: bool) -> float:
+    currency = "€" in text
+    text = _SPACES.sub("", text).replace("€", "").replace("%", "")
+    if _THOUSANDS_DOTS.fullmatch(text) and (thousands or currency or "," in text):
         text = text.replace(".", "").replace(",", ".")
+    elif _THOUSANDS_DOTS.fullmatch(text) and text.count(".") > 1:
+        text = text.replace(".", "")  # 1.234.567: dots can only be thousands
+    elif _THOUSANDS_COMMAS.fullmatch(text):
+        text = text.replace(",", "")  # 1,234.56: written the English way
+    elif "," in text and "." not in text:
+        text = text.replace(",", ".")
+    elif "," in text:
+        return np.nan  # both separators in no order we know: never guess
     try:
         return float(text)
     except ValueError:
@@ -134,6 +154,9 @@ class TableCoercer:
 
     def report(self, mask: pd.Series, column: str, expected: str, severity: str, values=None):
         values = self.frame[column] if values is None else values
+        drops = severity == "error" and self.table.column(column).required
+        if drops:  # say why a row is missing from the network
+            expected += " (Zeile ausgelassen)"
         for idx in mask[mask].index:
             value = values[idx]
             text = "; ".join(value) if isinstance(value, tuple) else str(value)
@@ -148,7 +171,7 @@ class TableCoercer:
                     severity,
                 )
             )
-        if severity == "error" and self.table.column(column).required:
+        if drops:
             self.drop |= mask
 
     def run(self) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -201,11 +224,16 @@ class TableCoercer:
     _coerce_ref = _coerce_text
 
     def _coerce_number(self, column: Column, values: pd.Series, empty: pd.Series, integer: bool):
-        numbers = parse_numbers(values, integer)
+        numbers = parse_numbers(values, integer, money=column.name.endswith("_eur"))
         bad = numbers.isna() & ~empty
         kind = "ganze Zahl" if integer else "Zahl"
         severity = "error" if column.required else "warning"
         note = "" if column.required else " (Wert wird nicht verwendet)"
+        if integer:  # a whole number too large to hold exactly is named as such
+            huge = bad & values.str.fullmatch(r"[-+]?\d{16,}").fillna(False).astype(bool)
+            limit = f"{MAX_INTEGER:,}".replace(",", ".")
+            self.report(huge, column.name, f"Zahl zu groß (höchstens {limit}){note}", severity)
+            bad &= ~huge
         self.report(bad, column.name, f"{kind} erwartet{note}", severity)
         self.frame[column.name] = numbers.astype("Int64" if integer else "float64")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,30 +21,19 @@ import pandas as pd
 from atlas.coerce import _canonical, _parse_list, parse_date, parse_numbers
 from atlas.network import Network, load_frames
 from atlas.problems import Problem
-from atlas.readers import read_csv_bytes, read_workbook
+from atlas.readers import (
+    FILE_ALIASES,
+    NOTES_SHEETS,
+    cell_notes,
+    header_notes,
+    read_csv_bytes,
+    read_workbook,
+    table_for_header,
+)
 from atlas.schema import PHASE_ALIASES, TABLES, Table
 
 GAZETTEER = Path(__file__).resolve().parent.parent / "data" / "geo" / "municipalities_de.csv"
 MAX_CELL_CHARS = 5_000  # far above any real name or note; stops pasted documents
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-# File names (without extension) German offices use for the tables
-FILE_ALIASES = {
-    "kommunen": "municipalities",
-    "gemeinden": "municipalities",
-    "mitglieder": "municipalities",
-    "projekte": "projects",
-    "phasen": "phases",
-    "organisationen": "organisations",
-    "partner": "organisations",
-    "kooperationen": "cooperations",
-    "verbindungen": "cooperations",
-    "termine": "events",
-    "treffen": "events",
-    "veranstaltungen": "events",
-    "ansichten": "views",
-}
-
 
 # --- normalised text -----------------------------------------------------------------
 
@@ -62,7 +51,7 @@ def normalise_column(column, values: pd.Series) -> pd.Series:
     it reappears on every load."""
     values = values.fillna("").astype(str).str.strip()
     if column.type in ("int", "float"):
-        numbers = parse_numbers(values, column.type == "int")
+        numbers = parse_numbers(values, column.type == "int", column.name.endswith("_eur"))
         parsed = numbers.map(lambda v: "" if pd.isna(v) else number_text(v))
         return parsed.where(numbers.notna(), values).astype(object)
     if column.type == "date":
@@ -84,19 +73,14 @@ def normalise_column(column, values: pd.Series) -> pd.Series:
     return values.astype(object)
 
 
-def unneutralise(values: pd.Series) -> pd.Series:
-    """A cell our own export protected ('=...) reads back as what it was."""
-    starts = tuple("'" + s for s in FORMULA_STARTS)
-    return values.map(lambda v: v[1:] if isinstance(v, str) and v.startswith(starts) else v)
-
-
 def normalise_table(table: Table, raw: pd.DataFrame) -> pd.DataFrame:
     """Raw text table -> normalised text table (same rows, same columns, `_line` kept)."""
     frame = raw.copy()
     for name in frame.columns:
         if name == "_line":
             continue
-        frame[name] = unneutralise(frame[name].fillna("").astype(str).str.strip())
+        # our export's formula protection is undone by the readers (atlas.readers)
+        frame[name] = frame[name].fillna("").astype(str).str.strip()
     for column in table.columns:
         if column.name in frame:
             frame[column.name] = normalise_column(column, frame[column.name])
@@ -118,23 +102,6 @@ def table_for_file(name: str) -> str | None:
     if stem in TABLES:
         return stem
     return FILE_ALIASES.get(stem)
-
-
-def table_for_header(columns: list[str]) -> str | None:
-    """The one table whose required columns all appear in the header, if exactly one."""
-    present = set(columns)
-    fits = [
-        name
-        for name, table in TABLES.items()
-        if all(c.name in present for c in table.columns if c.required)
-    ]
-    # prefer the table that explains most of the header; a tie is not a decision
-    explained = {n: len(present & set(TABLES[n].column_names)) for n in fits}
-    if not explained:
-        return None
-    best = max(explained.values())
-    winners = [n for n in fits if explained[n] == best]
-    return winners[0] if len(winners) == 1 else None
 
 
 def decode_utf16(data: bytes) -> bytes:
@@ -159,7 +126,8 @@ def read_uploads(
         if upload.name.lower().endswith((".xlsx", ".xlsm")):
             book, found = read_workbook(upload.data, upload.name)
             problems += found
-            problems += sheet_problems(upload)
+            if not any(p.severity == "fatal" for p in found):  # else it was not opened
+                problems += sheet_problems(upload, book)
             for name, frame in book.items():
                 frames[name] = frame
                 files[name] = f"{upload.name} [{name}]"
@@ -172,6 +140,10 @@ def read_uploads(
         frame, found = read_csv_bytes(decode_utf16(upload.data), upload.name, table or "")
         if table is None and frame is not None:
             table = table_for_header(list(frame.columns))
+            if table is not None:  # the reader could not name columns without knowing the table
+                found += header_notes(frame, table, upload.name) + cell_notes(
+                    frame, table, upload.name
+                )
         if table is None:
             if frame is not None or not found:
                 msg = f"Tabelle nicht erkannt: Dateiname wie {expected_names} erwartet"
@@ -191,43 +163,34 @@ def read_uploads(
 
 
 def _with_table(problem: Problem, table: str) -> Problem:
-    return Problem(
-        problem.file,
-        table,
-        problem.row,
-        problem.column,
-        problem.value,
-        problem.expected,
-        problem.severity,
-    )
+    return replace(problem, table=table)
 
 
-# the templates' description sheet (named Erläuterungen in templates made before 2026-11-28)
-NOTES_SHEETS = {"beschreibung", "erläuterungen"}
-
-
-def sheet_problems(upload: Upload) -> list[Problem]:
-    """Sheets a workbook lacks or has in addition, named so the user can fix the file."""
+def sheet_problems(upload: Upload, book: dict[str, pd.DataFrame] | None = None) -> list[Problem]:
+    """Sheets a workbook lacks or has in addition, named so the user can fix the file.
+    `book` are the tables read from it (a sheet may be taken for a table by its German
+    name or its header)."""
+    if book is None:
+        book, _ = read_workbook(upload.data, upload.name)
     try:
         import openpyxl
 
-        book = openpyxl.load_workbook(io.BytesIO(upload.data), read_only=True)
-        sheets = [str(s) for s in book.sheetnames]
-        book.close()
-    except Exception:  # unreadable: read_workbook reports it
+        workbook = openpyxl.load_workbook(io.BytesIO(upload.data), read_only=True)
+        sheets = [str(s) for s in workbook.sheetnames]
+        workbook.close()
+    except Exception:  # unreadable (or a CSV named .xlsx): read_workbook reports it
         return []
-    known = [s for s in sheets if s.strip().lower() in TABLES]
+    taken = {frame.attrs.get("sheet", name) for name, frame in book.items()}
     problems = []
-    if not known:
+    if not book:
         msg = "kein Blatt erkannt; Blätter heißen wie die Tabellen: " + ", ".join(TABLES)
         return [Problem(upload.name, "", None, None, ", ".join(sheets), msg, "fatal")]
     for sheet in sheets:
-        if sheet.strip().lower() not in TABLES.keys() | NOTES_SHEETS:
+        if sheet not in taken and sheet.strip().lower() not in TABLES.keys() | NOTES_SHEETS:
             msg = "Blatt nicht erkannt (wird ignoriert)"
             problems.append(Problem(upload.name, "", None, None, sheet, msg, "warning"))
-    present = {s.strip().lower() for s in known}
     for name, table in TABLES.items():
-        if table.required_table and name not in present:
+        if table.required_table and name not in book:
             msg = f"Blatt „{name}“ fehlt – diese Tabelle bleibt unverändert"
             problems.append(Problem(upload.name, name, None, None, None, msg, "warning"))
     return problems
@@ -237,13 +200,8 @@ def sheet_problems(upload: Upload) -> list[Problem]:
 
 
 def cell_problems(name: str, frame: pd.DataFrame, file: str) -> list[Problem]:
-    """Extra columns (kept, but named: often a typo) and overlong cells (refused)."""
-    table = TABLES[name]
+    """Overlong cells (refused). Extra columns are named by the reader (atlas.readers)."""
     problems = []
-    for column in frame.columns:
-        if column != "_line" and column not in table.column_names:
-            msg = "zusätzliche Spalte: wird als Text übernommen (Tippfehler im Spaltennamen?)"
-            problems.append(Problem(file, name, 1, str(column), None, msg, "warning"))
     lines = frame["_line"] if "_line" in frame else pd.Series(range(2, len(frame) + 2))
     for column in frame.columns:
         if column == "_line":
@@ -358,7 +316,9 @@ def place_municipalities(
 
 def key_columns(name: str) -> tuple[str, ...]:
     table = TABLES[name]
-    return (table.id_column,) if table.id_column else ("project_id", "phase")
+    if table.id_column:
+        return (table.id_column,)
+    return ("project_id", "measure") if name == "measures" else ("project_id", "phase")
 
 
 def row_keys(name: str, frame: pd.DataFrame) -> pd.Series:
@@ -367,9 +327,10 @@ def row_keys(name: str, frame: pd.DataFrame) -> pd.Series:
     table = TABLES[name]
     if table.id_column:
         return frame[table.id_column].fillna("").astype(str)
+    columns = ("project_id", "measure", "product") if name == "measures" else None
     parts = [
         frame[c].fillna("").astype(str) if c in frame else ""
-        for c in ("project_id", "phase", "start")
+        for c in columns or ("project_id", "phase", "start")
     ]
     key = parts[0] + " · " + parts[1] + " · " + parts[2]
     count = key.groupby(key).cumcount()

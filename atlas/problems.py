@@ -16,6 +16,18 @@ class Problem:
     value: str | None
     expected: str  # what was expected, in words
     severity: str = "error"  # "fatal": table unusable, "error": row skipped, "warning": kept
+    # the text's key in atlas.text_problems and its placeholders, so the report can be
+    # shown in the interface language; `expected` holds the German text
+    key: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    def message(self, lang: str = "de") -> str:
+        """What was expected, in the interface language."""
+        if not self.key:
+            return self.expected
+        from atlas.text import t  # atlas.text imports the schema; keep this module light
+
+        return t(self.key, lang, **dict(self.params))
 
     def __str__(self) -> str:
         where = self.file
@@ -27,16 +39,52 @@ class Problem:
         return f"{where}{value} – {self.expected}"
 
 
+def problem(
+    file: str,
+    table: str,
+    row: int | None,
+    column: str | None,
+    value: str | None,
+    key: str,
+    severity: str = "error",
+    **params,
+) -> Problem:
+    """A problem whose text comes from atlas.text_problems (both languages)."""
+    from atlas.text import t
+
+    pairs = tuple((name, str(v)) for name, v in params.items())
+    return Problem(file, table, row, column, value, t(key, "de", **params), severity, key, pairs)
+
+
+def skipped_rows(problems) -> int:
+    """How many rows of the files are not in the loaded network: each row-level error
+    (a row left out) counted once per file and line."""
+    return len(
+        {
+            (p.file, p.row)
+            for p in problems
+            if p.row is not None and p.row > 1 and p.severity == "error" and _skips(p)
+        }
+    )
+
+
+def _skips(problem: Problem) -> bool:
+    # every path that leaves a row out says so in its text (atlas.coerce, atlas.network,
+    # atlas.readers), so the user reads why, and this count stays in step with it
+    return "Zeile ausgelassen" in problem.expected
+
+
 def _short(value: str, limit: int = 80) -> str:
     value = str(value)
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+def problems_frame(problems: list[Problem], lang: str = "de") -> pd.DataFrame:
     """The report as a table (file, row, column, value, expected, severity)."""
     columns = ["severity", "file", "row", "column", "value", "expected"]
     if not problems:
         return pd.DataFrame(columns=columns)
     frame = pd.DataFrame([asdict(p) for p in problems])
+    frame["expected"] = [p.message(lang) for p in problems]
     frame["value"] = frame["value"].map(lambda v: None if v is None else _short(v))
     return frame[columns]

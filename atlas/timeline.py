@@ -14,7 +14,7 @@ import pandas as pd
 
 from atlas.network import Network, in_set
 from atlas.schema import PHASES, STATES, TOPICS
-from atlas.status import PHASE_ORDER, UNKNOWN, phase_on
+from atlas.status import DONE, OVERDUE, PHASE_ORDER, UNKNOWN, phase_on
 
 GROUPINGS = ("state", "cohort", "municipality", "topic")
 FAR_FUTURE = pd.Timestamp("2200-01-01")  # "no end known" when comparing dates
@@ -158,7 +158,7 @@ def ordered_projects(network: Network, by: str, today: dt.date) -> pd.DataFrame:
     completed ones, the soonest end first. Columns: id, name, group."""
     labels = group_labels(network, by)
     projects = network.projects.assign(group=network.projects["id"].map(labels))
-    done = projects["phase_now"].eq("Abgeschlossen")
+    done = projects["phase_now"].isin([DONE, OVERDUE])
     soon = projects["end_dt"].fillna(FAR_FUTURE)
     if by == "state":
         rank = projects["group"].map({s: i for i, s in enumerate(STATES)}).fillna(99)
@@ -189,9 +189,8 @@ def _began(projects: pd.DataFrame, phases: pd.DataFrame) -> pd.Series:
 
 def cohort_phase_counts(network: Network, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Per cohort and date: how many projects are in which phase (long table: cohort, date,
-    phase, projects). Each date's phase is atlas.status.phase_on's, as on every page: a
-    dated phase, past the known end completed, else (from the data's date on) the source's
-    stated phase, else "Unbekannt" (never guessed). A project is not
+    phase, projects). Phases are read off the dated phases; a project past its known end
+    counts as completed where its source says so, else as past its planned end; everything else is "Unbekannt" (never guessed). A project is not
     counted before it began: its start, else the 1 January of its cohort year (the year its
     projects were chosen), or its first dated phase if that is earlier."""
     projects = network.projects.dropna(subset=["cohort"])
@@ -202,16 +201,16 @@ def cohort_phase_counts(network: Network, dates: pd.DatetimeIndex) -> pd.DataFra
         subset=["start_dt"]
     )
     # one phase function behind every page: each date's phase is atlas.status.phase_on's,
-    # so the cohort sentence and the overview's phase counts agree on today
-    # ... except that the source's stated phase is a statement as of the data's date: it
-    # says nothing about the years before, which stay known from dated phases only
+    # so the cohort sentence and the overview's phase counts agree on today; the source's
+    # stated phase is a statement as of the data's date and says nothing about the years
+    # before, which stay known from dated phases (and known ends) only
     try:
         stated_from = pd.Timestamp(str(network.as_of))
     except (ValueError, TypeError):
         stated_from = pd.NaT
-    unstated = projects.assign(phase="")
+    unstated = projects.assign(phase=projects["phase"].where(projects["phase"] == DONE, ""))
     order = {**PHASE_ORDER, UNKNOWN: -1}
-    extra = {}
+    extra: dict[str, int] = {}
     columns = []
     for date in dates:
         stated = pd.notna(stated_from) and date >= stated_from

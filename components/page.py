@@ -12,7 +12,7 @@ import streamlit as st
 from atlas import fmt
 from atlas.filters import Filters, describe
 from atlas.network import Network
-from atlas.problems import problems_frame
+from atlas.problems import problems_frame, skipped_rows
 from atlas.text import escape_markdown, t
 from components.theme import PRESENTATION_FONT_SIZE
 
@@ -26,7 +26,7 @@ def page_header(title: str, view: Network, filters: Filters, lang: str) -> None:
 def show_report(problems, lang: str, key: str | None = None) -> None:
     """The validation report as a table: file, line, column, value and what was expected,
     with headers in the interface language (the data keeps its column names)."""
-    frame = problems_frame(list(problems))
+    frame = problems_frame(list(problems), lang)
     frame["severity"] = frame["severity"].map(lambda s: t(f"severity.{s}", lang))
     headers = dict(zip(frame.columns, t("error.report_columns", lang).split(", "), strict=True))
     config = {column: st.column_config.Column(label) for column, label in headers.items()}
@@ -45,6 +45,13 @@ def show_problems(network: Network, lang: str) -> None:
         return
     label = t("error.data_problems", lang, n=len(network.problems))
     lazy_expander(label, "data_problems", lambda: show_report(network.problems, lang))
+
+
+def skipped_notice(network: Network, lang: str) -> None:
+    """At the top of a page: the network shown lacks rows of the files, and where to read why."""
+    skipped = skipped_rows(network.problems)
+    if skipped:
+        st.warning(t("problems.rows_skipped", lang, n=skipped))
 
 
 def kpi_cards(cards: list[tuple[str, str, str | None]], widths: list[float] | None = None) -> None:

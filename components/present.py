@@ -15,6 +15,7 @@ import streamlit as st
 
 from atlas import fmt
 from atlas.network import Network
+from atlas.spreadsheet import csv_bytes
 from atlas.store import EditSet, StoreError
 from atlas.text import escape_markdown, t
 from atlas.views import (
@@ -292,8 +293,9 @@ def make_handout(network: Network, view: Network, filters, lang: str) -> tuple[b
 
 
 def views_csv(views: pd.DataFrame) -> bytes:
-    """views.csv for the data folder: UTF-8 with BOM so Excel reads the umlauts."""
-    return views[VIEW_COLUMNS].to_csv(index=False).encode("utf-8-sig")
+    """views.csv for the data folder, through the one formula-safe writer: a title typed
+    as =... cannot run in the spreadsheet it is opened in, and reads back as typed."""
+    return csv_bytes(views[VIEW_COLUMNS])
 
 
 __all__ = [

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from atlas.text import t
+from components.asof import show_as_of
 from components.data import current_view, language, view_inputs
 from components.map_deck import basemap_style, build_deck
 from components.map_view import (
@@ -79,5 +80,6 @@ with legend_box:
         links=links,
         faded=len(faded),
     )
+    show_as_of(network, lang)
 if not is_presenting():
     table_alternative(points, areas, links, orgs, mode, measure, lang)

@@ -4,14 +4,16 @@ import streamlit as st
 
 from atlas import fmt, summary
 from atlas.text import escape_markdown, t
+from components.asof import show_as_of
 from components.data import current_view, language, view_inputs
 from components.memo import remembered
 from components.overview import overview_charts, project_list
-from components.page import chart, kpi_cards, money, page_header, show_problems
+from components.page import chart, kpi_cards, money, page_header, show_problems, skipped_notice
 
 lang = language()
 network, view, filters = current_view()
 page_header(t("page.overview.title", lang), view, filters, lang)
+skipped_notice(network, lang)
 
 if view.projects.empty:
     st.info(t("empty.filtered", lang))
@@ -29,6 +31,8 @@ kpi_cards(
     widths=[1, 1, 1, 1.4],
 )
 st.caption(t("kpi.funding_cover", lang, known=k.funding_known, total=k.projects))
+
+show_as_of(network, lang)
 
 charts = remembered("overview", view_inputs(), lambda: overview_charts(view, lang))
 left, right = st.columns(2)

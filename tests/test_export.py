@@ -23,11 +23,13 @@ from atlas.export import (
 from atlas.filters import Filters, apply_filters
 from atlas.importer import Upload, normalise_table, plan_import
 from atlas.network import BUNDLED_DATA_DIR
-from atlas.readers import read_folder
+from atlas.readers import read_csv_bytes, read_folder
 from atlas.schema import TABLES
 from atlas.source import open_network
 
-FORMULAS = ["=1+2", "+49 30", "-x", "@SUM(A1)", '=HYPERLINK("http://böse.example")']
+FORMULAS = ["=1+2", "+A1*2", "-1-2", "@SUM(A1)", '=HYPERLINK("http://böse.example")']
+# what only looks like a formula: a spreadsheet shows it as it is, so it stays as it is
+NOT_FORMULAS = ["+49 5261 12345", "-Vorhaben", "-2", "'Hallo"]
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +58,41 @@ def test_csv_neutralises_formulas_and_opens_in_german_excel():
         assert cell.startswith("'") and cell[1:].replace('""', '"') == formula
     assert lines[1].endswith(";-5,5")  # numbers stay numbers, with a decimal comma
     assert lines[-1] == "harmlos;5,25"
+
+
+@pytest.mark.parametrize("value", NOT_FORMULAS)
+def test_values_that_only_look_like_formulas_are_written_as_they_are(value):
+    frame = pd.DataFrame({"name": [value]})
+    assert csv_bytes(frame).decode("utf-8-sig").splitlines()[1] == value
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"t": frame})))
+    assert book["t"]["A2"].value == value
+
+
+def test_xlsx_export_of_a_name_with_a_control_character():
+    """XLSX cannot hold NUL and its kin: the export shows � there instead of failing."""
+    frame = pd.DataFrame({"name": ["Lem\x00go", "Bad\x1bSalzuflen", "Detmold"]})
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"municipalities": frame})))
+    values = [row[0].value for row in book["municipalities"].iter_rows(min_row=2)]
+    assert values == ["Lem\ufffdgo", "Bad\ufffdSalzuflen", "Detmold"]
+
+
+def test_views_csv_of_the_presentation_page_is_formula_safe():
+    from components.present import views_csv
+
+    views = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "title": ['=HYPERLINK("http://x")', "Karte -Vorhaben"],
+            "page": ["map", "overview"],
+            "params": ["state=Bayern", ""],
+            "position": [1, 2],
+        }
+    )
+    text = views_csv(views).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "Karte -Vorhaben" in text
+    frame, problems = read_csv_bytes(views_csv(views), "views.csv", "views")
+    assert frame["title"].tolist() == views["title"].tolist()  # reads back as typed
+    assert not [p for p in problems if p.severity != "warning"]
 
 
 def test_xlsx_neutralises_formulas():

@@ -103,6 +103,16 @@ BAD = [
         [("projects.csv", HEADER + f"p1,{'x' * (MAX_CELL_CHARS + 1)},M,lemgo\n")],
         "Text zu lang",
     ),
+    (
+        "repeated column name",
+        [("projects.csv", "id,name,programme,name,municipality_ids\np1,a,M,b,lemgo\n")],
+        "Spalte doppelt",
+    ),
+    (
+        "German and English name for one column",
+        [("projects.csv", "id,name,programme,Projektname,municipality_ids\np1,a,M,b,lemgo\n")],
+        "Spalte doppelt",
+    ),
     ("broken workbook", [("daten.xlsx", b"PK\x03\x04 kaputt")], "Arbeitsmappe nicht lesbar"),
     (
         "workbook without table sheets",
@@ -165,12 +175,41 @@ def test_hostile_text_is_kept_as_text(current, value):
     assert result.tables["projects"].iloc[0]["name"] == value
 
 
-def test_our_own_formula_protection_reads_back():
+# values a spreadsheet would run, values that only look like it, and real apostrophes
+ROUND_TRIP = [
+    "=1+2",
+    '=HYPERLINK("http://x")',
+    "+49 5261 12345",
+    "-Vorhaben",
+    "'Hallo",
+    "'=x",
+    "''",
+    "@SUM(A1)",
+    "-1-2",
+]
+
+
+@pytest.mark.parametrize("value", ROUND_TRIP)
+def test_export_then_import_is_an_exact_round_trip(current, value):
+    from atlas.spreadsheet import csv_bytes, xlsx_bytes
+
     frame = pd.DataFrame(
-        {"id": ["a"], "name": ["'=1+2"], "programme": ["'-x"], "municipality_ids": ["m"]}
+        {"id": ["p1"], "name": [value], "programme": ["MPSC"], "municipality_ids": ["lemgo"]}
     )
-    out = normalise_table(TABLES["projects"], frame)
-    assert (out.at[0, "name"], out.at[0, "programme"]) == ("=1+2", "-x")
+    for upload in (
+        Upload("projects.csv", csv_bytes(frame)),
+        Upload("netz.xlsx", xlsx_bytes({"projects": frame})),
+    ):
+        result = plan_import([upload], current, 1, merge=True)
+        assert result.ok, result.blocking
+        assert result.tables["projects"].iloc[0]["name"] == value, upload.name
+
+
+def test_files_protected_by_older_exports_read_back():
+    frames, _, _ = read_uploads(
+        [Upload("projects.csv", (HEADER + "p1,'+49 30,M,lemgo\n").encode())]
+    )
+    assert frames["projects"].iloc[0]["name"] == "+49 30"
 
 
 def test_values_that_do_not_parse_keep_their_text():
