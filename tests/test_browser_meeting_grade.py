@@ -10,7 +10,7 @@ from tests.browser import assert_offline, browser_page, click_until, serve_app, 
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("", "map", "timeline", "cooperation", "profiles", "data", "present", "about")
+PAGES = ("", "map", "timeline", "cooperation", "profiles", "meeting", "data", "present", "about")
 
 
 def settle(page, ms: int = 2500) -> None:

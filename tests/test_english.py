@@ -15,7 +15,17 @@ import pytest
 from atlas.text import TEXTS
 from tests.apptest import run_app
 
-PAGES = ("overview", "map", "timeline", "cooperation", "profiles", "data", "present", "about")
+PAGES = (
+    "overview",
+    "map",
+    "timeline",
+    "cooperation",
+    "profiles",
+    "meeting",
+    "data",
+    "present",
+    "about",
+)
 
 
 def german_phrases() -> set[str]:
