@@ -95,8 +95,9 @@ def load_frames(raw: dict[str, pd.DataFrame], files: dict[str, str], label: str 
         if name not in raw:
             # a file that exists but could not be read was reported by the reader already
             if table.required_table and name not in files:
-                msg = "Tabelle fehlt (Pflichttabelle)"
-                problems.append(Problem(file, name, None, None, None, msg, "fatal"))
+                problems.append(
+                    problem(file, name, None, None, None, "network.table_missing", "fatal")
+                )
             typed[name] = empty_table(table)
             continue
         frame, found = _typed(table, raw[name], file)
@@ -144,6 +145,13 @@ def _problem(frame, idx, files, table, column, value, expected, severity="error"
     return Problem(file, table, int(frame.at[idx, "_line"]), column, value, expected, severity)
 
 
+def _keyed(frame, idx, files, table, column, value, key: str, **params) -> Problem:
+    """A problem with its text's key (atlas/text_store.py): the report shows it in the
+    interface language."""
+    file = files.get(table, f"{table}.csv")
+    return problem(file, table, int(frame.at[idx, "_line"]), column, value, key, **params)
+
+
 def check_coordinates(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.DataFrame, list]:
     """Coordinates must lie in Germany; swapped lat/lon is named as such. Bad ones are cleared."""
     (lat_lo, lat_hi), (lon_lo, lon_hi) = GERMANY_BBOX["lat"], GERMANY_BBOX["lon"]
@@ -154,11 +162,8 @@ def check_coordinates(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.
     problems = []
     for idx in frame.index[known & ~inside]:
         value = f"{lat[idx]}, {lon[idx]}"
-        hint = (
-            "Breiten- und Längengrad vertauscht?" if swapped[idx] else "liegt nicht in Deutschland"
-        )
-        expected = f"Koordinaten in Deutschland erwartet ({hint})"
-        problems.append(_problem(frame, idx, files, table, "lat/lon", value, expected))
+        key = "network.coordinates_swapped" if swapped[idx] else "network.coordinates_outside"
+        problems.append(_keyed(frame, idx, files, table, "lat/lon", value, key))
     frame = frame.copy()
     frame.loc[known & ~inside, ["lat", "lon"]] = float("nan")
     return frame, problems
@@ -170,14 +175,15 @@ def check_periods(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.Data
         frame["end_dt"].notna() & frame["start_dt"].notna() & (frame["end_dt"] < frame["start_dt"])
     )
     problems = [
-        _problem(
+        _keyed(
             frame,
             idx,
             files,
             table,
             "end",
             frame.at[idx, "end"],
-            f"Ende vor Beginn ({frame.at[idx, 'start']}); Ende wird nicht verwendet",
+            "network.end_before_start",
+            start=frame.at[idx, "start"],
         )
         for idx in frame.index[bad]
     ]
@@ -189,10 +195,9 @@ def check_periods(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.Data
 def check_ref(frame, table, column, known: set, files, drop_row: bool):
     values = frame[column]
     unknown = values.notna() & (values != "") & ~in_set(values, known)
-    what = "Zeile wird ausgelassen" if drop_row else "Verweis wird ignoriert"
+    key = "network.unknown_id_row" if drop_row else "network.unknown_id"
     problems = [
-        _problem(frame, i, files, table, column, values[i], f"unbekannte Kennung ({what})")
-        for i in frame.index[unknown]
+        _keyed(frame, i, files, table, column, values[i], key) for i in frame.index[unknown]
     ]
     if drop_row:
         return frame[~unknown], problems
@@ -208,15 +213,7 @@ def check_reflist(frame, table, column, known: set, files, required: bool):
     )
     kept, unknown = split.map(lambda p: p[0]), split.map(lambda p: p[1])
     problems = [
-        _problem(
-            frame,
-            i,
-            files,
-            table,
-            column,
-            "; ".join(unknown[i]),
-            "unbekannte Kennung (Verweis wird ignoriert)",
-        )
+        _keyed(frame, i, files, table, column, "; ".join(unknown[i]), "network.unknown_id")
         for i in frame.index[unknown.map(len) > 0]
     ]
     frame = frame.copy()
@@ -224,9 +221,7 @@ def check_reflist(frame, table, column, known: set, files, required: bool):
     if required:
         empty = kept.map(len) == 0
         problems += [
-            _problem(
-                frame, i, files, table, column, "", "keine gültige Kommune (Zeile ausgelassen)"
-            )
+            _keyed(frame, i, files, table, column, "", "network.no_member")
             for i in frame.index[empty & (lists.map(len) > 0)]
         ]
         frame = frame[~empty]

@@ -239,7 +239,13 @@ MEASURES = Table(
 META = Table(
     "meta",
     (
-        Column("key", "id", True, description="Schlüssel: title, as_of, licence"),
+        Column(
+            "key",
+            "id",
+            True,
+            description="Schlüssel: title, as_of, licence; optional extension_offer_<Staffel> "
+            "(Datum eines Verlängerungsangebots) und extension_offer_<Staffel>_source",
+        ),
         Column("value", "text", description="Wert"),
     ),
     "Angaben zum Datensatz (Titel, Stand, Lizenz)",

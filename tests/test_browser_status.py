@@ -53,3 +53,37 @@ def test_map_legend_and_profile(server, output_dir):
         assert page.get_by_text(text).count() == 1
         page.screenshot(path=output_dir / "status-profile.png")
     assert_offline(requests)
+
+
+def test_timeline_lower_saxony_and_the_2020_cohort(server, output_dir):
+    with browser_page() as (new_page, requests):
+        page = new_page()
+        page.goto(server.url + "/timeline?state=Niedersachsen")
+        wait_for_app(page)
+        assert page.get_by_text("aus Daten mit Stand 09.2025").count() == 1
+        chart = page.locator('[data-testid="stPlotlyChart"]').first
+        chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        page.screenshot(path=output_dir / "status-timeline-ni.png")
+        page.goto(server.url + "/timeline?cohort=2020")
+        wait_for_app(page)
+        cohorts = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+        cohorts.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        assert OVERDUE_DE in cohorts.inner_text()
+        page.screenshot(path=output_dir / "status-timeline-cohort.png")
+    assert_offline(requests)
+
+
+def test_about_page_coverage_figures(server, output_dir):
+    with browser_page() as (new_page, requests):
+        page = new_page()
+        page.goto(server.url + "/about")
+        wait_for_app(page)
+        assert page.get_by_text("Vollständigkeit der Fakten").count() == 1
+        table = page.locator('[data-testid="stDataFrame"]').last
+        table.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        assert table.is_visible()
+        page.screenshot(path=output_dir / "status-about-coverage.png")
+    assert_offline(requests)

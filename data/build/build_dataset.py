@@ -7,8 +7,10 @@ Run from the repository root, after build_boundaries.py::
 The reference directory defaults to ``../shared/reference`` relative to the
 repository root. Inputs there: mpsc_projects.csv, mpsc_municipalities.csv,
 mpsc_funding_phases.csv, mpsc_topics.csv, nst_network.csv. Inputs from this
-repository: data/geo/municipalities_de.csv, data/geo/verbaende_de.csv and
-static/geo/districts.geojson (BKG VG250 2016, see build_boundaries.py).
+repository: data/build/facts.csv (facts checked against public pages, each with the
+page's full address; they complete or correct the reference), data/geo/municipalities_de.csv,
+data/geo/verbaende_de.csv and static/geo/districts.geojson (BKG VG250 2016, see
+build_boundaries.py).
 
 Outputs (UTF-8 CSV, ";" inside list cells): data/municipalities.csv,
 projects.csv, phases.csv, organisations.csv, cooperations.csv, events.csv.
