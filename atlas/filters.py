@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import pandas as pd
 
@@ -185,6 +185,16 @@ def option_counts(network: Network, field: str, states: tuple[str, ...] = ()) ->
     counts = network.projects[column].dropna().value_counts()
     counts = counts[counts.index != ""]
     return [(v.item() if hasattr(v, "item") else v, int(n)) for v, n in sorted(counts.items())]
+
+
+def counts_given(network: Network, field: str, f: Filters) -> dict:
+    """{option: number of projects} for one filter among what the *other* filters select:
+    with Niedersachsen chosen, a topic's count is its projects in Niedersachsen, not in
+    the whole network. The field's own choice is left out, so its other options keep
+    the counts they would have if chosen instead."""
+    others = replace(f, **{field: ()})
+    subset = apply_filters(network, others)
+    return dict(option_counts(subset, field, f.states if field == "districts" else ()))
 
 
 def _district_counts(network: Network, states: tuple[str, ...]) -> list[tuple]:

@@ -163,65 +163,179 @@ def choropleth(view: Network, level: str, measure: str) -> tuple[dict, float]:
     return {"type": "FeatureCollection", "features": features}, peak
 
 
-def links(view: Network) -> pd.DataFrame:
+# What kind of link a cooperation or event is, in five kinds the map tells apart by colour
+# and by dash and width: the data's own words vary ("Kooperationsverbund", "Besuch").
+LINK_KINDS = ("joint", "cooperation", "visit", "support", "suggestion")
+_KIND_WORDS = (
+    ("joint", ("gemeinsam", "joint")),
+    ("suggestion", ("vorschlag", "empfehl", "suggest")),
+    ("visit", ("besuch", "treffen", "veranstaltung", "workshop", "konferenz", "visit", "meeting")),
+    (
+        "support",
+        ("unterstütz", "förder", "träger", "partner", "begleit", "berat", "support", "fund"),
+    ),
+)
+
+
+def link_kind(kind: str, event: bool = False) -> str:
+    """One of LINK_KINDS for a cooperation's or event's kind; an event is at least a meeting."""
+    words = (kind or "").lower()
+    for name, stems in _KIND_WORDS:
+        if any(stem in words for stem in stems):
+            return name
+    return "visit" if event else "cooperation"
+
+
+def links(view: Network, network: Network | None = None) -> pd.DataFrame:
     """Known cooperations and meeting participations as lines between coordinates. A project
-    stands at its lead (or first) member; an organisation at its own point."""
-    needed = (
-        set(view.cooperations["a_id"])
-        | set(view.cooperations["b_id"])
-        | set(view.events["municipality_id"].dropna())
-    )
-    needed |= {p for ids in view.events["participant_ids"] for p in ids}
-    projects = view.projects[view.projects["id"].isin(needed)]
-    needed |= {
-        lead or (ids[0] if ids else "")
-        for lead, ids in zip(
-            projects["lead_municipality_id"].fillna(""), projects["municipality_ids"], strict=True
+    stands at its lead (or first) member; an organisation at its own point.
+
+    With the whole `network` given, a link from a member of the view to a partner outside
+    it stays: the partner's end is marked faded (`from_faded`/`to_faded`), so a filter to
+    one state still shows who its members work with elsewhere."""
+    whole = network if network is not None else view
+    shown = set(view.municipalities["id"]) | set(view.projects["id"])
+    coops = whole.cooperations
+    events = whole.events
+    coops = coops[coops["a_id"].isin(shown) | coops["b_id"].isin(shown)]
+    pairs = [
+        (row.a_id, row.b_id, row.kind or "", row.date or "", link_kind(row.kind or ""))
+        for row in coops.itertuples()
+    ]
+    for row in events.itertuples():
+        host = row.municipality_id
+        if not isinstance(host, str) or not host:
+            continue
+        for other in row.participant_ids:
+            if other != host and (other in shown or host in shown):
+                kind = row.kind or ""
+                pairs.append((other, host, kind, row.date or "", link_kind(kind, event=True)))
+    needed = {a for a, *_ in pairs} | {b for _, b, *_ in pairs}
+    projects = whole.projects[whole.projects["id"].isin(needed)]
+    anchors = {
+        pid: lead or (ids[0] if ids else "")
+        for pid, lead, ids in zip(
+            projects["id"],
+            projects["lead_municipality_id"].fillna(""),
+            projects["municipality_ids"],
+            strict=True,
         )
     }
-    points: dict[str, tuple[float, float, str]] = {}
-    for table in (view.municipalities, view.organisations):
+    needed |= set(anchors.values())
+    # id -> (lat, lon, name, the municipality it stands at or "")
+    points: dict[str, tuple[float, float, str, str]] = {}
+    for table, at_muni in ((whole.municipalities, True), (whole.organisations, False)):
         rows = table[table["id"].isin(needed)].dropna(subset=["lat", "lon"])
         points.update(
             {
-                i: (la, lo, na)
+                i: (la, lo, na, i if at_muni else "")
                 for i, la, lo, na in zip(
                     rows["id"], rows["lat"], rows["lon"], rows["name"], strict=True
                 )
             }
         )
-    for row in projects.itertuples():
-        anchor = row.lead_municipality_id or (
-            row.municipality_ids[0] if row.municipality_ids else None
-        )
+    names = dict(zip(projects["id"], projects["name"], strict=True))
+    for pid, anchor in anchors.items():
         if anchor in points:
-            points.setdefault(row.id, (*points[anchor][:2], row.name))
-    rows = []
-    for row in view.cooperations.itertuples():
-        if (
-            row.a_id in points
-            and row.b_id in points
-            and points[row.a_id][:2] != points[row.b_id][:2]
-        ):
-            rows.append((row.a_id, row.b_id, row.kind or "", row.date or ""))
-    for row in view.events.itertuples():
-        host = row.municipality_id
-        if host in points:
-            for other in row.participant_ids:
-                if other in points and points[other][:2] != points[host][:2]:
-                    rows.append((other, host, row.kind or "", row.date or ""))
-    frame = pd.DataFrame(rows, columns=["a_id", "b_id", "kind", "date"]).drop_duplicates(
-        ["a_id", "b_id"]
+            points.setdefault(pid, (*points[anchor][:2], names[pid], anchor))
+    view_munis = set(view.municipalities["id"])
+
+    def faded(node: str) -> bool:
+        place = points[node][3]
+        return bool(place) and place not in view_munis
+
+    rows = [
+        (a, b, kind, date, category, faded(a), faded(b))
+        for a, b, kind, date, category in pairs
+        if a in points and b in points and points[a][:2] != points[b][:2]
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["a_id", "b_id", "kind", "date", "category", "from_faded", "to_faded"]
     )
     frame["from_lat"] = [points[a][0] for a in frame["a_id"]]
     frame["from_lon"] = [points[a][1] for a in frame["a_id"]]
     frame["to_lat"] = [points[b][0] for b in frame["b_id"]]
     frame["to_lon"] = [points[b][1] for b in frame["b_id"]]
+    # one line per pair of places and kind: a visit recorded as an event and as a
+    # cooperation is one visit
+    ends = [
+        tuple(sorted([(fa, fo), (ta, to)]))
+        for fa, fo, ta, to in zip(
+            frame["from_lat"], frame["from_lon"], frame["to_lat"], frame["to_lon"], strict=True
+        )
+    ]
+    frame = frame[~pd.Series(list(zip(ends, frame["category"], strict=True))).duplicated()]
+    frame = frame.reset_index(drop=True)
     frame["name"] = [
         f"{points[a][2]} – {points[b][2]}"
         for a, b in zip(frame["a_id"], frame["b_id"], strict=True)
     ]
+    frame["from_place"] = [_place_name(points, a, whole) for a in frame["a_id"]]
+    frame["to_place"] = [_place_name(points, b, whole) for b in frame["b_id"]]
     return frame
+
+
+def _place_name(points: dict, node: str, network: Network) -> str:
+    place = points[node][3]
+    if not place or place == node:
+        return points[node][2]
+    return points.get(place, points[node])[2]
+
+
+def faded_partners(links: pd.DataFrame) -> pd.DataFrame:
+    """The places outside the view that a shown link ends at: drawn faded, named."""
+    ends = [
+        (frame_lat, frame_lon, place)
+        for side in ("from", "to")
+        for frame_lat, frame_lon, place, is_faded in zip(
+            links[f"{side}_lat"],
+            links[f"{side}_lon"],
+            links[f"{side}_place"],
+            links[f"{side}_faded"],
+            strict=True,
+        )
+        if is_faded
+    ]
+    return (
+        pd.DataFrame(ends, columns=["lat", "lon", "name"]).drop_duplicates().reset_index(drop=True)
+    )
+
+
+def label_choice(
+    points: pd.DataFrame,
+    zoom: float,
+    limit: int = 40,
+    font_px: float = 15,
+    weight: str = "projects",
+) -> pd.Series:
+    """Which places get a name label at this zoom without two labels overlapping: the
+    ones with the highest `weight` first (then by name, so the choice is stable), each
+    label a box to the right of its dot at about 0.55 font sizes a character, moved by the
+    optional pixel columns dx/dy; at most `limit`. A boolean Series on points' index.
+    With few members all fit, so all are named; the fewer fit, the more the largest win."""
+    if points.empty:
+        return pd.Series(False, index=points.index, dtype=bool)
+    world = 512 * 2**zoom
+    lat = np.radians(points["lat"].to_numpy(dtype=float).clip(-85, 85))
+    x = (points["lon"].to_numpy(dtype=float) + 180) / 360 * world
+    y = (1 - np.log(np.tan(np.pi / 4 + lat / 2)) / np.pi) / 2 * world
+    x = x + (points["dx"].to_numpy(dtype=float) if "dx" in points else 0)
+    y = y + (points["dy"].to_numpy(dtype=float) if "dy" in points else 0)
+    names = points["name"].fillna("").astype(str).to_numpy()
+    weights = points[weight].to_numpy(dtype=float)
+    order = sorted(range(len(points)), key=lambda i: (-weights[i], names[i]))
+    boxes: list[tuple[float, float, float, float]] = []
+    chosen = np.zeros(len(points), dtype=bool)
+    for i in order:
+        if len(boxes) >= limit:
+            break
+        width = 0.55 * font_px * max(len(names[i]), 1) + 8
+        box = (x[i] + 6, y[i] - font_px * 0.6, x[i] + 6 + width, y[i] + font_px * 0.6)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+            continue
+        boxes.append(box)
+        chosen[i] = True
+    return pd.Series(chosen, index=points.index)
 
 
 def projects_in_area(network: Network, level: str, key: str) -> pd.DataFrame:
@@ -263,6 +377,9 @@ __all__ = [
     "choropleth",
     "counts_by_area",
     "fit_view",
+    "faded_partners",
+    "label_choice",
+    "link_kind",
     "links",
     "member_points",
     "projects_in_area",

@@ -163,7 +163,14 @@ def comparison(network: Network, municipality_ids: list[str]) -> pd.DataFrame:
             "projects": len(projects),
             "phases": "; ".join(sorted(set(projects["phase_now"]))),
             "topics": "; ".join(sorted({t for ts in projects["topics"] for t in ts})),
-            "funding_federal_eur": projects["funding_federal_eur"].sum(min_count=1),
+            # a joint project's funding is the project's, not each member's: counted as
+            # own only for projects of one member, joint ones apart
+            "funding_federal_eur": projects.loc[
+                projects["municipality_ids"].map(len) <= 1, "funding_federal_eur"
+            ].sum(min_count=1),
+            "funding_joint_eur": projects.loc[
+                projects["municipality_ids"].map(len) > 1, "funding_federal_eur"
+            ].sum(min_count=1),
             "start": projects["start"].dropna().min() if projects["start"].notna().any() else None,
             "end": projects["end"].dropna().max() if projects["end"].notna().any() else None,
         }

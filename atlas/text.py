@@ -23,7 +23,7 @@ from atlas import (
     text_store,
     text_timeline,
 )
-from atlas.schema import PHASES, SIZE_CLASSES, STATES, TOPICS
+from atlas.schema import KINDS, PHASES, SIZE_CLASSES, STATES, TOPICS
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
@@ -138,6 +138,14 @@ _COMMON: dict[str, dict[str, str]] = {
         "severity.warning": "Hinweis",
         "phase.Unbekannt": "Unbekannt",
         "page.overview.title": "Überblick",
+        "overview.projects": "Projekte",
+        "overview.projects_help": "Zum Sortieren auf eine Spaltenüberschrift klicken; → öffnet das Profil.",
+        "overview.col.name": "Projekt",
+        "overview.col.members": "Kommunen",
+        "overview.col.cohort": "Staffel",
+        "overview.col.phase": "Phase",
+        "overview.col.funding": "Bundesförderung (€)",
+        "overview.col.profile": "Profil",
         "unknown": "unbekannt",
     },
     "en": {
@@ -207,6 +215,14 @@ _COMMON: dict[str, dict[str, str]] = {
         "severity.warning": "note",
         "phase.Unbekannt": "Unknown",
         "page.overview.title": "Overview",
+        "overview.projects": "Projects",
+        "overview.projects_help": "Click a column heading to sort; → opens the profile.",
+        "overview.col.name": "Project",
+        "overview.col.members": "Municipalities",
+        "overview.col.cohort": "Cohort",
+        "overview.col.phase": "Phase",
+        "overview.col.funding": "Federal funding (€)",
+        "overview.col.profile": "Profile",
         "unknown": "unknown",
     },
 }
@@ -241,6 +257,12 @@ TABLES: tuple[tuple[str, dict[str, dict[str, str]]], ...] = (
     ("atlas.text (phase labels)", _labels(PHASES, _PHASES_EN, "phase")),
     ("atlas.text (size labels)", _labels(SIZE_CLASSES, _SIZES_EN, "size")),
     ("atlas.text (state labels)", _labels(STATES, _STATES_EN, "state")),
+    (
+        "atlas.text (kind labels)",
+        _labels(
+            KINDS, ("Municipality", "Town", "Independent city", "District", "Association"), "kind"
+        ),
+    ),
 )
 
 
@@ -265,7 +287,7 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
     table = TEXTS.get(lang, TEXTS[DEFAULT_LANGUAGE])
     if key not in table:
         prefix, _, rest = key.partition(".")
-        if prefix in ("topic", "phase", "size", "state") and rest:
+        if prefix in ("topic", "phase", "size", "state", "kind") and rest:
             return rest
         raise KeyError(f"no text for {key!r} in {lang!r}")
     text = table[key]

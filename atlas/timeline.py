@@ -14,7 +14,7 @@ import pandas as pd
 
 from atlas.network import Network, in_set
 from atlas.schema import PHASES, STATES, TOPICS
-from atlas.status import DONE, OVERDUE, PHASE_ORDER, UNKNOWN
+from atlas.status import DONE, OVERDUE, PHASE_ORDER, UNKNOWN, phase_on
 
 GROUPINGS = ("state", "cohort", "municipality", "topic")
 FAR_FUTURE = pd.Timestamp("2200-01-01")  # "no end known" when comparing dates
@@ -200,21 +200,28 @@ def cohort_phase_counts(network: Network, dates: pd.DatetimeIndex) -> pd.DataFra
     phases = network.phases[network.phases["project_id"].isin(projects["id"])].dropna(
         subset=["start_dt"]
     )
-    start = phases["start_dt"].to_numpy()[:, None]
-    end = phases["end_dt"].fillna(FAR_FUTURE).to_numpy()[:, None]
-    covering = (start <= when) & (end >= when)
-    level = phases["phase"].map(PHASE_ORDER).to_numpy()[:, None]
-    # the latest-starting phase covering a date wins, as in atlas.status.phase_on
-    score = np.where(covering, level, -1)
-    per_project = pd.DataFrame(score, index=phases["project_id"].to_numpy()).groupby(level=0).max()
-    grid = per_project.reindex(projects["id"]).fillna(-1).to_numpy()
-    ended = (projects["end_dt"].to_numpy()[:, None] < when) & (grid < 0)
-    # completed only where the source says so; otherwise past the planned end (atlas.status)
-    done = projects["phase"].eq(DONE).to_numpy()[:, None]
-    grid = np.where(ended, np.where(done, PHASE_ORDER[DONE], PHASE_ORDER[OVERDUE]), grid)
+    # one phase function behind every page: each date's phase is atlas.status.phase_on's,
+    # so the cohort sentence and the overview's phase counts agree on today; the source's
+    # stated phase is a statement as of the data's date and says nothing about the years
+    # before, which stay known from dated phases (and known ends) only
+    try:
+        stated_from = pd.Timestamp(str(network.as_of))
+    except (ValueError, TypeError):
+        stated_from = pd.NaT
+    unstated = projects.assign(phase=projects["phase"].where(projects["phase"] == DONE, ""))
+    order = {**PHASE_ORDER, UNKNOWN: -1}
+    extra: dict[str, int] = {}
+    columns = []
+    for date in dates:
+        stated = pd.notna(stated_from) and date >= stated_from
+        named = phase_on(projects if stated else unstated, phases, date.date())
+        for name in set(named) - order.keys() - extra.keys():  # a phase state added later
+            extra[name] = len(PHASE_ORDER) + len(extra)
+        columns.append(named.map({**order, **extra}).to_numpy())
+    grid = np.column_stack(columns) if columns else np.empty((len(projects), 0))
     began = _began(projects, phases).to_numpy()[:, None]
     grid = np.where(when < began, NOT_STARTED, grid)
-    names = {i: p for p, i in PHASE_ORDER.items()}
+    names = {i: p for p, i in {**PHASE_ORDER, **extra}.items()}
     rows = []
     cohorts = projects["cohort"].astype(int).to_numpy()
     for cohort in sorted(set(cohorts)):

@@ -6,8 +6,12 @@ can itself be shared, bookmarked and opened on the meeting room's computer.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import re
 import unicodedata
+import zlib
 from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
@@ -15,7 +19,8 @@ import pandas as pd
 from atlas.text import t
 
 # Parameters that belong to the viewer or to the slide show, never to a view.
-NOT_PART_OF_A_VIEW = ("lang", "show", "slide", "auto")
+NOT_PART_OF_A_VIEW = ("lang", "show", "slide", "auto", "views")
+MAX_VIEWS_IN_A_LINK = 50
 MAX_AUTO_SECONDS = 600
 
 
@@ -102,3 +107,45 @@ def auto_seconds(text: str | None) -> int:
     except ValueError:
         return 0
     return seconds if 5 <= seconds <= MAX_AUTO_SECONDS else 0
+
+
+def views_token(rows: list[dict]) -> str:
+    """Views (id, title, page, params) packed into one link parameter: compressed JSON in
+    URL-safe base64. A show link carrying its views works on any computer, signed in or
+    not, after a reload and on a restarted server, whatever is stored there."""
+    packed = [[str(r["id"]), str(r["title"]), str(r["page"]), str(r["params"] or "")] for r in rows]
+    raw = zlib.compress(json.dumps(packed, ensure_ascii=False).encode("utf-8"), 9)
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def token_views(token: str | None) -> list[dict]:
+    """The views a link carries (see views_token); nothing for a damaged or foreign token.
+    Everything from the link is checked like typed input: text only, lengths limited."""
+    if not token:
+        return []
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        packed = json.loads(zlib.decompress(raw, bufsize=1 << 16).decode("utf-8"))
+    except (binascii.Error, ValueError, zlib.error, UnicodeDecodeError):
+        return []
+    if not isinstance(packed, list):
+        return []
+    rows = []
+    for position, item in enumerate(packed[:MAX_VIEWS_IN_A_LINK], start=1):
+        if not (
+            isinstance(item, list) and len(item) == 4 and all(isinstance(x, str) for x in item)
+        ):
+            continue
+        view_id, title, page, params = item
+        if not re.fullmatch(r"[a-z0-9-]{1,60}", view_id) or not re.fullmatch(r"[a-z_]{1,30}", page):
+            continue
+        rows.append(
+            {
+                "id": view_id,
+                "title": title[:120],
+                "page": page,
+                "params": params_to_text(text_to_params(params[:2000])),
+                "position": position,
+            }
+        )
+    return rows

@@ -13,8 +13,40 @@ from components.theme import FONT_FAMILY, FONT_SIZE, OKABE_ITO, PRIMARY, SEQUENT
 TEMPLATE = go.layout.Template(layout={"colorway": list(OKABE_ITO)})
 
 
-def base_layout(title: str, height: int, **extra) -> dict:
-    """Projector-sized fonts, white background; one dict so the figure is validated once."""
+def separators(lang: str) -> str:
+    """Plotly's decimal and thousands marks: 1.234,5 in German, 1,234.5 in English."""
+    return ",." if lang == "de" else ".,"
+
+
+def count_step(peak: float) -> int:
+    """A whole-number tick step for counts up to `peak`: 1, 2, 5, 10, 20, 50 ... so an
+    axis of projects never reads 0.5 and has at most about eight ticks."""
+    step = 1
+    while peak / step > 8:
+        step *= 2.5 if str(step).startswith("2") else 2
+        step = int(step)
+    return step
+
+
+def count_axis(peak: float, title: str | None = None) -> dict:
+    """An axis of counts: whole numbers from zero, never "0.5" or "2,020.6"."""
+    axis = {
+        "tickformat": ",d",
+        "dtick": count_step(peak),
+        "rangemode": "tozero",
+        "gridcolor": "#e5e5e5",
+        "automargin": True,
+    }
+    if title:
+        axis["title"] = {"text": title}
+    return axis
+
+
+def base_layout(title: str, height: int, lang: str | None = None, **extra) -> dict:
+    """Projector-sized fonts, white background; one dict so the figure is validated once.
+    With `lang`, numbers on axes and in hovers use that language's separators."""
+    if lang:
+        extra.setdefault("separators", separators(lang))
     return {
         "title": {"text": title, "font": {"size": FONT_SIZE + 3}},
         "height": height,
@@ -34,8 +66,11 @@ def bar_chart(
     value_label: str,
     colours: list[str] | str = PRIMARY,
     horizontal: bool = True,
+    lang: str | None = None,
 ) -> go.Figure:
-    """Bars with their value printed on them: readable without colour and from afar."""
+    """Bars with their value printed beside them, always horizontal text: readable
+    without colour and from afar. Labels are categories (a cohort 2020 is not a number)
+    and the count axis has whole numbers only."""
     labels = [str(x) for x in labels]
     bar = go.Bar(
         x=values if horizontal else labels,
@@ -43,28 +78,48 @@ def bar_chart(
         orientation="h" if horizontal else "v",
         marker={"color": colours, "line": {"color": "#333333", "width": 0.5}},
         text=values,
-        textposition="auto",
+        textposition="outside",
+        textangle=0,
+        cliponaxis=False,
         hovertemplate="%{label}: %{value}<extra></extra>".replace(
             "%{label}", "%{y}" if horizontal else "%{x}"
         ),
         name=value_label,
     )
     height = max(260, 34 * len(labels) + 90) if horizontal else 340
-    axis = {"title": {"text": value_label}, "gridcolor": "#e5e5e5", "automargin": True}
+    peak = max([v for v in values if v == v] or [0])
+    axis = count_axis(peak * 1.12 + 0.5, value_label)  # room for the printed values
+    axis["range"] = [0, peak * 1.12 + 0.5]
+    category = {"type": "category", "automargin": True, "tickangle": 0}
     if horizontal:
-        axes = {"xaxis": axis, "yaxis": {"autorange": "reversed", "automargin": True}}
+        axes = {"xaxis": axis, "yaxis": {**category, "autorange": "reversed"}}
     else:
-        axes = {"yaxis": axis, "xaxis": {"type": "category"}}
-    return go.Figure(bar, layout=base_layout(title, height, **axes))
+        axes = {"yaxis": axis, "xaxis": category}
+    return go.Figure(bar, layout=base_layout(title, height, lang, **axes))
 
 
-def matrix_chart(matrix: pd.DataFrame, title: str, row_labels, col_labels) -> go.Figure:
-    """A heatmap with the count written in every cell (so colour is never the only cue)."""
+def wrapped(label: str, width: int = 12) -> str:
+    """A label broken into lines of about `width` characters, so it can stand upright."""
+    lines, line = [], ""
+    for word in str(label).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
+def matrix_chart(
+    matrix: pd.DataFrame, title: str, row_labels, col_labels, lang: str | None = None
+) -> go.Figure:
+    """A heatmap with the count written in every cell (so colour is never the only cue).
+    Column labels stand upright, wrapped, between the title and the cells."""
     values = matrix.to_numpy()
     text = [[str(v) if v else "" for v in row] for row in values]
     heat = go.Heatmap(
         z=values,
-        x=list(col_labels),
+        x=[wrapped(c) for c in col_labels],
         y=list(row_labels),
         text=text,
         texttemplate="%{text}",
@@ -77,10 +132,13 @@ def matrix_chart(matrix: pd.DataFrame, title: str, row_labels, col_labels) -> go
     layout = base_layout(
         title,
         max(300, 32 * len(matrix.index) + 200),
-        xaxis={"side": "top", "tickangle": -40, "automargin": True},
-        yaxis={"autorange": "reversed", "automargin": True},
+        lang,
+        xaxis={"side": "top", "tickangle": 0, "automargin": True, "type": "category"},
+        yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
     )
-    layout["margin"] = {**layout["margin"], "t": 160}
+    # the title at the top of the figure, the column labels below it, never on it
+    layout["title"] = {**layout["title"], "yref": "container", "y": 0.995, "yanchor": "top"}
+    layout["margin"] = {**layout["margin"], "t": 130}
     return go.Figure(heat, layout=layout)
 
 

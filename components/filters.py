@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas.filters import Filters
+from atlas.filters import Filters, counts_given
 from atlas.network import Network
 from atlas.text import escape_markdown, t
-from components.data import filter_options
+from components.data import filter_options, view_inputs
 from components.filter_state import (
     MAX_TEXT,
     SPECS,
@@ -24,6 +24,7 @@ from components.filter_state import (
     FilterSpec,
     current_filters,
 )
+from components.memo import remembered
 from components.url_widgets import link_changed, link_seen, link_values, set_link
 
 LINK = "filters"  # the seven filter parameters, seen together
@@ -95,6 +96,18 @@ def _label(spec: FilterSpec, counts: dict, lang: str):
     return label
 
 
+def _counts(network: Network, spec: FilterSpec, chosen: Filters, options: list) -> dict:
+    """The options' counts under the other filters (the whole network's without any), once
+    per data version and filters in this session."""
+    if chosen.is_empty:
+        return dict(options)
+    return remembered(
+        f"filter_counts_{spec.field}",
+        (view_inputs()[0], chosen),
+        lambda: counts_given(network, spec.field, chosen),
+    )
+
+
 def filter_sidebar(network: Network, lang: str) -> Filters:
     """Render the filters in the sidebar and return what they select."""
     _take_from_link(network)
@@ -107,9 +120,10 @@ def filter_sidebar(network: Network, lang: str) -> Filters:
     sidebar.text_input(
         t("filters.text", lang), key=TEXT_KEY, help=t("filters.text_help", lang), max_chars=MAX_TEXT
     )
+    chosen = current_filters()
     for spec in SPECS:
         options = _options(network, spec)
-        counts = dict(options)
+        counts = _counts(network, spec, chosen, options)
         # drop selections that are no longer options (e.g. a district after its state
         # was deselected), so the widget never receives an invalid value
         selected = [v for v in st.session_state.get(spec.key, []) if v in counts]

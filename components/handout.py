@@ -95,6 +95,7 @@ def phase_page(view: Network, lang: str) -> go.Figure:
         t("chart.by_phase", lang),
         t("chart.projects", lang),
         colours,
+        lang=lang,
     )
 
 
@@ -102,20 +103,26 @@ def state_page(view: Network, lang: str) -> go.Figure:
     states = summary.projects_by_state(view)
     labels = [t(f"state.{s}", lang) for s in states["state"]]
     return bar_chart(
-        labels, states["projects"].tolist(), t("chart.by_state", lang), t("chart.projects", lang)
+        labels,
+        states["projects"].tolist(),
+        t("chart.by_state", lang),
+        t("chart.projects", lang),
+        lang=lang,
     )
 
 
 def sources_page(network: Network, lang: str) -> go.Figure:
     sources = network.projects["source"].dropna()
-    lines = [
-        plot_text(t("about.source", lang, label=network.title)),
-        plot_text(t("about.asof", lang, date=fmt.date(network.as_of, lang))),
-        plot_text(network.meta_value("licence")),
-        plot_text(t("handout.sources_count", lang, n=sources.nunique())),
-        plot_text(t("about.sources", lang)),
-        plot_text(t("about.phase_note", lang)),
+    texts = [
+        t("about.source", lang, label=network.title),
+        t("about.asof", lang, date=fmt.date(network.as_of, lang)),
+        network.meta_value("licence"),
+        t("handout.sources_count", lang, n=sources.nunique()),
+        t("about.sources", lang),
+        t("about.phase_note", lang),
     ]
+    # long lines wrap instead of running off the page
+    lines = [wrap(plot_text(text or ""), 100) for text in texts]
     return _text_page(plot_text(t("handout.sources", lang)), lines)
 
 
@@ -172,7 +179,49 @@ def handout_figures(
         if len(view.municipalities) >= 2:
             figures.append(suggestions_page(view, lang))
     figures.append(sources_page(network, lang))
+    footer = f"{describe(filters, len(view.projects), lang)} · {fmt.date(today.isoformat(), lang)}"
+    for number, figure in enumerate(figures, start=1):
+        fit_to_content(figure)
+        add_footer(figure, footer, t("handout.page", lang, n=number, total=len(figures)))
     return figures
+
+
+def fit_to_content(figure: go.Figure) -> go.Figure:
+    """A chart shorter than the page keeps its own height at the top of the page (one
+    bar is not stretched over a whole A4 page); its legend follows it up; the page below
+    stays white."""
+    natural = figure.layout.height or A4_LANDSCAPE[1]
+    axis = figure.layout.yaxis
+    if natural < A4_LANDSCAPE[1] and axis.visible is not False and not figure.layout.annotations:
+        low = max(0.0, 1 - (natural - 60) / (A4_LANDSCAPE[1] - 60))
+        figure.update_layout(yaxis={"domain": [low, 1]})
+        if figure.layout.showlegend and (figure.layout.legend.y or 0) <= 0:
+            figure.update_layout(legend={"y": low - 0.02, "yanchor": "top"})
+    figure.update_layout(height=A4_LANDSCAPE[1])
+    return figure
+
+
+def add_footer(figure: go.Figure, left: str, right: str) -> go.Figure:
+    """What every page carries at its foot: the filters, the date and the page number,
+    below a legend that hangs under the chart."""
+    legend_below = figure.layout.showlegend and (figure.layout.legend.y or 0) <= 0
+    bottom = max(figure.layout.margin.b or 0, 80) + (40 if legend_below else 0)
+    figure.update_layout(margin={"b": bottom})
+    for text, x, anchor in ((wrap(plot_text(left), 110), 0, "left"), (right, 1, "right")):
+        figure.add_annotation(
+            text=text,
+            x=x,
+            y=0,
+            yshift=-(bottom - 16),  # at the foot of the page
+            xref="paper",
+            yref="paper",
+            xanchor=anchor,
+            yanchor="bottom",
+            showarrow=False,
+            align=anchor,
+            font={"size": 12, "color": "#333333"},
+        )
+    return figure
 
 
 def render_pdf(figures: list[go.Figure]) -> bytes:

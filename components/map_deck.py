@@ -19,7 +19,7 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from atlas import fmt
+from atlas import fmt, geo
 from atlas.schema import TOPICS
 from atlas.status import PHASES_NOW
 from atlas.text import escape_markdown, t
@@ -44,6 +44,21 @@ TOOLTIP = {
     },
 }
 ARC_COLOUR = "#D55E00"
+# Link kinds told apart by colour and by dash and width, so they read in greyscale and
+# never look like a phase: (colour, width in pixels, dash as [dash, gap] in line widths).
+LINK_STYLES = {
+    "joint": ("#000000", 5, [1, 0]),
+    "cooperation": ("#D55E00", 3, [1, 0]),
+    "visit": ("#CC79A7", 3, [4, 2]),
+    "support": ("#5A5A5A", 3, [1, 1.5]),
+    "suggestion": ("#8C8C8C", 2, [6, 3]),
+}
+# Phases by outline as well as colour: a finished project's dot has a thick black ring,
+# an unknown phase is hollow (white with a grey ring), the others a thin dark outline.
+PHASE_OUTLINES = {"Abgeschlossen": ("#000000", 3.0), "Unbekannt": (GREY, 3.0)}
+HOLLOW = {"Unbekannt"}
+LABEL_LIMIT = 45  # names at most: more would not be read from the back of a room
+LABEL_SIZE = 15
 # Okabe-Ito without black (the partner organisations' ring) for cohorts and topics
 DISTINCT = tuple(c for c in OKABE_ITO if c != "#000000")
 NONE_GREY = "#D0D0D0"
@@ -113,7 +128,14 @@ def describe_points(points: pd.DataFrame, lang: str) -> pd.DataFrame:
     tips = [
         tip(
             name,
-            " · ".join(x for x in (kind, state) if x),
+            " · ".join(
+                x
+                for x in (
+                    label(f"kind.{kind}") if kind else "",
+                    label(f"state.{state}") if state else "",
+                )
+                if x
+            ),
             district if district != name else "",
             template.format(
                 projects=fmt.number(n, lang),
@@ -138,12 +160,16 @@ def describe_points(points: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def describe_links(links: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A link's tooltip: who with whom, what kind of link, and when (German date)."""
+    """A link's tooltip: who with whom, what kind of link, and when (German date). In
+    German the data's own word for the kind ("Kooperationsverbund"), else the map's kind."""
+    kinds = links["kind"].fillna("").astype(str)
+    if lang != "de" and "category" in links:
+        kinds = links["category"].map(lambda c: t(f"map.link.{c}", lang))
     tips = [
         tip(name, " · ".join(x for x in (kind, fmt.date(date, lang) if date else "") if x))
         for name, kind, date in zip(
             links["name"],
-            links["kind"].fillna("").astype(str),
+            kinds,
             links["date"].map(lambda d: d if isinstance(d, str) else ""),
             strict=True,
         )
@@ -195,6 +221,8 @@ def point_colours(points: pd.DataFrame, colour_by: str) -> tuple[list, dict[str,
             palette["–"] = NONE_GREY
         values = values.map(lambda v: v if v in palette else "…")
     fill = {v: rgb(hex_colour) for v, hex_colour in palette.items()}
+    if colour_by == "phase":  # hollow: told apart by shape, not only by its grey
+        fill.update({v: rgb("#FFFFFF") for v in HOLLOW if v in fill})
     return [fill[v] for v in values], palette
 
 
@@ -207,9 +235,10 @@ def build_deck(
     view: dict | None = None,
     style: str = LOCAL_STYLE,
     choropleth: dict | None = None,
+    faded: pd.DataFrame | None = None,
 ) -> pdk.Deck:
     """mode: "points", "states" or "districts" (choropleth: `choropleth` is the coloured
-    GeoJSON of that level)."""
+    GeoJSON of that level). `faded`: partners outside the filter that a link ends at."""
     layers = [
         pdk.Layer(
             "GeoJsonLayer",
@@ -249,29 +278,35 @@ def build_deck(
             )
         )
     if len(links):
+        layers.append(link_layer(links))
+    if mode == "points" and faded is not None and len(faded):
         layers.append(
             pdk.Layer(
-                "ArcLayer",
-                links[["from_lon", "from_lat", "to_lon", "to_lat", "tip"]],
-                id="links",
-                get_source_position=["from_lon", "from_lat"],
-                get_target_position=["to_lon", "to_lat"],
-                get_source_color=rgb(ARC_COLOUR, 220),
-                get_target_color=rgb(ARC_COLOUR, 220),
-                get_width=3,
-                width_min_pixels=2,
+                "ScatterplotLayer",
+                faded.assign(tip=faded["name"]),
+                id="faded_partners",
+                get_position=["lon", "lat"],
+                get_fill_color=[255, 255, 255, 200],
+                get_line_color=[110, 110, 110, 200],
+                get_radius=5,
+                radius_units='"pixels"',
+                stroked=True,
+                line_width_min_pixels=2,
                 pickable=True,
             )
         )
     if mode == "points" and points is not None and len(points):
         fills, _ = point_colours(points, colour_by)
+        outline, outline_width = member_outlines(points, colour_by)
         data = points.assign(
             fill=fills,
+            line=outline,
+            lw=outline_width,
             radius=(RADIUS_METRES * np.sqrt(points["projects"].clip(lower=1))).round().astype(int),
         )
         # only what the browser draws, shows or hands back on a click (id): at 11,000
         # members every column costs a few hundred kilobytes on every run
-        columns = ["id", "lon", "lat", "fill", "radius", "tip"]
+        columns = ["id", "lon", "lat", "fill", "line", "lw", "radius", "tip"]
         layers.append(
             pdk.Layer(
                 "ScatterplotLayer",
@@ -285,44 +320,83 @@ def build_deck(
                 radius_min_pixels=RADIUS_PIXELS[0],
                 radius_max_pixels=RADIUS_PIXELS[1],
                 stroked=True,
-                get_line_color=[30, 30, 30, 220],
-                line_width_min_pixels=1,
+                get_line_color="line",
+                get_line_width="lw",
+                line_width_units='"pixels"',
                 pickable=True,
                 auto_highlight=True,
             )
         )
-    if len(organisations):
+    labels = name_labels(
+        points if mode == "points" else None,
+        faded if mode == "points" else None,
+        organisations,
+        (view or INITIAL_VIEW)["zoom"],
+    )
+    member_labels = labels[~labels["org"].astype(bool)].drop(columns="org")
+    if len(member_labels):
         layers.append(
             pdk.Layer(
-                "ScatterplotLayer",
-                organisations,
+                "TextLayer",
+                member_labels,
+                id="member_labels",
+                get_position=["lon", "lat"],
+                get_text="name",
+                get_size=LABEL_SIZE,
+                get_color="colour",
+                character_set='"auto"',
+                font_family="'Source Sans, sans-serif'",
+                font_weight=600,
+                get_text_anchor='"start"',
+                get_alignment_baseline='"center"',
+                get_pixel_offset=[9, 0],
+                background=True,
+                get_background_color=[255, 255, 255, 200],
+                background_padding=[3, 1],
+                parameters=ON_TOP,
+                pickable=False,
+            )
+        )
+    org_labels = labels.loc[labels["org"].astype(bool), ["lon", "lat", "name"]]
+    if len(organisations):
+        # their own marker kind: a black diamond beside the place, never on a member's
+        # dot (Fraunhofer IOSB-INA stands at Lemgo), named next to it
+        layers.append(
+            pdk.Layer(
+                "TextLayer",
+                organisations.assign(mark="\u25c6"),
                 id="organisations",
                 get_position=["lon", "lat"],
-                get_fill_color=[255, 255, 255, 255],
-                get_line_color=[0, 0, 0, 255],
-                get_radius=3000,
-                radius_min_pixels=7,
-                line_width_min_pixels=3,
-                stroked=True,
-                pickable=True,
+                get_text="mark",
+                get_size=24,
+                character_set='"auto"',
+                font_family="'DejaVu Sans, Segoe UI Symbol, sans-serif'",
+                get_color=[0, 0, 0, 255],
+                get_text_anchor='"middle"',
+                get_alignment_baseline='"center"',
+                get_pixel_offset=ORG_OFFSET,
+                outline_width=2,
+                outline_color=[255, 255, 255, 255],
+                font_settings={"sdf": True},
                 parameters=ON_TOP,
+                pickable=True,
             )
         )
         layers.append(
             pdk.Layer(
                 "TextLayer",
-                organisations,
+                org_labels,
                 id="organisation_labels",
                 get_position=["lon", "lat"],
                 get_text="name",
-                get_size=16,
-                character_set='"auto"',  # quoted, as radius_units above
+                get_size=LABEL_SIZE,
+                character_set='"auto"',
                 font_family="'Source Sans, sans-serif'",
                 font_weight=600,
                 get_color=[0, 0, 0, 255],
                 get_text_anchor='"start"',
                 get_alignment_baseline='"center"',
-                get_pixel_offset=[12, 0],
+                get_pixel_offset=[ORG_OFFSET[0] + 12, ORG_OFFSET[1]],
                 background=True,
                 get_background_color=[255, 255, 255, 215],
                 background_padding=[4, 2],
@@ -340,13 +414,176 @@ def build_deck(
     )
 
 
+ORG_OFFSET = [-14, -18]  # up and left of the place: the member's dot stays visible
+
+
+def member_outlines(points: pd.DataFrame, colour_by: str) -> tuple[list, list]:
+    """Outline colour and width per member: in phase colours, by phase as well (thick
+    black ring when finished, grey ring when unknown), so two phases never differ by
+    colour alone; a thin dark outline otherwise."""
+    thin = (rgb("#1E1E1E", 220), 1.0)
+    if colour_by != "phase":
+        return [thin[0]] * len(points), [thin[1]] * len(points)
+    styles = {p: (rgb(c, 255), w) for p, (c, w) in PHASE_OUTLINES.items()}
+    chosen = [styles.get(p, thin) for p in points["phase"]]
+    return [c for c, _ in chosen], [w for _, w in chosen]
+
+
+def name_labels(
+    points: pd.DataFrame | None,
+    faded: pd.DataFrame | None,
+    organisations: pd.DataFrame | None,
+    zoom: float,
+) -> pd.DataFrame:
+    """The member names the map shows at this zoom, none overlapping another or an
+    organisation's label (atlas.geo.label_choice): all when few, else those with most
+    projects; then faded partners outside the filter in grey where room is left."""
+    frames = []
+    if organisations is not None and len(organisations):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "lon": organisations["lon"],
+                    "lat": organisations["lat"],
+                    "name": organisations["name"].astype(str),
+                    # after every member with a project: a partner's long name must not
+                    # cost the places their labels (the diamond and tooltip stay)
+                    "priority": 0.5,
+                    "dx": ORG_OFFSET[0] + 12,
+                    "dy": ORG_OFFSET[1],
+                    "colour": [[0, 0, 0, 255]] * len(organisations),
+                    "org": True,
+                }
+            )
+        )
+    if points is not None and len(points):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "lon": points["lon"],
+                    "lat": points["lat"],
+                    "name": points["name"].astype(str),
+                    # most projects first; among equals the larger place
+                    "priority": points["projects"].astype(float)
+                    + pd.to_numeric(points.get("population"), errors="coerce").fillna(0) / 1e8,
+                    "dx": 0.0,
+                    "dy": 0.0,
+                    "colour": [[20, 20, 20, 255]] * len(points),
+                    "org": False,
+                }
+            )
+        )
+    if faded is not None and len(faded):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "lon": faded["lon"],
+                    "lat": faded["lat"],
+                    "name": faded["name"].astype(str),
+                    "priority": -1.0,
+                    "dx": 0.0,
+                    "dy": 0.0,
+                    "colour": [[90, 90, 90, 255]] * len(faded),
+                    "org": False,
+                }
+            )
+        )
+    columns = ["lon", "lat", "name", "priority", "colour", "org"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    places = pd.concat(frames, ignore_index=True).dropna(subset=["lat", "lon"])
+    chosen = geo.label_choice(
+        places,
+        zoom,
+        limit=LABEL_LIMIT + (0 if organisations is None else len(organisations)),
+        font_px=LABEL_SIZE,
+        weight="priority",
+    )
+    return places.loc[chosen, columns].reset_index(drop=True)
+
+
+def curve(a: tuple[float, float], b: tuple[float, float], steps: int = 16) -> list:
+    """A gentle arc from a to b (lon, lat) as a path, bent to one side by a fifth of its
+    length: links between the same places in both directions do not cover each other."""
+    (x0, y0), (x1, y1) = a, b
+    mx, my = (x0 + x1) / 2 - (y1 - y0) * 0.2, (y0 + y1) / 2 + (x1 - x0) * 0.2
+    out = []
+    for i in range(steps + 1):
+        s = i / steps
+        out.append(
+            [
+                round((1 - s) ** 2 * x0 + 2 * (1 - s) * s * mx + s**2 * x1, 5),
+                round((1 - s) ** 2 * y0 + 2 * (1 - s) * s * my + s**2 * y1, 5),
+            ]
+        )
+    return out
+
+
+def link_layer(links: pd.DataFrame) -> pdk.Layer:
+    """The links as curved paths, coloured, wide and dashed by kind (LINK_STYLES)."""
+    kinds = (
+        links["category"] if "category" in links else pd.Series("cooperation", index=links.index)
+    )
+    styles = [LINK_STYLES.get(k, LINK_STYLES["cooperation"]) for k in kinds]
+    data = pd.DataFrame(
+        {
+            "path": [
+                curve((fo, fa), (to, ta))
+                for fo, fa, to, ta in zip(
+                    links["from_lon"],
+                    links["from_lat"],
+                    links["to_lon"],
+                    links["to_lat"],
+                    strict=True,
+                )
+            ],
+            "colour": [rgb(c, 235) for c, _, _ in styles],
+            "width": [w for _, w, _ in styles],
+            "dash": [d for _, _, d in styles],
+            "kind": list(kinds),
+            "tip": links["tip"],
+        }
+    )
+    return pdk.Layer(
+        "PathLayer",
+        data,
+        id="links",
+        get_path="path",
+        get_color="colour",
+        get_width="width",
+        width_units='"pixels"',
+        cap_rounded=True,
+        extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+        get_dash_array="dash",
+        dash_justified=True,
+        pickable=True,
+        auto_highlight=True,
+        parameters=ON_TOP,
+    )
+
+
 def symbol_svg(colour: str, shape: str) -> str:
     """A legend symbol in exactly the map's colour: "dot" (member), "ring" (partner
     organisation) or "arc" (link)."""
-    if shape == "arc":
+    if shape.startswith("link:"):
+        colour, width, dash = LINK_STYLES.get(shape[5:], LINK_STYLES["cooperation"])
+        pattern = f' stroke-dasharray="{dash[0] * width:g} {dash[1] * width:g}"' if dash[1] else ""
+        mark = (
+            f'<path d="M1 16 Q11 2 21 16" fill="none" stroke="{colour}" '
+            f'stroke-width="{width}"{pattern}/>'
+        )
+    elif shape == "arc":
         mark = f'<path d="M3 17 Q11 -1 19 17" fill="none" stroke="{colour}" stroke-width="3"/>'
     elif shape == "ring":
         mark = '<circle cx="11" cy="11" r="7" fill="#FFFFFF" stroke="#000000" stroke-width="3"/>'
+    elif shape == "diamond":
+        mark = '<path d="M11 1 L21 11 L11 21 L1 11 Z" fill="#000000"/>'
+    elif shape == "faded":
+        mark = '<circle cx="11" cy="11" r="5" fill="#FFFFFF" stroke="#6E6E6E" stroke-width="2"/>'
+    elif shape in ("hollow", "thick"):
+        line = GREY if shape == "hollow" else "#000000"
+        fill = "#FFFFFF" if shape == "hollow" else colour
+        mark = f'<circle cx="11" cy="11" r="7.5" fill="{fill}" stroke="{line}" stroke-width="3"/>'
     else:
         mark = f'<circle cx="11" cy="11" r="8" fill="{colour}" stroke="#1E1E1E" stroke-width="1"/>'
     return (

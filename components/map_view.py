@@ -15,8 +15,9 @@ from atlas.text import escape_markdown, t
 from components.data import view_inputs
 from components.links import profile_url
 from components.map_deck import (
-    ARC_COLOUR,
+    HOLLOW,
     INITIAL_VIEW,
+    PHASE_OUTLINES,
     build_deck,
     describe_areas,
     describe_links,
@@ -37,10 +38,11 @@ MEASURES = ("projects", "funding")
 
 
 def choice(label_key: str, options: tuple, param: str, default: str, lang: str, column) -> str:
-    """A segmented control whose value (an id, not its label) lives in the link."""
+    """A drop-down whose value (an id, not its label) lives in the link: one line high,
+    so settings, map and legend fit on a 1280x720 projector screen together."""
     with column:
         return url_widget(
-            st.segmented_control,
+            st.selectbox,
             t(label_key, lang),
             options,
             key=f"map_{param}",
@@ -50,8 +52,13 @@ def choice(label_key: str, options: tuple, param: str, default: str, lang: str, 
         )
 
 
-def settings(lang: str) -> tuple[str, str, str]:
-    left, middle, right = st.columns([4, 4, 2])
+def settings(lang: str, place=None) -> tuple[str, str, str]:
+    """The map's settings, one under the other in `place` (beside the map, so the map
+    starts right under the page's title), or in a row above the map."""
+    if place is None:
+        left, middle, _ = st.columns([4, 4, 2])
+    else:
+        left = middle = place
     mode = choice("map.mode", MODES, "mode", "points", lang, left)
     colour = (
         choice("map.colour", COLOURS, "colour", "phase", lang, middle)
@@ -77,23 +84,22 @@ def member_points(network: Network, view: Network, filters: Filters, lang: str) 
 
 
 def map_layers(network, view, filters, mode, measure, lang) -> tuple:
-    """(member points, areas, peak, links, partner organisations) for the deck: members in
-    points mode only; the area modes need just the counts per area."""
+    """(member points, areas, peak, links, partner organisations, faded partners) for the
+    deck: members in points mode only; the area modes need just the counts per area.
+    Links reach partners outside the filter (drawn faded); an organisation is shown when
+    a shown link ends at it."""
     points = member_points(network, view, filters, lang) if mode == "points" else None
     areas, peak = geo.choropleth(view, mode, measure) if mode != "points" else (None, 0.0)
     if areas is not None:
         areas = describe_areas(areas, mode, measure, lang)
-    links = describe_links(geo.links(view), lang)
-    return points, areas, peak, links, organisation_points(view)
+    links = describe_links(geo.links(view, network), lang)
+    faded = geo.faded_partners(links)
+    return points, areas, peak, links, organisation_points(network, links), faded
 
 
-def organisation_points(view: Network) -> pd.DataFrame:
-    orgs = view.organisations.dropna(subset=["lat", "lon"])
-    linked = (
-        set(view.cooperations["a_id"])
-        | set(view.cooperations["b_id"])
-        | {p for ids in view.events["participant_ids"] for p in ids}
-    )
+def organisation_points(network: Network, links: pd.DataFrame) -> pd.DataFrame:
+    orgs = network.organisations.dropna(subset=["lat", "lon"])
+    linked = set(links["a_id"]) | set(links["b_id"])
     orgs = orgs[orgs["id"].isin(linked)]
     return pd.DataFrame(
         {
@@ -106,19 +112,31 @@ def organisation_points(view: Network) -> pd.DataFrame:
     )
 
 
+MAP_HEIGHT = 470  # map and legend on one 1280x720 screen, below the page's header
+MAP_CSS = (
+    "<style>[data-testid='stDeckGlJsonChart'] "
+    f"{{ height: max({MAP_HEIGHT}px, calc(100vh - 250px)) !important; }}</style>"
+)
+MAP_SIZE = (860, MAP_HEIGHT)  # about the map's pixels beside the panel at 1280x720
+
+
+def fitted(points: pd.DataFrame, filters: Filters, size: tuple[int, int] = MAP_SIZE) -> dict:
+    """Germany for the whole network, else the filtered members' extent."""
+    return INITIAL_VIEW if filters.is_empty else geo.fit_view(points, *size)
+
+
 def view_state(points: pd.DataFrame, filters: Filters, lang: str) -> dict:
-    """Germany, or the data's extent: kept in the session, so changing a filter never makes
-    the map jump. A link that opens the map on a region (?state=...) starts fitted to it,
-    and so does every slide; after that only the buttons move the map."""
+    """The filtered members' extent (Germany without filters): fitted again when the
+    filters change, and kept while they stay, so a click or a setting never moves a map
+    the user has panned. Every slide starts fitted to its own filters; the buttons move
+    the map at any time."""
     # each slide of a slide show is a view of its own and starts from its own filters
-    origin = (st.query_params.get("show"), st.query_params.get("slide"))
+    origin = (st.query_params.get("show"), st.query_params.get("slide"), filters)
     if "map_view" not in st.session_state or st.session_state.get("map_view_origin") != origin:
-        st.session_state["map_view"] = (
-            geo.fit_view(points) if filters.states or filters.districts else INITIAL_VIEW
-        )
+        st.session_state["map_view"] = fitted(points, filters)
         st.session_state["map_view_origin"] = origin
     if st.button(t("map.fit", lang), key="map_fit", width="stretch"):
-        _move_to(geo.fit_view(points))
+        _move_to(geo.fit_view(points, *MAP_SIZE))
     if st.button(t("map.reset_view", lang), key="map_whole", width="stretch"):
         _move_to(INITIAL_VIEW)
     return st.session_state["map_view"]
@@ -141,20 +159,23 @@ def legend(
     peak: float,
     lang: str,
     organisations: int = 0,
-    links: int = 0,
+    links: pd.DataFrame | None = None,
+    faded: int = 0,
 ) -> None:
     """Beside the map, so it is on screen with it: the colours (an image in exactly the
     map's colours), what size means, and the boundaries' attribution."""
     if mode == "points":
         _, palette = point_colours(points, colour)
         entries = [
-            (_label(colour, value, lang), hex_colour, "dot")
+            (_label(colour, value, lang), hex_colour, _phase_shape(colour, value))
             for value, hex_colour in palette.items()
         ]
         if organisations:
-            entries.append((t("map.legend.organisation", lang), "#000000", "ring"))
-        if links:
-            entries.append((t("map.legend.link", lang), ARC_COLOUR, "arc"))
+            entries.append((t("map.legend.organisation", lang), "#000000", "diamond"))
+        if faded:
+            entries.append((t("map.legend.faded", lang), "#6E6E6E", "faded"))
+        kinds = [k for k in geo.LINK_KINDS if links is not None and (links["category"] == k).any()]
+        entries += [(t(f"map.link.{k}", lang), "", f"link:{k}") for k in kinds]
         st.markdown(f"**{t(f'map.colour.{colour}', lang)}**")
         st.markdown(legend_markdown(entries))
         st.caption(t("map.legend_points", lang))
@@ -164,6 +185,14 @@ def legend(
         st.image(scale_svg(fmt.number(0, lang), peak_text), width="stretch")
         st.caption(t("map.legend_areas", lang))
     st.caption(t("map.attribution", lang))
+
+
+def _phase_shape(colour: str, value: str) -> str:
+    if colour != "phase":
+        return "dot"
+    if value in HOLLOW:
+        return "hollow"
+    return "thick" if value in PHASE_OUTLINES else "dot"
 
 
 def _label(colour: str, value: str, lang: str) -> str:
@@ -254,7 +283,9 @@ def table_alternative(
             table = pd.DataFrame(
                 {
                     t("map.col.name", lang): points["name"],
-                    t("map.col.kind", lang): points["kind"],
+                    t("map.col.kind", lang): [
+                        t(f"kind.{k}", lang) if k else "" for k in points["kind"].fillna("")
+                    ],
                     t("map.col.state", lang): points["state"],
                     t("map.col.district", lang): points["district"],
                     t("map.col.projects", lang): points["projects"],
@@ -285,7 +316,9 @@ def table_alternative(
                 pd.DataFrame(
                     {
                         t("map.col.between", lang): links["name"],
-                        t("map.col.kind", lang): links["kind"],
+                        t("map.col.kind", lang): [
+                            t(f"map.link.{k}", lang) for k in links["category"]
+                        ],
                         t("map.col.date", lang): [fmt.date(d, lang) for d in links["date"]],
                     }
                 ),
@@ -323,6 +356,8 @@ def png_download(view: Network, lang: str) -> None:
 
 
 __all__ = [
+    "MAP_CSS",
+    "MAP_HEIGHT",
     "build_deck",
     "legend",
     "png_download",

@@ -12,6 +12,7 @@ from atlas import summary
 from atlas.network import Network
 from atlas.text import t
 from components.charts import bar_alt_text, bar_chart, matrix_chart
+from components.links import profile_url
 from components.theme import GREY, PHASE_COLOURS, PRIMARY
 
 
@@ -27,7 +28,9 @@ def bar_section(table, column, title_key, key, lang, label_prefix=None, colours=
     labels = [t(f"{label_prefix}.{v}", lang) if label_prefix else str(v) for v in table[column]]
     values = table["projects"].tolist()
     title = t(title_key, lang)
-    figure = bar_chart(labels, values, title, t("chart.projects", lang), colours or PRIMARY)
+    figure = bar_chart(
+        labels, values, title, t("chart.projects", lang), colours or PRIMARY, lang=lang
+    )
     alt = bar_alt_text(labels, values, title, lambda **kw: t("chart.alt_bar", lang, **kw))
     shown = table.assign(**{column: labels}).rename(
         columns={column: t(f"chart.{column}", lang), "projects": t("chart.projects", lang)}
@@ -56,7 +59,7 @@ def matrix_section(view: Network, lang: str) -> Chart | None:
     )
     shown = matrix.copy()
     shown.index, shown.columns = rows, cols
-    figure = matrix_chart(matrix, title, rows, cols)
+    figure = matrix_chart(matrix, title, rows, cols, lang)
     return Chart(figure, alt, shown.reset_index(), "state_topic")
 
 
@@ -91,3 +94,25 @@ def overview_charts(view: Network, lang: str) -> dict[str, Chart | None]:
         ),
         "state_topic": matrix_section(view, lang),
     }
+
+
+def project_list(network: Network, view: Network, lang: str) -> pd.DataFrame:
+    """The filtered projects as a table to sort: name, members, cohort, current phase
+    (atlas.status, as every page), known federal funding, and a link to the profile.
+    Numbers stay numbers, so sorting by funding or cohort sorts by value."""
+    projects = view.projects.sort_values("name")
+    munis = network.municipalities  # members outside a region filter are named too
+    names = dict(zip(munis["id"], munis["name"], strict=True))
+    return pd.DataFrame(
+        {
+            t("overview.col.name", lang): projects["name"].tolist(),
+            t("overview.col.members", lang): [
+                ", ".join(names[i] for i in ids if i in names)
+                for ids in projects["municipality_ids"]
+            ],
+            t("overview.col.cohort", lang): projects["cohort"].astype("Int64").tolist(),
+            t("overview.col.phase", lang): [t(f"phase.{p}", lang) for p in projects["phase_now"]],
+            t("overview.col.funding", lang): projects["funding_federal_eur"].tolist(),
+            t("overview.col.profile", lang): [profile_url("project", i) for i in projects["id"]],
+        }
+    )

@@ -27,6 +27,8 @@ from atlas.views import (
     parse_show,
     slide_index,
     text_to_params,
+    token_views,
+    views_token,
 )
 from components.memo import remembered
 
@@ -42,6 +44,21 @@ html { font-size: 20px; }
 [data-testid="stMainBlockContainer"] { padding: 1rem 2.5rem 2rem 2.5rem !important; max-width: 100% !important; }
 [data-testid="stMain"] { color: #000000; }
 [data-testid="stMetricValue"] { font-weight: 700; }
+/* a slide shows the content only: the page's controls, expanders and buttons are
+   hidden (they still hold the view's settings); the slide bar keeps its own */
+[data-testid="stMain"] [data-testid="stElementContainer"]:has(
+  [data-testid="stButton"], [data-testid="stDownloadButton"], [data-testid="stLinkButton"],
+  [data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stButtonGroup"],
+  [data-testid="stRadio"], [data-testid="stSlider"], [data-testid="stCheckbox"],
+  [data-testid="stNumberInput"], [data-testid="stTextInput"], [data-testid="stPopover"],
+  [data-testid="stExpander"]
+), [data-testid="stMain"] [data-testid="stExpander"] { display: none !important; }
+[data-testid="stMain"] .st-key-slide_bar [data-testid="stElementContainer"]:has(
+  [data-testid="stButton"]) { display: flex !important; }
+/* the map fills the slide's height */
+[data-testid="stMain"] [data-testid="stDeckGlJsonChart"] {
+  height: calc(100vh - 7.5rem) !important; min-height: 20rem;
+}
 </style>
 """
 
@@ -61,10 +78,43 @@ def registered_paths() -> list[str]:
 def start_show(network: Network, ids: list[str], auto: int, lang: str) -> None:
     if auto:
         st.query_params["auto"] = str(auto)
+    # the show's views go into its link: it then works on any computer and server
+    st.query_params["views"] = show_token(network, ids)
     go_to_slide(network, ids, 0, st.session_state["_pages_by_path"], lang, auto)
 
 
-SESSION_VIEWS = "session_views"  # views saved by a viewer: kept for this session only
+def show_token(network: Network, ids: list[str]) -> str:
+    views = saved_views(network).set_index("id")
+    return views_token([{"id": i, **views.loc[i].to_dict()} for i in ids if i in views.index])
+
+
+SESSION_VIEWS = "session_views"  # views saved by a viewer: this session and this browser
+COOKIE = "atlas_views"  # a viewer's views in the browser, so a reload does not lose them
+
+
+def browser_views() -> list[dict]:
+    """A viewer's own views, read once per session from the browser's cookie (written when
+    they saved one): they survive a reload and a server restart in that browser."""
+    if SESSION_VIEWS not in st.session_state:
+        try:
+            token = st.context.cookies.get(COOKIE)
+        except Exception:  # no browser (AppTest, scripts): nothing kept
+            token = None
+        st.session_state[SESSION_VIEWS] = token_views(token if isinstance(token, str) else None)
+    return st.session_state[SESSION_VIEWS]
+
+
+def remember_in_browser(rows: list[dict]) -> None:
+    """Write the viewer's views into a cookie for this site (a year). The script holds
+    only the URL-safe token, never text from the data as markup."""
+    import streamlit.components.v1 as components
+
+    token = views_token(rows)
+    components.html(
+        "<script>parent.document.cookie = "
+        f"'{COOKIE}={token}; path=/; max-age=31536000; SameSite=Lax';</script>",
+        height=0,
+    )
 
 
 def saved_views(network: Network) -> pd.DataFrame:
@@ -73,16 +123,30 @@ def saved_views(network: Network) -> pd.DataFrame:
     (the frame, the slide bar, the page): built once per data version and session list."""
     from components.data import view_inputs
 
-    session = list(st.session_state.get(SESSION_VIEWS, []))
-    inputs = (view_inputs()[0], session)
-    return remembered("saved_views", inputs, lambda: _saved_views(network, session))
+    session = list(browser_views())
+    token = st.query_params.get("views")
+    inputs = (view_inputs()[0], session, token)
+    return remembered(
+        "saved_views", inputs, lambda: _saved_views(network, session, token_views(token))
+    )
 
 
-def _saved_views(network: Network, session_rows: list[dict]) -> pd.DataFrame:
+def _saved_views(
+    network: Network, session_rows: list[dict], link_rows: list[dict] = ()
+) -> pd.DataFrame:
+    """Stored views, then this viewer's, then those a show link carries (its own copy of
+    a view wins over a stored view of the same id: it is what the presenter prepared)."""
+    link = pd.DataFrame(list(link_rows), columns=VIEW_COLUMNS).assign(kept="link")
     stored = network.views[VIEW_COLUMNS].assign(kept="data")
+    stored = stored[~stored["id"].isin(link["id"])]
     session = pd.DataFrame(session_rows, columns=VIEW_COLUMNS)
-    session = session[~session["id"].isin(stored["id"])].assign(kept="session")
-    views = pd.concat([stored, session], ignore_index=True) if len(session) else stored
+    session = session[~session["id"].isin(stored["id"]) & ~session["id"].isin(link["id"])]
+    parts = [stored, session.assign(kept="session"), link]
+    views = (
+        pd.concat([p for p in parts if len(p)], ignore_index=True)
+        if len(link) or len(session)
+        else stored
+    )
     return ordered(views)
 
 
@@ -112,7 +176,9 @@ def store_view(row: dict, lang: str) -> tuple[str, str]:
 
 
 def keep_for_session(row: dict) -> None:
-    st.session_state[SESSION_VIEWS] = [*st.session_state.get(SESSION_VIEWS, []), row]
+    rows = [*browser_views(), row]
+    st.session_state[SESSION_VIEWS] = rows
+    remember_in_browser(rows)
 
 
 def save_view_form(network: Network, page_path: str, lang: str) -> None:
@@ -141,6 +207,8 @@ def presentation_request(network: Network) -> tuple[list[str], list[str]] | None
 def slide_link(view: pd.Series, ids: list[str], index: int, auto: int, lang: str) -> dict:
     params = text_to_params(view["params"])
     params.update({"show": ",".join(ids), "slide": str(index)})
+    if st.query_params.get("views"):
+        params["views"] = st.query_params.get("views")
     if auto:
         params["auto"] = str(auto)
     if lang != "de":
@@ -162,7 +230,8 @@ def presentation_bar(network: Network, ids: list[str], pages: dict, lang: str) -
     st.html(PRESENTATION_CSS)
     index = slide_index(st.query_params.get("slide"), len(ids))
     view = saved_views(network).set_index("id").loc[ids[index]]
-    title, back, counter, forward, leave = st.columns([6, 2, 1, 2, 2], vertical_alignment="center")
+    bar = st.container(key="slide_bar")
+    title, back, counter, forward, leave = bar.columns([6, 2, 1, 2, 2], vertical_alignment="center")
     title.markdown(f"### {escape_markdown(view['title'])}")
     counter.markdown(f"**{index + 1} / {len(ids)}**")
     if back.button(

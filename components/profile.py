@@ -144,6 +144,19 @@ def linked_table(
     )
 
 
+def period(start, end, lang: str) -> str:
+    """A runtime as "01.2021 – 11.2027"; an unknown end or start reads "unbekannt", and
+    a wholly unknown runtime is just "unbekannt" (it read "– – –")."""
+    known = [_text(x) and str(x) not in ("NaT",) for x in (start, end)]
+    if not any(known):
+        return t("unknown", lang)
+    shown = [
+        fmt.date(x, lang) if k else t("unknown", lang)
+        for x, k in zip((start, end), known, strict=True)
+    ]
+    return f"{shown[0]} – {shown[1]}"
+
+
 def _text(value) -> str:
     return (
         ""
@@ -220,7 +233,7 @@ def show_municipality(network: Network, profile: MunicipalityProfile, lang: str)
             )
         ],
         runtime=[
-            f"{fmt.date(s, lang)} – {fmt.date(e, lang)}"
+            period(s, e, lang)
             for s, e in zip(profile.projects["start"], profile.projects["end"], strict=True)
         ],
     )
@@ -247,13 +260,28 @@ def show_municipality(network: Network, profile: MunicipalityProfile, lang: str)
     st.subheader(t("profiles.partners", lang))
     partners = profile.partners
     is_muni = partners["id"].isin(network.municipalities["id"])
-    linked_table(
-        partners[is_muni],
-        "municipality",
-        {"name": t("profiles.name", lang), "via": t("profiles.via", lang)},
-        lang,
-        "muni_partners",
-    )
+    if is_muni.any():
+        linked_table(
+            partners[is_muni],
+            "municipality",
+            {"name": t("profiles.name", lang), "via": t("profiles.via", lang)},
+            lang,
+            "muni_partners",
+        )
+    others = partners[~is_muni]
+    if len(others):  # organisations and other projects: named, with how
+        st.markdown(
+            "\n".join(
+                f"- {escape_markdown(name)} ({escape_markdown(via)})"
+                if via
+                else f"- {escape_markdown(name)}"
+                for name, via in zip(others["name"], others["via"].fillna(""), strict=True)
+            )
+        )
+    if partners.empty:
+        # "none known" only when nothing below says otherwise
+        has_links = len(profile.links) or len(profile.events)
+        st.caption(t("profiles.partners_see_links" if has_links else "profiles.none", lang))
     links_and_events(network, profile.links, profile.events, lang)
 
 
@@ -278,10 +306,7 @@ def show_project(
                 ),
             ),
             (t("profiles.phase_source", lang), _text(r.get("phase_source", ""))),
-            (
-                t("profiles.runtime", lang),
-                f"{fmt.date(r['start'], lang)} – {fmt.date(r['end'], lang)}",
-            ),
+            (t("profiles.runtime", lang), period(r["start"], r["end"], lang)),
             (t("profiles.end_note", lang), _text(r.get("end_note", ""))),
             (t("profiles.funding_federal", lang), fmt.euro(r["funding_federal_eur"], lang)),
             (t("profiles.funding_total", lang), fmt.euro(r["funding_total_eur"], lang)),
@@ -315,7 +340,7 @@ def show_project(
                     t(f"phase.{p}", lang) for p in profile.phases["phase"]
                 ],
                 t("profiles.runtime", lang): [
-                    f"{fmt.date(s, lang)} – {fmt.date(e, lang)}"
+                    period(s, e, lang)
                     for s, e in zip(profile.phases["start"], profile.phases["end"], strict=True)
                 ],
                 t("profiles.sources", lang): profile.phases["source"],
@@ -347,8 +372,14 @@ def show_comparison(table: pd.DataFrame, lang: str) -> None:
         shown.loc["funding_federal_eur", column] = fmt.euro(
             shown.at["funding_federal_eur", column], lang
         )
+        if "funding_joint_eur" in shown.index:
+            joint = shown.at["funding_joint_eur", column]
+            shown.loc["funding_joint_eur", column] = (
+                fmt.euro(joint, lang) if _text(joint) and joint else "–"
+            )
         shown.loc["state", column] = t(f"state.{shown.at['state', column]}", lang)
-        shown.loc["start", column] = fmt.date(shown.at["start", column], lang)
-        shown.loc["end", column] = fmt.date(shown.at["end", column], lang)
+        for row in ("start", "end"):
+            value = shown.at[row, column]
+            shown.loc[row, column] = fmt.date(value, lang) if _text(value) else t("unknown", lang)
     shown.index = [t(f"profiles.compare.{row}", lang) for row in shown.index]
     st.dataframe(shown.astype(str), width="stretch")

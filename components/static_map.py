@@ -3,8 +3,11 @@ the map's PNG download. States as outlines, members as dots sized by their proje
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
+from atlas import geo
 from atlas.geo import PHASE_RANK
 from atlas.network import Network, members
 from atlas.outlines import ATTRIBUTION, LAT_STRETCH, state_rings
@@ -56,8 +59,29 @@ def static_map(view: Network, title: str, lang: str, width_px: int = 900) -> go.
                 hovertemplate="%{text}<extra></extra>",
             )
         )
-    layout = map_layout(title, int(width_px * 1.15), extent(munis))
+    bounds = extent(munis)
+    traces.append(name_trace(munis, bounds, width_px))
+    layout = map_layout(title, int(width_px * 1.15), bounds)
     return go.Figure(traces, layout=layout)
+
+
+def name_trace(munis, bounds, width_px: int) -> go.Scatter:
+    """The members' names where they do not overlap (atlas.geo.label_choice at the zoom
+    this frame has): all when few, those with most projects when many."""
+    (lon_lo, lon_hi), _ = bounds
+    zoom = math.log2(width_px * 360 / (512 * max(lon_hi - lon_lo, 0.1)))
+    chosen = munis[geo.label_choice(munis, zoom, limit=40, font_px=13)] if len(munis) else munis
+    return go.Scatter(
+        x=chosen["lon"],
+        y=chosen["lat"],
+        mode="text",
+        text=[plot_text(name) for name in chosen["name"]],
+        textposition="middle right",
+        textfont={"size": 13, "color": "#111111"},
+        hoverinfo="skip",
+        showlegend=False,
+        cliponaxis=False,
+    )
 
 
 GERMANY = ((5.7, 15.2), (47.2, 55.15))

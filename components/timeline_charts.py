@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from atlas.status import OVERDUE, PHASES_NOW, UNKNOWN
 from atlas.text import plot_text, t
-from components.charts import base_layout
+from components.charts import base_layout, count_axis
 from components.theme import GREY, PHASE_COLOURS
 
 # a pattern per phase and the phase's name on its bar, so colour is never the only cue;
@@ -57,6 +57,18 @@ def row_labels(order: pd.DataFrame, group_by: str | None, lang: str) -> tuple[di
     return labels, rows
 
 
+SLIVER = pd.Timedelta(days=45)
+
+
+def without_slivers(bars: pd.DataFrame) -> pd.DataFrame:
+    """Without the "phase unknown" stretches shorter than about a month and a half in a
+    project that has dated phases: a project started 01.12. whose strategy phase is given
+    as "2021-01" is not a project with an unknown month; the runtime stays in the data."""
+    dated = set(bars.loc[bars["kind"] == "phase", "project_id"])
+    short = (bars["kind"] == "runtime") & ((bars["until"] - bars["start"]) < SLIVER)
+    return bars[~(short & bars["project_id"].isin(dated))]
+
+
 def gantt(
     bars: pd.DataFrame,
     order: pd.DataFrame,
@@ -75,7 +87,7 @@ def gantt(
         y_order = [f"<b>{plot_text(t('timeline.events', lang))}</b>", *y_order]
     day = pd.Timestamp(today)
     mine = bars[bars["project_id"].isin(labels)]
-    drawn = mine[mine["kind"].isin(["phase", "runtime"])]
+    drawn = without_slivers(mine[mine["kind"].isin(["phase", "runtime"])])
     draw_end = drawn["until"].fillna(day)
     drawn = drawn.assign(draw_end=draw_end.where(draw_end >= drawn["start"], drawn["start"]))
     traces = []
@@ -159,7 +171,7 @@ def gantt(
     if len(undated):
         traces.append(
             go.Scatter(
-                x=[day] * len(undated),
+                x=[day + pd.Timedelta(days=25)] * len(undated),  # clear of today's line
                 y=[labels[p] for p in undated["project_id"]],
                 mode="text",
                 text=[t("timeline.no_dates", lang)] * len(undated),
@@ -194,6 +206,7 @@ def gantt(
     layout = base_layout(
         title,
         height,
+        lang,
         barmode="overlay",
         showlegend=True,
         uniformtext={"minsize": 12, "mode": "hide"},
@@ -214,13 +227,18 @@ def gantt(
         line={"color": "#000000", "width": 2, "dash": "dot"},
         name="today",
     )
+    # inside the chart, right of its line, under the date ticks (above them it sat on
+    # a year's label)
     fig.add_annotation(
         x=day,
         y=1,
         yref="paper",
         text=t("timeline.today", lang),
         showarrow=False,
-        yanchor="bottom",
+        xanchor="left",
+        yanchor="top",
+        xshift=4,
+        bgcolor="rgba(255,255,255,0.85)",
         font={"size": 15},
     )
     if len(events) <= MAX_EVENT_LINES:
@@ -261,12 +279,14 @@ def cohort_chart(
                 hovertemplate="%{x|%m.%Y}: %{y} " + t(f"phase.{phase}", lang) + "<extra></extra>",
             )
         )
+    stacked = sub.groupby("date")["projects"].sum()
     layout = base_layout(
         title,
         380,
+        lang,
         showlegend=True,
         legend={"orientation": "h", "y": -0.15},
-        yaxis={"title": {"text": t("chart.projects", lang)}, "automargin": True},
+        yaxis=count_axis(float(stacked.max()) if len(stacked) else 0, t("chart.projects", lang)),
         xaxis={"type": "date"},
     )
     fig = go.Figure(traces, layout=layout)

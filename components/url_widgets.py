@@ -60,7 +60,10 @@ def set_link(param: str, value) -> None:
 def _take_from_link(param: str, key: str, valid: set, multi: bool, limit: int | None) -> list:
     """Load a changed link's ids into the widget's state; the ids that are not options."""
     url_values = link_values(param)
-    if not link_changed(param, url_values):
+    # the same link as seen last, and the widget still holds it: nothing to do. After
+    # leaving the page Streamlit drops the widget's state, so a slide that comes back to
+    # the page with the same value must load it again (it showed "Choose an option")
+    if not link_changed(param, url_values) and (not url_values or key in st.session_state):
         return []
     chosen = [v for v in url_values if v in valid]
     if url_values:

@@ -7,7 +7,7 @@ from atlas.text import escape_markdown, t
 from components.asof import show_as_of
 from components.data import current_view, language, view_inputs
 from components.memo import shared
-from components.overview import overview_charts
+from components.overview import overview_charts, project_list
 from components.page import chart, kpi_cards, money, page_header, show_problems, skipped_notice
 
 lang = language()
@@ -44,6 +44,19 @@ with right:
     chart(*charts["by_topic"], lang)
 if charts["state_topic"] is not None:
     chart(*charts["state_topic"], lang)
+
+st.subheader(t("overview.projects", lang), help=t("overview.projects_help", lang))
+table = shared("overview_projects", view_inputs(), lambda: project_list(network, view, lang))
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        t("overview.col.profile", lang): st.column_config.LinkColumn(display_text="→"),
+        t("overview.col.funding", lang): st.column_config.NumberColumn(format="localized"),
+        t("overview.col.cohort", lang): st.column_config.NumberColumn(format="%d"),
+    },
+)
 
 cover = shared("overview_cover", view_inputs(), lambda: summary.coverage(view))
 with st.container(border=True):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from atlas.filters import Filters, apply_filters, describe, option_counts
+from atlas.filters import Filters, apply_filters, counts_given, describe, option_counts
 from atlas.source import open_network
 from tests.helpers import write_folder
 
@@ -84,6 +84,31 @@ def test_option_counts_carry_project_numbers(network):
 )
 def test_describe(filters, n, lang, text):
     assert describe(filters, n, lang) == text
+
+
+def test_option_counts_follow_the_other_filters(network):
+    """Topics in Lower Saxony count its projects, not the network's; the states keep the
+    counts they would have if chosen instead."""
+    everywhere = dict(option_counts(network, "topics"))
+    chosen = Filters(states=("Niedersachsen",), topics=("Sicherheit",))
+    topics = counts_given(network, "topics", chosen)
+    assert everywhere["Mobilität"] == 2 and topics["Mobilität"] == 1
+    assert sum(topics.values()) < sum(everywhere.values())
+    states = counts_given(network, "states", chosen)
+    assert states == {"Niedersachsen": 1}  # only hi has Sicherheit
+
+
+def test_the_sidebar_shows_the_counts_under_the_other_filters(monkeypatch):
+    from tests.apptest import run_app
+
+    at = run_app(monkeypatch, params={"state": "Niedersachsen"})
+    topic = next(m for m in at.sidebar.multiselect if m.key == "f_topic")
+    national = run_app(monkeypatch)
+    everywhere = next(m for m in national.sidebar.multiselect if m.key == "f_topic")
+    mobility = next(o for o in topic.options if o.startswith("Mobilität ("))
+    national_mobility = next(o for o in everywhere.options if o.startswith("Mobilität ("))
+    count = int(mobility.split("(")[1].rstrip(")"))
+    assert 0 < count < int(national_mobility.split("(")[1].rstrip(")"))
 
 
 def test_the_state_after_a_planned_end_is_a_filter_option(tmp_path):

@@ -64,3 +64,24 @@ def test_static_map_escapes_hostile_names(network):
 
 def test_long_titles_wrap():
     assert wrap("a " * 50, 20).count("<br>") >= 4
+
+
+def test_every_page_carries_filters_date_and_its_number(network):
+    filters = Filters(states=("Niedersachsen",))
+    view = apply_filters(network, filters)
+    figures = handout_figures(network, view, filters, "de", dt.date(2026, 11, 28))
+    for number, figure in enumerate(figures, start=1):
+        texts = [a.text for a in figure.layout.annotations]
+        assert f"Seite {number} von {len(figures)}" in texts
+        assert any("8 Projekte in Niedersachsen · 28.11.2026" in text for text in texts)
+    # one bar (one state) keeps a bar's height at the top instead of filling the page
+    states = figures[1]
+    assert states.layout.yaxis.domain[0] > 0.5
+
+
+def test_the_handout_map_names_its_members_without_overlap(network):
+    view = apply_filters(network, Filters(states=("Niedersachsen",)))
+    figure = static_map(view, "Karte", "de")
+    names = [name for trace in figure.data if trace.mode == "text" for name in trace.text]
+    assert {"Wolfsburg", "Hildesheim", "Göttingen"} <= set(names)
+    assert len(names) >= 12

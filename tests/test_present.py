@@ -17,7 +17,9 @@ from atlas.views import (
     parse_show,
     slide_index,
     text_to_params,
+    token_views,
     views_table,
+    views_token,
 )
 from components.data import current_store
 from components.data_admin import ACTOR_KEY
@@ -173,6 +175,55 @@ def test_handout_button_makes_a_pdf(monkeypatch):
     assert not at.exception
     assert "7 Seiten" in at.success[0].value
     assert any(b.label == "Handout herunterladen" for b in at.get("download_button"))
+
+
+def test_views_travel_in_the_link_and_a_damaged_token_carries_none():
+    rows = [
+        {"id": "mobil", "title": "Mobilität <b>", "page": "map", "params": "topic=Mobilit%C3%A4t"},
+        {"id": "lemgo", "title": "Lemgo", "page": "profiles", "params": "municipality=lemgo"},
+    ]
+    back = token_views(views_token(rows))
+    assert [(r["id"], r["title"], r["page"], r["params"]) for r in back] == [
+        (r["id"], r["title"], r["page"], r["params"]) for r in rows
+    ]
+    assert [r["position"] for r in back] == [1, 2]
+    assert token_views("not-a-token") == [] and token_views(None) == []
+    # an id or page that could not have been saved is dropped, not trusted
+    odd = views_token([{"id": "../x", "title": "x", "page": "map", "params": ""}])
+    assert token_views(odd) == []
+
+
+def test_a_show_link_carries_its_views_to_a_fresh_session(monkeypatch):
+    """A viewer (not signed in) saves a view and starts the show; the link alone, opened
+    in another session (another computer, or after a server restart), shows the slide."""
+    at = run_app(monkeypatch, params={"topic": "Mobilität"})
+    save_view(at, "Nur Mobilität")
+    at.switch_page("pages/present.py")
+    at.run()
+    next(m for m in at.multiselect if m.key == "show_views").set_value(["nur-mobilitat"]).run()
+    next(b for b in at.button if b.label == "Präsentation starten").click().run()
+    assert not at.exception
+    link = {key: at.query_params[key] for key in at.query_params}
+    assert link["show"] == "nur-mobilitat" and link["views"]
+    elsewhere = run_app(monkeypatch, params=link)
+    assert not elsewhere.exception
+    assert not [w for w in elsewhere.warning if "übersprungen" in w.value]  # none skipped
+    assert elsewhere.markdown[0].value == "### Nur Mobilität"
+    assert elsewhere.markdown[1].value == "**1 / 1**"
+
+
+def test_a_partner_view_saved_and_presented_in_the_same_session_shows_the_partner(monkeypatch):
+    at = run_app(monkeypatch, page="cooperation", params={"partner": "lemgo"})
+    assert next(s for s in at.selectbox if s.key == "coop_partner").value == "lemgo"
+    save_view(at, "Partner Lemgo")
+    at.switch_page("pages/present.py")
+    at.run()
+    next(m for m in at.multiselect if m.key == "show_views").set_value(["partner-lemgo"]).run()
+    next(b for b in at.button if b.label == "Präsentation starten").click().run()
+    assert not at.exception
+    # the slide's partner is chosen again (it showed "Choose an option" and no table)
+    assert next(s for s in at.selectbox if s.key == "coop_partner").value == "lemgo"
+    assert len(at.dataframe) >= 1
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])

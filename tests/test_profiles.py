@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from atlas.network import BUNDLED_DATA_DIR
@@ -95,3 +96,45 @@ def test_hostile_name_is_escaped(monkeypatch, tmp_path):
     assert not at.exception
     header = at.main.header[0].value
     assert "\\<img" in header and "<img" not in header.replace("\\<img", "")
+
+
+def test_a_joint_projects_funding_is_shown_as_joint_not_in_full_for_each(network):
+    table = comparison(network, ["lemgo", "kalletal"])
+    # digital.interkommunal is Kalletal's and Lemgo's together: joint, not own twice
+    for member in ("Lemgo", "Kalletal"):
+        assert table.at["funding_joint_eur", member] > 0
+    assert table.at["funding_joint_eur", "Lemgo"] == table.at["funding_joint_eur", "Kalletal"]
+    assert pd.isna(table.at["funding_federal_eur", "Kalletal"])
+
+
+def test_the_comparison_page_names_the_joint_row(monkeypatch):
+    at = run_app(monkeypatch, page="profiles", params={"compare": ["lemgo", "kalletal"]})
+    rows = list(at.dataframe[0].value.index)
+    assert "Bundesförderung gemeinsamer Projekte (nicht aufgeteilt)" in rows
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "lang", "text"),
+    [
+        (None, None, "de", "unbekannt"),
+        ("2021-01", None, "de", "01.2021 – unbekannt"),
+        (None, "2027", "en", "unknown – 2027"),
+        ("2021-01", "2027-11", "de", "01.2021 – 11.2027"),
+    ],
+)
+def test_an_unknown_period_reads_unknown(start, end, lang, text):
+    from components.profile import period
+
+    assert period(start, end, lang) == text
+
+
+def test_the_overview_lists_projects_sortable_with_profile_links(monkeypatch):
+    at = run_app(monkeypatch, params={"state": "Niedersachsen"})
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Profil" in d.value.columns)
+    assert len(table) == 8
+    assert table["Profil"].str.startswith("profiles?project=").all()
+    assert table["Bundesförderung (€)"].dropna().map(lambda v: isinstance(v, float)).all()
+    # members outside the filter are named, never shown by id
+    assert not table["Kommunen"].str.contains(r"\b[a-z]+-[a-z-]+\b", regex=True).any()
+    assert table["Kommunen"].str.contains("Hameln-Pyrmont").any()

