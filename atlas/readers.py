@@ -162,7 +162,7 @@ def find_header(rows: list[list[str]], table: str) -> int:
 
 
 def name_columns(
-    header: list[str], rows: list[list[str]], file: str, table: str, header_line: int
+    header: list[str], filled: dict[int, bool], file: str, table: str, header_line: int
 ) -> tuple[list[int], list[str], list[Problem]]:
     """Which cell positions become which columns: empty trailing columns (Excel's ;;;)
     go quietly, an unnamed column with values is named, a repeated name keeps its first."""
@@ -171,7 +171,7 @@ def name_columns(
     for i, raw in enumerate(header):
         name = normalise_header(raw)
         if not str(raw).strip():
-            if any(i < len(r) and str(r[i]).strip() for r in rows):
+            if filled.get(i):
                 problems.append(
                     problem(file, table, header_line, None, None, "read.unnamed_column", n=i + 1)
                 )
@@ -248,7 +248,7 @@ def cell_notes(frame: pd.DataFrame, table: str, file: str) -> list[Problem]:
             continue
         values = frame[column].astype(str)
         for key, pattern in (("read.bidi", _BIDI), ("read.control", _CONTROL)):
-            hits = values.str.contains(pattern, regex=True)
+            hits = values.str.contains(pattern.pattern, regex=True)
             for idx in frame.index[hits.fillna(False).astype(bool)]:
                 value = pattern.sub("�", values[idx])
                 problems.append(
@@ -258,39 +258,40 @@ def cell_notes(frame: pd.DataFrame, table: str, file: str) -> list[Problem]:
 
 
 def _frame(
-    rows: list[list[str]],
+    grid: pd.DataFrame | list,
     lines: list[int],
     header: list[str],
     header_line: int,
     file: str,
     table: str,
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Rows of text with their line numbers as a table of the header's columns."""
-    keep, names, problems = name_columns(header, rows, file, table, header_line)
+    """Cells by position (a frame with columns 0..n, or rows as lists) with their line
+    numbers, as a table of the header's columns."""
+    if not isinstance(grid, pd.DataFrame):
+        grid = pd.DataFrame(grid, dtype=object) if grid else pd.DataFrame(dtype=object)
+    # pandas' own string columns stay: their vectorised checks are what keeps this fast
+    grid = grid.reindex(columns=range(len(header))).fillna("")
+    filled = {i: bool((grid[i] != "").any()) for i in grid.columns}
+    keep, names, problems = name_columns(header, filled, file, table, header_line)
     if len(names) > MAX_COLUMNS:
         raise Refused(_limit(file, table, "read.too_many_columns", len(names), MAX_COLUMNS))
-    if len(rows) * max(len(names), 1) > MAX_CELLS:
-        n = len(rows) * len(names)
+    if len(grid) * max(len(names), 1) > MAX_CELLS:
+        n = len(grid) * len(names)
         raise Refused(_limit(file, table, "read.too_many_cells", n, MAX_CELLS))
-    # a cell our own export protected against formulas ('=...) reads as what it was
-    data = [[_cell(r, i) for i in keep] for r in rows]
-    frame = pd.DataFrame(data, columns=names, dtype=object)
-    if not rows:
-        frame = pd.DataFrame({n: pd.Series(dtype=object) for n in names})
-    frame["_line"] = lines
+    frame = grid[keep].copy()
+    frame.columns = names
+    for name in names:  # a cell our own export protected ('=...) reads as what it was
+        guarded = frame[name].str.startswith("'")
+        if guarded.any():
+            frame.loc[guarded, name] = frame.loc[guarded, name].map(unguard)
+    frame = frame.reset_index(drop=True)
+    frame["_line"] = list(lines)
     frame.attrs["headers"] = {
         name: str(header[i]).replace("\ufeff", "").strip()
         for i, name in zip(keep, names, strict=True)
     }
     frame.attrs["header_line"] = header_line
     return frame, problems
-
-
-def _cell(row: list[str], i: int) -> str:
-    if i >= len(row):
-        return ""
-    value = row[i]
-    return unguard(value) if value[:1] == "'" else value
 
 
 def _limit(file: str, table: str, key: str, n, limit) -> Problem:
@@ -329,11 +330,11 @@ def _offset_after(text: str, lines: int) -> int:
     return start
 
 
-def fast_parse(body: str, delimiter: str, width: int, first_line: int) -> list | None:
+def fast_parse(body: str, delimiter: str, width: int, first_line: int):
     """pandas' C reader, used only when every row has the header's number of cells and
     rows map 1:1 to lines (so reported line numbers stay exact); otherwise None."""
     if not body.strip("\r\n"):
-        return [], []
+        return pd.DataFrame(columns=range(width), dtype=object), []
     lines = body.rstrip("\r\n").count("\n") + 1
     try:
         with warnings.catch_warnings():
@@ -353,16 +354,14 @@ def fast_parse(body: str, delimiter: str, width: int, first_line: int) -> list |
         return None
     except Exception:  # the C reader has its own errors (e.g. a field over its buffer)
         return None
-    if len(frame) != lines:
+    if len(frame) != lines:  # a quoted line break or a blank line pandas joined
         return None
-    if frame.map(lambda v: isinstance(v, str) and ("\n" in v or "\r" in v)).any().any():
-        return None  # a quoted line break: the slow reader names it
-    values = frame.fillna("").to_numpy().tolist()
-    numbers = list(range(first_line, first_line + len(values)))
-    kept = [(r, n) for r, n in zip(values, numbers, strict=True) if any(c.strip() for c in r)]
-    if any(len(c) > MAX_CELL_CHARS for r, _ in kept for c in r):
+    frame = frame.fillna("")
+    if any(frame[c].str.len().max() > MAX_CELL_CHARS for c in frame.columns):
         return None  # the slow reader names the line
-    return [r for r, _ in kept], [n for _, n in kept]
+    frame.index = range(first_line, first_line + len(frame))
+    frame = frame[(frame != "").any(axis=1)]
+    return frame, list(frame.index)
 
 
 def parse_rows(
@@ -513,6 +512,7 @@ def _read_csv(data: bytes, file: str, table: str, problems: list[Problem]):
             )
         )
     body = text[_offset_after(text, header_line) :]
+    marked = bool(_BIDI.search(body) or _CONTROL.search(body))  # one pass over the text
     del text
     parsed = fast_parse(body, delimiter, len(header), header_line + 1)
     if parsed is None:  # something unusual: the slow reader explains it line by line
@@ -528,7 +528,8 @@ def _read_csv(data: bytes, file: str, table: str, problems: list[Problem]):
     frame, found = _frame(values, lines, header, header_line, file, table)
     problems += found
     if table in TABLES:
-        problems += header_notes(frame, table, file) + cell_notes(frame, table, file)
+        problems += header_notes(frame, table, file)
+        problems += cell_notes(frame, table, file) if marked else []
     return frame, problems
 
 

@@ -172,6 +172,11 @@ def csv_rows(n: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def csv_short_rows(n: int) -> bytes:
+    lines = [",".join(HEADER)] + [f"p{i},P,M,l," for i in range(n)]
+    return ("\n".join(lines) + "\n").encode()
+
+
 def csv_columns(n: int) -> bytes:
     header = HEADER + [f"extra{i}" for i in range(n - len(HEADER))]
     return (
@@ -248,6 +253,13 @@ def cases() -> list[tuple[str, str, object, str, object]]:
             lambda: xlsx_rows(20_000),
         ),
         (
+            "XLSX, 150,000 rows, no dimension: streamed to the row limit",
+            "rows3.xlsx",
+            lambda: xlsx_rows(150_000, declared=False),
+            "n.xlsx",
+            lambda: xlsx_rows(20_000),
+        ),
+        (
             "XLSX, unpacks to 300 MB (vs a normal 2-row file)",
             "bomb.xlsx",
             lambda: xlsx_compressed(300),
@@ -258,6 +270,13 @@ def cases() -> list[tuple[str, str, object, str, object]]:
             "CSV, 2,200,000 rows (vs 20,000)",
             "projects.csv",
             lambda: csv_rows(2_200_000),
+            "projects.csv",
+            lambda: csv_rows(20_000),
+        ),
+        (
+            "CSV, 1,500,000 short rows (under the size limit; vs 20,000)",
+            "projects.csv",
+            lambda: csv_short_rows(1_500_000),
             "projects.csv",
             lambda: csv_rows(20_000),
         ),

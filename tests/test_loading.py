@@ -458,3 +458,20 @@ def test_writing_direction_controls_are_named(tmp_path):
     network = load_folder(write_folder(tmp_path, municipalities=munis))
     (note,) = keyed(network, "read.bidi")
     assert (note.row, note.column) == (2, "name")
+
+
+def test_overview_says_at_the_top_when_rows_were_left_out(monkeypatch, tmp_path):
+    from tests.apptest import run_app
+
+    projects = PROJECTS.replace("HI 2030,MPSC", "HI 2030,")  # no programme: left out
+    at = run_app(monkeypatch, data_dir=write_folder(tmp_path, projects=projects))
+    assert not at.exception
+    assert "1 Zeile(n) ausgelassen" in at.warning[0].value
+
+
+def test_overview_has_no_such_notice_when_every_row_is_shown(monkeypatch):
+    from tests.apptest import run_app
+
+    clean = run_app(monkeypatch)  # the bundled data
+    assert not clean.exception
+    assert not [w.value for w in clean.warning if "ausgelassen" in w.value]
