@@ -267,10 +267,14 @@ def _frame(
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Cells by position (a frame with columns 0..n, or rows as lists) with their line
     numbers, as a table of the header's columns."""
+    width = len(header)
     if not isinstance(grid, pd.DataFrame):
-        grid = pd.DataFrame(grid, dtype=object) if grid else pd.DataFrame(dtype=object)
+        padded = [list(r[:width]) + [""] * (width - len(r)) for r in grid]
+        grid = pd.DataFrame(padded, columns=range(width), dtype=object)
     # pandas' own string columns stay: their vectorised checks are what keeps this fast
-    grid = grid.reindex(columns=range(len(header))).fillna("")
+    grid = grid.reindex(columns=range(width), fill_value="").fillna("")
+    if grid.empty:
+        grid = grid.astype(object)
     filled = {i: bool((grid[i] != "").any()) for i in grid.columns}
     keep, names, problems = name_columns(header, filled, file, table, header_line)
     if len(names) > MAX_COLUMNS:
@@ -281,7 +285,7 @@ def _frame(
     frame = grid[keep].copy()
     frame.columns = names
     for name in names:  # a cell our own export protected ('=...) reads as what it was
-        guarded = frame[name].str.startswith("'")
+        guarded = frame[name].astype(str).str.startswith("'")
         if guarded.any():
             frame.loc[guarded, name] = frame.loc[guarded, name].map(unguard)
     frame = frame.reset_index(drop=True)
@@ -874,6 +878,20 @@ def _renamed(p: Problem, file: str, table: str) -> Problem:
 # --- folders -----------------------------------------------------------------------
 
 
+def _worth_noting(problem: Problem, frame: pd.DataFrame | None) -> bool:
+    """In a data folder extra columns are allowed (kept as text): one is named only when it
+    probably means a known column the table lacks. An import names every extra column."""
+    if problem.key == "read.unknown_column":
+        return False
+    if problem.key == "read.unknown_column_guess" and frame is not None:
+        return dict(problem.params).get("guess") not in frame.columns
+    return True
+
+
+def _folder_notes(found: list[Problem], frame: pd.DataFrame | None) -> list[Problem]:
+    return [p for p in found if _worth_noting(p, frame)]
+
+
 def read_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str], list[Problem]]:
     """Raw text tables of a data folder: <table>.csv files, or one .xlsx workbook."""
     frames: dict[str, pd.DataFrame] = {}
@@ -886,6 +904,8 @@ def read_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str], 
     workbooks = sorted(folder.glob("*.xlsx"))
     if not csvs and workbooks:
         book, problems = read_workbook(workbooks[0], workbooks[0].name)
+        frames_by_file = {f"{workbooks[0].name} [{n}]": f for n, f in book.items()}
+        problems = [p for p in problems if _worth_noting(p, frames_by_file.get(p.file))]
         for name, frame in book.items():
             frames[name] = frame
             files[name] = f"{workbooks[0].name} [{name}]"
@@ -897,7 +917,7 @@ def read_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str], 
     for name in TABLES:
         if name in csvs:
             frame, found = read_csv_file(csvs[name], name)
-            problems += found
+            problems += _folder_notes(found, frame)
             files[name] = csvs[name].name
             if frame is not None:
                 frames[name] = frame
