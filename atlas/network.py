@@ -92,8 +92,9 @@ def load_frames(raw: dict[str, pd.DataFrame], files: dict[str, str], label: str 
         if name not in raw:
             # a file that exists but could not be read was reported by the reader already
             if table.required_table and name not in files:
-                msg = "Tabelle fehlt (Pflichttabelle)"
-                problems.append(Problem(file, name, None, None, None, msg, "fatal"))
+                problems.append(
+                    problem(file, name, None, None, None, "check.table_missing", "fatal")
+                )
             typed[name] = empty_table(table)
             continue
         frame, found = _typed(table, raw[name], file)
@@ -136,9 +137,10 @@ def load_folder(folder: str | Path, label: str | None = None) -> Network:
 # --- cross-table checks -------------------------------------------------------------
 
 
-def _problem(frame, idx, files, table, column, value, expected, severity="error") -> Problem:
+def _problem(frame, idx, files, table, column, value, key, severity="error", **params) -> Problem:
     file = files.get(table, f"{table}.csv")
-    return Problem(file, table, int(frame.at[idx, "_line"]), column, value, expected, severity)
+    line = int(frame.at[idx, "_line"])
+    return problem(file, table, line, column, value, key, severity, **params)
 
 
 def check_coordinates(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.DataFrame, list]:
@@ -151,11 +153,8 @@ def check_coordinates(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.
     problems = []
     for idx in frame.index[known & ~inside]:
         value = f"{lat[idx]}, {lon[idx]}"
-        hint = (
-            "Breiten- und Längengrad vertauscht?" if swapped[idx] else "liegt nicht in Deutschland"
-        )
-        expected = f"Koordinaten in Deutschland erwartet ({hint})"
-        problems.append(_problem(frame, idx, files, table, "lat/lon", value, expected))
+        key = "check.swapped" if swapped[idx] else "check.abroad"
+        problems.append(_problem(frame, idx, files, table, "lat/lon", value, key))
     frame = frame.copy()
     frame.loc[known & ~inside, ["lat", "lon"]] = float("nan")
     return frame, problems
@@ -174,7 +173,8 @@ def check_periods(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.Data
             table,
             "end",
             frame.at[idx, "end"],
-            f"Ende vor Beginn ({frame.at[idx, 'start']}); Ende wird nicht verwendet",
+            "check.end_before_start",
+            start=frame.at[idx, "start"],
         )
         for idx in frame.index[bad]
     ]
@@ -186,10 +186,9 @@ def check_periods(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.Data
 def check_ref(frame, table, column, known: set, files, drop_row: bool):
     values = frame[column]
     unknown = values.notna() & (values != "") & ~in_set(values, known)
-    what = "Zeile wird ausgelassen" if drop_row else "Verweis wird ignoriert"
+    key = "check.unknown_ref_row" if drop_row else "check.unknown_ref"
     problems = [
-        _problem(frame, i, files, table, column, values[i], f"unbekannte Kennung ({what})")
-        for i in frame.index[unknown]
+        _problem(frame, i, files, table, column, values[i], key) for i in frame.index[unknown]
     ]
     if drop_row:
         return frame[~unknown], problems
@@ -212,7 +211,7 @@ def check_reflist(frame, table, column, known: set, files, required: bool):
             table,
             column,
             "; ".join(unknown[i]),
-            "unbekannte Kennung (Verweis wird ignoriert)",
+            "check.unknown_ref",
         )
         for i in frame.index[unknown.map(len) > 0]
     ]
@@ -221,9 +220,7 @@ def check_reflist(frame, table, column, known: set, files, required: bool):
     if required:
         empty = kept.map(len) == 0
         problems += [
-            _problem(
-                frame, i, files, table, column, "", "keine gültige Kommune (Zeile ausgelassen)"
-            )
+            _problem(frame, i, files, table, column, "", "check.no_member")
             for i in frame.index[empty & (lists.map(len) > 0)]
         ]
         frame = frame[~empty]

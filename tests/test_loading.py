@@ -439,6 +439,7 @@ def test_messages_are_plain_words_in_both_languages(tmp_path, files):
             message = p.message(lang)
             assert not any(word in message for word in LIBRARY_WORDS), message
         assert p.file
+        assert p.key and p.message("en") != p.message("de"), str(p)  # both languages
 
 
 @pytest.mark.parametrize(
@@ -446,7 +447,8 @@ def test_messages_are_plain_words_in_both_languages(tmp_path, files):
     [("Einwohnerzahl_2023", "population"), ("Breitengrd", "lat"), ("Quelle/Link", "source")],
 )
 def test_unknown_header_names_the_column_it_probably_means(tmp_path, header, guess):
-    munis = MUNIS.replace(",source\n", f",{header}\n", 1)
+    first, rest = MUNIS.split("\n", 1)
+    munis = first.replace(guess, header) + "\n" + rest
     network = load_folder(write_folder(tmp_path, municipalities=munis))
     (note,) = [p for p in network.problems if p.column == header]
     assert note.key == "read.unknown_column_guess" and f"„{guess}“" in note.message("de")
