@@ -35,6 +35,7 @@ pages = [
     st.Page("pages/timeline.py", title=t("nav.timeline", lang), url_path="timeline"),
     st.Page("pages/cooperation.py", title=t("nav.cooperation", lang), url_path="cooperation"),
     st.Page("pages/profiles.py", title=t("nav.profiles", lang), url_path="profiles"),
+    st.Page("pages/meeting.py", title=t("nav.meeting", lang), url_path="meeting"),
     st.Page("pages/data.py", title=t("nav.data", lang), url_path="data"),
     st.Page("pages/present.py", title=t("nav.present", lang), url_path="present"),
     st.Page("pages/about.py", title=t("nav.about", lang), url_path="about"),

@@ -1,62 +1,75 @@
 """Who should work with whom, and why: explainable partner suggestions between members.
 
 A member's profile is built from its projects (a project with several participants counts
-for each): the topics it works on, how far it is in each (the most advanced `phase_now` of
-its projects with that topic; Strategie < Umsetzung < Verlängerung = Abgeschlossen, an
-unknown phase says nothing), where it is, and what kind of place it is. A pair's score is
-a weighted mean of four parts, each in [0, 1]:
+for each): the concrete measures it builds or runs (the `measures` table; without one,
+its projects' keywords mapped onto the measure vocabulary, status unknown), how far it is
+with each (geplant < in Umsetzung < in Betrieb = abgeschlossen), the products it uses, its
+topics and project phases, where it is and what kind of place it is. A pair's score is a
+weighted mean of six parts, each in [0, 1]:
 
-- topics: shared topics weighted by rarity (IDF, log(N/df)): half the weighted overlap
-  (shared / all topics of the two), half how much is shared at all (1 - exp(-shared
-  weight)), so sharing a topic few members have says more than sharing Mobilität, which
-  almost everyone has, even when that is all two members work on;
-- phase: the share of shared topics in which one of the two is further along (one is
-  implementing or done where the other is still in strategy), so it can pass on lessons;
+- measures: shared measures weighted by rarity (IDF, log(N/df)) — half the weighted
+  overlap, half how much is shared at all — where using the same product counts extra
+  (two members on the same open-source solution can share code and lessons);
+- direction: who is ahead on a shared measure (one runs it where the other plans it),
+  weighted by the measure's rarity: the one ahead can pass on its lessons;
 - proximity: exp(-distance / 100 km): near enough to share services or meet easily;
-- context: half for the same size band (population band, else the size class of the
-  member's own projects, else its kind), half for the same settlement type (rural or
-  urban), since rural places learn most from rural places. A joint project's size class
-  describes the project, not each partner, so it is not used for its members.
+- context: half for the same size band, half for the same settlement type (rural or
+  urban), since rural places learn most from rural places;
+- topics: shared topics weighted by rarity, a weak fallback for members whose measures
+  are not known;
+- phase: the share of shared topics in which one member's project is further along.
 
 Pairs that already work together (a joint project, a known cooperation, a shared meeting)
-are marked as existing and never suggested. Candidates come from each member's spatial
-neighbourhood and from its neighbours within each of its topics, not from all pairs.
-The reasons are worded from the same numbers that made the score.
+are marked as existing and never suggested; the finder lists them apart. Candidates come
+from each member's spatial neighbourhood and from its neighbours within each of its
+measures and topics, not from all pairs. The reasons are worded from the same numbers that
+made the score.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from atlas.measures import MEASURE_IDS, STATUS_RANK, label, project_measures
 from atlas.network import Network
 from atlas.schema import TOPICS
-from atlas.text import join_words, t
+from atlas.text import t
 
-# Phase codes keep Verlängerung and Abgeschlossen apart for the words; RANK compares them.
-PHASE_CODE = {"Strategie": 1, "Umsetzung": 2, "Verlängerung": 3, "Abgeschlossen": 4}
+# Phase codes keep Verlängerung, past the planned end and Abgeschlossen apart for the words;
+# RANK compares them.
+PHASE_CODE = {
+    "Strategie": 1,
+    "Umsetzung": 2,
+    "Verlängerung": 3,
+    "Ende überschritten": 4,
+    "Abgeschlossen": 5,
+}
 CODE_PHASE = {code: phase for phase, code in PHASE_CODE.items()}
-RANK = np.array([0, 1, 2, 3, 3], dtype=np.int8)  # by code: unknown, S, U, V, A
+RANK = np.array([0, 1, 2, 3, 3, 3], dtype=np.int8)  # by code: unknown, S, U, V, past end, A
 DISTANCE_SCALE_KM = 100.0
 EARTH_RADIUS_KM = 6371.0
 RURAL_KINDS = {"Gemeinde", "Landkreis", "Verband"}
 REGIONAL_KINDS = {"Landkreis", "Verband"}
 RURAL_SIZES = {"Kleinstadt/Landgemeinde", "Interkommunal/Landkreis"}
-PARTS = ("topics", "phase", "proximity", "context")
+PARTS = ("measures", "direction", "proximity", "context", "topics", "phase")
 N_TOPICS = len(TOPICS)
+N_MEASURES = len(MEASURE_IDS)  # 62: one bit each in an int64
+MAX_PRODUCTS = 62
+PRODUCT_BONUS = 1.0  # a shared product weighs its rarity plus this
 
 
 @dataclass(frozen=True)
 class Weights:
-    topics: float = 1.0
-    phase: float = 0.6
+    measures: float = 1.0
+    direction: float = 0.5
     proximity: float = 0.6
-    context: float = 0.4
+    context: float = 0.3
+    topics: float = 0.1
+    phase: float = 0.2
 
     def as_array(self) -> np.ndarray:
         return np.array([max(0.0, getattr(self, f.name)) for f in fields(self)], dtype=float)
@@ -78,6 +91,16 @@ class Profiles:
     existing_i: np.ndarray  # pairs (i < j) that already work together
     existing_j: np.ndarray
     existing_joint: np.ndarray  # bool: the pair shares a joint project (one team)
+    measure_bits: np.ndarray  # int64 bitmask over MEASURE_IDS
+    operating_bits: np.ndarray  # measures in Betrieb or abgeschlossen
+    building_bits: np.ndarray  # measures in Umsetzung
+    planning_bits: np.ndarray  # measures geplant
+    measure_weight: np.ndarray  # IDF weight per measure
+    product_bits: np.ndarray  # int64 bitmask over `products`
+    products: tuple[str, ...]
+    product_weight: np.ndarray
+    details: pd.DataFrame  # member (position), measure, status, since, product, source
+    from_keywords: tuple  # projects whose measures come from their keywords (status unknown)
 
     @property
     def n(self) -> int:
@@ -103,7 +126,8 @@ def member_profiles(network: Network) -> Profiles:
     proj_bits = np.array([masks[x] for x in projects["topics"]], dtype=np.int64)
     proj_code = projects["phase_now"].map(PHASE_CODE).fillna(0).to_numpy(dtype=np.int8)
     # one row per (project, member): a joint project counts for each participant
-    sizes = projects["municipality_ids"].map(len).to_numpy()
+    # int64 even without projects (an empty object column maps to an object array)
+    sizes = projects["municipality_ids"].map(len).to_numpy(dtype=np.int64)
     proj = np.repeat(np.arange(len(projects)), sizes)
     member = index.get_indexer([m for ids in projects["municipality_ids"] for m in ids])
     proj, member = proj[member >= 0], member[member >= 0]
@@ -117,6 +141,7 @@ def member_profiles(network: Network) -> Profiles:
     band = size_bands(munis, member[own], projects["size_class"].to_numpy(dtype=object)[proj[own]])
     kinds = munis["kind"].fillna("").to_numpy(dtype=object)
     existing_i, existing_j, existing_joint = existing_pairs(network, index)
+    m = measure_profile(network, index)
     return Profiles(
         ids=munis["id"].to_numpy(dtype=object),
         names=munis["name"].to_numpy(dtype=object),
@@ -130,7 +155,83 @@ def member_profiles(network: Network) -> Profiles:
         existing_i=existing_i,
         existing_j=existing_j,
         existing_joint=existing_joint,
+        **m,
     )
+
+
+def measure_profile(network: Network, index: pd.Index) -> dict:
+    """Each member's measures as bitmasks (any status, and by status), the products it
+    uses, IDF weights, and the rows behind them for the reasons."""
+    n = len(index)
+    frame, from_keywords = project_measures(network.projects, network.measures)
+    frame = frame[frame["measure"].isin(MEASURE_IDS)]
+    members_of = dict(
+        zip(network.projects["id"], network.projects["municipality_ids"], strict=True)
+    )
+    owners = frame["project_id"].map(lambda pid: members_of.get(pid, ()))
+    sizes = owners.map(len).to_numpy()
+    rows = frame.loc[frame.index.repeat(sizes)].reset_index(drop=True)
+    rows["member"] = index.get_indexer([m for ids in owners for m in ids])
+    rows = rows[rows["member"] >= 0].copy()
+    rows["rank"] = rows["status"].map(STATUS_RANK).fillna(0).astype(int)
+    # a member's best-known standing per measure (the most advanced of its projects)
+    rows = rows.sort_values(["member", "measure", "rank", "since"], ascending=[1, 1, 0, 1])
+    rows = rows.drop_duplicates(["member", "measure"]).reset_index(drop=True)
+    bit = rows["measure"].map({m: b for b, m in enumerate(MEASURE_IDS)}).to_numpy(np.int64)
+    member = rows["member"].to_numpy(np.int64)
+    rank = rows["rank"].to_numpy()
+    masks = {}
+    for name, keep in (
+        ("measure_bits", rank >= 0),
+        ("operating_bits", rank == 3),
+        ("building_bits", rank == 2),
+        ("planning_bits", rank == 1),
+    ):
+        bits = np.zeros(n, dtype=np.int64)
+        np.bitwise_or.at(bits, member[keep], np.left_shift(np.int64(1), bit[keep]))
+        masks[name] = bits
+    used = rows[rows["product"] != ""]
+    counts = used.drop_duplicates(["member", "product"])["product"].value_counts()
+    products = tuple(counts.index[:MAX_PRODUCTS])
+    product_bits = np.zeros(n, dtype=np.int64)
+    if products:
+        known = used[used["product"].isin(products)]
+        position = known["product"].map({x: b for b, x in enumerate(products)})
+        np.bitwise_or.at(
+            product_bits,
+            known["member"].to_numpy(np.int64),
+            np.left_shift(np.int64(1), position.to_numpy(np.int64)),
+        )
+    return {
+        **masks,
+        "measure_weight": _idf_bits(masks["measure_bits"], N_MEASURES, n),
+        "product_bits": product_bits,
+        "products": products,
+        "product_weight": _idf_bits(product_bits, len(products), n) + PRODUCT_BONUS,
+        "details": rows[
+            ["member", "measure", "status", "since", "product", "source", "project_id"]
+        ],
+        "from_keywords": tuple(from_keywords),
+    }
+
+
+def _idf_bits(bits: np.ndarray, width: int, n: int) -> np.ndarray:
+    """log(N / df) + 0.1 per bit; 0 for a bit no one has."""
+    df = np.array([np.count_nonzero((bits >> b) & 1) for b in range(width)], dtype=float)
+    return np.where(df > 0, np.log(max(n, 1) / np.maximum(df, 1)) + 0.1, 0.0)
+
+
+def weighted_popcount(masks: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Sum of the weights of each mask's set bits, a byte at a time (64-bit masks)."""
+    masks = np.asarray(masks, dtype=np.int64).view(np.uint64)
+    padded = np.zeros(64)
+    padded[: len(weights)] = weights
+    total = np.zeros(masks.shape, dtype=float)
+    byte_values = np.arange(256)
+    for k in range(8):
+        table = (((byte_values[:, None] >> np.arange(8)) & 1) * padded[8 * k : 8 * k + 8]).sum(1)
+        total += table[((masks >> np.uint64(8 * k)) & np.uint64(255)).astype(np.int64)]
+    return total
 
 
 def size_bands(munis: pd.DataFrame, member: np.ndarray, own_sizes: np.ndarray) -> np.ndarray:
@@ -256,6 +357,10 @@ def candidate_pairs(
         having = np.flatnonzero(p.topic_bits & (1 << b))
         if len(having) > 1:
             chunks.append(_knn_pairs(points[having], having, k_topic, p.n))
+    for b in range(N_MEASURES):  # members with the same measure, nearest first
+        having = np.flatnonzero((p.measure_bits >> b) & 1)
+        if len(having) > 1:
+            chunks.append(_knn_pairs(points[having], having, k_topic, p.n))
     pairs = np.sort(np.concatenate(chunks))
     pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]  # unique
     return pairs // p.n, pairs % p.n
@@ -300,22 +405,59 @@ def _bit_sums(weights: np.ndarray) -> np.ndarray:
 
 
 def score_pairs(p: Profiles, i: np.ndarray, j: np.ndarray, weights: Weights) -> pd.DataFrame:
-    """The four parts, the weighted score and the distance for each pair (vectorised)."""
+    """The six parts, the weighted score and the distance for each pair (vectorised)."""
     shared, union = p.topic_bits[i] & p.topic_bits[j], p.topic_bits[i] | p.topic_bits[j]
     sums = _bit_sums(p.topic_weight)
     topics = topic_part(sums[shared], sums[union])
     phase = phase_part(p.phase[i], p.phase[j], shared)
+    shared_m = p.measure_bits[i] & p.measure_bits[j]
+    union_m = p.measure_bits[i] | p.measure_bits[j]
+    shared_p = p.product_bits[i] & p.product_bits[j]
+    measures = measure_part(
+        weighted_popcount(shared_m, p.measure_weight),
+        weighted_popcount(union_m, p.measure_weight),
+        weighted_popcount(shared_p, p.product_weight),
+    )
+    ahead = ahead_bits(p, i, j) | ahead_bits(p, j, i)
+    direction = direction_part(weighted_popcount(ahead, p.measure_weight))
     distance = haversine_km(p.lat[i], p.lon[i], p.lat[j], p.lon[j])
     proximity = np.exp(-distance / DISTANCE_SCALE_KM)
     context = context_part(p.band[i], p.band[j], p.rural[i], p.rural[j])
-    parts = np.column_stack([topics, phase, proximity, context])
+    parts = np.column_stack([measures, direction, proximity, context, topics, phase])
     frame = pd.DataFrame(parts, columns=list(PARTS))
     frame.insert(0, "j", j)
     frame.insert(0, "i", i)
     frame["score"] = weighted_score(parts, weights)
     frame["distance_km"] = distance
     frame["shared_bits"] = shared
+    frame["shared_measures"] = shared_m
+    frame["shared_products"] = shared_p
     return frame
+
+
+def ahead_bits(p: Profiles, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Measures on which i is further than j (both known): running where j builds or
+    plans it, or building where j plans it."""
+    return (p.operating_bits[i] & (p.building_bits[j] | p.planning_bits[j])) | (
+        p.building_bits[i] & p.planning_bits[j]
+    )
+
+
+def measure_part(shared_weight, union_weight, product_weight) -> np.ndarray:
+    """Half the weighted overlap of measures, half how much (rare) is shared at all; a
+    shared product adds its weight to what is shared."""
+    shared_weight = np.asarray(shared_weight, dtype=float)
+    union_weight = np.asarray(union_weight, dtype=float)
+    overlap = np.divide(
+        shared_weight, union_weight, out=np.zeros(len(shared_weight)), where=union_weight > 0
+    )
+    amount = shared_weight + np.asarray(product_weight, dtype=float)
+    return 0.5 * overlap + 0.5 * (1 - np.exp(-amount / 3))
+
+
+def direction_part(ahead_weight) -> np.ndarray:
+    """How much one member is ahead of the other on shared measures, rare ones most."""
+    return 1 - np.exp(-np.asarray(ahead_weight, dtype=float) / 2)
 
 
 def weighted_score(parts: np.ndarray, weights: Weights) -> np.ndarray:
@@ -346,6 +488,11 @@ def context_part(band_a, band_b, rural_a, rural_b) -> np.ndarray:
     same_band = (band_a == band_b) & (band_a != "")
     same_type = (rural_a == rural_b) & (rural_a >= 0)
     return 0.5 * same_band + 0.5 * same_type
+
+
+def _related(scored: pd.DataFrame) -> pd.Series:
+    """A suggestion needs something in common: a measure, or at least a topic."""
+    return (scored["shared_measures"] != 0) | (scored["shared_bits"] > 0)
 
 
 def mark_existing(p: Profiles, frame: pd.DataFrame) -> pd.DataFrame:
@@ -379,12 +526,12 @@ def suggestions(
     p = member_profiles(network)
     i, j = candidate_pairs(p)
     scored = mark_existing(p, score_pairs(p, i, j, weights))
-    fresh = scored[~scored["existing"] & (scored["shared_bits"] > 0)].reset_index(drop=True)
+    fresh = scored[~scored["existing"] & _related(scored)].reset_index(drop=True)
     chosen = fresh.iloc[top_k_per_member(fresh, top_k)]
     chosen = chosen.sort_values("score", ascending=False, kind="stable")
     if max_per_member:
         chosen = _spread(p, chosen, max_per_member)
-    return _labelled(p, chosen)
+    return with_measures(p, _labelled(p, chosen))
 
 
 def _spread(p: Profiles, ranked: pd.DataFrame, limit: int) -> pd.DataFrame:
@@ -407,7 +554,7 @@ def _spread(p: Profiles, ranked: pd.DataFrame, limit: int) -> pd.DataFrame:
             seen[a], seen[b] = seen.get(a, 0) + 1, seen.get(b, 0) + 1
             met.setdefault(a, set()).update(linked.get(b, set()) | {b})
             met.setdefault(b, set()).update(linked.get(a, set()) | {a})
-    return ranked[keep]
+    return ranked[np.array(keep, dtype=bool)]  # a plain empty list would select columns
 
 
 def partners_for(
@@ -419,17 +566,20 @@ def partners_for(
     where = np.flatnonzero(p.ids == municipality_id)
     if len(where) == 0:
         empty = np.empty(0, dtype=np.int64)
-        return _labelled(p, score_pairs(p, empty, empty, weights).assign(existing=False))
+        frame = score_pairs(p, empty, empty, weights).assign(existing=False)
+        return with_measures(p, _labelled(p, frame))
     me = int(where[0])
     others = np.delete(np.arange(p.n), me)
     i, j = np.minimum(me, others), np.maximum(me, others)
     scored = mark_existing(p, score_pairs(p, i, j, weights))
-    scored = scored[scored["shared_bits"] > 0].sort_values("score", ascending=False, kind="stable")
-    labelled = _labelled(p, scored.head(limit))
+    scored = scored.sort_values("score", ascending=False, kind="stable")
+    # the best new partners, and every existing link (listed apart, never ranked among them)
+    fresh = scored[~scored["existing"] & _related(scored)].head(limit)
+    labelled = _labelled(p, pd.concat([fresh, scored[scored["existing"]]]))
     flip = labelled["a_id"] != municipality_id
     for left, right in (("a_id", "b_id"), ("a_name", "b_name"), ("a_phase", "b_phase"), ("i", "j")):
         labelled.loc[flip, [left, right]] = labelled.loc[flip, [right, left]].to_numpy()
-    return labelled
+    return with_measures(p, labelled)
 
 
 def partners_for_project(
@@ -485,16 +635,141 @@ def _leading_difference(p: Profiles, i, j, shared, rarity) -> tuple[list[str], l
     return a, b
 
 
+def with_measures(p: Profiles, frame: pd.DataFrame) -> pd.DataFrame:
+    """Per pair (oriented a = i, b = j) the shared measures, rarest first, each as
+    (measure, a's status, a's since, b's status, b's since, product both use, source of
+    the one ahead or else of a), and the measure on which one is furthest ahead."""
+    frame = frame.copy()
+    order = np.argsort(-p.measure_weight, kind="stable")
+    ids_of = {
+        mask: tuple(MEASURE_IDS[b] for b in order if (int(mask) >> int(b)) & 1)
+        for mask in set(frame["shared_measures"].tolist())
+    }
+    detail = {
+        (m, x): (status, since, product, source)
+        for m, x, status, since, product, source, _ in p.details.itertuples(index=False)
+    }
+    none = ("unbekannt", "", "", "")
+    rows, leads = [], []
+    for a, b, mask in zip(frame["i"], frame["j"], frame["shared_measures"], strict=True):
+        info, lead = [], ""
+        for measure in ids_of[mask]:
+            sa, ya, pa, qa = detail.get((a, measure), none)
+            sb, yb, pb, qb = detail.get((b, measure), none)
+            ra, rb = STATUS_RANK.get(sa, 0), STATUS_RANK.get(sb, 0)
+            if not lead and ra and rb and ra != rb:
+                lead = measure
+            source = qb if rb > ra else (qa or qb)
+            product = pa if pa and pa == pb else ""
+            info.append((measure, sa, ya, sb, yb, product, source))
+        rows.append(tuple(info))
+        leads.append(lead)
+    frame["measure_info"] = rows
+    frame["lead_measure"] = leads
+    return frame
+
+
+def existing_links(network: Network, member_id: str) -> pd.DataFrame:
+    """How a member is already linked to others: joint projects, known cooperations (a
+    project stands for its members) and meetings both attended, with kind and source.
+    Columns: b_id, kind, what, date, source."""
+    projects = network.projects
+    members_of = dict(zip(projects["id"], projects["municipality_ids"], strict=True))
+    rows = []
+    for name, ids, url in zip(
+        projects["name"], projects["municipality_ids"], projects["url"], strict=True
+    ):
+        if member_id in ids:
+            link = url if isinstance(url, str) else ""
+            rows += [(m, "joint", name, "", link) for m in ids if m != member_id]
+    coops = network.cooperations
+    for a, b, kind, date, source in zip(
+        coops["a_id"], coops["b_id"], coops["kind"], coops["date"], coops["source"], strict=True
+    ):
+        left, right = members_of.get(a, (a,)), members_of.get(b, (b,))
+        for one, other in ((left, right), (right, left)):
+            if member_id in one:
+                rows += [(m, "cooperation", kind or "", date or "", source or "") for m in other]
+    events = network.events
+    for title, date, host, participants, source in zip(
+        events["title"],
+        events["date"],
+        events["municipality_id"],
+        events["participant_ids"],
+        events["source"],
+        strict=True,
+    ):
+        people = [m for x in participants for m in members_of.get(x, (x,))]
+        if participants and isinstance(host, str):
+            people.append(host)
+        if member_id in people:
+            rows += [(m, "meeting", title, date or "", source or "") for m in set(people)]
+    known = set(network.municipalities["id"])
+    frame = pd.DataFrame(rows, columns=["b_id", "kind", "what", "date", "source"])
+    frame = frame[frame["b_id"].isin(known - {member_id})]
+    return frame.drop_duplicates().reset_index(drop=True)
+
+
 # --- reasons ----------------------------------------------------------------------------
+
+
+def status_words(status: str, since: str, lang: str) -> str:
+    """'in Betrieb seit 2023', 'geplant', 'Stand unbekannt'."""
+    words = t(f"coop.status.{status}", lang)
+    if since and status != "unbekannt":
+        words += " " + t("coop.since", lang, year=str(since)[:4])
+    return words
+
+
+def measure_reason(row, lang: str, max_measures: int = 3) -> list[str]:
+    """'Gemeinsame Maßnahmen: A, B; bei A ist X weiter (in Betrieb seit 2023), Y: geplant;
+    beide nutzen DIPAS' — from the same measures and statuses that made the score."""
+    info = row["measure_info"]
+    if not info:
+        return []
+    names = [label(m[0], lang) for m in info]
+    shown = ", ".join(names[:max_measures])
+    if len(names) > max_measures:
+        shown = t("coop.more", lang, shown=shown, n=len(names) - max_measures)
+    unknown = all(m[1] == "unbekannt" and m[3] == "unbekannt" for m in info)
+    key = "coop.reason.measure_one" if len(names) == 1 else "coop.reason.measures"
+    pieces = [t(key + ("_keywords" if unknown else ""), lang, measures=shown)]
+    lead = row["lead_measure"]
+    if lead:
+        m = next(x for x in info if x[0] == lead)
+        a_first = STATUS_RANK[m[1]] > STATUS_RANK[m[3]]
+        ahead, behind = (
+            (row["a_name"], row["b_name"]) if a_first else (row["b_name"], row["a_name"])
+        )
+        sa, sb = status_words(m[1], m[2], lang), status_words(m[3], m[4], lang)
+        pieces.append(
+            t(
+                "coop.reason.ahead",
+                lang,
+                measure=label(lead, lang),
+                ahead=ahead,
+                ahead_status=sa if a_first else sb,
+                behind=behind,
+                behind_status=sb if a_first else sa,
+            )
+        )
+    products = sorted({m[5] for m in info if m[5]})
+    if products:
+        pieces.append(t("coop.reason.product", lang, product=", ".join(products)))
+    return pieces
 
 
 def reason(row, weights: Weights, lang: str = "de", max_topics: int = 3) -> str:
     """The suggestion's reasons in words, from the parts that made its score. A part whose
-    weight is 0 gives no reason."""
+    weight is 0 gives no reason; topics are named only when no measure is shared."""
     pieces = []
-    if weights.topics > 0 and row["shared_topics"]:
+    if weights.measures > 0 or weights.direction > 0:
+        pieces += measure_reason(row, lang)
+    if weights.topics > 0 and row["shared_topics"] and not row["measure_info"]:
         names = [t(f"topic.{x}", lang) for x in row["shared_topics"]]
-        shown = ", ".join(names[:max_topics]) + (", …" if len(names) > max_topics else "")
+        shown = ", ".join(names[:max_topics])
+        if len(names) > max_topics:
+            shown = t("coop.more", lang, shown=shown, n=len(names) - max_topics)
         key = "coop.reason.topic_one" if len(names) == 1 else "coop.reason.topics"
         pieces.append(t(key, lang, n=len(names), topics=shown))
     if weights.phase > 0 and row["phase"] > 0 and row["a_phase"]:
@@ -520,233 +795,28 @@ def reason(row, weights: Weights, lang: str = "de", max_topics: int = 3) -> str:
     return "; ".join(pieces)
 
 
+def measure_list(info, lang: str) -> str:
+    """Every shared measure with both sides' status, for tables and exports (never cut)."""
+    return "; ".join(
+        f"{label(m[0], lang)} ({status_words(m[1], m[2], lang)} / {status_words(m[3], m[4], lang)})"
+        for m in info
+    )
+
+
+def reason_source(row) -> str:
+    """The source behind the reason: of the measure one is ahead on, else the rarest."""
+    info = row["measure_info"]
+    if not info:
+        return ""
+    lead = row["lead_measure"]
+    m = next((x for x in info if x[0] == lead), info[0])
+    return m[6] if str(m[6]).startswith("http") else ""
+
+
 def with_reasons(frame: pd.DataFrame, weights: Weights, lang: str = "de") -> pd.DataFrame:
     frame = frame.copy()
-    frame["reason"] = [reason(row, weights, lang) for _, row in frame.iterrows()]
+    rows = frame.to_dict("records")
+    frame["reason"] = [reason(row, weights, lang) for row in rows]
+    frame["measures_text"] = [measure_list(row["measure_info"], lang) for row in rows]
+    frame["source"] = [reason_source(row) for row in rows]
     return frame
-
-
-# --- working groups ---------------------------------------------------------------------
-
-
-def working_groups(
-    network: Network,
-    min_size: int = 3,
-    max_size: int = 6,
-    max_per_member: int = 2,
-    max_groups: int = 12,
-) -> pd.DataFrame:
-    """Breakout groups for a meeting: around a topic, 3 to 6 members each, neighbours
-    together (by distance), every member in at most `max_per_member` groups. Rarer topics first, since
-    they are where members find each other least on their own."""
-    p = member_profiles(network)
-    used = np.zeros(p.n, dtype=int)
-    rows = []
-    for b in np.argsort(-p.topic_weight, kind="stable"):
-        having = [x for x in np.flatnonzero(p.topic_bits & (1 << b)) if used[x] < max_per_member]
-        if len(having) < min_size:
-            continue
-        if len(rows) >= max_groups:
-            break
-        for chunk in nearby_groups(p.lat[having], p.lon[having], max_size, min_size):
-            chunk = np.array(having)[chunk]
-            if len(rows) >= max_groups:
-                break
-            if len(chunk) < min_size:
-                continue
-            used[chunk] += 1
-            phases = [CODE_PHASE.get(int(p.phase[x, b]), "Unbekannt") for x in chunk]
-            rows.append(
-                {
-                    "topic": TOPICS[b],
-                    "member_ids": tuple(p.ids[chunk]),
-                    "members": tuple(p.names[chunk]),
-                    "phases": tuple(phases),
-                }
-            )
-    return pd.DataFrame(rows, columns=["topic", "member_ids", "members", "phases"])
-
-
-REFINE_UP_TO = 120  # members of one topic (0.2 s to refine); above, the greedy groups stand
-
-
-def nearby_groups(
-    lat: np.ndarray, lon: np.ndarray, max_size: int, min_size: int = 1
-) -> Iterator[np.ndarray]:
-    """Split places into as few groups of at most `max_size` as possible, sizes as even as
-    possible, neighbours together. Greedy first: the place farthest from the others'
-    centre starts a group and takes its nearest remaining places. The last groups of a
-    greedy split collect what is left, far apart; so for a network of meeting size the
-    groups are then improved by moving or swapping members between groups (sizes kept
-    within min_size..max_size) while that shortens the distances within them. Yields positions into lat/lon, one group at a time (a large
-    network stops after the dozen a meeting needs)."""
-    n = len(lat)
-    if n == 0:
-        return
-    greedy = _greedy_groups(lat, lon, max_size)
-    if n > REFINE_UP_TO:
-        yield from greedy
-        return
-    groups = list(greedy)
-    smallest = min(len(g) for g in groups)
-    yield from _improve_groups(groups, _distances_km(lat, lon), min(min_size, smallest), max_size)
-
-
-def _greedy_groups(lat: np.ndarray, lon: np.ndarray, max_size: int) -> Iterator[np.ndarray]:
-    n = len(lat)
-    sizes = [len(c) for c in np.array_split(np.arange(n), math.ceil(n / max_size))]
-    remaining = np.arange(n)
-    for size in sizes:
-        placed = remaining[np.isfinite(lat[remaining]) & np.isfinite(lon[remaining])]
-        if len(placed) == 0:  # no coordinates left: the rest in their order
-            chosen = remaining[:size]
-        else:
-            centre = lat[placed].mean(), lon[placed].mean()
-            seed = placed[np.argmax(haversine_km(lat[placed], lon[placed], *centre))]
-            distance = haversine_km(lat[remaining], lon[remaining], lat[seed], lon[seed])
-            # a member without coordinates could be anywhere: it fills the group of the
-            # place farthest out, so that neighbours elsewhere stay together
-            distance = np.nan_to_num(distance, nan=0.0)
-            chosen = remaining[np.argsort(distance, kind="stable")[:size]]
-        yield np.sort(chosen)
-        remaining = np.setdiff1d(remaining, chosen)
-
-
-def _distances_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """All pairwise distances; 0 for a place without coordinates (it could be anywhere)."""
-    d = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
-    return np.nan_to_num(d, nan=0.0)
-
-
-def _group_spread(pair_sum: float, size: int) -> float:
-    """A group's spread: each member's mean distance to the others, summed (so groups of
-    different sizes compare fairly)."""
-    return 2 * pair_sum / (size - 1) if size > 1 else 0.0
-
-
-def _improve_groups(
-    groups: list[np.ndarray], d: np.ndarray, min_size: int, max_size: int, rounds: int = 300
-) -> list[np.ndarray]:
-    """Move one member to another group, or swap two, while that lowers the total spread
-    the most; group sizes stay within min_size..max_size."""
-    groups = [list(g) for g in groups]
-    for _ in range(rounds):
-        best_change, best_step = -1e-6, None
-        for g, first in enumerate(groups):
-            to_first = d[np.ix_(first, first)].sum(axis=1)
-            p_first = to_first.sum() / 2
-            for h, second in enumerate(groups):
-                if h == g:
-                    continue
-                to_second = d[np.ix_(first, second)].sum(axis=1)
-                p_second = d[np.ix_(second, second)].sum() / 2
-                before = _group_spread(p_first, len(first)) + _group_spread(p_second, len(second))
-                if len(first) > min_size and len(second) < max_size:  # move a member over
-                    after = [
-                        _group_spread(p_first - to_first[i], len(first) - 1)
-                        + _group_spread(p_second + to_second[i], len(second) + 1)
-                        for i in range(len(first))
-                    ]
-                    i = int(np.argmin(after))
-                    if after[i] - before < best_change:
-                        best_change, best_step = after[i] - before, ("move", g, h, i, None)
-                if h > g:  # swap a member of each
-                    across = d[np.ix_(first, second)]
-                    second_to_first = across.sum(axis=0)
-                    second_to_second = d[np.ix_(second, second)].sum(axis=1)
-                    new_first = p_first - to_first[:, None] + second_to_first[None, :] - across
-                    new_second = p_second - second_to_second[None, :] + to_second[:, None] - across
-                    after = 2 * new_first / max(len(first) - 1, 1) + 2 * new_second / max(
-                        len(second) - 1, 1
-                    )
-                    i, j = np.unravel_index(np.argmin(after), after.shape)
-                    if after[i, j] - before < best_change:
-                        best_change, best_step = after[i, j] - before, ("swap", g, h, i, j)
-        if best_step is None:
-            break
-        kind, g, h, i, j = best_step
-        if kind == "move":
-            groups[h].append(groups[g].pop(i))
-        else:
-            groups[g][i], groups[h][j] = groups[h][j], groups[g][i]
-    return [np.sort(np.array(group)) for group in groups]
-
-
-def phase_mix(group: pd.Series, lang: str = "de") -> str:
-    """'2 in der Umsetzung, 1 noch in der Strategiephase'."""
-    counts = pd.Series(group["phases"]).value_counts()
-    return ", ".join(f"{n} {t(f'coop.phase_in.{phase}', lang)}" for phase, n in counts.items())
-
-
-def describe_group(group: pd.Series, lang: str = "de") -> str:
-    return t(
-        "coop.group",
-        lang,
-        topic=t(f"topic.{group['topic']}", lang),
-        members=join_words(group["members"], lang),
-        mix=phase_mix(group, lang),
-    )
-
-
-# --- reference: all pairs in plain pandas -----------------------------------------------
-
-
-def all_pairs_reference(network: Network, weights: Weights = Weights()) -> pd.DataFrame:
-    """The same score over every pair, written plainly with pandas (for the benchmark and to
-    check the fast engine). Quadratic: only for a few thousand members."""
-    p = member_profiles(network)
-    members = pd.DataFrame(
-        {
-            "m": range(p.n),
-            "bits": p.topic_bits,
-            "lat": p.lat,
-            "lon": p.lon,
-            "band": p.band,
-            "rural": p.rural,
-        }
-    )
-    pairs = members.merge(members, how="cross", suffixes=("_a", "_b"))
-    pairs = pairs[pairs["m_a"] < pairs["m_b"]].reset_index(drop=True)
-    w_topic = p.topic_weight
-    shared = pairs["bits_a"] & pairs["bits_b"]
-    union = pairs["bits_a"] | pairs["bits_b"]
-
-    def weighted(mask: pd.Series) -> np.ndarray:
-        bits = mask.to_numpy()
-        return sum(((bits >> b) & 1) * w_topic[b] for b in range(N_TOPICS))
-
-    pairs["topics"] = topic_part(weighted(shared), weighted(union))
-    pairs["phase"] = phase_part(p.phase[pairs["m_a"]], p.phase[pairs["m_b"]], shared.to_numpy())
-    pairs["distance_km"] = haversine_km(
-        pairs["lat_a"], pairs["lon_a"], pairs["lat_b"], pairs["lon_b"]
-    )
-    pairs["proximity"] = np.exp(-pairs["distance_km"] / DISTANCE_SCALE_KM)
-    same_band = (pairs["band_a"] == pairs["band_b"]) & (pairs["band_a"] != "")
-    same_type = (pairs["rural_a"] == pairs["rural_b"]) & (pairs["rural_a"] >= 0)
-    pairs["context"] = 0.5 * same_band + 0.5 * same_type
-    pairs["score"] = weighted_score(pairs[list(PARTS)].to_numpy(), weights)
-    pairs["shared_bits"] = shared
-    keys = set(zip(p.existing_i.tolist(), p.existing_j.tolist(), strict=True))
-    pairs["existing"] = [(a, b) in keys for a, b in zip(pairs["m_a"], pairs["m_b"], strict=True)]
-    return pairs.rename(columns={"m_a": "i", "m_b": "j"})[
-        ["i", "j", *PARTS, "score", "distance_km", "shared_bits", "existing"]
-    ]
-
-
-def reference_top_k(reference: pd.DataFrame, k: int) -> set[tuple[int, int]]:
-    """Each member's k best new partners from the all-pairs table, as (i, j) pairs."""
-    fresh = reference[~reference["existing"] & (reference["shared_bits"] > 0)]
-    both = pd.concat(
-        [
-            fresh.assign(member=fresh["i"], partner=fresh["j"]),
-            fresh.assign(member=fresh["j"], partner=fresh["i"]),
-        ]
-    )
-    best = (
-        both.sort_values(
-            ["member", "score", "i", "j"], ascending=[True, False, True, True], kind="stable"
-        )
-        .groupby("member")
-        .head(k)
-    )
-    return set(zip(best["i"], best["j"], strict=True))

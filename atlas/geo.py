@@ -18,7 +18,14 @@ from atlas.schema import PHASES, TOPICS
 
 GEO_DIR = BOUNDARY_DIR
 TOPIC_ORDER = {topic: i for i, topic in enumerate(TOPICS)}
-PHASE_RANK = {"Unbekannt": 0, "Strategie": 1, "Umsetzung": 2, "Verlängerung": 3, "Abgeschlossen": 4}
+PHASE_RANK = {
+    "Unbekannt": 0,
+    "Strategie": 1,
+    "Umsetzung": 2,
+    "Verlängerung": 3,
+    "Ende überschritten": 4,
+    "Abgeschlossen": 5,
+}
 # District keys that changed since the 2016 boundaries the AGS codes come from.
 DISTRICT_MERGES = {"03152": "03159", "03156": "03159", "16056": "16063"}
 

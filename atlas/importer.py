@@ -316,7 +316,9 @@ def place_municipalities(
 
 def key_columns(name: str) -> tuple[str, ...]:
     table = TABLES[name]
-    return (table.id_column,) if table.id_column else ("project_id", "phase")
+    if table.id_column:
+        return (table.id_column,)
+    return ("project_id", "measure") if name == "measures" else ("project_id", "phase")
 
 
 def row_keys(name: str, frame: pd.DataFrame) -> pd.Series:
@@ -325,9 +327,10 @@ def row_keys(name: str, frame: pd.DataFrame) -> pd.Series:
     table = TABLES[name]
     if table.id_column:
         return frame[table.id_column].fillna("").astype(str)
+    columns = ("project_id", "measure", "product") if name == "measures" else None
     parts = [
         frame[c].fillna("").astype(str) if c in frame else ""
-        for c in ("project_id", "phase", "start")
+        for c in columns or ("project_id", "phase", "start")
     ]
     key = parts[0] + " · " + parts[1] + " · " + parts[2]
     count = key.groupby(key).cumcount()

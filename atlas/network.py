@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from atlas.coerce import coerce_table, empty_table
+from atlas.measures import resolve_measure, resolve_status, suggest_measures
 from atlas.problems import Problem, problem
 from atlas.readers import read_folder
 from atlas.schema import GERMANY_BBOX, TABLES
@@ -35,6 +36,8 @@ class Network:
     problems: tuple[Problem, ...] = ()
     label: str = ""
     files: dict = field(default_factory=dict)
+    # optional: what each project builds or runs (empty when the network has no such table)
+    measures: pd.DataFrame = field(default_factory=lambda: empty_table(TABLES["measures"]))
 
     @property
     def usable(self) -> bool:
@@ -254,8 +257,67 @@ def cross_check(t: dict[str, pd.DataFrame], files: dict) -> tuple[dict[str, pd.D
         run(
             "cooperations", check_ref(t["cooperations"], "cooperations", column, nodes, files, True)
         )
+    run("measures", check_ref(t["measures"], "measures", "project_id", project_ids, files, True))
+    run("measures", check_measures(t["measures"], files))
+    run("cooperations", check_cooperation_measures(t["cooperations"], files))
     run("events", check_ref(t["events"], "events", "municipality_id", muni_ids, files, False))
     run("events", check_reflist(t["events"], "events", "participant_ids", nodes, files, False))
     for name in t:
         t[name] = t[name].reset_index(drop=True)
     return t, problems
+
+
+def _unknown_measure(value: str) -> str:
+    close = suggest_measures(value)
+    hint = f"; meinten Sie: {', '.join(close)}?" if close else ""
+    return f"unbekannte Maßnahme (nicht im Verzeichnis{hint})"
+
+
+def check_measures(frame: pd.DataFrame, files: dict) -> tuple[pd.DataFrame, list]:
+    """Measures named by id or label become ids; an unknown name is reported with the
+    closest vocabulary entries and its row left out (never guessed). A status that is
+    not one of the vocabulary's is reported and counts as unknown."""
+    problems = []
+    frame = frame.copy()
+    ids = frame["measure"].map(lambda v: resolve_measure(v) if isinstance(v, str) else None)
+    for idx in frame.index[ids.isna()]:
+        value = frame.at[idx, "measure"]
+        problems.append(
+            _problem(frame, idx, files, "measures", "measure", value, _unknown_measure(value))
+        )
+    status_text = frame["status"].fillna("").astype(str)
+    status = status_text.map(resolve_status)
+    for idx in frame.index[status.isna()]:
+        expected = "unbekannter Stand; erlaubt: geplant, in Umsetzung, in Betrieb, abgeschlossen, "
+        expected += "unbekannt (wird als unbekannt gezählt)"
+        problems.append(
+            _problem(frame, idx, files, "measures", "status", status_text[idx], expected, "warning")
+        )
+    frame["measure"] = ids
+    frame["status"] = status.fillna("unbekannt")
+    frame["product"] = frame["product"].fillna("").astype(str)
+    return frame[ids.notna()], problems
+
+
+def check_cooperation_measures(frame: pd.DataFrame, files: dict) -> tuple[pd.DataFrame, list]:
+    """A cooperation's optional measure as an id; an unknown one is reported and cleared."""
+    if "measure" not in frame:
+        return frame, []
+    frame = frame.copy()
+    text = frame["measure"].fillna("").astype(str)
+    ids = text.map(lambda v: resolve_measure(v) if v else "")
+    problems = [
+        _problem(
+            frame,
+            idx,
+            files,
+            "cooperations",
+            "measure",
+            text[idx],
+            _unknown_measure(text[idx]) + " – Angabe wird ignoriert",
+            "warning",
+        )
+        for idx in frame.index[ids.isna()]
+    ]
+    frame["measure"] = ids.fillna("")
+    return frame, problems

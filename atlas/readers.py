@@ -55,9 +55,11 @@ FILE_ALIASES = {
     "treffen": "events",
     "veranstaltungen": "events",
     "ansichten": "views",
+    "massnahmen": "measures",
+    "maßnahmen": "measures",
 }
 # the templates' description sheet (named Erläuterungen in templates made before 2026-11-28)
-NOTES_SHEETS = {"beschreibung", "erläuterungen"}
+NOTES_SHEETS = {"beschreibung", "erläuterungen", "phasen_heute"}  # phasen_heute: computed
 KNOWN_COLUMNS = {c for table in TABLES.values() for c in table.column_names}
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -188,6 +188,7 @@ COOPERATIONS = Table(
         Column("date", "date", description="Datum"),
         Column("note", "text", description="Bemerkung"),
         Column("source", "text", description="Quelle"),
+        Column("measure", "text", description="Maßnahme, um die es geht (Kennung oder Name)"),
     ),
     "Bekannte Verbindungen (gemeinsame Projekte, Besuche, Partnerschaften)",
     required_table=False,
@@ -208,10 +209,43 @@ EVENTS = Table(
     required_table=False,
 )
 
+MEASURES = Table(
+    "measures",
+    (
+        Column("project_id", "ref", True, description="Projekt", refs=("projects",)),
+        Column(
+            "measure",
+            "text",
+            True,
+            description="Maßnahme: Kennung oder Name aus dem Maßnahmen-Verzeichnis (atlas/measures.py)",
+        ),
+        Column(
+            "status",
+            "text",
+            description="Stand: geplant, in Umsetzung, in Betrieb, abgeschlossen oder unbekannt",
+        ),
+        Column(
+            "since", "date", description="Seit wann dieser Stand gilt (JJJJ, JJJJ-MM, JJJJ-MM-TT)"
+        ),
+        Column("product", "text", description="Produkt bzw. Lösung (z. B. DIPAS, Masterportal)"),
+        Column("source", "text", description="Quelle (Adresse)"),
+        Column("note", "text", description="Bemerkung"),
+    ),
+    "Maßnahmen der Projekte mit Stand und Quelle",
+    required_table=False,
+    id_column=None,
+)
+
 META = Table(
     "meta",
     (
-        Column("key", "id", True, description="Schlüssel: title, as_of, licence"),
+        Column(
+            "key",
+            "id",
+            True,
+            description="Schlüssel: title, as_of, licence; optional extension_offer_<Staffel> "
+            "(Datum eines Verlängerungsangebots) und extension_offer_<Staffel>_source",
+        ),
         Column("value", "text", description="Wert"),
     ),
     "Angaben zum Datensatz (Titel, Stand, Lizenz)",
@@ -241,6 +275,7 @@ TABLES: dict[str, Table] = {
         ORGANISATIONS,
         COOPERATIONS,
         EVENTS,
+        MEASURES,
         META,
         VIEWS,
     )
@@ -298,6 +333,13 @@ HEADER_ALIASES = {
     "bemerkung": "note",
     "ort": "municipality_id",
     "teilnehmende": "participant_ids",
+    "maßnahme": "measure",
+    "massnahme": "measure",
+    "status": "status",
+    "stand": "status",
+    "seit": "since",
+    "produkt": "product",
+    "lösung": "product",
     # what office spreadsheets call the columns (German exports, MPSC lists, Excel forms)
     "id": "id",
     "nr": "id",
@@ -338,7 +380,6 @@ HEADER_ALIASES = {
     "website": "url",
     "link": "url",
     "projektphase": "phase",
-    "status": "phase",
     "thema": "topics",
     "themenfelder": "topics",
 }

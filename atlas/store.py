@@ -42,7 +42,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import Table as SqlTable
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from atlas.importer import ImportPlan, diff_table, new_blocking, normalise_table, row_keys
 from atlas.network import Network, load_frames
@@ -54,6 +54,7 @@ from atlas.status import with_current_phase
 SCHEMA_VERSION = 2
 SYSTEM_COLUMNS = ("_row", "_pos", "_ver", "_at", "_by", "_extra")
 SEED_ACTOR = "Erstbefüllung"
+DATABASE_LABEL = "Datenbank"
 _LOCK_ID = 7_100_742  # PostgreSQL advisory lock: one writer (or schema upgrade) at a time
 
 
@@ -144,11 +145,32 @@ def engine_url(url: str) -> str:
     return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url.strip())
 
 
+# query parameters shown as they are to editors; every other value (password=, sslkey=,
+# tokens, anything unknown) is masked
+_HARMLESS_QUERY = frozenset(
+    {"sslmode", "connect_timeout", "application_name", "target_session_attrs"}
+)
+
+
 def describe_url(url: str) -> str:
-    """The database for humans, without a password."""
-    if url.startswith("sqlite"):
-        return "SQLite " + url.split("///", 1)[-1]
-    return re.sub(r"//([^:@/]+):[^@/]*@", r"//\1:***@", url)
+    """The database for editors: driver, user, host, port, database, without the password.
+    Parsed by SQLAlchemy, never by pattern: passwords hold "/", ":" and "@", and libpq
+    also takes one as `?password=`. Anonymous visitors see none of it (DATABASE_LABEL)."""
+    try:
+        parsed = make_url(url.strip())
+    except Exception:  # not a URL at all: say nothing of what it holds
+        return "(Datenbankadresse nicht lesbar)"
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite {parsed.database or ':memory:'}"
+    host = parsed.host or ""
+    # an unescaped "@" in the password ends the user part early: the rest is no host
+    secret = parsed.password is not None or "@" in host
+    query = "&".join(
+        f"{key}={value if key.lower() in _HARMLESS_QUERY else '***'}"
+        for key, value in sorted(parsed.query.items())
+    )
+    safe = parsed.set(password="***" if secret else None, host=host.rpartition("@")[2], query={})
+    return safe.render_as_string(hide_password=True) + (f"?{query}" if query else "")
 
 
 def default_db_path(folder: Path, bundled: bool) -> Path:
@@ -189,6 +211,18 @@ def _sqlite_engine(url: str) -> tuple[Engine, Engine]:
         return engine
 
     return make(False), make(True)
+
+
+@dataclass(frozen=True)
+class RestorePreview:
+    """What restoring a change would do: the row (table, key), its version now (0: not
+    there) and the later changes to that row the restore would undo as well."""
+
+    change_id: int
+    table: str
+    row_key: str
+    version: int
+    later: pd.DataFrame  # id, at, actor, action
 
 
 @dataclass
@@ -396,7 +430,8 @@ class Store:
     def load_network(self, day: dt.date) -> Network:
         with self.engine.connect() as conn:
             raw, _ = self._raw(conn)
-        network = load_frames(raw, files_for(raw), f"Datenbank ({self.label})")
+        # the label reaches every visitor (source line, reports): no connection details
+        network = load_frames(raw, files_for(raw), DATABASE_LABEL)
         return network.with_tables(
             projects=with_current_phase(network.projects, network.phases, day)
         )
@@ -646,20 +681,64 @@ class Store:
                 counts["added"] += 1
         return counts
 
-    def restore(self, change_id: int, actor: Actor) -> str:
+    def restore_preview(self, change_id: int) -> RestorePreview:
+        """What undoing a change would do, before it is done: the row's version now (the
+        restore names it, like an edit) and the later changes to the row it undoes too."""
+        with self.engine.connect() as conn:
+            change = self._restorable(conn, change_id)
+            table = METADATA.tables[data_table(change.table_name)]
+            version = conn.execute(
+                select(table.c._ver).where(table.c._row == int(change.row_id))
+            ).scalar()
+            later = _frame(
+                conn.execute(
+                    select(CHANGES.c.id, CHANGES.c.at, CHANGES.c.actor, CHANGES.c.action)
+                    .where(
+                        CHANGES.c.table_name == change.table_name,
+                        CHANGES.c.row_id == change.row_id,
+                        CHANGES.c.id > change_id,
+                    )
+                    .order_by(CHANGES.c.id)
+                )
+            )
+        return RestorePreview(
+            change_id, change.table_name, change.row_key or "", int(version or 0), later
+        )
+
+    def _restorable(self, conn: Connection, change_id: int):
+        change = conn.execute(select(CHANGES).where(CHANGES.c.id == change_id)).first()
+        if change is None or change.table_name is None or change.row_id is None:
+            raise StoreError("Diese Änderung kann nicht einzeln zurückgenommen werden.")
+        return change
+
+    def restore(self, change_id: int, actor: Actor, version: int) -> str:
         """Undo one recorded change: the row gets the content it had before it (a deleted
-        row comes back, an inserted one goes). Validated and recorded like an edit."""
+        row comes back, an inserted one goes). `version` is the row's version as previewed
+        (0: the row did not exist): like an edit, a restore is refused when someone saved
+        the row in between, so a later edit is never undone unseen. Validated and recorded
+        like an edit."""
         require_editor(actor)
         with self.writer.begin() as conn:
             self._lock(conn)
-            change = conn.execute(select(CHANGES).where(CHANGES.c.id == change_id)).first()
-            if change is None or change.table_name is None or change.row_id is None:
-                raise StoreError("Diese Änderung kann nicht einzeln zurückgenommen werden.")
+            change = self._restorable(conn, change_id)
             name, row_id = change.table_name, int(change.row_id)
             table = METADATA.tables[data_table(name)]
             raw, system = self._raw(conn)
             current = raw.get(name, pd.DataFrame(columns=[*TABLES[name].column_names, "_line"]))
             exists = row_id in current.index
+            now = int(system[name].at[row_id, "_ver"]) if exists else 0
+            if now != int(version):
+                last = conn.execute(
+                    select(CHANGES.c.actor, CHANGES.c.at)
+                    .where(CHANGES.c.table_name == name, CHANGES.c.row_id == row_id)
+                    .order_by(CHANGES.c.id.desc())
+                    .limit(1)
+                ).first()
+                who = f" von {last.actor} ({last.at})" if last else ""
+                raise StaleError(
+                    f"„{change.row_key}“ ({name}) wurde seit der Vorschau{who} geändert. "
+                    "Nichts wurde zurückgenommen; bitte die Vorschau prüfen und erneut wählen."
+                )
             before = json.loads(change.before) if change.before else None
             candidate_table = current.drop(index=[row_id]) if exists else current
             if before is not None:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from atlas.network import Network, in_set
-from atlas.schema import PHASES, STATES, TOPICS
-from atlas.status import UNKNOWN
+from atlas.schema import STATES, TOPICS
+from atlas.status import PHASES_NOW
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def projects_by_cohort(network: Network) -> pd.DataFrame:
 
 def projects_by_phase(network: Network) -> pd.DataFrame:
     counts = network.projects["phase_now"].value_counts()
-    order = [p for p in (*PHASES, UNKNOWN) if p in counts.index]
+    order = [p for p in PHASES_NOW if p in counts.index]
     return pd.DataFrame({"phase": order, "projects": [int(counts[p]) for p in order]})
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from atlas.measures import MEASURE_IDS, MEASURE_STATUSES, PRODUCTS
 from atlas.network import BUNDLED_DATA_DIR
 from atlas.schema import PHASES, SIZE_CLASSES, TOPICS
 
@@ -108,6 +109,31 @@ def projects(
     return pd.DataFrame(rows), phases
 
 
+def measures(projects: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """3 to 8 measures per project, some far more common than others (as in the real
+    programme), with a status, a year for most and a product for some."""
+    n = len(projects)
+    counts = rng.integers(3, 9, n)
+    popularity = 1 / np.arange(1, len(MEASURE_IDS) + 1) ** 0.8
+    popularity /= popularity.sum()
+    picks = [rng.choice(len(MEASURE_IDS), k, replace=False, p=popularity) for k in counts]
+    rows = len(np.concatenate(picks))
+    products = np.array(["", *PRODUCTS], dtype=object)
+    product_p = np.r_[0.85, np.full(len(PRODUCTS), 0.15 / len(PRODUCTS))]
+    years = rng.integers(2019, 2027, rows).astype(str)
+    return pd.DataFrame(
+        {
+            "project_id": np.repeat(projects["id"].to_numpy(), counts),
+            "measure": np.array(MEASURE_IDS, dtype=object)[np.concatenate(picks)],
+            "status": rng.choice(MEASURE_STATUSES, rows, p=[0.3, 0.25, 0.25, 0.1, 0.1]),
+            "since": np.where(rng.random(rows) < 0.7, years, ""),
+            "product": rng.choice(products, rows, p=product_p),
+            "source": "synthetisch",
+            "note": "",
+        }
+    )
+
+
 def write_network(out: Path, n_municipalities: int, n_projects: int, seed: int = 7) -> Path:
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -116,6 +142,7 @@ def write_network(out: Path, n_municipalities: int, n_projects: int, seed: int =
     munis.to_csv(out / "municipalities.csv", index=False)
     projs.to_csv(out / "projects.csv", index=False)
     phases.to_csv(out / "phases.csv", index=False)
+    measures(projs, rng).to_csv(out / "measures.csv", index=False)
     pairs = rng.integers(0, n_municipalities, (max(1, n_municipalities // 20), 2))
     coops = pd.DataFrame(
         {

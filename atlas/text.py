@@ -8,13 +8,17 @@ languages have the same keys.
 
 from __future__ import annotations
 
+import re
+
 from atlas import (
     text_cooperation,
     text_data,
     text_map,
+    text_meeting,
     text_present,
     text_problems,
     text_profiles,
+    text_status,
     text_timeline,
 )
 from atlas.schema import PHASES, SIZE_CLASSES, STATES, TOPICS
@@ -128,7 +132,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "about.coverage_topics": "Themen bekannt für {known} von {total} Projekten",
         "about.coverage_funding": "Bundesförderung bekannt für {known} von {total} Projekten",
         "about.sources": "Alle Quellen und Lizenzen: data/SOURCES.md",
-        "about.phase_note": "Die aktuelle Phase wird aus den datierten Phasen zum heutigen Tag bestimmt; ohne Datum gilt die Angabe der Quelle, sonst „Unbekannt“.",
+        "about.phase_note": "Die aktuelle Phase wird aus den datierten Phasen zum heutigen Tag bestimmt; ohne Datum gilt die Angabe der Quelle, sonst „Unbekannt“. „Abgeschlossen“ nur, wo eine Quelle es sagt; nach dem geplanten Ende ohne solche Quelle: „Geplantes Ende überschritten“.",
         "empty.filtered": "Keine Projekte passen zu diesen Filtern. Filter lockern oder zurücksetzen.",
         "error.data_unusable": "Die Daten in {label} konnten nicht geladen werden. Bitte die folgenden Probleme beheben:",
         "error.data_problems": "{n} Hinweise zur Datenqualität",
@@ -203,7 +207,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "about.coverage_topics": "Topics known for {known} of {total} projects",
         "about.coverage_funding": "Federal funding known for {known} of {total} projects",
         "about.sources": "All sources and licences: data/SOURCES.md",
-        "about.phase_note": "The current phase is taken from the dated phases on today's date; without dates the source's statement applies, otherwise “unknown”.",
+        "about.phase_note": "The current phase is taken from the dated phases on today's date; without dates the source's statement applies, otherwise “unknown”. “Completed” only where a source says so; after the planned end without such a source: “planned end passed”.",
         "empty.filtered": "No projects match these filters. Loosen or reset the filters.",
         "error.data_unusable": "The data in {label} could not be loaded. Please fix these problems:",
         "error.data_problems": "{n} notes on data quality",
@@ -225,7 +229,16 @@ def _add_labels(prefix: str, values: tuple[str, ...], english: tuple[str, ...]) 
 
 
 # each page keeps its texts in its own module, so pages can grow independently
-for _module in (text_map, text_timeline, text_cooperation, text_profiles, text_present, text_data):
+for _module in (
+    text_map,
+    text_timeline,
+    text_cooperation,
+    text_profiles,
+    text_present,
+    text_data,
+    text_status,
+    text_meeting,
+):
     TEXTS["de"].update(_module.DE)
     TEXTS["en"].update(_module.EN)
 for _module in (text_problems,):  # the data report's texts, shared by every page
@@ -262,10 +275,18 @@ _MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
 _MARKDOWN_ESCAPES = str.maketrans({c: "\\" + c for c in _MARKDOWN_SPECIAL})
 
 
+# Streamlit's markdown (remark-gfm) turns bare "https://…", "www.…" and "name@host.tld" into
+# links after escapes are resolved, so escaping alone does not stop them. An invisible word
+# joiner (U+2060) inside each pattern does: the text reads and prints the same.
+_JOIN = "\u2060"
+_AUTOLINKS = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?=@)")
+
+
 def escape_markdown(text) -> str:
     """Text from data or a URL, safe to place inside Streamlit markdown: no links,
-    images, HTML or formatting can be smuggled in."""
-    return str(text).translate(_MARKDOWN_ESCAPES)
+    images, HTML or formatting can be smuggled in, and nothing that looks like a web or
+    mail address becomes a link."""
+    return _AUTOLINKS.sub(_JOIN, str(text)).translate(_MARKDOWN_ESCAPES)
 
 
 def plot_text(text) -> str:

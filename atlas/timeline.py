@@ -14,7 +14,7 @@ import pandas as pd
 
 from atlas.network import Network, in_set
 from atlas.schema import PHASES, STATES, TOPICS
-from atlas.status import PHASE_ORDER, UNKNOWN
+from atlas.status import DONE, OVERDUE, PHASE_ORDER, UNKNOWN
 
 GROUPINGS = ("state", "cohort", "municipality", "topic")
 FAR_FUTURE = pd.Timestamp("2200-01-01")  # "no end known" when comparing dates
@@ -158,7 +158,7 @@ def ordered_projects(network: Network, by: str, today: dt.date) -> pd.DataFrame:
     completed ones, the soonest end first. Columns: id, name, group."""
     labels = group_labels(network, by)
     projects = network.projects.assign(group=network.projects["id"].map(labels))
-    done = projects["phase_now"].eq("Abgeschlossen")
+    done = projects["phase_now"].isin([DONE, OVERDUE])
     soon = projects["end_dt"].fillna(FAR_FUTURE)
     if by == "state":
         rank = projects["group"].map({s: i for i, s in enumerate(STATES)}).fillna(99)
@@ -190,7 +190,7 @@ def _began(projects: pd.DataFrame, phases: pd.DataFrame) -> pd.Series:
 def cohort_phase_counts(network: Network, dates: pd.DatetimeIndex) -> pd.DataFrame:
     """Per cohort and date: how many projects are in which phase (long table: cohort, date,
     phase, projects). Phases are read off the dated phases; a project past its known end
-    counts as completed; everything else is "Unbekannt" (never guessed). A project is not
+    counts as completed where its source says so, else as past its planned end; everything else is "Unbekannt" (never guessed). A project is not
     counted before it began: its start, else the 1 January of its cohort year (the year its
     projects were chosen), or its first dated phase if that is earlier."""
     projects = network.projects.dropna(subset=["cohort"])
@@ -209,7 +209,9 @@ def cohort_phase_counts(network: Network, dates: pd.DatetimeIndex) -> pd.DataFra
     per_project = pd.DataFrame(score, index=phases["project_id"].to_numpy()).groupby(level=0).max()
     grid = per_project.reindex(projects["id"]).fillna(-1).to_numpy()
     ended = (projects["end_dt"].to_numpy()[:, None] < when) & (grid < 0)
-    grid = np.where(ended, PHASE_ORDER["Abgeschlossen"], grid)
+    # completed only where the source says so; otherwise past the planned end (atlas.status)
+    done = projects["phase"].eq(DONE).to_numpy()[:, None]
+    grid = np.where(ended, np.where(done, PHASE_ORDER[DONE], PHASE_ORDER[OVERDUE]), grid)
     began = _began(projects, phases).to_numpy()[:, None]
     grid = np.where(when < began, NOT_STARTED, grid)
     names = {i: p for p, i in PHASE_ORDER.items()}

@@ -7,13 +7,15 @@ import streamlit as st
 
 from atlas.cooperation import (
     Weights,
-    describe_group,
+    existing_links,
     partners_for,
     partners_for_project,
     suggestions,
     with_reasons,
-    working_groups,
 )
+from atlas.groups import group_mix, working_groups
+from atlas.measures import label as measure_label
+from atlas.measures import project_measures
 from atlas.network import Network
 from atlas.spreadsheet import csv_bytes, xlsx_bytes
 from atlas.text import escape_markdown, join_words, t
@@ -25,10 +27,12 @@ from components.page import chart
 from components.url_state import seed_from_url, write_to_url
 
 WEIGHT_KEYS = {
-    "topics": "w_topics",
-    "phase": "w_phase",
+    "measures": "w_measures",
+    "direction": "w_ahead",
     "proximity": "w_near",
     "context": "w_context",
+    "topics": "w_topics",
+    "phase": "w_phase",
 }
 
 
@@ -36,7 +40,7 @@ def weight_sliders(lang: str) -> Weights:
     """One slider per part of the score, kept in the link (?w_near=0.2)."""
     default = Weights()
     with st.expander(t("coop.weights", lang)):
-        columns = st.columns(len(WEIGHT_KEYS))
+        columns = st.columns(3) * 2
         values = {
             part: column.slider(
                 t(f"coop.w.{part}", lang),
@@ -53,18 +57,68 @@ def weight_sliders(lang: str) -> Weights:
 
 
 def suggestion_table(frame: pd.DataFrame, lang: str, one_sided: bool) -> pd.DataFrame:
-    """The columns people read: who, how well, why, how far, and a link to the profile."""
-    status = [t("coop.existing" if e else "coop.suggested", lang) for e in frame["existing"]]
+    """The columns people read: who, how well, why, every shared measure with both sides'
+    status, how far, the source, and a link to the profile."""
     table = {}
     if not one_sided:
         table[t("coop.col.a", lang)] = frame["a_name"]
     table[t("coop.col.partner" if one_sided else "coop.col.b", lang)] = frame["b_name"]
     table[t("coop.col.score", lang)] = (frame["score"] * 100).round().astype(int)
     table[t("coop.col.reason", lang)] = frame["reason"]
+    table[t("coop.col.measures", lang)] = frame["measures_text"]
     table[t("coop.col.km", lang)] = frame["distance_km"].round().astype(int)
-    table[t("coop.col.status", lang)] = status
+    table[t("coop.col.source", lang)] = frame["source"]
     table[t("coop.col.profile", lang)] = [profile_url("municipality", b) for b in frame["b_id"]]
     return pd.DataFrame(table)
+
+
+def linked_table(network: Network, member_ids, lang: str, measures: dict) -> pd.DataFrame:
+    """Who the chosen member(s) already work with: kind, what, date, source, and the
+    measures both have (`measures`: partner id -> text)."""
+    names = dict(zip(network.municipalities["id"], network.municipalities["name"], strict=True))
+    own = set(member_ids)
+    frames = [existing_links(network, m) for m in sorted(own)]
+    links = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if links.empty:
+        return pd.DataFrame()
+    links = links[~links["b_id"].isin(own)]
+    kinds = [
+        what_kind if kind == "cooperation" and what_kind else t(f"coop.link.{kind}", lang)
+        for kind, what_kind in zip(links["kind"], links["what"], strict=True)
+    ]
+    links = links.assign(label=kinds, what=links["what"].where(links["kind"] != "cooperation", ""))
+
+    def joined(values) -> str:
+        return "; ".join(dict.fromkeys(v for v in values if v))
+
+    grouped = links.groupby("b_id", sort=False).agg(
+        {"label": joined, "what": joined, "date": joined, "source": "first"}
+    )
+    return pd.DataFrame(
+        {
+            t("coop.col.partner", lang): [names.get(b, b) for b in grouped.index],
+            t("coop.col.link", lang): grouped["label"].to_numpy(),
+            t("coop.col.measures", lang): [measures.get(b, "") for b in grouped.index],
+            t("coop.col.what", lang): grouped["what"].to_numpy(),
+            t("coop.col.date", lang): grouped["date"].to_numpy(),
+            t("coop.col.source", lang): grouped["source"].to_numpy(),
+        }
+    )
+
+
+def keyword_note(view: Network, lang: str) -> None:
+    """Say where measures come from keywords (status unknown) rather than the table."""
+    keyword_projects = remembered(
+        "coop_keyword_projects",
+        view_inputs(),
+        lambda: project_measures(view.projects, view.measures)[1],
+    )
+    if not len(keyword_projects):
+        return
+    if len(view.measures) == 0:
+        st.caption(t("coop.keywords_note", lang))
+    else:
+        st.caption(t("coop.keywords_some", lang, n=len(keyword_projects), total=len(view.projects)))
 
 
 def show_table(table: pd.DataFrame, lang: str, key: str) -> None:
@@ -78,6 +132,7 @@ def show_table(table: pd.DataFrame, lang: str, key: str) -> None:
                 min_value=0, max_value=100, format="%d %%"
             ),
             t("coop.col.profile", lang): st.column_config.LinkColumn(display_text="→"),
+            t("coop.col.source", lang): st.column_config.LinkColumn(display_text="↗"),
             t("coop.col.reason", lang): st.column_config.TextColumn(width="large"),
         },
     )
@@ -134,22 +189,52 @@ def partner_section(network: Network, view: Network, weights: Weights, lang: str
         return
     if choice in projects:
         ranked = partners_for_project(network, choice, weights, limit=15)
+        own = network.projects.set_index("id").at[choice, "municipality_ids"]
     else:
         # peers within the current filters; the whole network when the member is filtered out
         scope = view if choice in set(view.municipalities["id"]) else network
         ranked = partners_for(scope, choice, weights, limit=15)
-    if ranked.empty:
+        own = (choice,)
+    fresh = ranked[~ranked["existing"]]
+    known = with_reasons(ranked[ranked["existing"]], weights, lang)
+    shared = dict(zip(known["b_id"], known["measures_text"], strict=True))
+    st.subheader(t("coop.suggestions", lang))
+    if fresh.empty:
         st.info(t("coop.none", lang))
-        return
-    table = suggestion_table(with_reasons(ranked, weights, lang), lang, one_sided=True)
-    show_table(table, lang, "finder_table")
-    downloads(
-        table.drop(columns=[t("coop.col.profile", lang)]), f"partner-{choice}", lang, "finder"
-    )
+    else:
+        fresh = with_reasons(fresh, weights, lang)
+        # the strongest three in full sentences: a table cell cuts long reasons off
+        st.markdown(
+            "\n".join(
+                f"- **{escape_markdown(row.b_name)}** ({round(row.score * 100)} %): "
+                f"{escape_markdown(row.reason)}"
+                for row in fresh.head(3).itertuples()
+            )
+        )
+        table = suggestion_table(fresh, lang, one_sided=True)
+        show_table(table, lang, "finder_table")
+        downloads(
+            table.drop(columns=[t("coop.col.profile", lang)]), f"partner-{choice}", lang, "finder"
+        )
+    st.subheader(t("coop.already", lang))
+    linked = linked_table(network, own, lang, shared)
+    if linked.empty:
+        st.info(t("coop.already_none", lang))
+    else:
+        st.dataframe(
+            linked,
+            hide_index=True,
+            width="stretch",
+            key="linked_table",
+            column_config={
+                t("coop.col.source", lang): st.column_config.LinkColumn(display_text="↗")
+            },
+        )
 
 
 def network_section(view: Network, weights: Weights, lang: str) -> None:
-    ranked = with_reasons(suggestions(view, weights, top_k=3, max_per_member=3), weights, lang)
+    ranked = suggestions(view, weights, top_k=3, max_per_member=3).head(40)
+    ranked = with_reasons(ranked, weights, lang)
     if ranked.empty:
         st.info(t("coop.none", lang))
         return
@@ -161,43 +246,67 @@ def network_section(view: Network, weights: Weights, lang: str) -> None:
         lang,
         "network",
     )
-    existing = view.cooperations[
-        view.cooperations["a_id"].isin(view.municipalities["id"])
-        & view.cooperations["b_id"].isin(view.municipalities["id"])
-    ]
-    joint = _joint_pairs(view)
-    links = pd.concat([existing[["a_id", "b_id"]], joint], ignore_index=True)
-    labels = {
-        "members": t("kpi.municipalities", lang),
-        "existing": t("coop.legend.existing", lang),
-        "suggested": t("coop.legend.suggested", lang),
-    }
-    figure = network_graph(
-        view.municipalities, links, ranked.head(40)[["a_id", "b_id"]], t("coop.graph", lang), labels
-    )
+    links = graph_links(view, ranked.head(GRAPH_SUGGESTIONS))
+    labels = {"members": t("kpi.municipalities", lang)}
+    labels |= {kind: t(f"coop.legend.{kind}", lang) for kind in ("joint", "cooperation", "visit")}
+    labels["suggestion"] = t("coop.legend.suggested", lang)
+    figure = network_graph(view.municipalities, links, t("coop.graph", lang), labels)
+    existing = links[links["kind"] != "suggestion"]
     alt = t(
         "coop.graph_alt",
         lang,
         members=len(view.municipalities),
-        existing=len(links),
-        suggested=min(40, len(ranked)),
+        existing=len(existing),
+        suggested=int((links["kind"] == "suggestion").sum()),
     )
     names = view.municipalities.set_index("id")["name"]
     link_table = pd.DataFrame(
         {
             t("coop.col.a", lang): [names.get(a, a) for a in links["a_id"]],
             t("coop.col.b", lang): [names.get(b, b) for b in links["b_id"]],
-            t("coop.col.status", lang): t("coop.existing", lang),
+            t("coop.col.link", lang): [labels[k] for k in links["kind"]],
         }
     )
     chart(figure, alt, link_table, "coop_graph", lang)
     st.caption(escape_markdown(alt))
 
 
-def _joint_pairs(view: Network) -> pd.DataFrame:
-    """Members of one joint project, as links (the most common existing cooperation)."""
-    pairs = {(a, b) for ids in view.projects["municipality_ids"] for a in ids for b in ids if a < b}
-    return pd.DataFrame(sorted(pairs), columns=["a_id", "b_id"])
+GRAPH_SUGGESTIONS = 15  # the strongest only: more lines do not read on a projector
+
+
+def graph_links(view: Network, suggested: pd.DataFrame) -> pd.DataFrame:
+    """Every member pair to draw, once, with its strongest kind: joint project, known
+    cooperation, visit (a cooperation or meeting of the kind Besuch), then suggestion."""
+    members = set(view.municipalities["id"])
+    members_of = dict(zip(view.projects["id"], view.projects["municipality_ids"], strict=True))
+    rows = []
+
+    def pairs(ids, kind):
+        ids = sorted({m for m in ids if m in members})
+        rows.extend((a, b, kind) for k, a in enumerate(ids) for b in ids[k + 1 :])
+
+    for ids in view.projects["municipality_ids"]:
+        pairs(ids, "joint")
+    coops = view.cooperations
+    for a, b, kind in zip(coops["a_id"], coops["b_id"], coops["kind"], strict=True):
+        kind = "visit" if "besuch" in str(kind).lower() else "cooperation"
+        for x in members_of.get(a, (a,)):
+            for y in members_of.get(b, (b,)):
+                if x != y and x in members and y in members:
+                    rows.append((min(x, y), max(x, y), kind))
+    events = view.events
+    for kind, host, participants in zip(
+        events["kind"], events["municipality_id"], events["participant_ids"], strict=True
+    ):
+        if "besuch" in str(kind).lower():
+            people = [m for x in participants for m in members_of.get(x, (x,))]
+            pairs(people + ([host] if isinstance(host, str) else []), "visit")
+    for a, b in zip(suggested["a_id"], suggested["b_id"], strict=True):
+        rows.append((min(a, b), max(a, b), "suggestion"))
+    frame = pd.DataFrame(rows, columns=["a_id", "b_id", "kind"])
+    order = {"joint": 0, "cooperation": 1, "visit": 2, "suggestion": 3}
+    frame = frame.assign(rank=frame["kind"].map(order)).sort_values("rank", kind="stable")
+    return frame.drop_duplicates(["a_id", "b_id"]).drop(columns="rank").reset_index(drop=True)
 
 
 def groups_section(view: Network, lang: str) -> None:
@@ -206,14 +315,32 @@ def groups_section(view: Network, lang: str) -> None:
     if groups.empty:
         st.info(t("coop.none", lang))
         return
+    unknown = t("coop.ahead_unknown", lang)
     table = pd.DataFrame(
         {
-            t("coop.col.topic", lang): [t(f"topic.{x}", lang) for x in groups["topic"]],
+            t("coop.col.measure", lang): [measure_label(m, lang) for m in groups["measure"]],
             t("coop.col.members", lang): [join_words(m, lang) for m in groups["members"]],
-            t("coop.col.phases", lang): [
-                describe_group(g, lang).rsplit("(", 1)[-1].rstrip(")") for _, g in groups.iterrows()
+            t("coop.col.ahead", lang): [
+                join_words(a, lang) if a else unknown for a in groups["ahead"]
             ],
+            t("coop.col.standing", lang): [group_mix(g, lang) for _, g in groups.iterrows()],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch", key="groups_table")
+    # one line per group, readable from the back of the room; the table below for export
+    st.markdown(
+        "\n".join(
+            f"- **{escape_markdown(measure_label(g['measure'], lang))}**: "
+            f"{escape_markdown(join_words(g['members'], lang))} – "
+            f"{escape_markdown(t('coop.col.ahead', lang))}: "
+            f"{escape_markdown(join_words(g['ahead'], lang) if g['ahead'] else unknown)}"
+            for _, g in groups.iterrows()
+        )
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        key="groups_table",
+        column_config={t("coop.col.standing", lang): st.column_config.TextColumn(width="large")},
+    )
     downloads(table, "arbeitsgruppen", lang, "groups")

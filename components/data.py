@@ -8,23 +8,38 @@ shared PostgreSQL, else an SQLite file outside the repository (ATLAS_DB_PATH, de
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from dataclasses import replace
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.runtime.pages_manager import PagesManager
 
 from atlas.filters import Filters, apply_filters, option_counts
 from atlas.network import BUNDLED_DATA_DIR, Network, load_frames
 from atlas.problems import Problem
+from atlas.readers import MAX_FILE_BYTES
+from atlas.schema import TABLES
 from atlas.source import data_dir
-from atlas.store import Store, default_db_path, describe_url, open_store, sqlite_url
+from atlas.store import (
+    DATABASE_LABEL,
+    Store,
+    default_db_path,
+    describe_url,
+    open_store,
+    sqlite_url,
+)
 from atlas.text import DEFAULT_LANGUAGE, LANGUAGES
 from components.filter_state import current_filters
 from components.memo import remembered
 from components.page import show_unusable
 
 MEMO_KEY = "_network_memo"
+LOG = logging.getLogger("atlas")
+# what one session may keep uploaded at once: an import of every table is a few MB
+MAX_SESSION_UPLOAD_BYTES = 2 * MAX_FILE_BYTES
 
 
 def secret(name: str, default=None):
@@ -68,10 +83,16 @@ def today() -> dt.date:
 
 
 def unreachable(url: str, exc: Exception) -> Network:
-    """A database that cannot be opened: shown as a report, not a traceback."""
-    msg = f"Datenbank nicht erreichbar ({type(exc).__name__}: {str(exc)[:300]})"
-    problem = Problem(describe_url(url), "", None, None, None, msg, "fatal")
-    network = load_frames({}, {}, describe_url(url))
+    """A database that cannot be opened: shown as a report, not a traceback. The banner
+    reaches every visitor, so it names no host, user, database or file (a driver's error
+    text does); the server's log gets them, with the password masked."""
+    LOG.error("Datenbank nicht erreichbar: %s (%s: %s)", describe_url(url), type(exc).__name__, exc)
+    msg = (
+        "Datenbank nicht erreichbar. Verbindungsangaben und Fehlermeldung stehen im "
+        "Protokoll des Servers."
+    )
+    problem = Problem(DATABASE_LABEL, "", None, None, None, msg, "fatal")
+    network = load_frames({}, {}, DATABASE_LABEL)
     return replace(network, problems=(problem, *network.problems))
 
 
@@ -106,6 +127,36 @@ def filter_options(field: str, states: tuple = ()) -> list[tuple]:
     )
 
 
+class CappedUploads(MemoryUploadedFileManager):
+    """Streamlit's upload store, holding per session at most what one import needs: one
+    file per table, MAX_SESSION_UPLOAD_BYTES together. The upload endpoint takes files for
+    any session, uploader on screen or not; beyond the cap the oldest files go first."""
+
+    max_files = len(TABLES)
+    max_bytes = MAX_SESSION_UPLOAD_BYTES
+
+    def add_file(self, session_id, file) -> None:
+        super().add_file(session_id, file)
+        with self._lock:
+            kept = self.file_storage[session_id]
+            while len(kept) > 1 and (
+                len(kept) > self.max_files
+                or sum(len(f.data) for f in kept.values()) > self.max_bytes
+            ):
+                oldest = next(k for k in kept if k != file.file_id)
+                self._total_bytes -= len(kept.pop(oldest).data)
+                self._file_count -= 1
+
+
+def limit_uploads() -> None:
+    """Put the cap on this server's upload store (once; a test without a server has none)."""
+    if not Runtime.exists():
+        return
+    manager = Runtime.instance().uploaded_file_mgr
+    if type(manager) is MemoryUploadedFileManager:
+        manager.__class__ = CappedUploads
+
+
 def load_network(read_version: bool = True) -> Network:
     """The network for this session. st.cache_data hands out a fresh copy on every call
     (unpickling 20,000 projects costs a quarter of a second), so each session keeps the
@@ -115,6 +166,7 @@ def load_network(read_version: bool = True) -> Network:
     memo = st.session_state.get(MEMO_KEY)
     if not read_version and memo is not None:
         return memo[1]
+    limit_uploads()
     key = data_key()
     if isinstance(key, Network):
         st.session_state.pop(MEMO_KEY, None)

@@ -4,6 +4,7 @@ these functions only show it and pass the user's decisions on."""
 
 from __future__ import annotations
 
+import math
 import os
 import time
 
@@ -11,13 +12,23 @@ import pandas as pd
 import streamlit as st
 
 from atlas import fmt
-from atlas.auth import EDITOR, check_password, parse_editors, role_for
+from atlas.auth import (
+    EDITOR,
+    THROTTLE,
+    editor_accounts,
+    log_failure,
+    oidc_identity,
+    parse_accounts,
+    parse_editors,
+    verify_account,
+)
 from atlas.coverage import member_coverage, members_without
 from atlas.export import csv_zip, exchange_tables, template_xlsx, template_zip, xlsx_bytes
 from atlas.importer import ImportPlan, Upload, diff_frame, plan_import
 from atlas.network import Network
 from atlas.readers import MAX_FILE_BYTES
 from atlas.schema import TABLES
+from atlas.status import PHASE_SHEET, phase_today_table
 from atlas.store import Actor, EditSet, Store, StoreError, ValidationError
 from atlas.text import escape_markdown, t
 from components.data import secret
@@ -36,29 +47,48 @@ def oidc_configured() -> bool:
     return bool(auth) and "redirect_uri" in auth
 
 
+def _setting(name: str) -> str:
+    return os.environ.get(name, "").strip() or str(secret(name, "") or "").strip()
+
+
 def password_hash() -> str:
-    return (
-        os.environ.get("ATLAS_EDITOR_PASSWORD_HASH", "").strip()
-        or str(secret("ATLAS_EDITOR_PASSWORD_HASH", "") or "").strip()
+    return _setting("ATLAS_EDITOR_PASSWORD_HASH")
+
+
+def accounts() -> dict[str, str]:
+    """Named editor accounts: ATLAS_EDITORS_PASSWORDS (environment or secrets), the
+    secrets table [editor_passwords], and the older single hash if it has a name."""
+    configured = parse_accounts(secret("editor_passwords")) | parse_accounts(
+        _setting("ATLAS_EDITORS_PASSWORDS")
     )
+    return editor_accounts(configured, password_hash(), _setting("ATLAS_EDITOR_NAME"))
+
+
+def oidc_editors() -> frozenset[str]:
+    return parse_editors(secret("ATLAS_EDITORS") or os.environ.get("ATLAS_EDITORS"))
+
+
+def client_address() -> str:
+    """The visitor's address as Streamlit sees it (behind a proxy: what the proxy sends)."""
+    try:
+        address = st.context.ip_address  # None for 127.0.0.1 and ::1
+    except Exception:  # no request context
+        address = None
+    return address if isinstance(address, str) and address else "lokal/unbekannt"
 
 
 def current_actor() -> Actor | None:
-    """The signed-in editor, or None for a viewer."""
+    """The signed-in editor, or None for a viewer. Its name is the identity signed in (the
+    account's name, or the verified e-mail / subject of an OIDC sign-in): the history
+    records who it was, not what someone typed."""
     if oidc_configured():
-        user = st.user
-        if not user.get("is_logged_in"):
-            return None
-        identity = str(user.get("email") or user.get("name") or "")
-        editors = parse_editors(secret("ATLAS_EDITORS") or os.environ.get("ATLAS_EDITORS"))
-        if role_for(identity, editors) != EDITOR:
-            return None
-        return Actor(identity, EDITOR)
+        identity = oidc_identity(st.user.to_dict(), oidc_editors())
+        return Actor(identity, EDITOR) if identity else None
     return st.session_state.get(ACTOR_KEY)
 
 
 def sign_in(lang: str) -> Actor | None:
-    """Sign-in box: OIDC (st.login) where configured, else name and shared password."""
+    """Sign-in box: OIDC (st.login) where configured, else an editor account."""
     signed_in = current_actor() is not None
     if signed_in:
         box = st.container(border=True)
@@ -71,17 +101,23 @@ def sign_in(lang: str) -> Actor | None:
 
 
 def _oidc_box(lang: str) -> Actor | None:
+    editors = oidc_editors()
+    if not editors:
+        st.info(t("data.login_oidc_no_editors", lang))
     if not st.user.get("is_logged_in"):
         st.markdown(t("data.login_viewer", lang))
         if st.button(t("data.login_oidc", lang), key="login_oidc"):
             st.login()
         return None
     actor = current_actor()
-    who = escape_markdown(str(st.user.get("email") or st.user.get("name") or ""))
-    if actor is None:
+    email = str(st.user.get("email") or "")
+    who = escape_markdown(email or str(st.user.get("name") or ""))
+    if actor is not None:
+        st.markdown(t("data.login_as", lang, who=escape_markdown(actor.name)))
+    elif email and email.lower() in editors:  # on the list, but the address is unconfirmed
+        st.warning(t("data.login_unverified", lang, who=who))
+    elif editors:
         st.warning(t("data.login_not_editor", lang, who=who))
-    else:
-        st.markdown(t("data.login_as", lang, who=who))
     if st.button(t("data.logout", lang), key="logout_oidc"):
         st.logout()
     return actor
@@ -95,9 +131,10 @@ def _password_box(lang: str) -> Actor | None:
             st.session_state.pop(ACTOR_KEY, None)
             st.rerun()
         return actor
-    stored = password_hash()
-    if not stored:
-        st.info(t("data.login_not_configured", lang))
+    known = accounts()
+    if not known:
+        unnamed = bool(password_hash())
+        st.info(t("data.login_legacy_unnamed" if unnamed else "data.login_not_configured", lang))
         return None
     st.markdown(t("data.login_viewer", lang))
     with st.form("login_form", border=False):
@@ -107,15 +144,29 @@ def _password_box(lang: str) -> Actor | None:
         )
         submitted = st.form_submit_button(t("data.login_button", lang))
     if submitted:
+        client = client_address()
+        wait = THROTTLE.wait(client)
         if not name.strip():
             st.error(t("data.login_need_name", lang))
-        elif check_password(password, stored):
-            st.session_state[ACTOR_KEY] = Actor(name.strip(), EDITOR)
+        elif wait > 0:  # refused before the password is even looked at
+            st.error(t("data.login_wait", lang, seconds=math.ceil(wait)))
+        elif (who := verify_account(known, name, password)) is not None:
+            THROTTLE.succeeded(client)
+            st.session_state[ACTOR_KEY] = Actor(who, EDITOR)
             st.rerun()
         else:
-            time.sleep(1)  # slows down guessing
+            log_failure(name, client, THROTTLE.failed(client))
             st.error(t("data.login_wrong", lang))
     return None
+
+
+def storage_note(store: Store, version: int, actor: Actor | None, lang: str) -> None:
+    """Where the data is stored, for editors only (masked by atlas.store.describe_url);
+    anyone else learns the data version, and nothing about the connection."""
+    if actor is None:
+        st.caption(t("data.storage_version", lang, version=version))
+    else:
+        st.caption(t("data.storage", lang, where=escape_markdown(store.label), version=version))
 
 
 # --- messages that survive a rerun ---------------------------------------------------
@@ -352,12 +403,33 @@ def history_section(store: Store, actor: Actor, lang: str) -> None:
         key="restore_choice",
         placeholder=t("data.choose", lang),
     )
-    if chosen is not None and st.button(t("data.restore_button", lang), key="restore_button"):
+    if chosen is None:
+        return
+    preview = store.restore_preview(chosen)
+    # the version this page showed last: a click restores what the editor saw, and is
+    # refused if someone saved the row since (the rerun's own preview would be newer)
+    seen = st.session_state.get("restore_seen")
+    shown_version = seen[1] if seen and seen[0] == chosen else preview.version
+    st.session_state["restore_seen"] = (chosen, preview.version)
+    what = t("data.restore_what", lang, row=preview.row_key, table=preview.table, id=chosen)
+    later = [
+        f"#{r.id} ({t(f'data.action.{r.action}', lang)}, {r.actor}, {fmt_time(r.at, lang)})"
+        for r in preview.later.itertuples()
+    ]
+    if later:
+        more = t("data.restore_later", lang, n=len(later), changes="; ".join(later))
+        st.warning(escape_markdown(f"{what} {more}"))
+        label = t("data.restore_button_later", lang, n=len(later))
+    else:
+        st.info(escape_markdown(what))
+        label = t("data.restore_button", lang)
+    if st.button(label, key="restore_button"):
         try:
-            key = store.restore(chosen, actor)
+            key = store.restore(chosen, actor, shown_version)
         except StoreError as exc:
             refused(exc, lang)
             return
+        st.session_state.pop("restore_seen", None)
         flash("success", t("data.restore_done", lang, row=key))
         st.rerun()
 
@@ -381,14 +453,32 @@ def _cut(value: str, n: int = 30) -> str:
     return value if len(value) <= n else value[: n - 1] + "…"
 
 
-def fmt_time(iso, lang: str) -> str:
-    if not iso:
+def fmt_time(value, lang: str) -> str:
+    """A change time in Berlin time; a time without zone counts as UTC (as the store writes
+    it), and what is no time at all is shown as it is."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return ""
-    stamp = pd.Timestamp(iso).tz_convert("Europe/Berlin")
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        return str(value)
+    if stamp is pd.NaT:
+        return ""
+    stamp = (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp).tz_convert(
+        "Europe/Berlin"
+    )
     return stamp.strftime("%d.%m.%Y %H:%M") if lang == "de" else stamp.strftime("%Y-%m-%d %H:%M")
 
 
 # --- exports and templates -----------------------------------------------------------
+
+
+def phase_sheet(view: Network, lang: str) -> dict[str, pd.DataFrame]:
+    """Where each project stands today, computed: a sheet beside the exchange tables."""
+    from components.data import today
+
+    table = phase_today_table(view.projects, view.meta, view.as_of, today(), lang)
+    return {PHASE_SHEET: table}
 
 
 def export_section(view: Network, lang: str) -> None:
@@ -397,14 +487,14 @@ def export_section(view: Network, lang: str) -> None:
     stamp = pd.Timestamp.now().strftime("%Y-%m-%d")
     left.download_button(
         t("data.export_xlsx", lang),
-        data=lambda: xlsx_bytes(exchange_tables(view)),
+        data=lambda: xlsx_bytes(exchange_tables(view) | phase_sheet(view, lang)),
         file_name=f"netzwerkatlas-{stamp}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="export_xlsx",
     )
     right.download_button(
         t("data.export_csv", lang),
-        data=lambda: csv_zip(exchange_tables(view)),
+        data=lambda: csv_zip(exchange_tables(view) | phase_sheet(view, lang)),
         file_name=f"netzwerkatlas-{stamp}-csv.zip",
         mime="application/zip",
         key="export_csv",

@@ -20,7 +20,8 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from atlas import fmt
-from atlas.schema import PHASES, TOPICS
+from atlas.schema import TOPICS
+from atlas.status import PHASES_NOW
 from atlas.text import escape_markdown, t
 from components.theme import GREY, OKABE_ITO, PHASE_COLOURS, SEQUENTIAL
 
@@ -177,7 +178,7 @@ def point_colours(points: pd.DataFrame, colour_by: str) -> tuple[list, dict[str,
         values = points["phase"]
     present = set(values)
     if colour_by == "phase":
-        order = [p for p in (*PHASES, "Unbekannt") if p in present]
+        order = [p for p in PHASES_NOW if p in present]
         order += sorted(present - set(order))
         palette = {v: PHASE_COLOURS.get(v, GREY) for v in order}
     else:

@@ -11,6 +11,7 @@ import streamlit as st
 from atlas import fmt
 from atlas.network import Network
 from atlas.profiles import MunicipalityProfile, ProjectProfile, names
+from atlas.status import extension_offers, phase_label
 from atlas.text import escape_markdown, join_words, t
 from components.data import view_inputs
 from components.links import profile_url
@@ -144,7 +145,15 @@ def show_municipality(network: Network, profile: MunicipalityProfile, lang: str)
     )
     st.subheader(t("profiles.projects", lang))
     projects = profile.projects.assign(
-        phase_label=[t(f"phase.{p}", lang) for p in profile.projects["phase_now"]],
+        phase_label=[
+            phase_label(p, e, c, lang, extension_offers(network.meta))
+            for p, e, c in zip(
+                profile.projects["phase_now"],
+                profile.projects["end"],
+                profile.projects["cohort"],
+                strict=True,
+            )
+        ],
         runtime=[
             f"{fmt.date(s, lang)} – {fmt.date(e, lang)}"
             for s, e in zip(profile.projects["start"], profile.projects["end"], strict=True)
@@ -197,11 +206,18 @@ def show_project(
                 t("profiles.size_class", lang),
                 t(f"size.{r['size_class']}", lang) if _text(r["size_class"]) else "",
             ),
-            (t("profiles.phase_now", lang), t(f"phase.{r['phase_now']}", lang)),
+            (
+                t("profiles.phase_now", lang),
+                phase_label(
+                    r["phase_now"], r["end"], r["cohort"], lang, extension_offers(network.meta)
+                ),
+            ),
+            (t("profiles.phase_source", lang), _text(r.get("phase_source", ""))),
             (
                 t("profiles.runtime", lang),
                 f"{fmt.date(r['start'], lang)} – {fmt.date(r['end'], lang)}",
             ),
+            (t("profiles.end_note", lang), _text(r.get("end_note", ""))),
             (t("profiles.funding_federal", lang), fmt.euro(r["funding_federal_eur"], lang)),
             (t("profiles.funding_total", lang), fmt.euro(r["funding_total_eur"], lang)),
             (t("profiles.funding_note", lang), _text(r.get("funding_note", ""))),

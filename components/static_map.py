@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from atlas.geo import PHASE_RANK
 from atlas.network import Network, members
 from atlas.outlines import ATTRIBUTION, LAT_STRETCH, state_rings
 from atlas.text import plot_text, t
@@ -112,13 +113,14 @@ _SYMBOLS = {
     "Strategie": "diamond",
     "Umsetzung": "circle",
     "Verlängerung": "square",
+    "Ende überschritten": "x",
     "Abgeschlossen": "triangle-up",
 }
 
 
 def _leading_phase(view: Network) -> dict[str, str]:
     """For each member, the most advanced current phase among its projects."""
-    order = {"Unbekannt": 0, "Strategie": 1, "Umsetzung": 2, "Verlängerung": 3, "Abgeschlossen": 4}
+    order = PHASE_RANK
     best: dict[str, str] = {}
     for ids, phase in zip(
         view.projects["municipality_ids"], view.projects["phase_now"], strict=True

@@ -22,6 +22,8 @@ PHASE_COLOURS = {
     "Strategie": "#E69F00",
     "Umsetzung": "#0072B2",
     "Verlängerung": "#56B4E9",
+    # past the planned end, no source on what followed: vermillion, hatched "-" in charts
+    "Ende überschritten": "#D55E00",
     "Abgeschlossen": "#009E73",
     "Unbekannt": GREY,
 }

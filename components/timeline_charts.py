@@ -7,15 +7,14 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from atlas.schema import PHASES
-from atlas.status import UNKNOWN
+from atlas.status import OVERDUE, PHASES_NOW, UNKNOWN
 from atlas.text import plot_text, t
 from components.charts import base_layout
 from components.theme import GREY, PHASE_COLOURS
 
 # a pattern per phase and the phase's name on its bar, so colour is never the only cue;
 # the unknown is hatched
-PATTERN = {"Strategie": ".", "Verlängerung": "+", "Abgeschlossen": "x", UNKNOWN: "/"}
+PATTERN = {"Strategie": ".", "Verlängerung": "+", OVERDUE: "-", "Abgeschlossen": "x", UNKNOWN: "/"}
 MAX_LABEL = 38
 ROW_PX = 30
 MAX_EVENT_LINES = 20  # beyond that, the dashed lines would hide the bars
@@ -80,7 +79,7 @@ def gantt(
     draw_end = drawn["until"].fillna(day)
     drawn = drawn.assign(draw_end=draw_end.where(draw_end >= drawn["start"], drawn["start"]))
     traces = []
-    for phase in (*PHASES, UNKNOWN):
+    for phase in PHASES_NOW:
         rows = drawn[drawn["phase"] == phase]
         if rows.empty:
             continue
@@ -239,7 +238,7 @@ def cohort_chart(
     """Stacked steps: how many of one cohort's projects were in which phase, month by month."""
     sub = counts[counts["cohort"] == cohort]
     traces = []
-    for phase in (*PHASES, UNKNOWN):
+    for phase in PHASES_NOW:
         rows = sub[sub["phase"] == phase]
         if rows["projects"].sum() == 0:
             continue

@@ -5,6 +5,7 @@ import streamlit as st
 from atlas import fmt
 from atlas.export import template_xlsx
 from atlas.text import escape_markdown, t
+from components.coverage_table import coverage_table
 from components.data import current_view, language
 from components.page import page_header
 
@@ -33,6 +34,8 @@ section(
     t("about_page.asof", lang, date=fmt.date(network.as_of, lang)),
 )
 section("about_page.sources", t("about_page.sources_text", lang), network.meta_value("licence"))
+section("coverage.header", t("coverage.intro", lang))
+st.dataframe(coverage_table(network, lang), hide_index=True)
 section("about_page.format", t("about_page.format_text", lang))
 st.download_button(
     t("about_page.template", lang),

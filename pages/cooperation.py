@@ -4,7 +4,13 @@ import streamlit as st
 
 from atlas.cooperation import Weights
 from atlas.text import escape_markdown, t
-from components.cooperation import groups_section, network_section, partner_section, weight_sliders
+from components.cooperation import (
+    groups_section,
+    keyword_note,
+    network_section,
+    partner_section,
+    weight_sliders,
+)
 from components.data import current_view, language
 from components.page import page_header
 from components.url_state import seed_from_url, write_to_url
@@ -26,6 +32,7 @@ write_to_url("view", mode if mode != "finder" else None)
 
 with st.expander(t("coop.how", lang)):
     st.markdown(escape_markdown(t("coop.how_text", lang)))
+keyword_note(view, lang)
 
 weights = weight_sliders(lang) if mode != "groups" else Weights()
 if mode == "finder":

@@ -13,6 +13,7 @@ from components.data_admin import (
     import_section,
     show_flash,
     sign_in,
+    storage_note,
 )
 from components.page import page_header, show_problems
 
@@ -21,9 +22,8 @@ network, view, filters = current_view()
 page_header(t("page.data.title", lang), view, filters, lang)
 store = current_store()
 seeded, version = store.state()
-st.caption(t("data.storage", lang, where=store.label, version=version))
-
 actor = sign_in(lang)
+storage_note(store, version, actor, lang)
 show_flash()
 
 sections = ["export", "coverage"] + (["import", "edit", "history"] if actor else [])

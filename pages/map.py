@@ -3,6 +3,7 @@
 import streamlit as st
 
 from atlas.text import t
+from components.asof import show_as_of
 from components.data import current_view, language, view_inputs
 from components.map_deck import basemap_style, build_deck
 from components.map_view import (
@@ -50,5 +51,6 @@ with chart:
 with panel:
     selected_panel(network, state, mode, lang)
     legend(mode, colour, measure, points, peak, lang, organisations=len(orgs), links=len(links))
+    show_as_of(network, lang)
     png_download(view, lang)
 table_alternative(points, areas, links, orgs, mode, measure, lang)

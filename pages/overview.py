@@ -4,6 +4,7 @@ import streamlit as st
 
 from atlas import fmt, summary
 from atlas.text import escape_markdown, t
+from components.asof import show_as_of
 from components.data import current_view, language, view_inputs
 from components.memo import remembered
 from components.overview import overview_charts
@@ -30,6 +31,8 @@ kpi_cards(
     widths=[1, 1, 1, 1.4],
 )
 st.caption(t("kpi.funding_cover", lang, known=k.funding_known, total=k.projects))
+
+show_as_of(network, lang)
 
 charts = remembered("overview", view_inputs(), lambda: overview_charts(view, lang))
 left, right = st.columns(2)

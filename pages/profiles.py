@@ -5,6 +5,7 @@ import streamlit as st
 
 from atlas.profiles import comparison, municipality_profile, project_profile, similar_projects
 from atlas.text import escape_markdown, t
+from components.asof import show_as_of
 from components.data import current_view, language
 from components.page import page_header
 from components.profile import (
@@ -77,6 +78,7 @@ for other in set(MODES) - {mode}:
     write_to_url(other, None)
 for value in ignored:
     st.warning(escape_markdown(t("profiles.not_found", lang, id=value)))
+show_as_of(network, lang)  # the phases below are computed for today
 
 if mode == "municipality" and choice:
     show_municipality(network, municipality_profile(network, choice), lang)

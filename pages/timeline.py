@@ -11,6 +11,7 @@ from atlas.timeline import (
     ordered_projects,
     phase_bars,
 )
+from components.asof import show_as_of
 from components.data import current_view, language, today, view_inputs
 from components.memo import remembered
 from components.page import page_header
@@ -38,6 +39,7 @@ group = (
 write_to_url("group", group if group != "state" else None)
 
 day = today()
+show_as_of(network, lang, day)
 bars = remembered("timeline_bars", view_inputs(), lambda: phase_bars(view, day))
 order = remembered(
     "timeline_order", (view_inputs(), group), lambda: ordered_projects(view, group, day)

@@ -23,6 +23,16 @@ def _clear_streamlit_caches():
     st.cache_data.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_limits():
+    """Failed sign-ins count per process: one test's wrong passwords must not slow the next."""
+    from atlas.auth import THROTTLE
+
+    THROTTLE.reset()
+    yield
+    THROTTLE.reset()
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _module_database(tmp_path_factory):
     """Servers a test module starts get a database of their own, never the user's."""

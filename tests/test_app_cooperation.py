@@ -10,12 +10,28 @@ def test_partner_finder_for_lemgo(monkeypatch):
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) >= 10
-    assert table["Begründung"].str.contains("gemeinsame Themen").all()
-    status = dict(zip(table["Partner"], table["Status"], strict=True))
-    assert status["Kalletal"] == "besteht bereits"
+    assert table["Begründung"].str.contains("gemeinsame Maßnahme").all()
+    # existing links are listed apart, never among the suggestions
+    assert "Kalletal" not in set(table["Partner"])
+    linked = at.dataframe[1].value
+    kalletal = linked[linked["Partner"] == "Kalletal"]
+    assert len(kalletal) == 1  # one row per partner, every link named
+    assert "Gemeinsames Projekt" in kalletal["Verbindung"].iloc[0]
+    assert kalletal["Quelle"].str.startswith("http").all()
+    assert {"Wolfsburg", "Hildesheim"} <= set(linked["Partner"])
+    assert [s.value for s in at.subheader] == ["Vorschläge", "Bereits verbunden"]
     assert table["Profil"].str.startswith("profiles?municipality=").all()
+    # every shared measure, with both sides' status, never cut short
+    assert not table["Gemeinsame Maßnahmen (Stand: hier / dort)"].str.contains("…").any()
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Als CSV herunterladen", "Als Excel herunterladen"]
+
+
+def test_partner_finder_in_english_names_measures(monkeypatch):
+    at = run_app(monkeypatch, page="cooperation", params={"partner": "hildesheim", "lang": "EN"})
+    assert not at.exception
+    reasons = at.dataframe[0].value["Reasons"]
+    assert reasons.str.contains("shared measure").all()
 
 
 def test_network_view_follows_the_filters(monkeypatch):
@@ -56,12 +72,23 @@ def test_weight_zero_in_the_link_removes_the_reason(monkeypatch):
     assert not reasons.str.contains(r"\d+ km", regex=True).any()
 
 
-def test_working_groups(monkeypatch):
+def test_working_groups_around_measures(monkeypatch):
     at = run_app(monkeypatch, page="cooperation", params={"view": "groups"})
     assert not at.exception
     groups = at.dataframe[0].value
     assert len(groups) > 0
-    assert set(groups.columns) == {"Thema", "Mitglieder", "Phasen"}
+    assert set(groups.columns) == {"Maßnahme", "Mitglieder", "Weiter sind", "Stand"}
+    assert groups["Maßnahme"].nunique() > 1
+
+
+def test_lower_saxony_groups_are_not_all_one_topic(monkeypatch):
+    at = run_app(
+        monkeypatch, page="cooperation", params={"view": "groups", "state": "Niedersachsen"}
+    )
+    assert not at.exception
+    groups = at.dataframe[0].value
+    assert groups["Maßnahme"].nunique() == len(groups) or groups["Maßnahme"].nunique() > 2
+    assert not groups["Maßnahme"].str.contains("Klimaschutz").all()
 
 
 def test_unknown_partner_in_link_is_named(monkeypatch):
@@ -77,3 +104,13 @@ def test_partner_finder_for_a_project(monkeypatch):
     assert len(table) >= 10
     assert not {"Kalletal", "Lemgo"} & set(table["Partner"])  # its own members are not partners
     assert table["Begründung"].str.contains("gemeinsame").all()
+
+
+def test_pages_on_a_synthetic_network(monkeypatch, tmp_path):
+    from atlas.synth import write_network
+
+    write_network(tmp_path, 60, 80, seed=3)
+    for params in ({"view": "network"}, {"view": "groups"}, {"partner": "synth-m00001"}):
+        at = run_app(monkeypatch, data_dir=tmp_path, page="cooperation", params=params)
+        assert not at.exception, params
+        assert len(at.dataframe) >= 1, params

@@ -1,4 +1,4 @@
-"""The cooperation page in Debian chromium at 1280x720: finder and network graph."""
+"""The cooperation page in Debian chromium at 1280x720: finder, network graph, groups."""
 
 from __future__ import annotations
 
@@ -9,25 +9,51 @@ from tests.browser import assert_offline, browser_page, click_until, wait_for_ap
 pytestmark = pytest.mark.browser
 
 
-def test_partner_finder_and_network(server, output_dir):
+def grid_text(page, index: int) -> str:
+    """The text of a data grid: the grid draws on a canvas, its accessible table mirrors
+    the cells."""
+    grid = page.locator('[data-testid="stDataFrame"]').nth(index)
+    grid.scroll_into_view_if_needed()
+    grid.locator("table").first.wait_for(state="attached")
+    return grid.locator("table").first.text_content()
+
+
+def test_partner_finder_for_hildesheim_names_measures(server, output_dir):
     with browser_page() as (new_page, requests):
         page = new_page()
-        page.goto(server.url + "/cooperation?partner=lemgo")
+        page.goto(server.url + "/cooperation?partner=hildesheim")
         wait_for_app(page)
-        grid = page.locator('[data-testid="stDataFrame"]').first
-        assert grid.is_visible()
-        page.screenshot(path=output_dir / "cooperation-finder.png")
-
-        network = page.get_by_role("radio", name="Netzwerk")
-        click_until(page, network, when="() => location.search.includes('view=network')")
-        wait_for_app(page)
-        assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
-        page.locator('[data-testid="stPlotlyChart"]').scroll_into_view_if_needed()
-        page.screenshot(path=output_dir / "cooperation-network.png")
-
-        groups = page.get_by_role("radio", name="Arbeitsgruppen")
-        click_until(page, groups, when="() => location.search.includes('view=groups')")
-        wait_for_app(page)
-        assert page.get_by_text("Als CSV herunterladen").is_visible()
-        page.screenshot(path=output_dir / "cooperation-groups.png")
+        page.get_by_text("Bereits verbunden", exact=True).wait_for()
+        suggestions = grid_text(page, 0)
+        assert "gemeinsame Maßnahme" in suggestions
+        page.screenshot(path=output_dir / "cooperation-finder-hildesheim.png")
+        linked = grid_text(page, 1)
+        assert "Lemgo" in linked or "Kalletal" in linked
+        assert "Urbane Datenplattform" in linked  # the measure both work on
+        page.screenshot(path=output_dir / "cooperation-finder-linked.png")
     assert_offline(requests)
+
+
+def test_network_graph_and_groups(server, output_dir):
+    for width, height in ((1280, 720), (1920, 1080)):
+        with browser_page(width, height) as (new_page, requests):
+            page = new_page()
+            page.goto(server.url + "/cooperation?partner=lemgo")
+            wait_for_app(page)
+            network = page.get_by_role("radio", name="Netzwerk")
+            click_until(page, network, when="() => location.search.includes('view=network')")
+            wait_for_app(page)
+            chart = page.locator('[data-testid="stPlotlyChart"]')
+            chart.wait_for(timeout=60_000)
+            assert chart.count() == 1
+            chart.scroll_into_view_if_needed()
+            page.locator(".legendtext", has_text="Gemeinsames Projekt").first.wait_for()
+            page.screenshot(path=output_dir / f"cooperation-network-{width}.png")
+
+            groups = page.get_by_role("radio", name="Arbeitsgruppen")
+            click_until(page, groups, when="() => location.search.includes('view=groups')")
+            wait_for_app(page)
+            assert page.get_by_text("Als CSV herunterladen").is_visible()
+            assert "Maßnahme" in grid_text(page, 0)
+            page.screenshot(path=output_dir / f"cooperation-groups-{width}.png")
+        assert_offline(requests)

@@ -21,7 +21,8 @@ NEW_PROJECT = (
 
 def editor_env(database) -> dict:
     """A server with its own database whose editors sign in with PASSWORD."""
-    return {"ATLAS_DB_PATH": str(database), "ATLAS_EDITOR_PASSWORD_HASH": hash_password(PASSWORD)}
+    accounts = f"Anna Beispiel={hash_password(PASSWORD)}"
+    return {"ATLAS_DB_PATH": str(database), "ATLAS_EDITORS_PASSWORDS": accounts}
 
 
 def kpi(page, label: str) -> str:

@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, shape
 
+from atlas.coverage import SOURCE_TABLES, data_coverage, has_full_url, is_url_like
 from atlas.network import BOUNDARY_DIR, BUNDLED_DATA_DIR, load_folder, members
 from atlas.schema import TOPICS
 from atlas.source import open_network
+from atlas.status import extension_offers
 
 GEO = BOUNDARY_DIR
 
@@ -119,3 +121,156 @@ def test_phase_today_is_derived_from_dates():
     assert projects.at["mpsc-2020-kalletal", "phase_now"] == "Strategie"
     later = open_network(BUNDLED_DATA_DIR, dt.date(2023, 6, 1)).projects.set_index("id")
     assert later.at["mpsc-2020-kalletal", "phase_now"] == "Umsetzung"
+
+
+# --- data truth: every fact keeps a source, nothing inferred is shown as fact ---------
+
+BUILD = BUNDLED_DATA_DIR / "build"
+
+
+def test_no_row_without_a_url_like_source(network):
+    missing = [
+        (name, row)
+        for name in SOURCE_TABLES
+        for row, source in enumerate(network.table(name)["source"], start=2)
+        if not is_url_like(source)
+    ]
+    assert missing == []
+
+
+def test_most_rows_cite_a_full_page_address(network):
+    """A page a reader can open, not only a domain: the cohort lists, the checked facts and
+    the organisations' reports give one for most rows (see data/SOURCES.md)."""
+    coverage = data_coverage(network).set_index("key")
+    known, total = coverage.loc["source_url", ["known", "total"]]
+    assert known / total > 0.8
+
+
+def test_completed_only_with_a_source(network):
+    projects = network.projects
+    done = projects[projects["phase"] == "Abgeschlossen"]
+    assert len(done) >= 1  # Hagenow, finished 19.09.2025
+    assert done["phase_source"].map(is_url_like).all()
+    done_phases = network.phases[network.phases["phase"] == "Abgeschlossen"]
+    assert done_phases["source"].map(is_url_like).all()
+    # and on any day, "Abgeschlossen" comes only from those statements
+    later = open_network(BUNDLED_DATA_DIR, dt.date(2035, 1, 1)).projects
+    assert set(later.loc[later["phase_now"] == "Abgeschlossen", "id"]) == set(done["id"])
+
+
+def test_every_stated_phase_has_a_source(network):
+    stated = network.projects[network.projects["phase"].fillna("") != ""]
+    assert stated["phase_source"].map(is_url_like).all()
+
+
+def test_every_project_has_an_end_or_a_reason(network):
+    projects = network.projects
+    without = projects[projects["end"].isna() & projects["end_note"].fillna("").eq("")]
+    assert without["id"].tolist() == []
+    # a reason says why, it is not an end in disguise
+    reasons = projects.loc[projects["end"].isna(), "end_note"]
+    assert reasons.str.contains("kein Enddatum").all()
+
+
+def test_zwoenitz_phases_as_its_own_site_and_the_press_say(network):
+    """Strategy 11/2019-10/2021 (two years from 01.11.2019, smartcity-zwoenitz.de), project
+    end 10/2026 (blick.de): no more "Strategie" in 2025."""
+    rows = network.phases[network.phases["project_id"] == "mpsc-2019-zwoenitz"]
+    assert rows[["phase", "start", "end"]].values.tolist() == [
+        ["Strategie", "2019-11-01", "2021-10"]
+    ]
+    project = network.projects.set_index("id").loc["mpsc-2019-zwoenitz"]
+    assert project["end"] == "2026-10"
+
+    def phase(day):
+        now = open_network(BUNDLED_DATA_DIR, day).projects.set_index("id")
+        return now.at["mpsc-2019-zwoenitz", "phase_now"]
+
+    assert phase(dt.date(2021, 5, 1)) == "Strategie"
+    assert phase(dt.date(2025, 6, 1)) == "Umsetzung"
+    assert phase(dt.date(2026, 11, 30)) == "Ende überschritten"
+
+
+def test_facts_carry_full_addresses_and_are_in_the_tables(network):
+    """data/build/facts.csv (the checked facts the build applies) and data/*.csv agree."""
+    facts = pd.read_csv(BUILD / "facts.csv", dtype=str, keep_default_na=False)
+    assert facts["source"].map(has_full_url).all()
+    projects = pd.read_csv(BUNDLED_DATA_DIR / "projects.csv", dtype=str, keep_default_na=False)
+    projects = projects.set_index("id")
+    for fact in facts.itertuples():
+        row = projects.loc[fact.project_id]
+        assert fact.source in row["source"]
+        if fact.field in ("start", "end", "phase", "funding_federal_eur", "funding_total_eur"):
+            assert row[fact.field] == fact.value, (fact.project_id, fact.field)
+        if fact.field == "phase_period":
+            phase, start, end, _ = fact.value.split("|")
+            mine = network.phases[network.phases["project_id"] == fact.project_id]
+            assert [phase, start, end] in mine[["phase", "start", "end"]].fillna("").values.tolist()
+
+
+@pytest.mark.parametrize(
+    ("project_id", "federal", "note"),
+    [
+        ("mpsc-2021-detmold", 5_600_000, "5,6 Mio."),
+        ("mpsc-2020-iserlohn", 1_700_000, "rund 1,7"),
+        ("mpsc-2021-ringelai", 9_000_000, "bis zu 9"),  # Ilzer Land: the nuance is kept
+    ],
+)
+def test_published_funding_is_in(network, project_id, federal, note):
+    row = network.projects.set_index("id").loc[project_id]
+    assert row["funding_federal_eur"] == federal
+    assert note in row["funding_note"]
+
+
+def test_suederbrarup_total_with_its_funding_rate(network):
+    row = network.projects.set_index("id").loc["mpsc-2019-amt-suederbrarup"]
+    assert row["funding_total_eur"] == 6_700_000
+    assert pd.isna(row["funding_federal_eur"])  # the federal share was not published
+    assert "90 %" in row["funding_note"]
+
+
+@pytest.mark.parametrize(
+    "project_id",
+    [
+        "mpsc-2019-brandis",
+        "mpsc-2021-landkreis-vorpommern-greifswald",
+        "mpsc-2021-muehlhausen-thueringen",
+        "mpsc-2021-guben",
+        "mpsc-2021-oberhausen",
+        "mpsc-2020-eichenzell",
+        "mpsc-2019-cottbus",
+        "mpsc-2019-hassfurt",
+        "mpsc-2021-muenster",
+        "mpsc-2019-wolfsburg",
+    ],
+)
+def test_published_phases_are_in(network, project_id):
+    row = network.projects.set_index("id").loc[project_id]
+    assert row["phase"] == "Umsetzung"
+    assert has_full_url(row["phase_source"])
+
+
+def test_the_2021_extension_offer_is_a_programme_fact(network):
+    offers = extension_offers(network.meta)
+    assert offers[2021][0] == "2028-03-31"
+    assert has_full_url(offers[2021][1])
+    assert set(offers) == {2021}  # offered to the third cohort only
+
+
+def test_fraunhofer_partnership_cites_a_public_report(network):
+    link = network.cooperations[network.cooperations["a_id"] == "fraunhofer-iosb-ina"]
+    assert link["source"].str.contains("westfalen-blatt.de").all()
+    assert link["source"].map(has_full_url).all()
+
+
+def test_about_page_shows_the_coverage_figures(monkeypatch):
+    from tests.apptest import run_app
+
+    at = run_app(monkeypatch, page="about")
+    assert not at.exception, at.exception
+    table = next(df.value for df in at.dataframe if "Angabe" in df.value.columns)
+    network = open_network(BUNDLED_DATA_DIR, dt.date.today())
+    expected = data_coverage(network)
+    assert table["bekannt"].tolist() == expected["known"].tolist()
+    assert table["von"].tolist() == expected["total"].tolist()
+    assert "Projekte mit Enddatum" in table["Angabe"].tolist()

@@ -12,32 +12,36 @@ import pytest
 from atlas.cooperation import (
     PARTS,
     Weights,
-    all_pairs_reference,
     candidate_pairs,
     member_profiles,
-    nearby_groups,
     partners_for,
     reason,
-    reference_top_k,
     score_pairs,
     suggestions,
     with_reasons,
-    working_groups,
 )
 from atlas.filters import Filters, apply_filters
+from atlas.groups import describe_group, nearby_groups, working_groups
 from atlas.network import BUNDLED_DATA_DIR
 from atlas.source import open_network
+from benchmarks.cooperation_reference import all_pairs_reference, reference_top_k
 
 HEADER_M = "id,name,kind,state,district,population,lat,lon,ags,source\n"
 HEADER_P = "id,name,programme,cohort,municipality_ids,lead_municipality_id,size_class,topics,phase,start,end,funding_federal_eur,funding_total_eur,url,source\n"
 
 
-def network_from(tmp_path, munis: list[str], projects: list[str], coops: list[str] = ()):
+def network_from(
+    tmp_path, munis: list[str], projects: list[str], coops: list[str] = (), measures=()
+):
     (tmp_path / "municipalities.csv").write_text(HEADER_M + "\n".join(munis) + "\n")
     (tmp_path / "projects.csv").write_text(HEADER_P + "\n".join(projects) + "\n")
     if coops:
         (tmp_path / "cooperations.csv").write_text(
             "id,a_id,b_id,kind,date,note,source\n" + "\n".join(coops) + "\n"
+        )
+    if measures:
+        (tmp_path / "measures.csv").write_text(
+            "project_id,measure,status,since,product,source,note\n" + "\n".join(measures) + "\n"
         )
     network = open_network(tmp_path, dt.date(2024, 6, 1))
     assert network.usable, network.problems
@@ -84,7 +88,8 @@ def pair_score(frame: pd.DataFrame, a: str, b: str) -> pd.Series:
 
 
 def test_rare_shared_topic_beats_common_one(rare_vs_common):
-    ranked = suggestions(rare_vs_common, Weights(topics=1, phase=0, proximity=0, context=0))
+    only_topics = Weights(measures=0, direction=0, topics=1, phase=0, proximity=0, context=0)
+    ranked = suggestions(rare_vs_common, only_topics)
     assert pair_score(ranked, "a", "b")["score"] > pair_score(ranked, "c", "d")["score"]
     assert {ranked.iloc[0]["a_id"], ranked.iloc[0]["b_id"]} == {"a", "b"}
 
@@ -127,7 +132,8 @@ def test_phase_head_start_is_named(tmp_path):
     network = network_from(tmp_path, munis, projects)
     row = with_reasons(suggestions(network), Weights()).iloc[0]
     assert row["phase"] == 1.0
-    assert "Lemgo ist in der Umsetzung, Hildesheim noch in der Strategiephase" in row["reason"]
+    expected = "das Projekt von Lemgo ist in der Umsetzung, das von Hildesheim noch in der"
+    assert expected in row["reason"]  # phase words describe the project, not the city
     assert "2 gemeinsame Themen (" in row["reason"]
     assert row["reason"].endswith("km") or "km;" in row["reason"]
 
@@ -147,16 +153,25 @@ def test_weight_zero_removes_that_reason(tmp_path, part):
             size="Kleinstadt/Landgemeinde",
         ),
     ]
-    network = network_from(tmp_path, munis, projects)
+    measures = ["p1,lorawan,in Betrieb,2021,,https://a.example,", "p2,lorawan,geplant,,,,"]
+    network = network_from(tmp_path, munis, projects, measures=measures)
     words = {
+        "measures": "gemeinsame Maßnahme: LoRaWAN",
+        "direction": "ist Lemgo weiter",
         "topics": "gemeinsame Themen",
         "phase": "Strategiephase",
         "proximity": " km",
         "context": "beide ländlich",
     }
+    if part == "topics":  # topics are named only where no measure is shared
+        (tmp_path / "plain").mkdir()
+        network = network_from(tmp_path / "plain", munis, projects)
+        words["measures"] = "Maßnahme"
     full = reason(suggestions(network).iloc[0], Weights(), "de")
     assert words[part] in full
     without = Weights(**{**Weights().__dict__, part: 0})
+    if part in ("measures", "direction"):  # both are told in one piece: both weights off
+        without = Weights(**{**Weights().__dict__, "measures": 0, "direction": 0})
     assert words[part] not in reason(suggestions(network, without).iloc[0], without, "de")
 
 
@@ -180,13 +195,13 @@ def test_score_properties_on_real_data(bundled):
 def test_reasons_agree_with_parts(bundled):
     ranked = with_reasons(suggestions(bundled), Weights())
     for row in ranked.itertuples():
-        assert (
-            f"{len(row.shared_topics)} gemeinsame" in row.reason
-            or "1 gemeinsames Thema" in row.reason
-        )
-        assert ("Strategiephase" in row.reason or "ist " in row.reason) == (
-            row.phase > 0 and bool(row.a_phase)
-        )
+        if row.measure_info:
+            assert "gemeinsame Maßnahme" in row.reason
+            assert "gemeinsame Themen" not in row.reason and "gemeinsames Thema" not in row.reason
+        else:
+            assert "gemeinsame" in row.reason
+        assert (" weiter (" in row.reason) == bool(row.lead_measure)
+        assert ("das Projekt von" in row.reason) == (row.phase > 0 and bool(row.a_phase))
         assert f"{round(row.distance_km)} km" in row.reason
 
 
@@ -201,7 +216,9 @@ def test_fast_engine_agrees_with_all_pairs_reference(bundled):
         assert np.allclose(joined[column], joined[f"{column}_ref"]), column
 
 
-@pytest.mark.parametrize("weights", [Weights(), Weights(topics=1, phase=0, proximity=0.2)])
+@pytest.mark.parametrize(
+    "weights", [Weights(), Weights(measures=0.3, topics=1, phase=0, proximity=0.2)]
+)
 def test_fast_top_k_equals_all_pairs_top_k(bundled, weights):
     """On the bundled network (138 members), candidates from neighbourhood and topics find
     exactly the top-5 that scoring every pair finds."""
@@ -234,7 +251,8 @@ def test_extension_and_completion_rank_equal_but_are_named_apart(tmp_path):
     finder = with_reasons(partners_for(network, "a"), Weights()).set_index("b_id")
     assert finder.at["b", "phase"] == 0  # neither is ahead
     assert finder.at["c", "phase"] == 1
-    assert "A ist in der Verlängerung, C noch in der Strategiephase" in finder.at["c", "reason"]
+    expected = "das Projekt von A ist in der Verlängerung, das von C noch in der Strategiephase"
+    assert expected in finder.at["c", "reason"]
 
 
 def test_unknown_phase_contributes_nothing(tmp_path):
@@ -262,11 +280,10 @@ def test_one_introduction_per_team_in_the_ranked_list(tmp_path):
 
 def test_lemgo_finder_lists_peers_with_reasons(bundled):
     finder = with_reasons(partners_for(bundled, "lemgo"), Weights())
-    assert len(finder) == 10
     assert (finder["a_id"] == "lemgo").all()
     assert finder.set_index("b_id").at["kalletal", "existing"]
     fresh = finder[~finder["existing"]]
-    assert len(fresh) >= 5 and fresh["reason"].str.contains("gemeinsame Themen").all()
+    assert len(fresh) == 10 and fresh["reason"].str.contains("gemeinsame Maßnahme").all()
 
 
 def test_lower_saxony_members_appear_for_each_other(bundled):
@@ -331,7 +348,13 @@ def test_a_member_without_coordinates_joins_the_outlying_place():
 def test_working_groups_on_a_topic_split_east_and_west(tmp_path):
     munis = [place(i, lat, lon) for i, (lat, lon) in RHINELAND_AND_SAXONY.items()]
     projects = [project(f"p_{i}", i, "Sicherheit") for i in RHINELAND_AND_SAXONY]
-    groups = working_groups(network_from(tmp_path, munis, projects), max_size=3)
+    # one runs its warning system in each region, the others plan one
+    measures = [
+        f"p_{i},disaster-warning,{'in Betrieb' if i in ('koeln', 'dresden') else 'geplant'},,,,"
+        for i in RHINELAND_AND_SAXONY
+    ]
+    network = network_from(tmp_path, munis, projects, measures=measures)
+    groups = working_groups(network, max_size=3)
     assert {frozenset(ids) for ids in groups["member_ids"]} == {
         frozenset({"aachen", "koeln", "bonn"}),
         frozenset({"dresden", "goerlitz", "chemnitz"}),
@@ -368,3 +391,154 @@ def test_groups_follow_the_clusters_even_when_their_sizes_differ():
     ids, lat, lon = coordinates(places)
     groups = {frozenset(ids[x] for x in g) for g in nearby_groups(lat, lon, 6, min_size=3)}
     assert groups == {frozenset(NORTH), frozenset(SOUTH), frozenset(EAST)}
+
+
+# --- measures: score, direction, reasons --------------------------------------------------
+
+
+def three_places(tmp_path, measures, topics="Mobilität"):
+    munis = [place("a"), place("b", lon=9.3), place("c", lon=9.6)]
+    projects = [project(f"p{x}", x, topics) for x in "abc"]
+    return network_from(tmp_path, munis, projects, measures=measures)
+
+
+@pytest.mark.parametrize(
+    ("status_a", "status_b", "ahead"),
+    [
+        ("in Betrieb", "geplant", "a"),
+        ("abgeschlossen", "in Umsetzung", "a"),
+        ("in Umsetzung", "geplant", "a"),
+        ("geplant", "in Betrieb", "b"),
+        ("in Betrieb", "abgeschlossen", None),  # both done: no one is ahead
+        ("geplant", "geplant", None),
+        ("unbekannt", "geplant", None),  # unknown says nothing
+    ],
+)
+def test_direction_who_is_ahead(tmp_path, status_a, status_b, ahead):
+    network = three_places(
+        tmp_path,
+        [f"pa,digital-twin,{status_a},2022,,https://a.example,", f"pb,digital-twin,{status_b},,,,"],
+    )
+    row = with_reasons(partners_for(network, "a"), Weights()).set_index("b_id").loc["b"]
+    assert (row["direction"] > 0) == (ahead is not None)
+    if ahead:
+        first, second = ("A", "B") if ahead == "a" else ("B", "A")
+        assert f"bei Digitaler Zwilling ist {first} weiter" in row["reason"]
+        assert f"{second}: {status_b if ahead == 'a' else status_a}" in row["reason"]
+    else:
+        assert "weiter" not in row["reason"]
+
+
+def test_rare_measure_weighs_more_and_same_product_most(tmp_path):
+    """a shares a rare measure with b, a common one with c; the same product beats both."""
+    munis = [place(x, lon=9 + k * 0.01) for k, x in enumerate(["a", "b", "c", "d", "e", "f"])]
+    projects = [project(f"p{x}", x, "Mobilität") for x in "abcdef"]
+    measures = [f"p{x},citizen-app,geplant,,,," for x in "acdef"]  # common
+    measures += ["pa,digital-twin,geplant,,,,", "pb,digital-twin,geplant,,,,"]  # rare
+    network = network_from(tmp_path, munis, projects, measures=measures)
+    finder = partners_for(network, "a").set_index("b_id")
+    assert finder.at["b", "measures"] > finder.at["c", "measures"]
+    with_product = measures + ["pa,lorawan,geplant,,FIWARE,,", "pd,lorawan,geplant,,FIWARE,,"]
+    network = network_from(tmp_path, munis, projects, measures=with_product)
+    finder = with_reasons(partners_for(network, "a"), Weights()).set_index("b_id")
+    assert finder.at["d", "measures"] > finder.at["b", "measures"]
+    assert "beide nutzen FIWARE" in finder.at["d", "reason"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "de",
+            "gemeinsame Maßnahme: Urbane Datenplattform; bei Urbane Datenplattform ist A weiter "
+            "(in Betrieb seit 2023), B: geplant",
+        ),
+        (
+            "en",
+            "shared measure: Urban data platform; on Urban data platform A is ahead "
+            "(in operation since 2023), B: planned",
+        ),
+    ],
+)
+def test_reason_names_measure_and_who_is_ahead(tmp_path, lang, expected):
+    network = three_places(
+        tmp_path,
+        [
+            "pa,urban-data-platform,in Betrieb,2023-04,,https://a.example/udp,",
+            "pb,Urbane Datenplattform,planned,,,,",  # label and English status resolve
+        ],
+    )
+    row = with_reasons(partners_for(network, "b"), Weights(), lang).set_index("b_id").loc["a"]
+    assert row["reason"].startswith(expected.replace("A is ahead", "A is ahead"))
+    assert row["source"] == "https://a.example/udp"  # the source of the one ahead
+
+
+def test_keywords_stand_in_for_a_missing_measures_table(tmp_path):
+    header = HEADER_P.strip() + ",keywords\n"
+    munis = [place("a"), place("b", lon=9.3), place("c", lon=9.6)]
+    rows = [
+        project("pa", "a", "Mobilität") + ",Rufbus on demand;Open SmartCity App",
+        project("pb", "b", "Mobilität") + ",Ridepooling im Landkreis",
+        project("pc", "c", "Mobilität") + ",Stadtwald",
+    ]
+    (tmp_path / "municipalities.csv").write_text(HEADER_M + "\n".join(munis) + "\n")
+    (tmp_path / "projects.csv").write_text(header + "\n".join(rows) + "\n")
+    network = open_network(tmp_path, dt.date(2024, 6, 1))
+    p = member_profiles(network)
+    assert set(p.from_keywords) == {"pa", "pb", "pc"}
+    finder = with_reasons(partners_for(network, "a"), Weights()).set_index("b_id")
+    assert "laut Stichworten: On-Demand-Verkehr & Rufbus" in finder.at["b", "reason"]
+    assert "Stand unbekannt / Stand unbekannt" in finder.at["b", "measures_text"]
+
+
+def test_measures_file_problems_are_reported_and_nothing_else_lost(tmp_path):
+    munis = [place("a"), place("b", lon=9.3)]
+    projects = [project("pa", "a", "Mobilität"), project("pb", "b", "Mobilität")]
+    measures = [
+        "pa,lorawan,in Betrieb,2021,,,",
+        "pa,Datenplatform,geplant,,,,",  # typo: suggestion, row left out
+        "pb,digital-twin,fertig,,,,",  # bad status: counted as unknown
+        "px,digital-twin,geplant,,,,",  # unknown project
+        "pb,lorawan,geplant,2022-13,,,",  # bad date
+    ]
+    network = network_from(tmp_path, munis, projects, measures=measures)
+    found = {(p.row, p.column): p for p in network.problems if p.table == "measures"}
+    assert "Urbane Datenplattform" in found[(3, "measure")].expected
+    assert found[(3, "measure")].value == "Datenplatform"
+    assert found[(4, "status")].value == "fertig"
+    assert found[(5, "project_id")].value == "px"
+    assert found[(6, "since")].value == "2022-13"
+    assert all(p.file == "measures.csv" for p in found.values())
+    kept = set(zip(network.measures["project_id"], network.measures["measure"], strict=True))
+    assert kept == {("pa", "lorawan"), ("pb", "digital-twin"), ("pb", "lorawan")}
+    status = network.measures.set_index(["project_id", "measure"])["status"]
+    assert status[("pb", "digital-twin")] == "unbekannt"
+
+
+def test_groups_are_named_by_measure_and_mix_ahead_with_starters(tmp_path):
+    munis = [place(x, lon=9 + k * 0.05) for k, x in enumerate("abcd")]
+    projects = [project(f"p{x}", x, "Mobilität") for x in "abcd"]
+    measures = ["pa,on-demand-transport,in Betrieb,2021,,,"]
+    measures += [f"p{x},on-demand-transport,geplant,,,," for x in "bcd"]
+    groups = working_groups(network_from(tmp_path, munis, projects, measures=measures))
+    assert len(groups) == 1
+    group = groups.iloc[0]
+    assert group["measure"] == "on-demand-transport" and group["ahead"] == ("A",)
+    assert describe_group(group, "de").startswith("On-Demand-Verkehr & Rufbus: A, B, C und D")
+    assert describe_group(group, "en").endswith("ahead: A")
+
+
+def test_lower_saxony_groups_are_not_all_energy(bundled):
+    view = apply_filters(bundled, Filters(states=("Niedersachsen",)))
+    groups = working_groups(view)
+    assert len(groups) >= 2
+    assert groups["measure"].nunique() >= 2
+    assert "climate-protection" not in set(groups["measure"])  # nearly everyone has it
+    assert groups["member_ids"].map(len).between(3, 6).all()
+
+
+def test_empty_network_has_no_suggestions_or_groups(tmp_path):
+    network = network_from(tmp_path, [place("a")], [project("pa", "a", "Mobilität")])
+    assert suggestions(network).empty
+    assert working_groups(network).empty
+    assert partners_for(network, "nobody").empty

@@ -84,3 +84,16 @@ def test_option_counts_carry_project_numbers(network):
 )
 def test_describe(filters, n, lang, text):
     assert describe(filters, n, lang) == text
+
+
+def test_the_state_after_a_planned_end_is_a_filter_option(tmp_path):
+    """Past their planned ends (11/2027, 12/2026) and no source says they ended: both are
+    in the state of their own, selectable and described like any phase."""
+    network = open_network(write_folder(tmp_path), dt.date(2028, 6, 1))
+    options = dict(option_counts(network, "phases"))
+    assert options == {"Ende überschritten": 2}
+    view = apply_filters(network, Filters(phases=("Ende überschritten",)))
+    assert sorted(view.projects["id"]) == ["di", "hi"]
+    chosen = Filters(phases=("Ende überschritten",))
+    assert "Geplantes Ende überschritten" in describe(chosen, 2, "de")
+    assert "Planned end passed" in describe(chosen, 2, "en")

@@ -23,7 +23,10 @@ def test_postgres_is_configured_where_it_must_be():
 @pytest.mark.browser
 def test_two_app_processes_share_one_postgres(tmp_path, output_dir):
     url = empty_postgres(postgres_url())
-    env = {"DATABASE_URL": url, "ATLAS_EDITOR_PASSWORD_HASH": hash_password(PASSWORD)}
+    env = {
+        "DATABASE_URL": url,
+        "ATLAS_EDITORS_PASSWORDS": f"Anna Beispiel={hash_password(PASSWORD)}",
+    }
     with (
         serve_app(env) as first,
         serve_app(env) as second,

@@ -209,7 +209,7 @@ def test_viewers_cannot_write(store, actor):
     with pytest.raises(NotAllowed):
         store.apply_import(plan, actor)
     with pytest.raises(NotAllowed):
-        store.restore(1, actor)
+        store.restore(1, actor, 0)
     assert store.data_version() == 1
 
 
@@ -248,11 +248,48 @@ def test_history_records_who_and_restore_brings_back(store):
     assert list(history["actor"]) == ["Ben", "Anna"]
     assert list(history["action"]) == ["delete", "update"]
     assert json.loads(history["before"].iloc[0])["title"] == "Neu"
-    store.restore(int(history["id"].iloc[0]), ANNA)  # the deleted row comes back
+    store.restore(int(history["id"].iloc[0]), ANNA, 0)  # the deleted row comes back
     assert store.rows("views").loc[row_id, "title"] == "Neu"
-    store.restore(int(history["id"].iloc[1]), ANNA)  # and gets its first title back
+    version = int(store.rows("views").loc[row_id, "_ver"])
+    store.restore(int(history["id"].iloc[1]), ANNA, version)  # and gets its first title back
     assert store.rows("views").loc[row_id, "title"] == name
     assert store.history(1)["action"].iloc[0] == "restore"
+
+
+def test_restore_says_what_it_undoes_and_never_undoes_an_edit_it_did_not_show(store):
+    row = row_of(store, "municipalities", "lemgo")
+    row_id = int(row["_row"])
+    store.save_edits(EditSet("municipalities", changed={row_id: (1, {"population": "1"})}), ANNA)
+    first = int(store.history(1)["id"].iloc[0])
+    store.save_edits(EditSet("municipalities", changed={row_id: (2, {"population": "2"})}), BEN)
+    preview = store.restore_preview(first)
+    assert (preview.table, preview.row_key, preview.version) == ("municipalities", "lemgo", 3)
+    assert list(preview.later["actor"]) == ["Ben"]  # undoing Anna's change undoes Ben's too
+    # Carla saves after the preview was shown: the restore is refused, her edit stays
+    store.save_edits(EditSet("municipalities", changed={row_id: (3, {"population": "3"})}), ANNA)
+    before = store.data_version()
+    with pytest.raises(StaleError) as refused:
+        store.restore(first, BEN, preview.version)
+    assert "seit der Vorschau" in str(refused.value) and "Anna" in str(refused.value)
+    assert store.data_version() == before
+    assert row_of(store, "municipalities", "lemgo")["population"] == "3"
+    # with the version it now shows, the restore goes through and is recorded
+    fresh = store.restore_preview(first)
+    assert len(fresh.later) == 2
+    store.restore(first, BEN, fresh.version)
+    assert row_of(store, "municipalities", "lemgo")["population"] == row["population"]
+
+
+def test_restoring_an_insert_checks_the_row_too(store):
+    new = {"id": "neu", "name": "Neu", "kind": "Stadt", "state": "Bayern", "lat": "48", "lon": "11"}
+    store.save_edits(EditSet("municipalities", added=[new]), ANNA)
+    insert_id = int(store.history(1)["id"].iloc[0])
+    preview = store.restore_preview(insert_id)
+    row_id = int(row_of(store, "municipalities", "neu")["_row"])
+    store.save_edits(EditSet("municipalities", changed={row_id: (1, {"name": "Neuer"})}), BEN)
+    with pytest.raises(StaleError):
+        store.restore(insert_id, ANNA, preview.version)
+    assert row_of(store, "municipalities", "neu")["name"] == "Neuer"
 
 
 def test_added_rows_are_saved_and_seen_in_the_network(store):

@@ -7,8 +7,10 @@ Run from the repository root, after build_boundaries.py::
 The reference directory defaults to ``../shared/reference`` relative to the
 repository root. Inputs there: mpsc_projects.csv, mpsc_municipalities.csv,
 mpsc_funding_phases.csv, mpsc_topics.csv, nst_network.csv. Inputs from this
-repository: data/geo/municipalities_de.csv, data/geo/verbaende_de.csv and
-static/geo/districts.geojson (BKG VG250 2016, see build_boundaries.py).
+repository: data/build/facts.csv (facts checked against public pages, each with the
+page's full address; they complete or correct the reference), data/geo/municipalities_de.csv,
+data/geo/verbaende_de.csv and static/geo/districts.geojson (BKG VG250 2016, see
+build_boundaries.py).
 
 Outputs (UTF-8 CSV, ";" inside list cells): data/municipalities.csv,
 projects.csv, phases.csv, organisations.csv, cooperations.csv, events.csv.
@@ -47,19 +49,36 @@ NST_PROJECT_ID = "nst-klimaschutz-smart-cities"
 NST_PROJECT_NAME = (
     "Unterstützung und Beschleunigung des kommunalen Klimaschutzes durch Smart Cities"
 )
-NST_SOURCE = "nst.de (Pressemitteilung NST/MU); stadtradio-goettingen.de 2021-01"
-# The reference states the Feb 2021 contract without a separate address.
-FRAUNHOFER_SOURCE = "Recherchebericht data_report.md Abschnitt 5 (Einzelquelle nicht notiert)"
+NST_SOURCE = (
+    "https://con-nect.de/suche/nachricht/wennigsen-wird-zur-smart-city; "
+    "http://player.stadtradio-goettingen.de/redaktion/nachrichtenarchiv/2021/januar_2021/"
+    "projekt_zur_digitalisierung_als_beitrag_zum_kommunalen_klimaschutz_gestartet; "
+    "nst.de (Pressemitteilung NST/MU)"
+)
+# Public report of the contract (the reference named only its own research notes).
+FRAUNHOFER_SOURCE = (
+    "https://www.westfalen-blatt.de/OWL/Kreis-Lippe/Kalletal/"
+    "4370007-Fraunhofer-unterstuetzt-Kalletal-und-Lemgo-Starker-Partner-fuer-Smart-Cities "
+    "(Westfalen-Blatt, 02/2021)"
+)
+# KfW/BMWSB offered all 2021-cohort projects a cost-neutral extension to 31.03.2028.
+OFFER_SOURCE = (
+    "https://hildesheimer-presse.de/2024/12/13/"
+    "modellprojekt-smart-city-laufzeitverlaengerung-bis-2028/"
+)
 VISIT_URL = (
     "https://www.digital-interkommunal.de/pressemitteilungen/"
     "09-06-2022-niedersaechsische-smart-cities-zu-besuch-bei-digital-interkommunal/"
 )
 
-# Short citations of the official cohort lists.
+# The official cohort lists: a page that lists the cohort, plus the other citation.
 COHORT_SOURCE = {
-    "2019": "staedtetag.de PM 10.07.2019; behoerden-spiegel.de 09.09.2019",
-    "2020": "smart-city-dialog.de 08.09.2020 (32 Modellprojekte); crisis-prevention.de",
-    "2021": "staedtetag.de PM 15.07.2021; dstgb.de (28 neue Modellprojekte)",
+    "2019": "https://www.behoerden-spiegel.de/2019/09/09/die-smartesten-cities-2019/; "
+    "staedtetag.de PM 10.07.2019",
+    "2020": "https://www.smart-city-dialog.de/aktuelles/"
+    "32-modellprojekte-smart-cities-fuer-die-zweite-staffel-ausgewaehlt; crisis-prevention.de",
+    "2021": "https://dstgb.de/themen/digitalisierung/aktuelles/28-neue-modellprojekte-smart-cities; "
+    "staedtetag.de PM 15.07.2021",
 }
 COHORT_DATE = {"2019": "2019-07-10", "2020": "2020-09-08", "2021": "2021-07-15"}
 COHORT_COUNT = {"2019": 13, "2020": 32, "2021": 28}
@@ -242,7 +261,7 @@ CURRENT_PHASE = {
     "Smart City Wolfsburg": ("Umsetzung", "Umsetzung seit Ende 2021 (wolfsburg.de FAQ)"),
     "Smart City Iserlohn": ("Umsetzung", "smart-city-dialog.de-Profil: Umsetzungsphase"),
     "Ulm4CleverCity": ("Umsetzung", "Strategie 2020–2021, Umsetzung bis 2026"),
-    "Smart City Zwönitz": ("Umsetzung", "Strategie ab 11/2019 (2 Jahre), Laufzeit bis Ende 2026"),
+    "Smart City Zwönitz": ("Umsetzung", "Strategie 11/2019–10/2021, Laufzeit bis 10/2026"),
     "SMARTCity Gera": ("Umsetzung", "Strategie 2019–2021/22, Umsetzung bis 2026"),
     "Berlin lebenswert smart": ("Umsetzung", "Umsetzung 01/2022–12/2026"),
     "Modellprojekt Smart City Paderborn": ("Umsetzung", "Umsetzungsprojekt 2021–2025"),
@@ -671,6 +690,100 @@ def parse_funding(row: dict) -> tuple[str, str, str]:
 # --- projects ----------------------------------------------------------------
 
 
+FACTS = Path(__file__).resolve().parent / "facts.csv"
+FACT_COLUMNS = ("project_id", "field", "value", "note", "source")
+FACT_FIELDS = {
+    "start",
+    "end",
+    "end_note",
+    "phase",
+    "phase_period",
+    "funding_federal_eur",
+    "funding_total_eur",
+}
+FULL_URL = re.compile(r"^https?://[^/\s]+\.[a-z]{2,}/\S+$", re.IGNORECASE)
+
+
+def read_facts(path: Path = FACTS) -> dict[str, list[dict]]:
+    """Facts checked against a public page, each with that page's full address:
+    project id -> rows (field, value, note, source). They complete or correct the
+    reference; a project's phase periods given here replace the reference's."""
+    facts: dict[str, list[dict]] = {}
+    for line, row in enumerate(read_csv(path), start=2):
+        where = f"{path.name}, Zeile {line}"
+        if None in row.values() or None in row:
+            raise SystemExit(f"{where}: {len(FACT_COLUMNS)} Spalten erwartet ({FACT_COLUMNS})")
+        if row["field"] not in FACT_FIELDS:
+            raise SystemExit(f"{where}, Spalte field: unbekanntes Feld {row['field']!r}")
+        if not FULL_URL.match(row["source"].strip()):
+            raise SystemExit(f"{where}, Spalte source: keine vollständige URL {row['source']!r}")
+        facts.setdefault(row["project_id"], []).append(row)
+    return facts
+
+
+def runtime_reason(f_row: dict) -> str:
+    """Why a project has no end date: what the reference found instead (never a guess)."""
+    runtime = f_row["runtime"].strip()
+    if runtime:
+        return f"kein Enddatum veröffentlicht gefunden; nur Laufzeit angegeben: {runtime}"
+    return "kein Enddatum in den gesichteten Quellen gefunden"
+
+
+def apply_facts(row: dict, phase_rows: list[dict], facts: list[dict]) -> list[dict]:
+    """Complete one project row from its checked facts; returns its phase rows."""
+    sources, notes, funding_notes = [], [], []
+    periods = []
+    for fact in facts:
+        field, value, note, source = fact["field"], fact["value"], fact["note"], fact["source"]
+        sources.append(source)
+        if field in ("start", "end"):
+            row[field] = value
+            if field == "end":
+                row["end_note"] = note
+        elif field == "end_note":
+            row["end_note"] = note
+        elif field == "phase":
+            row["phase"], row["phase_source"] = value, source
+            notes.append(f"Phase laut Quelle: {note}")
+        elif field == "phase_period":
+            phase, start, end, precision = value.split("|")
+            periods.append(
+                {
+                    "project_id": row["id"],
+                    "phase": phase,
+                    "start": start,
+                    "end": end,
+                    "source": source,
+                    "precision": precision,
+                }
+            )
+        else:
+            row[field] = value
+            funding_notes.append(note)
+    if funding_notes:
+        replaced = {
+            "Bund:" if "funding_federal_eur" in {f["field"] for f in facts} else None,
+            "gesamt:" if "funding_total_eur" in {f["field"] for f in facts} else None,
+        }
+        kept = [
+            n
+            for n in row["funding_note"].split("; ")
+            if n
+            and not any(r and n.startswith(r) for r in replaced)
+            and not n.startswith(("Bund/Gesamt unklar", "Rohangaben"))
+        ]
+        row["funding_note"] = "; ".join(funding_notes + kept)
+    if notes:
+        old = [
+            n
+            for n in row["notes"].split("; ")
+            if n and not n.startswith(("Phase Stand", "Phase laut"))
+        ]
+        row["notes"] = "; ".join(old + notes)
+    row["source"] = "; ".join(dict.fromkeys([*row["source"].split("; "), *sources]))
+    return periods or phase_rows
+
+
 def check_raw(project: str, raw: str, row: dict) -> None:
     """Stop if a curated fact's supporting string is missing from the reference."""
     if raw not in " ".join(row.values()):
@@ -681,6 +794,7 @@ def build_projects(reference: Path, muni_ids: dict[str, str]) -> tuple[list, lis
     projects = read_csv(reference / "mpsc_projects.csv")
     funding = {r["project_name"]: r for r in read_csv(reference / "mpsc_funding_phases.csv")}
     topics = {r["project_name"]: r for r in read_csv(reference / "mpsc_topics.csv")}
+    facts = read_facts()
     rows, phase_rows = [], []
     for p in projects:
         name, cohort = p["project_name"], p["cohort_year"]
@@ -701,34 +815,35 @@ def build_projects(reference: Path, muni_ids: dict[str, str]) -> tuple[list, lis
         sources = [COHORT_SOURCE[cohort], short_source(p["source"])]
         if f_row["source"] not in ("not found", ""):
             sources.append(f_row["source"])
-        rows.append(
-            {
-                "id": pid,
-                "name": name,
-                "programme": MPSC,
-                "cohort": cohort,
-                "municipality_ids": ";".join(muni_ids[m] for m in members),
-                "lead_municipality_id": muni_ids[lead],
-                "size_class": SIZE_CLASS[p["bmi_category"]],
-                "topics": t_row["topics"],
-                "phase": phase,
-                "start": start,
-                "end": end,
-                "funding_federal_eur": federal,
-                "funding_total_eur": total,
-                "url": f"https://{PROJECT_URL[name]}" if PROJECT_URL.get(name) else "",
-                "source": "; ".join(dict.fromkeys(sources)),
-                "keywords": t_row["keywords"],
-                "name_confidence": p["name_confidence"],
-                "funding_note": funding_note,
-                "notes": "; ".join(n for n in notes if n),
-                "topics_source": t_row["source"],
-                "topics_confidence": t_row["confidence"],
-            }
-        )
+        row = {
+            "id": pid,
+            "name": name,
+            "programme": MPSC,
+            "cohort": cohort,
+            "municipality_ids": ";".join(muni_ids[m] for m in members),
+            "lead_municipality_id": muni_ids[lead],
+            "size_class": SIZE_CLASS[p["bmi_category"]],
+            "topics": t_row["topics"],
+            "phase": phase,
+            "start": start,
+            "end": end,
+            "funding_federal_eur": federal,
+            "funding_total_eur": total,
+            "url": f"https://{PROJECT_URL[name]}" if PROJECT_URL.get(name) else "",
+            "source": "; ".join(dict.fromkeys(sources)),
+            "keywords": t_row["keywords"],
+            "name_confidence": p["name_confidence"],
+            "funding_note": funding_note,
+            "notes": "; ".join(n for n in notes if n),
+            "topics_source": t_row["source"],
+            "topics_confidence": t_row["confidence"],
+            "end_note": "nur Jahr angegeben" if end and precision == "year" else "",
+            "phase_source": f_row["source"] if phase else "",
+        }
+        own_phases = []
         for phase_name, p_start, p_end, p_precision, p_raw in PHASE_PERIODS.get(name, []):
             check_raw(name, p_raw, f_row)
-            phase_rows.append(
+            own_phases.append(
                 {
                     "project_id": pid,
                     "phase": phase_name,
@@ -738,7 +853,14 @@ def build_projects(reference: Path, muni_ids: dict[str, str]) -> tuple[list, lis
                     "precision": p_precision,
                 }
             )
+        own_phases = apply_facts(row, own_phases, facts.pop(pid, []))
+        if not row["end"] and not row["end_note"]:
+            row["end_note"] = runtime_reason(f_row)
+        rows.append(row)
+        phase_rows.extend(own_phases)
     rows.append(nst_project(reference, muni_ids))
+    if facts:
+        raise SystemExit(f"facts.csv: unbekannte Projekte {sorted(facts)}")
     return rows, phase_rows
 
 
@@ -768,6 +890,9 @@ def nst_project(reference: Path, muni_ids: dict[str, str]) -> dict:
         ),
         "topics_source": "Projekttitel",
         "topics_confidence": "",
+        "end_note": "kein Enddatum veröffentlicht gefunden; laut Stadtradio Göttingen (01/2021) "
+        "Maßnahmen 'über einen Zeitraum von knapp fünf Jahren'",
+        "phase_source": "",
     }
 
 
@@ -813,14 +938,14 @@ def build_organisations(munis: dict[str, dict]) -> list[dict]:
             "id": "kfw",
             "name": "KfW",
             "kind": "Förderbank",
-            "source": "hildesheimer-presse.de 13.12.2024",
+            "source": OFFER_SOURCE,
             "notes": "Förderbank, wickelt die Modellprojekte Smart Cities ab; ohne Ort",
         },
         {
             "id": "bmwsb",
             "name": "Bundesministerium für Wohnen, Stadtentwicklung und Bauwesen (BMWSB)",
             "kind": "Ministerium",
-            "source": "hildesheimer-presse.de 13.12.2024",
+            "source": OFFER_SOURCE,
             "notes": "Programm bis 2021 beim BMI, seit 2022 beim BMWSB; ohne Ort",
         },
     ]
@@ -971,7 +1096,7 @@ def build_events() -> list[dict]:
             "bis 31.03.2028 an",
             "kind": "Programm",
             "participant_ids": "kfw;bmwsb",
-            "source": "hildesheimer-presse.de 13.12.2024",
+            "source": OFFER_SOURCE,
         }
     )
     return rows
@@ -1036,6 +1161,8 @@ def main(argv: list[str]) -> None:
             "notes",
             "topics_source",
             "topics_confidence",
+            "end_note",
+            "phase_source",
         ],
     )
     write_csv(

@@ -1,0 +1,74 @@
+"""Text from the URL or the data never becomes a link the app did not make: a search term,
+an unknown state or slide list, a district name that look like web or mail addresses show as
+plain text. Tables offer no unprotected CSV download."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+from tests.helpers import MUNIS, write_folder
+
+pytestmark = pytest.mark.browser
+
+LURE = "https://evil.example/login"
+LURES = f"{LURE} www.evil.example evil@example.org"
+
+
+def links_to_evil(page) -> list[str]:
+    """Every link on the page that points away from the app to the lure's host."""
+    hrefs = page.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href') || '')")
+    return [h for h in hrefs if "evil" in h]
+
+
+@pytest.fixture(scope="module")
+def lured_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lure")
+    write_folder(folder, municipalities=MUNIS.replace("Kreis Lippe", LURE, 1))
+    env = {
+        "ATLAS_DATA_DIR": str(folder),
+        "ATLAS_DB_PATH": str(tmp_path_factory.mktemp("db") / "atlas.db"),
+    }
+    with serve_app(env) as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "shown"),
+    [
+        ("search", f"/?q={quote('Test ' + LURES)}", "evil.example/login"),
+        ("state", f"/?state={quote(LURES)}", "evil.example"),
+        ("show", f"/?show={quote(LURES)}", "evil.example"),
+        ("district", "/profiles?municipality=lemgo", "evil.example/login"),
+    ],
+)
+def test_addresses_in_the_link_or_the_data_stay_text(lured_server, output_dir, name, path, shown):
+    with browser_page() as (new_page, requests):
+        page = new_page()
+        page.goto(lured_server.url + path)
+        wait_for_app(page)
+        # the text is there, as text (an unknown state is named in the sidebar)
+        page.get_by_text(shown, exact=False).first.wait_for(timeout=30_000)
+        page.screenshot(path=output_dir / f"links-{name}.png")
+        assert links_to_evil(page) == []
+        assert_offline(requests)
+
+
+def test_tables_have_no_toolbar_download(lured_server, output_dir):
+    with browser_page() as (new_page, requests):
+        page = new_page()
+        page.goto(lured_server.url + "/data")
+        wait_for_app(page)
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text("Vollständigkeit", exact=True).click()
+        wait_for_app(page)
+        table = page.locator('[data-testid="stDataFrame"]').first
+        table.wait_for(timeout=30_000)
+        table.hover()
+        page.wait_for_timeout(500)
+        page.screenshot(path=output_dir / "links-table-toolbar.png")
+        toolbar = page.locator('[data-testid="stElementToolbar"]')
+        assert toolbar.get_by_role("button", name="Download as CSV").count() == 0
+        assert_offline(requests)
