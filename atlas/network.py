@@ -141,8 +141,12 @@ def load_folder(folder: str | Path, label: str | None = None) -> Network:
 
 
 def _problem(frame, idx, files, table, column, value, key, severity="error", **params) -> Problem:
+    """`key` names a text in atlas.text_problems ("check. ..."); any other text is used as
+    it is (German only)."""
     file = files.get(table, f"{table}.csv")
     line = int(frame.at[idx, "_line"])
+    if not key.startswith("check."):
+        return Problem(file, table, line, column, value, key, severity)
     return problem(file, table, line, column, value, key, severity, **params)
 
 
