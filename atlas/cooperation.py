@@ -64,12 +64,17 @@ PRODUCT_BONUS = 1.0  # a shared product weighs its rarity plus this
 
 @dataclass(frozen=True)
 class Weights:
+    """The defaults are what cross-validation on the documented cooperations chose in every
+    fold (python -m benchmarks.cooperation_quality): shared measures and proximity, topics
+    a little. Who is ahead, context and phase stay adjustable; a partner's head start on a
+    shared measure is told in the reason whenever measures count."""
+
     measures: float = 1.0
-    direction: float = 0.5
-    proximity: float = 0.6
-    context: float = 0.3
-    topics: float = 0.1
-    phase: float = 0.2
+    direction: float = 0.0
+    proximity: float = 1.0
+    context: float = 0.0
+    topics: float = 0.3
+    phase: float = 0.0
 
     def as_array(self) -> np.ndarray:
         return np.array([max(0.0, getattr(self, f.name)) for f in fields(self)], dtype=float)
@@ -340,7 +345,9 @@ def candidate_pairs(
     - where: each member's k_near nearest members (proximity);
     - what and where at once: its k_profile nearest in a joint space of IDF-weighted topic
       vectors (members sharing rare topics are close) and place;
-    - per topic: its k_topic nearest members that also work on that topic."""
+    - per measure: its k_topic nearest members with the same measure;
+    - per topic, for members without known measures: its k_topic nearest members that
+      also work on that topic."""
     if p.n < 2:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     if p.n < exact_below:
@@ -353,8 +360,10 @@ def candidate_pairs(
         _knn_pairs(points, everyone, k_near, p.n),
         _knn_pairs(np.hstack([topics, points / (2 * DISTANCE_SCALE_KM)]), everyone, k_profile, p.n),
     ]
+    # per topic only for members whose measures are unknown: topics are their fallback
+    no_measures = p.measure_bits == 0
     for b in range(N_TOPICS):
-        having = np.flatnonzero(p.topic_bits & (1 << b))
+        having = np.flatnonzero((p.topic_bits & (1 << b)).astype(bool) & no_measures)
         if len(having) > 1:
             chunks.append(_knn_pairs(points[having], having, k_topic, p.n))
     for b in range(N_MEASURES):  # members with the same measure, nearest first
@@ -518,6 +527,7 @@ def suggestions(
     weights: Weights = Weights(),
     top_k: int = 5,
     max_per_member: int | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """New partnerships for the network's members: each member's top-k, without the
     pairs that already work together, best first, one row per pair. With
@@ -531,6 +541,8 @@ def suggestions(
     chosen = chosen.sort_values("score", ascending=False, kind="stable")
     if max_per_member:
         chosen = _spread(p, chosen, max_per_member)
+    if limit is not None:  # the best `limit` rows only, e.g. what a page shows
+        chosen = chosen.head(limit)
     return with_measures(p, _labelled(p, chosen))
 
 
@@ -640,20 +652,41 @@ def with_measures(p: Profiles, frame: pd.DataFrame) -> pd.DataFrame:
     (measure, a's status, a's since, b's status, b's since, product both use, source of
     the one ahead or else of a), and the measure on which one is furthest ahead."""
     frame = frame.copy()
-    order = np.argsort(-p.measure_weight, kind="stable")
-    ids_of = {
-        mask: tuple(MEASURE_IDS[b] for b in order if (int(mask) >> int(b)) & 1)
-        for mask in set(frame["shared_measures"].tolist())
-    }
+    # position of each measure when listed rarest first
+    place = np.empty(N_MEASURES, dtype=int)
+    place[np.argsort(-p.measure_weight, kind="stable")] = np.arange(N_MEASURES)
+    cached: dict[int, tuple[str, ...]] = {}
+
+    def ids_of(mask: int) -> tuple[str, ...]:
+        if mask not in cached:
+            bits, rest = [], mask
+            while rest:
+                low = rest & -rest
+                bits.append(low.bit_length() - 1)
+                rest ^= low
+            cached[mask] = tuple(MEASURE_IDS[b] for b in sorted(bits, key=place.__getitem__))
+        return cached[mask]
+
+    d = p.details
     detail = {
         (m, x): (status, since, product, source)
-        for m, x, status, since, product, source, _ in p.details.itertuples(index=False)
+        for m, x, status, since, product, source in zip(
+            d["member"].tolist(),
+            d["measure"].to_numpy(dtype=object).tolist(),
+            d["status"].to_numpy(dtype=object).tolist(),
+            d["since"].to_numpy(dtype=object).tolist(),
+            d["product"].to_numpy(dtype=object).tolist(),
+            d["source"].to_numpy(dtype=object).tolist(),
+            strict=True,
+        )
     }
     none = ("unbekannt", "", "", "")
     rows, leads = [], []
-    for a, b, mask in zip(frame["i"], frame["j"], frame["shared_measures"], strict=True):
+    for a, b, mask in zip(
+        frame["i"].tolist(), frame["j"].tolist(), frame["shared_measures"].tolist(), strict=True
+    ):
         info, lead = [], ""
-        for measure in ids_of[mask]:
+        for measure in ids_of(int(mask)):
             sa, ya, pa, qa = detail.get((a, measure), none)
             sb, yb, pb, qb = detail.get((b, measure), none)
             ra, rb = STATUS_RANK.get(sa, 0), STATUS_RANK.get(sb, 0)

@@ -96,7 +96,7 @@ def load_frames(raw: dict[str, pd.DataFrame], files: dict[str, str], label: str 
             # a file that exists but could not be read was reported by the reader already
             if table.required_table and name not in files:
                 problems.append(
-                    problem(file, name, None, None, None, "check.table_missing", "fatal")
+                    problem(file, name, None, None, None, "network.table_missing", "fatal")
                 )
             typed[name] = empty_table(table)
             continue
@@ -140,14 +140,16 @@ def load_folder(folder: str | Path, label: str | None = None) -> Network:
 # --- cross-table checks -------------------------------------------------------------
 
 
-def _problem(frame, idx, files, table, column, value, key, severity="error", **params) -> Problem:
-    """`key` names a text in atlas.text_problems ("check. ..."); any other text is used as
-    it is (German only)."""
+def _problem(frame, idx, files, table, column, value, expected, severity="error") -> Problem:
     file = files.get(table, f"{table}.csv")
-    line = int(frame.at[idx, "_line"])
-    if not key.startswith("check."):
-        return Problem(file, table, line, column, value, key, severity)
-    return problem(file, table, line, column, value, key, severity, **params)
+    return Problem(file, table, int(frame.at[idx, "_line"]), column, value, expected, severity)
+
+
+def _keyed(frame, idx, files, table, column, value, key: str, **params) -> Problem:
+    """A problem with its text's key (atlas/text_store.py): the report shows it in the
+    interface language."""
+    file = files.get(table, f"{table}.csv")
+    return problem(file, table, int(frame.at[idx, "_line"]), column, value, key, **params)
 
 
 def check_coordinates(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.DataFrame, list]:
@@ -160,8 +162,8 @@ def check_coordinates(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.
     problems = []
     for idx in frame.index[known & ~inside]:
         value = f"{lat[idx]}, {lon[idx]}"
-        key = "check.swapped" if swapped[idx] else "check.abroad"
-        problems.append(_problem(frame, idx, files, table, "lat/lon", value, key))
+        key = "network.coordinates_swapped" if swapped[idx] else "network.coordinates_outside"
+        problems.append(_keyed(frame, idx, files, table, "lat/lon", value, key))
     frame = frame.copy()
     frame.loc[known & ~inside, ["lat", "lon"]] = float("nan")
     return frame, problems
@@ -173,14 +175,14 @@ def check_periods(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.Data
         frame["end_dt"].notna() & frame["start_dt"].notna() & (frame["end_dt"] < frame["start_dt"])
     )
     problems = [
-        _problem(
+        _keyed(
             frame,
             idx,
             files,
             table,
             "end",
             frame.at[idx, "end"],
-            "check.end_before_start",
+            "network.end_before_start",
             start=frame.at[idx, "start"],
         )
         for idx in frame.index[bad]
@@ -193,9 +195,9 @@ def check_periods(frame: pd.DataFrame, table: str, files: dict) -> tuple[pd.Data
 def check_ref(frame, table, column, known: set, files, drop_row: bool):
     values = frame[column]
     unknown = values.notna() & (values != "") & ~in_set(values, known)
-    key = "check.unknown_ref_row" if drop_row else "check.unknown_ref"
+    key = "network.unknown_id_row" if drop_row else "network.unknown_id"
     problems = [
-        _problem(frame, i, files, table, column, values[i], key) for i in frame.index[unknown]
+        _keyed(frame, i, files, table, column, values[i], key) for i in frame.index[unknown]
     ]
     if drop_row:
         return frame[~unknown], problems
@@ -211,15 +213,7 @@ def check_reflist(frame, table, column, known: set, files, required: bool):
     )
     kept, unknown = split.map(lambda p: p[0]), split.map(lambda p: p[1])
     problems = [
-        _problem(
-            frame,
-            i,
-            files,
-            table,
-            column,
-            "; ".join(unknown[i]),
-            "check.unknown_ref",
-        )
+        _keyed(frame, i, files, table, column, "; ".join(unknown[i]), "network.unknown_id")
         for i in frame.index[unknown.map(len) > 0]
     ]
     frame = frame.copy()
@@ -227,7 +221,7 @@ def check_reflist(frame, table, column, known: set, files, required: bool):
     if required:
         empty = kept.map(len) == 0
         problems += [
-            _problem(frame, i, files, table, column, "", "check.no_member")
+            _keyed(frame, i, files, table, column, "", "network.no_member")
             for i in frame.index[empty & (lists.map(len) > 0)]
         ]
         frame = frame[~empty]

@@ -50,6 +50,7 @@ from atlas.problems import Problem
 from atlas.readers import read_folder
 from atlas.schema import TABLES
 from atlas.status import with_current_phase
+from atlas.text import DEFAULT_LANGUAGE, t
 
 SCHEMA_VERSION = 2
 SYSTEM_COLUMNS = ("_row", "_pos", "_ver", "_at", "_by", "_extra")
@@ -59,7 +60,15 @@ _LOCK_ID = 7_100_742  # PostgreSQL advisory lock: one writer (or schema upgrade)
 
 
 class StoreError(Exception):
-    """A refused write, with a message meant for the user."""
+    """A refused write, with a message meant for the user: a text key (atlas/text_store.py)
+    and its values; str() is the German text, text(lang) the one for the interface."""
+
+    def __init__(self, key: str, **values):
+        super().__init__(t(key, DEFAULT_LANGUAGE, **values))
+        self.key, self.values = key, values
+
+    def text(self, lang: str) -> str:
+        return t(self.key, lang, **self.values)
 
 
 class StaleError(StoreError):
@@ -67,8 +76,8 @@ class StaleError(StoreError):
 
 
 class ValidationError(StoreError):
-    def __init__(self, message: str, problems: list[Problem]):
-        super().__init__(message)
+    def __init__(self, key: str, problems: list[Problem], **values):
+        super().__init__(key, **values)
         self.problems = problems
 
 
@@ -86,7 +95,7 @@ class Actor:
 
 def require_editor(actor: Actor | None) -> Actor:
     if actor is None or actor.role != "editor" or not actor.name.strip():
-        raise NotAllowed("Nur angemeldete Bearbeiterinnen und Bearbeiter dürfen Daten ändern.")
+        raise NotAllowed("store.not_allowed")
     return actor
 
 
@@ -463,31 +472,23 @@ class Store:
             last = conn.execute(
                 select(CHANGES.c.actor, CHANGES.c.at).where(CHANGES.c.id == current)
             ).first()
-            who = f" (zuletzt von {last.actor}, {last.at})" if last else ""
-            raise StaleError(
-                "Die Daten wurden seit der Vorschau geändert"
-                + who
-                + ". Nichts wurde übernommen; bitte die Vorschau neu erstellen."
-            )
+            if last:
+                raise StaleError("store.stale_preview_by", who=last.actor, when=last.at)
+            raise StaleError("store.stale_preview")
 
     def _validate(self, raw_before, raw_after, what: str) -> None:
         before = load_frames(raw_before, files_for(raw_before))
         after = load_frames(raw_after, files_for(raw_after))
         introduced = new_blocking(before, after)
         if introduced:
-            raise ValidationError(
-                f"{what} nicht gespeichert: {len(introduced)} Problem(e). Nichts wurde geändert.",
-                introduced,
-            )
+            raise ValidationError(f"store.refused.{what}", introduced, n=len(introduced))
 
     def apply_import(self, plan: ImportPlan, actor: Actor) -> dict[str, int]:
         """Write a previewed import, all or nothing. Refused when the plan has problems or
         the data changed since the preview."""
         require_editor(actor)
         if not plan.ok:
-            raise ValidationError(
-                "Import nicht möglich: die Vorschau meldet Probleme.", plan.blocking
-            )
+            raise ValidationError("store.import_blocked", plan.blocking)
         counts = {"added": 0, "changed": 0, "removed": 0}
         with self.writer.begin() as conn:
             self._lock(conn)
@@ -610,17 +611,11 @@ class Store:
                 edits.deleted
             ):
                 if sys_rows is None or row_id not in sys_rows.index:
-                    raise StaleError(
-                        f"Eine Zeile ({name}) wurde inzwischen gelöscht. Nichts wurde gespeichert; bitte neu laden."
-                    )
+                    raise StaleError("store.stale_deleted", table=name)
                 if int(sys_rows.at[row_id, "_ver"]) != int(version):
                     who, when = sys_rows.at[row_id, "_by"], sys_rows.at[row_id, "_at"]
                     key = row_keys(name, current.loc[[row_id]]).iloc[0]
-                    raise StaleError(
-                        f"„{key}“ ({name}) wurde inzwischen von {who} ({when}) geändert. "
-                        "Ihre Änderungen wurden nicht gespeichert, damit nichts überschrieben "
-                        "wird; bitte neu laden und erneut eintragen."
-                    )
+                    raise StaleError("store.stale_row", row=key, table=name, who=who, when=when)
             after = current.copy()
             for row_id, (_, values) in edits.changed.items():
                 for column, value in values.items():
@@ -639,7 +634,7 @@ class Store:
             after = pd.concat([after, new_rows])
             after = normalise_table(schema, after)
             candidate = dict(raw) | {name: after}
-            self._validate(raw, candidate, "Änderungen")
+            self._validate(raw, candidate, "edit")
             counts = {"changed": 0, "added": 0, "removed": 0}
             for row_id, version in edits.deleted:
                 before = _row_dict(current.loc[row_id])
@@ -662,7 +657,7 @@ class Store:
                     .values(**fields)
                 )
                 if done.rowcount != 1:  # a writer that ignored the lock; still never overwrite
-                    raise StaleError("Zeile wurde gleichzeitig geändert; nichts gespeichert.")
+                    raise StaleError("store.stale_concurrent")
                 key = row_keys(name, after.loc[[row_id]]).iloc[0]
                 self._record(
                     conn, actor, "update", name, int(row_id), key, int(version) + 1, before, values
@@ -708,7 +703,7 @@ class Store:
     def _restorable(self, conn: Connection, change_id: int):
         change = conn.execute(select(CHANGES).where(CHANGES.c.id == change_id)).first()
         if change is None or change.table_name is None or change.row_id is None:
-            raise StoreError("Diese Änderung kann nicht einzeln zurückgenommen werden.")
+            raise StoreError("store.not_restorable")
         return change
 
     def restore(self, change_id: int, actor: Actor, version: int) -> str:
@@ -734,11 +729,15 @@ class Store:
                     .order_by(CHANGES.c.id.desc())
                     .limit(1)
                 ).first()
-                who = f" von {last.actor} ({last.at})" if last else ""
-                raise StaleError(
-                    f"„{change.row_key}“ ({name}) wurde seit der Vorschau{who} geändert. "
-                    "Nichts wurde zurückgenommen; bitte die Vorschau prüfen und erneut wählen."
-                )
+                if last:
+                    raise StaleError(
+                        "store.stale_restore_by",
+                        row=change.row_key,
+                        table=name,
+                        who=last.actor,
+                        when=last.at,
+                    )
+                raise StaleError("store.stale_restore", row=change.row_key, table=name)
             before = json.loads(change.before) if change.before else None
             candidate_table = current.drop(index=[row_id]) if exists else current
             if before is not None:
@@ -748,7 +747,7 @@ class Store:
                 restored = pd.DataFrame([before], index=[row_id]).fillna("")
                 restored["_line"] = pos + 2
                 candidate_table = pd.concat([candidate_table, restored]).fillna("")
-            self._validate(raw, dict(raw) | {name: candidate_table}, "Wiederherstellen")
+            self._validate(raw, dict(raw) | {name: candidate_table}, "restore")
             stamp = now_text()
             old = _row_dict(current.loc[row_id]) if exists else None
             version = int(system[name].at[row_id, "_ver"]) + 1 if exists else 1

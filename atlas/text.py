@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from atlas import (
+    text_about,
     text_cooperation,
     text_data,
     text_map,
@@ -19,6 +20,7 @@ from atlas import (
     text_problems,
     text_profiles,
     text_status,
+    text_store,
     text_timeline,
 )
 from atlas.schema import PHASES, SIZE_CLASSES, STATES, TOPICS
@@ -68,9 +70,10 @@ _STATES_EN = (
     "Thuringia",
 )
 
-TEXTS: dict[str, dict[str, str]] = {
+_COMMON: dict[str, dict[str, str]] = {
     "de": {
         "app.title": "Netzwerkatlas",
+        "language.switch": "Sprache / Language",
         "app.tagline": "Überblick über die Mitglieder eines Smart-City-Netzwerks",
         "nav.overview": "Überblick",
         "nav.map": "Karte",
@@ -126,13 +129,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "chart.table": "Als Tabelle",
         "chart.alt_bar": "Balkendiagramm „{title}“: {summary}",
         "chart.alt_matrix": "Matrix „{title}“ mit {rows} Zeilen und {cols} Spalten; höchster Wert {max} ({row}, {col})",
-        "about.header": "Über die Daten",
-        "about.source": "Datenquelle: {label}",
-        "about.asof": "Stand: {date}",
-        "about.coverage_topics": "Themen bekannt für {known} von {total} Projekten",
-        "about.coverage_funding": "Bundesförderung bekannt für {known} von {total} Projekten",
-        "about.sources": "Alle Quellen und Lizenzen: data/SOURCES.md",
-        "about.phase_note": "Die aktuelle Phase wird aus den datierten Phasen zum heutigen Tag bestimmt; ohne Datum gilt die Angabe der Quelle, sonst „Unbekannt“. „Abgeschlossen“ nur, wo eine Quelle es sagt; nach dem geplanten Ende ohne solche Quelle: „Geplantes Ende überschritten“.",
         "empty.filtered": "Keine Projekte passen zu diesen Filtern. Filter lockern oder zurücksetzen.",
         "error.data_unusable": "Die Daten in {label} konnten nicht geladen werden. Bitte die folgenden Probleme beheben:",
         "error.data_problems": "{n} Hinweise zur Datenqualität",
@@ -146,6 +142,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "app.title": "Network Atlas",
+        "language.switch": "Sprache / Language",
         "app.tagline": "An overview of the members of a smart-city network",
         "nav.overview": "Overview",
         "nav.map": "Map",
@@ -201,13 +198,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "chart.table": "As a table",
         "chart.alt_bar": "Bar chart “{title}”: {summary}",
         "chart.alt_matrix": "Matrix “{title}” with {rows} rows and {cols} columns; highest value {max} ({row}, {col})",
-        "about.header": "About the data",
-        "about.source": "Data source: {label}",
-        "about.asof": "As of: {date}",
-        "about.coverage_topics": "Topics known for {known} of {total} projects",
-        "about.coverage_funding": "Federal funding known for {known} of {total} projects",
-        "about.sources": "All sources and licences: data/SOURCES.md",
-        "about.phase_note": "The current phase is taken from the dated phases on today's date; without dates the source's statement applies, otherwise “unknown”. “Completed” only where a source says so; after the planned end without such a source: “planned end passed”.",
         "empty.filtered": "No projects match these filters. Loosen or reset the filters.",
         "error.data_unusable": "The data in {label} could not be loaded. Please fix these problems:",
         "error.data_problems": "{n} notes on data quality",
@@ -222,14 +212,17 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def _add_labels(prefix: str, values: tuple[str, ...], english: tuple[str, ...]) -> None:
-    for value, en in zip(values, english, strict=True):
-        TEXTS["de"][f"{prefix}.{value}"] = value
-        TEXTS["en"][f"{prefix}.{value}"] = en
+def _labels(values: tuple[str, ...], english: tuple[str, ...], prefix: str) -> dict:
+    return {
+        "de": {f"{prefix}.{value}": value for value in values},
+        "en": {f"{prefix}.{value}": en for value, en in zip(values, english, strict=True)},
+    }
 
 
-# each page keeps its texts in its own module, so pages can grow independently
-for _module in (
+# The text tables: this module's common texts, one module per area (each page keeps its
+# texts in its own module, so pages grow independently) and the labels of data values.
+TEXT_MODULES = (
+    text_about,
     text_map,
     text_timeline,
     text_cooperation,
@@ -238,17 +231,33 @@ for _module in (
     text_data,
     text_status,
     text_meeting,
-):
-    TEXTS["de"].update(_module.DE)
-    TEXTS["en"].update(_module.EN)
-for _module in (text_problems,):  # the data report's texts, shared by every page
-    TEXTS["de"].update(_module.DE)
-    TEXTS["en"].update(_module.EN)
+    text_problems,  # the data report's texts, shared by every page
+    text_store,
+)
+TABLES: tuple[tuple[str, dict[str, dict[str, str]]], ...] = (
+    ("atlas.text", _COMMON),
+    *((m.__name__, {"de": m.DE, "en": m.EN}) for m in TEXT_MODULES),
+    ("atlas.text (topic labels)", _labels(TOPICS, _TOPICS_EN, "topic")),
+    ("atlas.text (phase labels)", _labels(PHASES, _PHASES_EN, "phase")),
+    ("atlas.text (size labels)", _labels(SIZE_CLASSES, _SIZES_EN, "size")),
+    ("atlas.text (state labels)", _labels(STATES, _STATES_EN, "state")),
+)
 
-_add_labels("topic", TOPICS, _TOPICS_EN)
-_add_labels("phase", PHASES, _PHASES_EN)
-_add_labels("size", SIZE_CLASSES, _SIZES_EN)
-_add_labels("state", STATES, _STATES_EN)
+
+def defined_twice(tables=TABLES) -> dict[str, list[str]]:
+    """Keys that more than one table defines (for any language), with the tables: the
+    later table would silently win."""
+    where: dict[str, list[str]] = {}
+    for name, table in tables:
+        for key in set().union(*(texts.keys() for texts in table.values())):
+            where.setdefault(key, []).append(name)
+    return {key: names for key, names in where.items() if len(names) > 1}
+
+
+TEXTS: dict[str, dict[str, str]] = {
+    lang: {key: text for _, table in TABLES for key, text in table[lang].items()}
+    for lang in LANGUAGES
+}
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:

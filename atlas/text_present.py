@@ -1,20 +1,7 @@
 """Texts of the presentation page, German and English (merged into atlas.text.TEXTS)."""
 
 DE: dict[str, str] = {
-    "about_page.format": "Eigene Daten",
-    "about_page.format_text": "Eigene Tabellen im selben Format (CSV oder eine Excel-Arbeitsmappe mit einem Blatt je Tabelle) zeigt der Atlas mit ATLAS_DATA_DIR=/pfad/zum/ordner. Die Vorlage enthält alle Spalten mit Beschreibung.",
-    "about_page.template": "Vorlage herunterladen (Excel)",
     "nav.about": "Über",
-    "about_page.title": "Über den Netzwerkatlas",
-    "about_page.data": "Die Daten",
-    "about_page.data_text": "Die mitgelieferten Daten beschreiben die 73 Modellprojekte Smart Cities des Bundes (Staffeln 2019, 2020, 2021) und das Projekt des Niedersächsischen Städtetags „Unterstützung und Beschleunigung des kommunalen Klimaschutzes durch Smart Cities“. Jede Zeile nennt ihre Quelle; was keine Quelle belegt, bleibt leer.",
-    "about_page.sources": "Quellen und Lizenzen",
-    "about_page.sources_text": "Projektfakten aus öffentlichen Programm-, Projekt- und Presseseiten (Liste in data/SOURCES.md). Grenzen und Koordinaten: © GeoBasis-DE / BKG (2016), Datenlizenz Deutschland – Namensnennung – 2.0. Der Code steht im Repository.",
-    "about_page.asof": "Stand der Daten: {date}. Die aktuelle Phase eines Projekts wird täglich aus seinen datierten Phasen berechnet.",
-    "about_page.suggestions": "Wie Kooperationsvorschläge entstehen",
-    "about_page.accessibility": "Barrierefreiheit",
-    "about_page.accessibility_text": "Farben nach Okabe & Ito, für Farbsehschwächen unterscheidbar, und nie allein: Zahlen stehen auf den Balken, Phasen haben Formen und Schraffuren. Jede Karte und jedes Diagramm hat einen Alternativtext und eine Tabelle mit denselben Zahlen. Alle Bedienelemente sind per Tastatur erreichbar; in der Präsentation blättern die Pfeiltasten. Alles läuft ohne Internet.",
-    "about_page.counts": "{projects} Projekte, {municipalities} Kommunen, {links} bekannte Verbindungen, {events} Treffen.",
     "handout.suggestions": "Die zehn besten neuen Partnerschaften",
     "handout.sources": "Quellen",
     "handout.sources_count": "{n} verschiedene Quellenangaben in den Projektdaten",
@@ -55,20 +42,7 @@ DE: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
-    "about_page.format": "Your own data",
-    "about_page.format_text": "The atlas shows your own tables in the same format (CSV, or one Excel workbook with a sheet per table) with ATLAS_DATA_DIR=/path/to/folder. The template has every column with its description.",
-    "about_page.template": "Download the template (Excel)",
     "nav.about": "About",
-    "about_page.title": "About the Network Atlas",
-    "about_page.data": "The data",
-    "about_page.data_text": "The bundled data describes the federal programme's 73 model projects Smart Cities (cohorts 2019, 2020, 2021) and the Niedersächsischer Städtetag project “Unterstützung und Beschleunigung des kommunalen Klimaschutzes durch Smart Cities”. Every row names its source; what no source supports stays empty.",
-    "about_page.sources": "Sources and licences",
-    "about_page.sources_text": "Project facts from public programme, project and press pages (list in data/SOURCES.md). Boundaries and coordinates: © GeoBasis-DE / BKG (2016), Data licence Germany – attribution – 2.0. The code is in the repository.",
-    "about_page.asof": "Data as of: {date}. A project's current phase is computed every day from its dated phases.",
-    "about_page.suggestions": "How cooperation suggestions are made",
-    "about_page.accessibility": "Accessibility",
-    "about_page.accessibility_text": "Okabe & Ito colours, distinguishable with colour-vision deficiency, and never alone: numbers are printed on bars, phases have shapes and hatching. Every map and chart has alt text and a table with the same numbers. All controls are keyboard-reachable; in the presentation the arrow keys turn the slides. Everything runs without the internet.",
-    "about_page.counts": "{projects} projects, {municipalities} municipalities, {links} known links, {events} meetings.",
     "handout.suggestions": "The ten best new partnerships",
     "handout.sources": "Sources",
     "handout.sources_count": "{n} different source citations in the project data",

@@ -4,13 +4,6 @@ a clerk can act on (never a library's message). Placeholders are filled from the
 from __future__ import annotations
 
 DE = {
-    "check.swapped": "Koordinaten in Deutschland erwartet (Breiten- und Längengrad vertauscht?)",
-    "check.abroad": "Koordinaten in Deutschland erwartet (liegt nicht in Deutschland)",
-    "check.end_before_start": "Ende vor Beginn ({start}); Ende wird nicht verwendet",
-    "check.unknown_ref": "unbekannte Kennung (Verweis wird ignoriert)",
-    "check.unknown_ref_row": "unbekannte Kennung (Zeile ausgelassen)",
-    "check.no_member": "keine gültige Kommune (Zeile ausgelassen)",
-    "check.table_missing": "Tabelle fehlt (Pflichttabelle)",
     "outcome.left_out": "(Zeile ausgelassen)",
     "outcome.not_used": "(Wert wird nicht verwendet)",
     "coerce.missing_column": "Pflichtspalte fehlt (erwartet: {names})",
@@ -58,13 +51,6 @@ DE = {
 }
 
 EN = {
-    "check.swapped": "Coordinates in Germany expected (latitude and longitude swapped?)",
-    "check.abroad": "Coordinates in Germany expected (lies outside Germany)",
-    "check.end_before_start": "End before start ({start}); end not used",
-    "check.unknown_ref": "Unknown identifier (reference ignored)",
-    "check.unknown_ref_row": "Unknown identifier (row left out)",
-    "check.no_member": "No valid municipality (row left out)",
-    "check.table_missing": "Table missing (required table)",
     "outcome.left_out": "(row left out)",
     "outcome.not_used": "(value not used)",
     "coerce.missing_column": "Required column missing (expected: {names})",

@@ -280,9 +280,20 @@ def month_range(first: dt.date, last: dt.date, quarterly: bool = False) -> pd.Da
     )
 
 
+QUARTERLY_FROM = 2000  # projects: above this, monthly steps add cost, not insight
+
+
+def cohort_counts_between(network: Network, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """cohort_phase_counts from first to last, in steps that suit the network's size:
+    monthly, quarterly for more than QUARTERLY_FROM projects."""
+    quarterly = len(network.projects) > QUARTERLY_FROM
+    return cohort_phase_counts(network, month_range(first, last, quarterly=quarterly))
+
+
 __all__ = [
     "GROUPINGS",
     "PHASES",
+    "cohort_counts_between",
     "cohort_phase_counts",
     "count_on",
     "milestones",

@@ -12,9 +12,19 @@ from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
 
+from atlas.text import t
+
 # Parameters that belong to the viewer or to the slide show, never to a view.
 NOT_PART_OF_A_VIEW = ("lang", "show", "slide", "auto")
 MAX_AUTO_SECONDS = 600
+
+
+def views_table(views: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The saved views as the presentation page lists them: title, page, link parameters
+    and where each is kept, with headers and the "kept" value in the interface language."""
+    kept = views["kept"].map(lambda k: t(f"present.kept.{k}", lang))
+    table = views.assign(kept=kept)[["title", "page", "params", "kept"]]
+    return table.rename(columns={c: t(f"present.col_{c}", lang) for c in table.columns})
 
 
 def params_to_text(params: dict[str, list[str]]) -> str:

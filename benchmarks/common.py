@@ -46,15 +46,10 @@ def run_as_a_running_server() -> None:
       once (until the file changes). Both apply to the empty page too."""
     import streamlit.testing.v1.app_test as app_test
     import streamlit.testing.v1.local_script_runner as local_script_runner
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    from components.pages_folder import ServerPagesManager
 
     server_cache = ScriptCache()
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: server_cache
-
-    class ServerPagesManager(PagesManager):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            PagesManager.uses_pages_directory = False
-
     app_test.PagesManager = ServerPagesManager

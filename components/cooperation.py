@@ -24,7 +24,7 @@ from components.data import view_inputs
 from components.links import profile_url
 from components.memo import remembered
 from components.page import chart
-from components.url_state import seed_from_url, write_to_url
+from components.url_widgets import ignored_in_link, link_values, url_widget
 
 WEIGHT_KEYS = {
     "measures": "w_measures",
@@ -42,14 +42,14 @@ def weight_sliders(lang: str) -> Weights:
     with st.expander(t("coop.weights", lang)):
         columns = st.columns(3) * 2
         values = {
-            part: column.slider(
+            part: url_widget(
+                column.slider,
                 t(f"coop.w.{part}", lang),
                 0.0,
                 1.0,
                 value=getattr(default, part),
                 step=0.1,
                 key=key,
-                bind="query-params",
             )
             for column, (part, key) in zip(columns, WEIGHT_KEYS.items(), strict=True)
         }
@@ -167,24 +167,25 @@ def partner_options(network: Network, view: Network, linked: tuple, lang: str) -
 
 def partner_section(network: Network, view: Network, weights: Weights, lang: str) -> None:
     """Pick a municipality or a project (?partner=<id>): its best partners, with reasons."""
-    linked = tuple(st.query_params.get_all("partner"))
+    linked = tuple(link_values("partner"))
     label, options = remembered(
         "partner_options",
         (view_inputs(), linked),
         lambda: partner_options(network, view, linked, lang),
     )
     projects = set(network.projects["id"])
-    for value in seed_from_url("partner", "coop_partner", set(label)):
-        st.warning(escape_markdown(t("profiles.not_found", lang, id=value)))
-    choice = st.selectbox(
+    choice = url_widget(
+        st.selectbox,
         t("coop.choose", lang),
         options,
-        format_func=label.get,
         key="coop_partner",
+        param="partner",
+        label_of=label.get,
         index=None,
         help=t("coop.choose_help", lang),
     )
-    write_to_url("partner", choice)
+    for value in ignored_in_link("partner"):
+        st.warning(escape_markdown(t("profiles.not_found", lang, id=value)))
     if not choice:
         return
     if choice in projects:
@@ -233,7 +234,7 @@ def partner_section(network: Network, view: Network, weights: Weights, lang: str
 
 
 def network_section(view: Network, weights: Weights, lang: str) -> None:
-    ranked = suggestions(view, weights, top_k=3, max_per_member=3).head(40)
+    ranked = suggestions(view, weights, top_k=3, max_per_member=3, limit=40)
     ranked = with_reasons(ranked, weights, lang)
     if ranked.empty:
         st.info(t("coop.none", lang))

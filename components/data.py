@@ -15,7 +15,6 @@ from dataclasses import replace
 import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
-from streamlit.runtime.pages_manager import PagesManager
 
 from atlas.filters import Filters, apply_filters, option_counts
 from atlas.network import BUNDLED_DATA_DIR, Network, load_frames
@@ -31,10 +30,12 @@ from atlas.store import (
     open_store,
     sqlite_url,
 )
-from atlas.text import DEFAULT_LANGUAGE, LANGUAGES
+from atlas.text import DEFAULT_LANGUAGE, LANGUAGES, t
 from components.filter_state import current_filters
 from components.memo import remembered
 from components.page import show_unusable
+from components.pages_folder import ensure_frame
+from components.url_widgets import url_widget
 
 MEMO_KEY = "_network_memo"
 LOG = logging.getLogger("atlas")
@@ -190,31 +191,20 @@ def language() -> str:
 
 def language_switch() -> str:
     """German by default, English by a switch that lives in the link."""
-    st.sidebar.segmented_control(
-        "Sprache / Language",
+    url_widget(
+        st.sidebar.segmented_control,
+        t("language.switch", language()),  # the same in both: found in either language
         [code.upper() for code in LANGUAGES],
         key=LANG_KEY,
         default=DEFAULT_LANGUAGE.upper(),
-        bind="query-params",
     )
     return language()
-
-
-def ensure_frame() -> None:
-    """Rerun through app.py when Streamlit ran a page file on its own.
-
-    On a server process's first run, Streamlit treats a folder named pages/ as a v1
-    multipage app and runs the requested file without the frame (no sidebar, no filters);
-    app.py's st.navigation turns that off, so one rerun is all it takes."""
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def current_view() -> tuple[Network, Network, Filters]:
     """(whole network, filtered network, filters). Filtering stays out of st.cache_data
     (every filter combination would be a cache entry); the session keeps its last result."""
-    ensure_frame()
+    ensure_frame()  # every page gets here first: see components.pages_folder
     network = load_network(read_version=False)  # app.py read it at the start of this run
     if not network.usable:  # also guards a page run on its own, without the frame
         show_unusable(network, language())

@@ -33,6 +33,7 @@ from atlas.store import Actor, EditSet, Store, StoreError, ValidationError
 from atlas.text import escape_markdown, t
 from components.data import secret
 from components.page import show_report
+from components.url_widgets import url_widget
 
 ACTOR_KEY = "data_actor"
 FLASH_KEY = "data_flash"
@@ -187,7 +188,7 @@ def report(problems, lang: str, key: str) -> None:
 
 
 def refused(exc: StoreError, lang: str) -> None:
-    st.error(escape_markdown(str(exc)))
+    st.error(escape_markdown(exc.text(lang)))
     if isinstance(exc, ValidationError):
         report(exc.problems, lang, "refused_report")
 
@@ -295,12 +296,13 @@ def choose_places(plan: ImportPlan, lang: str) -> None:
 
 def edit_section(store: Store, view: Network, actor: Actor, lang: str) -> None:
     names = list(TABLES)
-    name = st.selectbox(
+    name = url_widget(
+        st.selectbox,
         t("data.edit_table", lang),
         names,
         key="edit_table",
-        format_func=lambda n: t(f"data.table.{n}", lang),
-        bind="query-params",
+        default=names[0],
+        label_of=lambda n: t(f"data.table.{n}", lang),
     )
     reload = st.button(t("data.edit_reload", lang), key="edit_reload")
     snapshot = st.session_state.get("edit_snapshot")

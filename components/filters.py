@@ -2,9 +2,10 @@
 
 Why not `bind="query-params"`: a bound multiselect writes its *formatted* option to the
 URL, and our options carry counts ("Niedersachsen (7)"), which change with the data and
-would break shared links. So one function pair keeps the URL in step instead: raw values
-go into the URL (`?state=Niedersachsen&topic=Mobilität`), are read once per session, and
-values that are not valid options are dropped with a visible note.
+would break shared links. So the raw values go into the URL
+(`?state=Niedersachsen&topic=Mobilität`) with components.url_widgets' link functions, are
+read when the link changes, and values that are not valid options are dropped with a
+visible note. The seven parameters are read together: districts depend on states.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from components.filter_state import (
     FilterSpec,
     current_filters,
 )
+from components.url_widgets import link_changed, link_seen, link_values, set_link
+
+LINK = "filters"  # the seven filter parameters, seen together
 
 
 def _options(network: Network, spec: FilterSpec) -> list[tuple]:
@@ -36,21 +40,21 @@ def _parse(spec: FilterSpec, raw: str):
     return raw
 
 
-def _url_filters() -> dict[str, list[str]]:
+def _link_filters() -> dict[str, list[str]]:
     """The filter part of the address bar, as raw text."""
-    params = {spec.param: st.query_params.get_all(spec.param) for spec in SPECS}
-    params[TEXT_PARAM] = st.query_params.get_all(TEXT_PARAM)
+    params = {spec.param: link_values(spec.param) for spec in SPECS}
+    params[TEXT_PARAM] = link_values(TEXT_PARAM)
     return params
 
 
-def seed_from_url(network: Network) -> None:
+def _take_from_link(network: Network) -> None:
     """Take the filters from the link when it differs from what the app last wrote there:
     when the app is opened from a link, and when a slide show moves to the next view."""
-    url = _url_filters()
-    written = st.session_state.get("_url_written")
-    if written == url:
+    url = _link_filters()
+    written_before = link_seen(LINK)
+    if not link_changed(LINK, url):
         return
-    switched_page = written is not None and not any(url.values()) and "show" not in st.query_params
+    switched_page = written_before and not any(url.values()) and "show" not in st.query_params
     if switched_page:  # Streamlit drops the parameters on a page switch; they are written back
         return
     ignored = []
@@ -69,21 +73,12 @@ def seed_from_url(network: Network) -> None:
     st.session_state["_url_ignored"] = ignored
 
 
-def write_to_url(filters: Filters) -> None:
+def _write_link(filters: Filters) -> None:
     """Keep the address bar equal to the current filters, so the view can be shared."""
     for spec in SPECS:
-        values = [str(v) for v in getattr(filters, spec.field)]
-        if values:
-            if st.query_params.get_all(spec.param) != values:
-                st.query_params[spec.param] = values
-        elif spec.param in st.query_params:
-            del st.query_params[spec.param]
-    if filters.text:
-        if st.query_params.get(TEXT_PARAM) != filters.text:
-            st.query_params[TEXT_PARAM] = filters.text
-    elif TEXT_PARAM in st.query_params:
-        del st.query_params[TEXT_PARAM]
-    st.session_state["_url_written"] = _url_filters()
+        set_link(spec.param, getattr(filters, spec.field))
+    set_link(TEXT_PARAM, filters.text)
+    link_changed(LINK, _link_filters())  # what was written is not a new link
 
 
 def reset_filters() -> None:
@@ -102,7 +97,7 @@ def _label(spec: FilterSpec, counts: dict, lang: str):
 
 def filter_sidebar(network: Network, lang: str) -> Filters:
     """Render the filters in the sidebar and return what they select."""
-    seed_from_url(network)
+    _take_from_link(network)
     sidebar = st.sidebar
     sidebar.header(t("filters.header", lang))
     ignored = st.session_state.get("_url_ignored")
@@ -128,5 +123,5 @@ def filter_sidebar(network: Network, lang: str) -> Filters:
         )
     sidebar.button(t("filters.reset", lang), on_click=reset_filters, width="stretch")
     filters = current_filters()
-    write_to_url(filters)
+    _write_link(filters)
     return filters

@@ -27,7 +27,7 @@ from components.map_deck import (
 )
 from components.page import lazy_expander
 from components.static_map import static_map
-from components.url_state import seed_from_url, write_to_url
+from components.url_widgets import url_widget
 
 MODES = ("points", "states", "districts")
 COLOURS = ("phase", "cohort", "topic")
@@ -36,21 +36,16 @@ MEASURES = ("projects", "funding")
 
 def choice(label_key: str, options: tuple, param: str, default: str, lang: str, column) -> str:
     """A segmented control whose value (an id, not its label) lives in the link."""
-    key = f"map_{param}"
-    seed_from_url(param, key, set(options))
-    st.session_state.setdefault(key, default)
     with column:
-        value = (
-            st.segmented_control(
-                t(label_key, lang),
-                options,
-                format_func=lambda o: t(f"{label_key}.{o}", lang),
-                key=key,
-            )
-            or default
+        return url_widget(
+            st.segmented_control,
+            t(label_key, lang),
+            options,
+            key=f"map_{param}",
+            param=param,
+            default=default,
+            label_of=lambda o: t(f"{label_key}.{o}", lang),
         )
-    write_to_url(param, value if value != default else None)
-    return value
 
 
 def settings(lang: str) -> tuple[str, str, str]:

@@ -105,7 +105,7 @@ def store_view(row: dict, lang: str) -> tuple[str, str]:
             current_store().save_edits(EditSet("views", added=[text_row]), actor)
         except StoreError as exc:
             keep_for_session(row)
-            return "warning", t("present.save_failed", lang, error=str(exc)[:300])
+            return "warning", t("present.save_failed", lang, error=exc.text(lang)[:300])
         return "success", t("present.saved_stored", lang, title=title)
     keep_for_session(row)
     return "info", t("present.saved_session", lang, title=title)

@@ -16,6 +16,13 @@ from atlas.text import escape_markdown, join_words, t
 from components.data import view_inputs
 from components.links import profile_url
 from components.memo import remembered
+from components.url_widgets import (
+    clear_link,
+    ignored_in_link,
+    link_changed,
+    link_values,
+    url_widget,
+)
 
 SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$")
 
@@ -35,8 +42,8 @@ def profile_choices(network: Network, view: Network) -> Choices:
     """What the selectors offer: the filtered view's members and projects, plus an id a
     link names even when it lies outside the filters (remembered for the next run: at
     20,000 projects the sorting alone took a tenth of a second)."""
-    linked_munis = tuple(st.query_params.get_all("municipality"))
-    linked_projects = tuple(st.query_params.get_all("project"))
+    linked_munis = tuple(link_values("municipality"))
+    linked_projects = tuple(link_values("project"))
 
     def build() -> Choices:
         munis = dict(zip(network.municipalities["id"], network.municipalities["name"], strict=True))
@@ -49,6 +56,64 @@ def profile_choices(network: Network, view: Network) -> Choices:
         )
 
     return remembered("profile_choices", (view_inputs(), linked_munis, linked_projects), build)
+
+
+MODES = {
+    "municipality": "profiles.mode.municipality",
+    "project": "profiles.mode.project",
+    "compare": "profiles.mode.compare",
+}
+
+
+def profile_mode(lang: str) -> str:
+    """One member, one project or a comparison; a link decides by the parameter it names
+    (?municipality=, ?project=, ?compare=), the control decides after that."""
+    linked = next((mode for mode in MODES if mode in st.query_params), None)
+    if link_changed("profile_mode", linked) and linked:
+        st.session_state["profile_mode"] = linked
+    st.session_state.setdefault("profile_mode", "municipality")
+    mode = st.segmented_control(
+        t("profiles.mode", lang),
+        list(MODES),
+        format_func=lambda m: t(MODES[m], lang),
+        key="profile_mode",
+    )
+    return mode or "municipality"
+
+
+def profile_choice(mode: str, choices: Choices, lang: str):
+    """The chosen id (ids for a comparison), kept in the link under the mode's name; an id
+    the link names that does not exist is reported."""
+    munis, projects = choices.municipality_names, choices.project_names
+    if mode == "compare":
+        choice = url_widget(
+            st.multiselect,
+            t("profiles.choose_compare", lang),
+            choices.municipalities,
+            key="profile_compare",
+            param="compare",
+            label_of=munis.get,
+            max_selections=4,
+        )
+    else:
+        options, names_of = (
+            (choices.municipalities, munis)
+            if mode == "municipality"
+            else (choices.projects, projects)
+        )
+        choice = url_widget(
+            st.selectbox,
+            t(f"profiles.choose_{mode}", lang),
+            options,
+            key=f"profile_{mode}",
+            param=mode,
+            label_of=names_of.get,
+            index=None,
+        )
+    clear_link(set(MODES) - {mode})
+    for value in ignored_in_link(mode):
+        st.warning(escape_markdown(t("profiles.not_found", lang, id=value)))
+    return choice
 
 
 def facts(rows: list[tuple[str, str]]) -> None:

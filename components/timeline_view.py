@@ -19,6 +19,7 @@ from components.links import profile_url
 from components.memo import remembered
 from components.page import lazy_expander
 from components.timeline_charts import cohort_chart, gantt
+from components.url_widgets import url_widget
 
 PAGE_SIZE = 30  # bars a projector shows legibly at once
 
@@ -48,8 +49,8 @@ def gantt_section(
     pages = max(1, math.ceil(len(order) / PAGE_SIZE))
     page = 1
     if pages > 1:
-        page = st.number_input(
-            t("timeline.page", lang), 1, pages, 1, key="timeline_page", bind="query-params"
+        page = url_widget(
+            st.number_input, t("timeline.page", lang), 1, pages, 1, key="timeline_page"
         )
     first = (page - 1) * PAGE_SIZE
     shown = order.iloc[first : first + PAGE_SIZE]
@@ -145,12 +146,12 @@ def cohort_section(view: Network, counts_between, day: dt.date, lang: str) -> No
     cohorts, earliest = remembered("cohort_years", view_inputs(), lambda: cohort_years(view, day))
     if not cohorts:
         return
-    cohort = st.selectbox(
+    cohort = url_widget(
+        st.selectbox,
         t("timeline.cohort", lang),
         cohorts,
         index=len(cohorts) - 1,
         key="timeline_cohort",
-        bind="query-params",
     )
     first = min(pd.Timestamp(f"{cohort}-01-01"), earliest)
     span = (first.date(), day.replace(year=day.year + 2))
@@ -195,8 +196,8 @@ def milestone_table(upcoming: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def milestone_section(milestones_within, lang: str) -> None:
     st.subheader(t("timeline.milestones", lang))
-    months = st.select_slider(
-        t("timeline.horizon", lang), [3, 6, 12, 24], value=6, key="horizon", bind="query-params"
+    months = url_widget(
+        st.select_slider, t("timeline.horizon", lang), [3, 6, 12, 24], value=6, key="horizon"
     )
     table = remembered(
         "milestones",

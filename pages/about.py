@@ -11,7 +11,7 @@ from components.page import page_header
 
 lang = language()
 network, view, filters = current_view()
-page_header(t("about_page.title", lang), view, filters, lang)
+page_header(t("about.title", lang), view, filters, lang)
 
 
 def section(title_key: str, *texts: str) -> None:
@@ -21,27 +21,27 @@ def section(title_key: str, *texts: str) -> None:
 
 
 section(
-    "about_page.data",
-    t("about_page.data_text", lang),
+    "about.data",
+    t("about.data_text", lang),
     t(
-        "about_page.counts",
+        "about.counts",
         lang,
         projects=fmt.number(len(network.projects), lang),
         municipalities=fmt.number(len(network.municipalities), lang),
         links=fmt.number(len(network.cooperations), lang),
         events=fmt.number(len(network.events), lang),
     ),
-    t("about_page.asof", lang, date=fmt.date(network.as_of, lang)),
+    t("about.asof_phase", lang, date=fmt.date(network.as_of, lang)),
 )
-section("about_page.sources", t("about_page.sources_text", lang), network.meta_value("licence"))
+section("about.licences", t("about.licences_text", lang), network.meta_value("licence"))
 section("coverage.header", t("coverage.intro", lang))
 st.dataframe(coverage_table(network, lang), hide_index=True)
-section("about_page.format", t("about_page.format_text", lang))
+section("about.format", t("about.format_text", lang))
 st.download_button(
-    t("about_page.template", lang),
+    t("about.template", lang),
     template_xlsx(),
     "netzwerkatlas-vorlage.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
-section("about_page.suggestions", t("coop.how_text", lang))
-section("about_page.accessibility", t("about_page.accessibility_text", lang))
+section("about.suggestions", t("coop.how_text", lang))
+section("about.accessibility", t("about.accessibility_text", lang))

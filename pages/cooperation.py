@@ -13,22 +13,22 @@ from components.cooperation import (
 )
 from components.data import current_view, language
 from components.page import page_header
-from components.url_state import seed_from_url, write_to_url
+from components.url_widgets import url_widget
 
 lang = language()
 network, view, filters = current_view()
 page_header(t("coop.title", lang), view, filters, lang)
 
 MODES = {"finder": "coop.mode.finder", "network": "coop.mode.network", "groups": "coop.mode.groups"}
-seed_from_url("view", "coop_mode", set(MODES))
-st.session_state.setdefault("coop_mode", "finder")
-mode = (
-    st.segmented_control(
-        t("coop.mode", lang), list(MODES), format_func=lambda m: t(MODES[m], lang), key="coop_mode"
-    )
-    or "finder"
+mode = url_widget(
+    st.segmented_control,
+    t("coop.mode", lang),
+    list(MODES),
+    key="coop_mode",
+    param="view",
+    default="finder",
+    label_of=lambda m: t(MODES[m], lang),
 )
-write_to_url("view", mode if mode != "finder" else None)
 
 with st.expander(t("coop.how", lang)):
     st.markdown(escape_markdown(t("coop.how_text", lang)))

@@ -16,6 +16,7 @@ from components.data_admin import (
     storage_note,
 )
 from components.page import page_header, show_problems
+from components.url_widgets import url_widget
 
 lang = language()
 network, view, filters = current_view()
@@ -27,15 +28,14 @@ storage_note(store, version, actor, lang)
 show_flash()
 
 sections = ["export", "coverage"] + (["import", "edit", "history"] if actor else [])
-section = st.segmented_control(
+section = url_widget(
+    st.segmented_control,
     t("data.section", lang),
     sections,
     key="section",
     default="export",
-    format_func=lambda s: t(f"data.section.{s}", lang),
-    bind="query-params",
+    label_of=lambda s: t(f"data.section.{s}", lang),
 )
-section = section or "export"
 if section == "export":
     export_section(view, lang)
 elif section == "coverage":

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from atlas.text import escape_markdown, t
+from atlas.views import views_table
 from components.data import current_view, language
 from components.handout import ChromeMissing
 from components.page import page_header
@@ -23,20 +24,7 @@ if not missing.empty:
     st.caption(escape_markdown(t("present.unavailable", lang, titles=", ".join(missing["title"]))))
 
 st.subheader(t("present.views", lang))
-st.dataframe(
-    available.assign(kept=available["kept"].map(lambda k: t(f"present.kept.{k}", lang)))[
-        ["title", "page", "params", "kept"]
-    ].rename(
-        columns={
-            "title": t("present.col_title", lang),
-            "page": t("present.col_page", lang),
-            "params": t("present.col_params", lang),
-            "kept": t("present.col_kept", lang),
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
+st.dataframe(views_table(available, lang), hide_index=True, width="stretch")
 titles = dict(zip(available["id"], available["title"], strict=True))
 chosen = st.multiselect(
     t("present.choose", lang),

@@ -5,9 +5,8 @@ import streamlit as st
 from atlas.text import escape_markdown, t
 from atlas.timeline import (
     GROUPINGS,
-    cohort_phase_counts,
+    cohort_counts_between,
     milestones,
-    month_range,
     ordered_projects,
     phase_bars,
 )
@@ -16,7 +15,7 @@ from components.data import current_view, language, today, view_inputs
 from components.memo import remembered
 from components.page import page_header
 from components.timeline_view import cohort_section, gantt_section, milestone_section
-from components.url_state import seed_from_url, write_to_url
+from components.url_widgets import url_widget
 
 lang = language()
 network, view, filters = current_view()
@@ -25,18 +24,15 @@ if view.projects.empty:
     st.info(t("empty.filtered", lang))
     st.stop()
 
-seed_from_url("group", "timeline_group", set(GROUPINGS))
-st.session_state.setdefault("timeline_group", "state")
-group = (
-    st.segmented_control(
-        t("timeline.group", lang),
-        GROUPINGS,
-        format_func=lambda g: t(f"timeline.group.{g}", lang),
-        key="timeline_group",
-    )
-    or "state"
+group = url_widget(
+    st.segmented_control,
+    t("timeline.group", lang),
+    GROUPINGS,
+    key="timeline_group",
+    param="group",
+    default="state",
+    label_of=lambda g: t(f"timeline.group.{g}", lang),
 )
-write_to_url("group", group if group != "state" else None)
 
 day = today()
 show_as_of(network, lang, day)
@@ -47,11 +43,5 @@ order = remembered(
 gantt_section(view, bars, order, day, lang, group)
 st.caption(escape_markdown(t("timeline.unknown_note", lang)))
 
-large = len(view.projects) > 2000  # quarterly steps: monthly ones add cost, not insight
-cohort_section(
-    view,
-    lambda first, last: cohort_phase_counts(view, month_range(first, last, quarterly=large)),
-    day,
-    lang,
-)
+cohort_section(view, lambda first, last: cohort_counts_between(view, first, last), day, lang)
 milestone_section(lambda months: milestones(view, day, months), lang)

@@ -5,22 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit.testing.v1.app_test as app_test_module
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
+
+from components.pages_folder import ServerPagesManager
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-
-
-class ServerPagesManager(PagesManager):
-    """AppTest starts every run as if the server process were new, when Streamlit still
-    treats pages/ as a v1 folder. A real server does that only on its very first run
-    (components.data.ensure_frame handles it; test_first_run_of_a_new_server covers it),
-    so tests run the app as a server does from then on."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
 
 
 def run_app(
@@ -32,7 +22,7 @@ def run_app(
     first_server_run: bool = False,
 ) -> AppTest:
     """The whole app (frame + page), as a browser opening `/<page>?<params>` would see it."""
-    if not first_server_run:
+    if not first_server_run:  # first_server_run: test_first_run_of_a_new_server
         monkeypatch.setattr(app_test_module, "PagesManager", ServerPagesManager)
     if data_dir is not None:
         monkeypatch.setenv("ATLAS_DATA_DIR", str(data_dir))

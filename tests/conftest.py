@@ -16,11 +16,16 @@ OUTPUT = ROOT / "test-output"
 
 
 @pytest.fixture(autouse=True)
-def _clear_streamlit_caches():
-    """st.cache_data outlives an AppTest run within one process: start every test clean."""
-    st.cache_data.clear()
+def _clear_streamlit_caches(request):
+    """st.cache_data outlives an AppTest run within one process: start every test clean.
+    Tests on the shared synthetic database (synth_db) read the same data under the same
+    cache key, so they keep the network one of them loaded."""
+    shared = "synth_db" in request.fixturenames
+    if not shared:
+        st.cache_data.clear()
     yield
-    st.cache_data.clear()
+    if not shared:
+        st.cache_data.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +64,14 @@ def bundled_dir() -> Path:
 def synth_dir(tmp_path_factory) -> Path:
     """The benchmark-sized synthetic network: 11,000 municipalities, 20,000 projects."""
     return write_network(tmp_path_factory.mktemp("synth"), 11_000, 20_000)
+
+
+@pytest.fixture(scope="session")
+def synth_db(synth_dir, tmp_path_factory) -> Path:
+    """One database for the large synthetic network, seeded by the first test that opens
+    it and shared by the tests that only read it (seeding 20,000 projects is the costly
+    part of opening a page on it). Use with monkeypatch.setenv("ATLAS_DB_PATH", ...)."""
+    return tmp_path_factory.mktemp("synth_db") / "atlas.db"
 
 
 @pytest.fixture(scope="session")

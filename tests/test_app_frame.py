@@ -68,13 +68,6 @@ def test_empty_result_shows_a_message_not_an_empty_chart(monkeypatch):
     assert len(at.get("plotly_chart")) == 0
 
 
-def test_overview_on_large_synthetic_network(monkeypatch, synth_dir):
-    at = run_app(monkeypatch, synth_dir, timeout=120)
-    assert not at.exception
-    assert metric_values(at)["Projekte"] == "20.000"
-    assert metric_values(at)["Kommunen"] == "11.000"
-
-
 @pytest.mark.parametrize("broken", ["missing_folder", "empty_projects"])
 def test_invalid_data_folder_shows_the_report(monkeypatch, tmp_path, broken, copy_of_bundled):
     folder = tmp_path / "nowhere"

@@ -1,13 +1,20 @@
-"""Every page app.py registers runs without exception on the bundled data, on a large
-synthetic network, and shows the report (not a traceback) on an invalid data folder."""
+"""Every page app.py registers, as a user opens it: on the bundled data and on a large
+synthetic network it shows its title and says how many projects it covers; on an invalid
+data folder it shows the report, not a traceback. One run per page on the large network:
+what a page computes is tested on atlas/ functions in the page's own test file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 
-from tests.apptest import ROOT, run_app
+from atlas import fmt
+from atlas.network import BUNDLED_DATA_DIR
+from atlas.source import open_network
+from atlas.text import escape_markdown, t
+from tests.apptest import ROOT, metric_values, run_app
 
 
 def registered_pages() -> list[str]:
@@ -23,19 +30,36 @@ def test_app_registers_every_page_file():
     assert sorted(PAGES) == files
 
 
+def header(projects: int, lang: str = "de") -> str:
+    """What page_header says above every page when no filter is set."""
+    count = t("describe.projects", lang, n=fmt.number(projects, lang))
+    return f"**{escape_markdown(count + ' ' + t('describe.everywhere', lang))}**"
+
+
+@pytest.fixture(scope="module")
+def bundled_projects() -> int:
+    return len(open_network(BUNDLED_DATA_DIR, dt.date.today()).projects)
+
+
 @pytest.mark.parametrize("page", PAGES)
-def test_page_on_bundled_data(monkeypatch, page):
+def test_page_on_bundled_data(monkeypatch, page, bundled_projects):
     at = run_app(monkeypatch, page=page)
     assert not at.exception, at.exception
-    assert at.main.title, "every page has a title"
+    assert len(at.main.title) == 1 and at.main.title[0].value
+    assert at.main.markdown[0].value == header(bundled_projects)
+    assert len(at.sidebar.multiselect) == 7  # the filters are there on every page
     assert not at.error
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_on_large_synthetic_network(monkeypatch, synth_dir, page):
+def test_page_on_large_synthetic_network(monkeypatch, synth_dir, synth_db, page):
+    monkeypatch.setenv("ATLAS_DB_PATH", str(synth_db))
     at = run_app(monkeypatch, synth_dir, page=page, timeout=180)
     assert not at.exception, at.exception
     assert at.main.title
+    assert at.main.markdown[0].value == header(20_000)
+    if page == "overview":
+        assert metric_values(at)["Kommunen"] == "11.000"
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -86,6 +86,7 @@ def test_import_through_the_page_shows_on_the_overview(tmp_path, output_dir):
         page = new_page()  # a section is a link: a new browser opens the same section
         page.goto(link)
         wait_for_app(page)
+        page.get_by_text("Mitglieder vollständig").wait_for()  # a busy machine draws late
         assert page.get_by_text("Mitglieder vollständig").count() == 1
         page.screenshot(path=output_dir / "data-coverage.png", full_page=False)
         import_file(page, tmp_path, output_dir)

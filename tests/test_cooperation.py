@@ -57,6 +57,8 @@ def project(pid, members, topics, phase="Umsetzung", size="Mittelstadt"):
 
 
 COMMON = "Mobilität;Beteiligung & Engagement"
+# every part of the score counting, so that every part's reason shows
+ALL_ON = Weights(measures=1, direction=0.5, proximity=0.6, context=0.3, topics=0.1, phase=0.2)
 
 
 @pytest.fixture()
@@ -130,7 +132,7 @@ def test_phase_head_start_is_named(tmp_path):
         project("p2", "hildesheim", "Mobilität;Umwelt", phase="Strategie"),
     ]
     network = network_from(tmp_path, munis, projects)
-    row = with_reasons(suggestions(network), Weights()).iloc[0]
+    row = with_reasons(suggestions(network, ALL_ON), ALL_ON).iloc[0]
     assert row["phase"] == 1.0
     expected = "das Projekt von Lemgo ist in der Umsetzung, das von Hildesheim noch in der"
     assert expected in row["reason"]  # phase words describe the project, not the city
@@ -167,11 +169,11 @@ def test_weight_zero_removes_that_reason(tmp_path, part):
         (tmp_path / "plain").mkdir()
         network = network_from(tmp_path / "plain", munis, projects)
         words["measures"] = "Maßnahme"
-    full = reason(suggestions(network).iloc[0], Weights(), "de")
+    full = reason(suggestions(network, ALL_ON).iloc[0], ALL_ON, "de")
     assert words[part] in full
-    without = Weights(**{**Weights().__dict__, part: 0})
+    without = Weights(**{**ALL_ON.__dict__, part: 0})
     if part in ("measures", "direction"):  # both are told in one piece: both weights off
-        without = Weights(**{**Weights().__dict__, "measures": 0, "direction": 0})
+        without = Weights(**{**ALL_ON.__dict__, "measures": 0, "direction": 0})
     assert words[part] not in reason(suggestions(network, without).iloc[0], without, "de")
 
 
@@ -193,7 +195,7 @@ def test_score_properties_on_real_data(bundled):
 
 
 def test_reasons_agree_with_parts(bundled):
-    ranked = with_reasons(suggestions(bundled), Weights())
+    ranked = with_reasons(suggestions(bundled, ALL_ON), ALL_ON)
     for row in ranked.itertuples():
         if row.measure_info:
             assert "gemeinsame Maßnahme" in row.reason
@@ -217,7 +219,7 @@ def test_fast_engine_agrees_with_all_pairs_reference(bundled):
 
 
 @pytest.mark.parametrize(
-    "weights", [Weights(), Weights(measures=0.3, topics=1, phase=0, proximity=0.2)]
+    "weights", [Weights(), ALL_ON, Weights(measures=0.3, topics=1, phase=0, proximity=0.2)]
 )
 def test_fast_top_k_equals_all_pairs_top_k(bundled, weights):
     """On the bundled network (138 members), candidates from neighbourhood and topics find
@@ -248,7 +250,7 @@ def test_extension_and_completion_rank_equal_but_are_named_apart(tmp_path):
         project("pc", "c", "Sicherheit", phase="Strategie"),
     ]
     network = network_from(tmp_path, munis, projects)
-    finder = with_reasons(partners_for(network, "a"), Weights()).set_index("b_id")
+    finder = with_reasons(partners_for(network, "a", ALL_ON), ALL_ON).set_index("b_id")
     assert finder.at["b", "phase"] == 0  # neither is ahead
     assert finder.at["c", "phase"] == 1
     expected = "das Projekt von A ist in der Verlängerung, das von C noch in der Strategiephase"
@@ -542,3 +544,69 @@ def test_empty_network_has_no_suggestions_or_groups(tmp_path):
     assert suggestions(network).empty
     assert working_groups(network).empty
     assert partners_for(network, "nobody").empty
+
+
+def test_a_database_from_before_measures_is_upgraded(tmp_path):
+    """An existing database gets the measures table and the cooperations' measure column;
+    its rows stay, and a measure can be stored on an old cooperation."""
+    from sqlalchemy import create_engine, inspect, text
+
+    from atlas.schema import TABLES
+    from atlas.store import Store, engine_url, sqlite_url
+
+    url = sqlite_url(tmp_path / "old.db")
+    engine = create_engine(engine_url(url))
+    old = [c for c in TABLES["cooperations"].column_names if c != "measure"]
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE atlas_meta (key VARCHAR(100) PRIMARY KEY, value TEXT)"))
+        conn.execute(text("INSERT INTO atlas_meta VALUES ('schema_version', '1')"))
+        columns = ", ".join(f'"{c}" TEXT' for c in old)
+        conn.execute(
+            text(
+                "CREATE TABLE data_cooperations (_row INTEGER PRIMARY KEY, _pos INTEGER NOT NULL, "
+                f"_ver INTEGER NOT NULL, _at VARCHAR(32), _by VARCHAR(200), {columns})"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO data_cooperations (_pos, _ver, id, a_id, b_id, kind) "
+                "VALUES (0, 1, 'k1', 'lemgo', 'kalletal', 'Besuch')"
+            )
+        )
+    engine.dispose()
+    store = Store(url)
+    try:
+        store.ensure_schema()
+        check = create_engine(engine_url(url))
+        names = {c["name"] for c in inspect(check).get_columns("data_cooperations")}
+        assert "measure" in names
+        assert "data_measures" in inspect(check).get_table_names()
+        check.dispose()
+        rows = store.rows("cooperations")
+        assert list(rows["id"]) == ["k1"] and rows["measure"].fillna("").tolist() == [""]
+        assert store.rows("measures").empty
+    finally:
+        store.close()
+
+
+def test_measures_upload_with_german_headers_is_checked_before_import():
+    """'Maßnahmen.csv' with German headers: a typo gets the closest vocabulary entries as
+    a suggestion, an unknown project is named; the report blocks nothing silently."""
+    from atlas.importer import Upload, normalise_table, plan_import
+    from atlas.readers import read_folder
+    from atlas.schema import TABLES
+
+    raw, _, _ = read_folder(BUNDLED_DATA_DIR)
+    current = {name: normalise_table(TABLES[name], frame) for name, frame in raw.items()}
+    text = (
+        "Projekt;Maßnahme;Stand;Seit;Produkt;Quelle\n"
+        "mpsc-2021-hildesheim;Digitaler Zwilling;in Betrieb;2024;;https://x.example\n"
+        "mpsc-2021-hildesheim;Datenplatform;geplant;;;\n"
+        "atlantis;lorawan;geplant;;;\n"
+    )
+    plan = plan_import([Upload("Maßnahmen.csv", text.encode())], current, 1, True)
+    assert "measures" in plan.tables
+    found = {(p.row, p.column): p for p in plan.problems if p.table == "measures"}
+    assert "Urbane Datenplattform" in found[(3, "measure")].expected
+    assert found[(4, "project_id")].value == "atlantis"
+    assert plan.blocking  # nothing is imported half: the file goes back with its report

@@ -9,6 +9,7 @@ import pytest
 
 from atlas.export import exchange_tables
 from atlas.store import Actor, Store, StoreError
+from atlas.text import t
 from atlas.views import (
     add_view,
     auto_seconds,
@@ -16,6 +17,7 @@ from atlas.views import (
     parse_show,
     slide_index,
     text_to_params,
+    views_table,
 )
 from components.data import current_store
 from components.data_admin import ACTOR_KEY
@@ -125,13 +127,13 @@ def test_a_viewers_view_stays_in_the_session_and_is_not_lost(monkeypatch):
 
 def test_a_refused_save_keeps_the_view_for_the_session(monkeypatch):
     def refuse(*args, **kwargs):
-        raise StoreError("Datenbank ist schreibgeschützt")
+        raise StoreError("store.stale_concurrent")
 
     monkeypatch.setattr(Store, "save_edits", refuse)
     at = run_app(monkeypatch)
     at.session_state[ACTOR_KEY] = Actor("Anna", "editor")
     save_view(at, "Überblick")
-    assert "schreibgeschützt" in at.sidebar.warning[0].value
+    assert "gleichzeitig geändert" in at.sidebar.warning[0].value
     assert view_rows(at)["Überblick"] == "nur diese Sitzung"
 
 
@@ -171,3 +173,25 @@ def test_handout_button_makes_a_pdf(monkeypatch):
     assert not at.exception
     assert "7 Seiten" in at.success[0].value
     assert any(b.label == "Handout herunterladen" for b in at.get("download_button"))
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_views_table_speaks_the_interface_language(lang):
+    views = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "title": ["Niedersachsen", "Karte"],
+            "page": ["map", "overview"],
+            "params": ["state=Niedersachsen", ""],
+            "kept": ["session", "data"],
+            "position": [1, 2],
+        }
+    )
+    table = views_table(views, lang)
+    parts = ("title", "page", "params", "kept")
+    assert list(table.columns) == [t(f"present.col_{part}", lang) for part in parts]
+    assert table.iloc[:, 0].tolist() == ["Niedersachsen", "Karte"]
+    assert table.iloc[:, 3].tolist() == [
+        t("present.kept.session", lang),
+        t("present.kept.data", lang),
+    ]

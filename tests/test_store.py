@@ -29,6 +29,7 @@ from atlas.store import (
     ValidationError,
     engine_url,
 )
+from atlas.text import t
 
 DAY = dt.date(2026, 1, 1)
 ANNA, BEN = Actor("Anna", "editor"), Actor("Ben", "editor")
@@ -364,3 +365,12 @@ def test_coverage_and_freshness_follow_edits(store):
     assert after.loc["lemgo", "last_updated"] > before.loc["lemgo", "last_updated"]
     assert after.loc["kalletal", "last_updated"] == before.loc["kalletal", "last_updated"]
     assert list(members_without(after.reset_index())["no_projects"]["id"]) == ["leer"]
+
+
+def test_a_refusal_speaks_the_interface_language():
+    from atlas.store import NotAllowed, require_editor
+
+    with pytest.raises(NotAllowed) as refused:
+        require_editor(Actor("Gast", "viewer"))
+    assert str(refused.value) == refused.value.text("de") == t("store.not_allowed", "de")
+    assert refused.value.text("en") == t("store.not_allowed", "en") != str(refused.value)

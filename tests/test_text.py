@@ -83,3 +83,80 @@ def test_schema_doc_is_generated_from_the_schema():
 
     committed = (BUNDLED_DATA_DIR / "SCHEMA.md").read_text(encoding="utf-8")
     assert committed == markdown(), "run: python -m atlas.schema_doc > data/SCHEMA.md"
+
+
+def test_no_key_is_defined_in_two_text_tables():
+    from atlas.text import defined_twice
+
+    assert defined_twice() == {}
+
+
+def test_defined_twice_names_the_tables_of_a_repeated_key():
+    from atlas.text import defined_twice
+
+    tables = (
+        ("a", {"de": {"x.title": "A", "x.only": "B"}, "en": {"x.title": "A", "x.only": "B"}}),
+        ("b", {"de": {"x.title": "C"}, "en": {"x.title": "C"}}),
+    )
+    assert defined_twice(tables) == {"x.title": ["a", "b"]}
+
+
+# Streamlit calls whose first argument or these keywords are read by a user
+UI_CALLS = {
+    "title", "header", "subheader", "markdown", "caption", "write", "text", "info", "warning",
+    "error", "success", "toast", "button", "download_button", "link_button", "page_link",
+    "expander", "tabs", "selectbox", "multiselect", "radio", "segmented_control", "pills",
+    "slider", "select_slider", "number_input", "text_input", "text_area", "checkbox",
+    "toggle", "file_uploader", "metric", "form_submit_button", "popover", "date_input",
+}  # fmt: skip
+UI_KEYWORDS = {"help", "label", "placeholder", "caption"}
+LOGGERS = {"LOG", "log", "logger", "logging"}
+
+
+def _words(node) -> list[str]:
+    """Literal text in a string or f-string that a reader would see as words."""
+    import ast
+    import re
+
+    parts = [node] if isinstance(node, ast.Constant) else getattr(node, "values", [])
+    found = []
+    for part in parts:
+        text = part.value if isinstance(part, ast.Constant) else None
+        if isinstance(text, str) and re.search(r"[A-Za-zÄÖÜäöüß]{3,}", text):
+            found.append(text)
+    return found
+
+
+def _user_facing_literals(path) -> list[str]:
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr not in UI_CALLS:
+            continue
+        receiver = node.func.value
+        if isinstance(receiver, ast.Name) and receiver.id in LOGGERS:
+            continue  # the server's log, not the page
+        read = node.args[:1] + [k.value for k in node.keywords if k.arg in UI_KEYWORDS]
+        for arg in read:
+            found += [f"{path.name}:{node.lineno}: {text!r}" for text in _words(arg)]
+    return found
+
+
+def test_pages_and_components_take_their_texts_from_the_tables():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = [root / "app.py", *sorted((root / "pages").glob("*.py"))]
+    files += sorted((root / "components").glob("*.py"))
+    found = [literal for path in files for literal in _user_facing_literals(path)]
+    assert found == []
+
+
+def test_the_literal_check_finds_a_literal_label(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text('st.button("Speichern")\nst.caption(f"Stand {day}")\nst.title(t("x", lang))\n')
+    page.write_text(page.read_text() + 'LOG.error("Datenbank nicht erreichbar: %s", url)\n')
+    assert _user_facing_literals(page) == ["page.py:1: 'Speichern'", "page.py:2: 'Stand '"]

@@ -11,6 +11,8 @@ import pytest
 from atlas.network import BUNDLED_DATA_DIR
 from atlas.source import open_network
 from atlas.timeline import (
+    QUARTERLY_FROM,
+    cohort_counts_between,
     cohort_phase_counts,
     cohort_standing,
     count_on,
@@ -242,3 +244,43 @@ def test_a_project_is_not_counted_before_it_began(tmp_path):
     assert total("2021-10-01") == 3  # and a
     assert count_on(counts, 2021, "2021-06-01", "Strategie") == 1
     assert count_on(counts, 2021, "2021-06-01", "Unbekannt") == 1
+
+
+def test_cohort_counts_step_monthly_for_a_network_of_this_size(network):
+    """The bundled network is far below QUARTERLY_FROM projects: one row per month."""
+    assert len(network.projects) <= QUARTERLY_FROM
+    counts = cohort_counts_between(network, dt.date(2021, 1, 1), dt.date(2022, 1, 1))
+    expected = cohort_phase_counts(network, month_range(dt.date(2021, 1, 1), dt.date(2022, 1, 1)))
+    pd.testing.assert_frame_equal(counts, expected)
+    assert counts["date"].nunique() == 13
+
+
+def test_cohort_counts_step_quarterly_for_a_large_network(monkeypatch, network):
+    monkeypatch.setattr("atlas.timeline.QUARTERLY_FROM", len(network.projects) - 1)
+    counts = cohort_counts_between(network, dt.date(2021, 1, 1), dt.date(2022, 1, 1))
+    assert sorted(counts["date"].unique()) == list(
+        pd.date_range("2021-01-01", "2022-01-01", freq="QS")
+    )
+
+
+def test_each_grouping_orders_the_projects_differently(network):
+    orders = {
+        by: tuple(ordered_projects(network, by, TODAY)["id"]) for by in ("state", "cohort", "topic")
+    }
+    assert len(set(orders.values())) == 3
+    assert all(sorted(o) == sorted(network.projects["id"]) for o in orders.values())
+    by_cohort = ordered_projects(network, "cohort", TODAY)
+    assert by_cohort["group"].tolist() == sorted(by_cohort["group"])  # groups stay together
+
+
+def test_filtered_views_draw_only_their_own_projects(network):
+    from atlas.filters import Filters, apply_filters
+
+    drawn = {
+        state: set(
+            phase_bars(apply_filters(network, Filters(states=(state,))), TODAY)["project_id"]
+        )
+        for state in ("Niedersachsen", "Bayern")
+    }
+    assert drawn["Niedersachsen"] and drawn["Bayern"]
+    assert drawn["Niedersachsen"].isdisjoint(drawn["Bayern"])

@@ -1,0 +1,48 @@
+"""Texts about the data and the app: the overview's data box, the handout's source line and
+the about page, German and English (merged into atlas.text.TEXTS)."""
+
+DE: dict[str, str] = {
+    "about.header": "Über die Daten",
+    "about.source": "Datenquelle: {label}",
+    "about.asof": "Stand: {date}",
+    "about.coverage_topics": "Themen bekannt für {known} von {total} Projekten",
+    "about.coverage_funding": "Bundesförderung bekannt für {known} von {total} Projekten",
+    "about.sources": "Alle Quellen und Lizenzen: data/SOURCES.md",
+    "about.phase_note": "Die aktuelle Phase wird aus den datierten Phasen zum heutigen Tag bestimmt; ohne Datum gilt die Angabe der Quelle, sonst „Unbekannt“. „Abgeschlossen“ nur, wo eine Quelle es sagt; nach dem geplanten Ende ohne solche Quelle: „Geplantes Ende überschritten“.",
+    "about.format": "Eigene Daten",
+    "about.format_text": "Eigene Tabellen im selben Format (CSV oder eine Excel-Arbeitsmappe mit einem Blatt je Tabelle) zeigt der Atlas mit ATLAS_DATA_DIR=/pfad/zum/ordner. Die Vorlage enthält alle Spalten mit Beschreibung.",
+    "about.template": "Vorlage herunterladen (Excel)",
+    "about.title": "Über den Netzwerkatlas",
+    "about.data": "Die Daten",
+    "about.data_text": "Die mitgelieferten Daten beschreiben die 73 Modellprojekte Smart Cities des Bundes (Staffeln 2019, 2020, 2021) und das Projekt des Niedersächsischen Städtetags „Unterstützung und Beschleunigung des kommunalen Klimaschutzes durch Smart Cities“. Jede Zeile nennt ihre Quelle; was keine Quelle belegt, bleibt leer.",
+    "about.licences": "Quellen und Lizenzen",
+    "about.licences_text": "Projektfakten aus öffentlichen Programm-, Projekt- und Presseseiten (Liste in data/SOURCES.md). Grenzen und Koordinaten: © GeoBasis-DE / BKG (2016), Datenlizenz Deutschland – Namensnennung – 2.0. Der Code steht im Repository.",
+    "about.asof_phase": "Stand der Daten: {date}. Die aktuelle Phase eines Projekts wird täglich aus seinen datierten Phasen berechnet.",
+    "about.suggestions": "Wie Kooperationsvorschläge entstehen",
+    "about.accessibility": "Barrierefreiheit",
+    "about.accessibility_text": "Farben nach Okabe & Ito, für Farbsehschwächen unterscheidbar, und nie allein: Zahlen stehen auf den Balken, Phasen haben Formen und Schraffuren. Jede Karte und jedes Diagramm hat einen Alternativtext und eine Tabelle mit denselben Zahlen. Alle Bedienelemente sind per Tastatur erreichbar; in der Präsentation blättern die Pfeiltasten. Alles läuft ohne Internet.",
+    "about.counts": "{projects} Projekte, {municipalities} Kommunen, {links} bekannte Verbindungen, {events} Treffen.",
+}
+
+EN: dict[str, str] = {
+    "about.header": "About the data",
+    "about.source": "Data source: {label}",
+    "about.asof": "As of: {date}",
+    "about.coverage_topics": "Topics known for {known} of {total} projects",
+    "about.coverage_funding": "Federal funding known for {known} of {total} projects",
+    "about.sources": "All sources and licences: data/SOURCES.md",
+    "about.phase_note": "The current phase is taken from the dated phases on today's date; without dates the source's statement applies, otherwise “unknown”. “Completed” only where a source says so; after the planned end without such a source: “planned end passed”.",
+    "about.format": "Your own data",
+    "about.format_text": "The atlas shows your own tables in the same format (CSV, or one Excel workbook with a sheet per table) with ATLAS_DATA_DIR=/path/to/folder. The template has every column with its description.",
+    "about.template": "Download the template (Excel)",
+    "about.title": "About the Network Atlas",
+    "about.data": "The data",
+    "about.data_text": "The bundled data describes the federal programme's 73 model projects Smart Cities (cohorts 2019, 2020, 2021) and the Niedersächsischer Städtetag project “Unterstützung und Beschleunigung des kommunalen Klimaschutzes durch Smart Cities”. Every row names its source; what no source supports stays empty.",
+    "about.licences": "Sources and licences",
+    "about.licences_text": "Project facts from public programme, project and press pages (list in data/SOURCES.md). Boundaries and coordinates: © GeoBasis-DE / BKG (2016), Data licence Germany – attribution – 2.0. The code is in the repository.",
+    "about.asof_phase": "Data as of: {date}. A project's current phase is computed every day from its dated phases.",
+    "about.suggestions": "How cooperation suggestions are made",
+    "about.accessibility": "Accessibility",
+    "about.accessibility_text": "Okabe & Ito colours, distinguishable with colour-vision deficiency, and never alone: numbers are printed on bars, phases have shapes and hatching. Every map and chart has alt text and a table with the same numbers. All controls are keyboard-reachable; in the presentation the arrow keys turn the slides. Everything runs without the internet.",
+    "about.counts": "{projects} projects, {municipalities} municipalities, {links} known links, {events} meetings.",
+}
