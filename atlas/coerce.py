@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from atlas.problems import Problem
+from atlas.problems import Problem, problem
 from atlas.schema import LIST_SEPARATORS, PHASE_ALIASES, Column, Table
 
 _LIST_RE = re.compile("|".join(re.escape(s) for s in LIST_SEPARATORS))
@@ -34,6 +34,8 @@ def line_numbers(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(frame.index + 2, index=frame.index)
 
 
+# warnings whose value is then not used (the row stays): the text says so
+_NOT_USED = {"coerce.integer", "coerce.number", "coerce.number_too_large", "coerce.date"}
 # integers are exact in a float up to 2**53; larger ones would silently change
 MAX_INTEGER = 2**53
 _THOUSANDS_DOTS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+(,\d+)?")
@@ -152,23 +154,27 @@ class TableCoercer:
         self.problems: list[Problem] = []
         self.drop = pd.Series(False, index=self.frame.index)
 
-    def report(self, mask: pd.Series, column: str, expected: str, severity: str, values=None):
+    def report(self, mask: pd.Series, column: str, key: str, severity: str, values=None, **params):
+        """One problem per marked row; `key` names the text in atlas.text_problems."""
         values = self.frame[column] if values is None else values
         drops = severity == "error" and self.table.column(column).required
         if drops:  # say why a row is missing from the network
-            expected += " (Zeile ausgelassen)"
+            params["outcome"] = "left_out"
+        elif severity == "warning" and key in _NOT_USED:
+            params["outcome"] = "not_used"
         for idx in mask[mask].index:
             value = values[idx]
             text = "; ".join(value) if isinstance(value, tuple) else str(value)
             self.problems.append(
-                Problem(
+                problem(
                     self.file,
                     self.table.name,
                     int(self.lines[idx]),
                     column,
                     text,
-                    expected,
+                    key,
                     severity,
+                    **params,
                 )
             )
         if drops:
@@ -177,12 +183,11 @@ class TableCoercer:
     def run(self) -> tuple[pd.DataFrame | None, list[Problem]]:
         missing = [c.name for c in self.table.columns if c.required and c.name not in self.frame]
         one_column = len([c for c in self.frame.columns if c != "_line"]) == 1
-        hint = " – nur eine Spalte erkannt: falsches Trennzeichen? (Komma, Semikolon oder Tab)"
+        key = "coerce.missing_column_one" if one_column else "coerce.missing_column"
+        expected = ", ".join(self.table.column_names)
         for name in missing:
-            expected = f"Pflichtspalte fehlt (erwartet: {', '.join(self.table.column_names)})"
-            expected += hint if one_column else ""
             self.problems.append(
-                Problem(self.file, self.table.name, 1, name, None, expected, "fatal")
+                problem(self.file, self.table.name, 1, name, None, key, "fatal", names=expected)
             )
         if missing:
             return None, self.problems
@@ -203,12 +208,12 @@ class TableCoercer:
         values = self.frame[column.name]
         empty = values == ""
         if column.required and column.type not in ("list", "reflist"):
-            self.report(empty, column.name, "Pflichtwert fehlt", "error")
+            self.report(empty, column.name, "coerce.required", "error")
         getattr(self, f"_coerce_{column.type}")(column, values, empty)
 
     def _coerce_id(self, column: Column, values: pd.Series, empty: pd.Series) -> None:
         duplicated = values.duplicated(keep="first") & ~empty
-        self.report(duplicated, column.name, "Kennung doppelt (muss eindeutig sein)", "error")
+        self.report(duplicated, column.name, "coerce.duplicate_id", "error")
 
     def _coerce_text(self, column: Column, values: pd.Series, empty: pd.Series) -> None:
         if column.allowed is None:
@@ -218,7 +223,7 @@ class TableCoercer:
         unknown = mapped.isna() & ~empty
         allowed = ", ".join(column.allowed)
         severity = "error" if column.required else "warning"
-        self.report(unknown, column.name, f"unbekannter Wert; erlaubt: {allowed}", severity)
+        self.report(unknown, column.name, "coerce.unknown_value", severity, allowed=allowed)
         self.frame[column.name] = mapped.where(~unknown, None).where(~empty, None)
 
     _coerce_ref = _coerce_text
@@ -226,15 +231,14 @@ class TableCoercer:
     def _coerce_number(self, column: Column, values: pd.Series, empty: pd.Series, integer: bool):
         numbers = parse_numbers(values, integer, money=column.name.endswith("_eur"))
         bad = numbers.isna() & ~empty
-        kind = "ganze Zahl" if integer else "Zahl"
+        key = "coerce.integer" if integer else "coerce.number"
         severity = "error" if column.required else "warning"
-        note = "" if column.required else " (Wert wird nicht verwendet)"
         if integer:  # a whole number too large to hold exactly is named as such
             huge = bad & values.str.fullmatch(r"[-+]?\d{16,}").fillna(False).astype(bool)
             limit = f"{MAX_INTEGER:,}".replace(",", ".")
-            self.report(huge, column.name, f"Zahl zu groß (höchstens {limit}){note}", severity)
+            self.report(huge, column.name, "coerce.number_too_large", severity, limit=limit)
             bad &= ~huge
-        self.report(bad, column.name, f"{kind} erwartet{note}", severity)
+        self.report(bad, column.name, key, severity)
         self.frame[column.name] = numbers.astype("Int64" if integer else "float64")
 
     def _coerce_int(self, column, values, empty):
@@ -246,8 +250,8 @@ class TableCoercer:
     def _coerce_date(self, column: Column, values: pd.Series, empty: pd.Series) -> None:
         iso, ok = parse_dates(values)
         bad = ~ok & ~empty
-        expected = "Datum erwartet (JJJJ-MM-TT, JJJJ-MM oder TT.MM.JJJJ)"
-        self.report(bad, column.name, expected, "error" if column.required else "warning")
+        severity = "error" if column.required else "warning"
+        self.report(bad, column.name, "coerce.date", severity)
         self.frame[column.name] = iso.where(ok, None)
         self.frame[f"{column.name}_dt"] = date_bounds(iso, end=column.name == "end")
 
@@ -256,12 +260,18 @@ class TableCoercer:
         parsed = _map_unique(values, lambda text: _parse_list(text, lookup))
         items = parsed.map(lambda pair: pair[0])
         if column.required:
-            self.report(items.map(len) == 0, column.name, "mindestens ein Eintrag nötig", "error")
+            self.report(items.map(len) == 0, column.name, "coerce.list_empty", "error")
         if lookup is not None:
             unknown = parsed.map(lambda pair: pair[1])
             allowed = ", ".join(column.allowed)
-            expected = f"unbekannter Eintrag (wird ignoriert); erlaubt: {allowed}"
-            self.report(unknown.map(len) > 0, column.name, expected, "warning", values=unknown)
+            self.report(
+                unknown.map(len) > 0,
+                column.name,
+                "coerce.unknown_item",
+                "warning",
+                values=unknown,
+                allowed=allowed,
+            )
         self.frame[column.name] = items
 
     _coerce_reflist = _coerce_list

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
 
@@ -27,7 +27,10 @@ class Problem:
             return self.expected
         from atlas.text import t  # atlas.text imports the schema; keep this module light
 
-        return t(self.key, lang, **dict(self.params))
+        params = dict(self.params)
+        text = t(self.key, lang, **params)
+        outcome = params.get("outcome")
+        return f"{text} {t('outcome.' + outcome, lang)}" if outcome else text
 
     def __str__(self) -> str:
         where = self.file
@@ -50,10 +53,9 @@ def problem(
     **params,
 ) -> Problem:
     """A problem whose text comes from atlas.text_problems (both languages)."""
-    from atlas.text import t
-
     pairs = tuple((name, str(v)) for name, v in params.items())
-    return Problem(file, table, row, column, value, t(key, "de", **params), severity, key, pairs)
+    found = Problem(file, table, row, column, value, "", severity, key, pairs)
+    return replace(found, expected=found.message("de"))
 
 
 def skipped_rows(problems) -> int:
@@ -71,7 +73,7 @@ def skipped_rows(problems) -> int:
 def _skips(problem: Problem) -> bool:
     # every path that leaves a row out says so in its text (atlas.coerce, atlas.network,
     # atlas.readers), so the user reads why, and this count stays in step with it
-    return "Zeile ausgelassen" in problem.expected
+    return "Zeile ausgelassen" in problem.expected or "Zeile wird ausgelassen" in problem.expected
 
 
 def _short(value: str, limit: int = 80) -> str:

@@ -75,12 +75,15 @@ class Refused(Exception):
 
 
 class Deadline:
+    """Processor time this thread spends on one file: what the file costs, whatever else
+    the machine (or the server's other sessions) is doing meanwhile."""
+
     def __init__(self, file: str, table: str):
         self.file, self.table = file, table
-        self.end = time.monotonic() + MAX_SECONDS
+        self.end = time.thread_time() + MAX_SECONDS
 
     def check(self) -> None:
-        if time.monotonic() > self.end:
+        if time.thread_time() > self.end:
             limit = f"{MAX_SECONDS:g}"
             raise Refused(
                 problem(
@@ -161,7 +164,7 @@ def find_header(rows: list[list[str]], table: str) -> int:
 
 
 def name_columns(
-    header: list[str], rows: list[list[str]], file: str, table: str, header_line: int
+    header: list[str], filled: dict[int, bool], file: str, table: str, header_line: int
 ) -> tuple[list[int], list[str], list[Problem]]:
     """Which cell positions become which columns: empty trailing columns (Excel's ;;;)
     go quietly, an unnamed column with values is named, a repeated name keeps its first."""
@@ -170,7 +173,7 @@ def name_columns(
     for i, raw in enumerate(header):
         name = normalise_header(raw)
         if not str(raw).strip():
-            if any(i < len(r) and str(r[i]).strip() for r in rows):
+            if filled.get(i):
                 problems.append(
                     problem(file, table, header_line, None, None, "read.unnamed_column", n=i + 1)
                 )
@@ -247,7 +250,7 @@ def cell_notes(frame: pd.DataFrame, table: str, file: str) -> list[Problem]:
             continue
         values = frame[column].astype(str)
         for key, pattern in (("read.bidi", _BIDI), ("read.control", _CONTROL)):
-            hits = values.str.contains(pattern, regex=True)
+            hits = values.str.contains(pattern.pattern, regex=True)
             for idx in frame.index[hits.fillna(False).astype(bool)]:
                 value = pattern.sub("�", values[idx])
                 problems.append(
@@ -257,39 +260,44 @@ def cell_notes(frame: pd.DataFrame, table: str, file: str) -> list[Problem]:
 
 
 def _frame(
-    rows: list[list[str]],
+    grid: pd.DataFrame | list,
     lines: list[int],
     header: list[str],
     header_line: int,
     file: str,
     table: str,
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Rows of text with their line numbers as a table of the header's columns."""
-    keep, names, problems = name_columns(header, rows, file, table, header_line)
+    """Cells by position (a frame with columns 0..n, or rows as lists) with their line
+    numbers, as a table of the header's columns."""
+    width = len(header)
+    if not isinstance(grid, pd.DataFrame):
+        padded = [list(r[:width]) + [""] * (width - len(r)) for r in grid]
+        grid = pd.DataFrame(padded, columns=range(width), dtype=object)
+    # pandas' own string columns stay: their vectorised checks are what keeps this fast
+    grid = grid.reindex(columns=range(width), fill_value="").fillna("")
+    if grid.empty:
+        grid = grid.astype(object)
+    filled = {i: bool((grid[i] != "").any()) for i in grid.columns}
+    keep, names, problems = name_columns(header, filled, file, table, header_line)
     if len(names) > MAX_COLUMNS:
         raise Refused(_limit(file, table, "read.too_many_columns", len(names), MAX_COLUMNS))
-    if len(rows) * max(len(names), 1) > MAX_CELLS:
-        n = len(rows) * len(names)
+    if len(grid) * max(len(names), 1) > MAX_CELLS:
+        n = len(grid) * len(names)
         raise Refused(_limit(file, table, "read.too_many_cells", n, MAX_CELLS))
-    # a cell our own export protected against formulas ('=...) reads as what it was
-    data = [[_cell(r, i) for i in keep] for r in rows]
-    frame = pd.DataFrame(data, columns=names, dtype=object)
-    if not rows:
-        frame = pd.DataFrame({n: pd.Series(dtype=object) for n in names})
-    frame["_line"] = lines
+    frame = grid[keep].copy()
+    frame.columns = names
+    for name in names:  # a cell our own export protected ('=...) reads as what it was
+        guarded = frame[name].astype(str).str.startswith("'")
+        if guarded.any():
+            frame.loc[guarded, name] = frame.loc[guarded, name].map(unguard)
+    frame = frame.reset_index(drop=True)
+    frame["_line"] = list(lines)
     frame.attrs["headers"] = {
         name: str(header[i]).replace("\ufeff", "").strip()
         for i, name in zip(keep, names, strict=True)
     }
     frame.attrs["header_line"] = header_line
     return frame, problems
-
-
-def _cell(row: list[str], i: int) -> str:
-    if i >= len(row):
-        return ""
-    value = row[i]
-    return unguard(value) if value[:1] == "'" else value
 
 
 def _limit(file: str, table: str, key: str, n, limit) -> Problem:
@@ -328,11 +336,11 @@ def _offset_after(text: str, lines: int) -> int:
     return start
 
 
-def fast_parse(body: str, delimiter: str, width: int, first_line: int) -> list | None:
+def fast_parse(body: str, delimiter: str, width: int, first_line: int):
     """pandas' C reader, used only when every row has the header's number of cells and
     rows map 1:1 to lines (so reported line numbers stay exact); otherwise None."""
     if not body.strip("\r\n"):
-        return [], []
+        return pd.DataFrame(columns=range(width), dtype=object), []
     lines = body.rstrip("\r\n").count("\n") + 1
     try:
         with warnings.catch_warnings():
@@ -352,16 +360,14 @@ def fast_parse(body: str, delimiter: str, width: int, first_line: int) -> list |
         return None
     except Exception:  # the C reader has its own errors (e.g. a field over its buffer)
         return None
-    if len(frame) != lines:
+    if len(frame) != lines:  # a quoted line break or a blank line pandas joined
         return None
-    if frame.map(lambda v: isinstance(v, str) and ("\n" in v or "\r" in v)).any().any():
-        return None  # a quoted line break: the slow reader names it
-    values = frame.fillna("").to_numpy().tolist()
-    numbers = list(range(first_line, first_line + len(values)))
-    kept = [(r, n) for r, n in zip(values, numbers, strict=True) if any(c.strip() for c in r)]
-    if any(len(c) > MAX_CELL_CHARS for r, _ in kept for c in r):
+    frame = frame.fillna("")
+    if any(frame[c].str.len().max() > MAX_CELL_CHARS for c in frame.columns):
         return None  # the slow reader names the line
-    return [r for r, _ in kept], [n for _, n in kept]
+    frame.index = range(first_line, first_line + len(frame))
+    frame = frame[(frame != "").any(axis=1)]
+    return frame, list(frame.index)
 
 
 def parse_rows(
@@ -512,6 +518,7 @@ def _read_csv(data: bytes, file: str, table: str, problems: list[Problem]):
             )
         )
     body = text[_offset_after(text, header_line) :]
+    marked = bool(_BIDI.search(body) or _CONTROL.search(body))  # one pass over the text
     del text
     parsed = fast_parse(body, delimiter, len(header), header_line + 1)
     if parsed is None:  # something unusual: the slow reader explains it line by line
@@ -527,7 +534,8 @@ def _read_csv(data: bytes, file: str, table: str, problems: list[Problem]):
     frame, found = _frame(values, lines, header, header_line, file, table)
     problems += found
     if table in TABLES:
-        problems += header_notes(frame, table, file) + cell_notes(frame, table, file)
+        problems += header_notes(frame, table, file)
+        problems += cell_notes(frame, table, file) if marked else []
     return frame, problems
 
 
@@ -872,6 +880,20 @@ def _renamed(p: Problem, file: str, table: str) -> Problem:
 # --- folders -----------------------------------------------------------------------
 
 
+def _worth_noting(problem: Problem, frame: pd.DataFrame | None) -> bool:
+    """In a data folder extra columns are allowed (kept as text): one is named only when it
+    probably means a known column the table lacks. An import names every extra column."""
+    if problem.key == "read.unknown_column":
+        return False
+    if problem.key == "read.unknown_column_guess" and frame is not None:
+        return dict(problem.params).get("guess") not in frame.columns
+    return True
+
+
+def _folder_notes(found: list[Problem], frame: pd.DataFrame | None) -> list[Problem]:
+    return [p for p in found if _worth_noting(p, frame)]
+
+
 def read_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str], list[Problem]]:
     """Raw text tables of a data folder: <table>.csv files, or one .xlsx workbook."""
     frames: dict[str, pd.DataFrame] = {}
@@ -884,6 +906,8 @@ def read_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str], 
     workbooks = sorted(folder.glob("*.xlsx"))
     if not csvs and workbooks:
         book, problems = read_workbook(workbooks[0], workbooks[0].name)
+        frames_by_file = {f"{workbooks[0].name} [{n}]": f for n, f in book.items()}
+        problems = [p for p in problems if _worth_noting(p, frames_by_file.get(p.file))]
         for name, frame in book.items():
             frames[name] = frame
             files[name] = f"{workbooks[0].name} [{name}]"
@@ -895,7 +919,7 @@ def read_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str], 
     for name in TABLES:
         if name in csvs:
             frame, found = read_csv_file(csvs[name], name)
-            problems += found
+            problems += _folder_notes(found, frame)
             files[name] = csvs[name].name
             if frame is not None:
                 frames[name] = frame

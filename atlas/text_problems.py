@@ -4,6 +4,18 @@ a clerk can act on (never a library's message). Placeholders are filled from the
 from __future__ import annotations
 
 DE = {
+    "outcome.left_out": "(Zeile ausgelassen)",
+    "outcome.not_used": "(Wert wird nicht verwendet)",
+    "coerce.missing_column": "Pflichtspalte fehlt (erwartet: {names})",
+    "coerce.missing_column_one": "Pflichtspalte fehlt (erwartet: {names}) – nur eine Spalte erkannt: falsches Trennzeichen? (Komma, Semikolon oder Tab)",
+    "coerce.required": "Pflichtwert fehlt",
+    "coerce.duplicate_id": "Kennung doppelt (muss eindeutig sein)",
+    "coerce.unknown_value": "unbekannter Wert; erlaubt: {allowed}",
+    "coerce.integer": "ganze Zahl erwartet",
+    "coerce.number": "Zahl erwartet",
+    "coerce.date": "Datum erwartet (JJJJ-MM-TT, JJJJ-MM oder TT.MM.JJJJ)",
+    "coerce.list_empty": "mindestens ein Eintrag nötig",
+    "coerce.unknown_item": "unbekannter Eintrag (wird ignoriert); erlaubt: {allowed}",
     "problems.rows_skipped": "Nicht alle Zeilen der Daten werden gezeigt: {n} Zeile(n) ausgelassen. Welche und warum, steht in den Hinweisen zur Datenqualität unten auf der Seite.",
     "read.too_large": "Datei zu groß: höchstens {limit} MB (Datei wird nicht gelesen)",
     "read.too_many_rows": "zu viele Zeilen: mehr als {limit} (Datei wird nicht gelesen)",
@@ -39,6 +51,18 @@ DE = {
 }
 
 EN = {
+    "outcome.left_out": "(row left out)",
+    "outcome.not_used": "(value not used)",
+    "coerce.missing_column": "Required column missing (expected: {names})",
+    "coerce.missing_column_one": "Required column missing (expected: {names}) – only one column found: wrong separator? (comma, semicolon or tab)",
+    "coerce.required": "Required value missing",
+    "coerce.duplicate_id": "Identifier repeated (must be unique)",
+    "coerce.unknown_value": "Unknown value; allowed: {allowed}",
+    "coerce.integer": "Whole number expected",
+    "coerce.number": "Number expected",
+    "coerce.date": "Date expected (YYYY-MM-DD, YYYY-MM or DD.MM.YYYY)",
+    "coerce.list_empty": "At least one entry needed",
+    "coerce.unknown_item": "Unknown entry (ignored); allowed: {allowed}",
     "problems.rows_skipped": "Not every row of the data is shown: {n} row(s) left out. Which and why is listed in the data-quality notes at the bottom of the page.",
     "read.too_large": "File too large: at most {limit} MB (file not read)",
     "read.too_many_rows": "Too many rows: more than {limit} (file not read)",

@@ -439,6 +439,7 @@ def test_messages_are_plain_words_in_both_languages(tmp_path, files):
             message = p.message(lang)
             assert not any(word in message for word in LIBRARY_WORDS), message
         assert p.file
+        assert p.key and p.message("en") != p.message("de"), str(p)  # both languages
 
 
 @pytest.mark.parametrize(
@@ -446,7 +447,8 @@ def test_messages_are_plain_words_in_both_languages(tmp_path, files):
     [("Einwohnerzahl_2023", "population"), ("Breitengrd", "lat"), ("Quelle/Link", "source")],
 )
 def test_unknown_header_names_the_column_it_probably_means(tmp_path, header, guess):
-    munis = MUNIS.replace(",source\n", f",{header}\n", 1)
+    first, rest = MUNIS.split("\n", 1)
+    munis = first.replace(guess, header) + "\n" + rest
     network = load_folder(write_folder(tmp_path, municipalities=munis))
     (note,) = [p for p in network.problems if p.column == header]
     assert note.key == "read.unknown_column_guess" and f"„{guess}“" in note.message("de")
@@ -458,3 +460,20 @@ def test_writing_direction_controls_are_named(tmp_path):
     network = load_folder(write_folder(tmp_path, municipalities=munis))
     (note,) = keyed(network, "read.bidi")
     assert (note.row, note.column) == (2, "name")
+
+
+def test_overview_says_at_the_top_when_rows_were_left_out(monkeypatch, tmp_path):
+    from tests.apptest import run_app
+
+    projects = PROJECTS.replace("HI 2030,MPSC", "HI 2030,")  # no programme: left out
+    at = run_app(monkeypatch, data_dir=write_folder(tmp_path, projects=projects))
+    assert not at.exception
+    assert "1 Zeile(n) ausgelassen" in at.warning[0].value
+
+
+def test_overview_has_no_such_notice_when_every_row_is_shown(monkeypatch):
+    from tests.apptest import run_app
+
+    clean = run_app(monkeypatch)  # the bundled data
+    assert not clean.exception
+    assert not [w.value for w in clean.warning if "ausgelassen" in w.value]

@@ -1,0 +1,30 @@
+"""A data folder with a row that cannot be used: the overview says so at the top, above
+the numbers, readable on a projector; the notes at the bottom name the row."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+from tests.helpers import PROJECTS, write_folder
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_overview_names_left_out_rows_at_the_top(tmp_path, output_dir, width, height):
+    (tmp_path / "data").mkdir()
+    folder = write_folder(tmp_path / "data", projects=PROJECTS.replace("HI 2030,MPSC", "HI 2030,"))
+    env = {"ATLAS_DATA_DIR": str(folder), "XDG_DATA_HOME": str(tmp_path / "store")}
+    with serve_app(env) as server, browser_page(width, height) as (new_page, requests):
+        page = new_page()
+        page.goto(server.url)
+        wait_for_app(page)
+        notice = page.get_by_text("1 Zeile(n) ausgelassen")
+        notice.wait_for(timeout=60_000)
+        first_kpi = page.locator('[data-testid="stMetric"]').first
+        first_kpi.wait_for(timeout=60_000)
+        assert notice.bounding_box()["y"] < first_kpi.bounding_box()["y"]
+        assert notice.bounding_box()["y"] < height  # seen without scrolling
+        page.screenshot(path=str(output_dir / f"readers-left-out-rows-{width}.png"))
+        assert_offline(requests)
