@@ -112,7 +112,8 @@ def test_coverage_with_change_times_that_are_no_iso_times(monkeypatch, tmp_path)
 
 
 def test_member_profiles_of_a_network_without_projects(tmp_path):
-    from atlas.cooperation import member_profiles, suggestions, working_groups
+    from atlas.cooperation import member_profiles, suggestions
+    from atlas.groups import working_groups
 
     network = open_network(write_folder(tmp_path, **NETWORKS["only_headers"]), DAY)
     assert member_profiles(network).n == 0
