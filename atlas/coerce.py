@@ -191,9 +191,8 @@ class TableCoercer:
             )
         if missing:
             return None, self.problems
+        self._order_columns()
         for column in self.table.columns:
-            if column.name not in self.frame:
-                self.frame[column.name] = ""
             self.frame[column.name] = self.frame[column.name].astype(str).str.strip()
             self.coerce(column)
         self.frame["_line"] = self.lines
@@ -203,6 +202,18 @@ class TableCoercer:
             if pd.api.types.is_string_dtype(self.frame[name]) and self.frame[name].dtype != object:
                 self.frame[name] = self.frame[name].astype(object)
         return self.frame[~self.drop].reset_index(drop=True), self.problems
+
+    def _order_columns(self) -> None:
+        """The file's known columns, the known columns it lacks (empty), then its other
+        columns: the order the database gives the same table, so a network reads the same
+        from a folder and from the database even when a file lacks an optional column."""
+        names = self.table.column_names
+        present = [c for c in self.frame.columns if c != "_line"]
+        known = [c for c in present if c in names]
+        absent = [c for c in names if c not in self.frame]
+        others = [c for c in present if c not in names]
+        line = ["_line"] if "_line" in self.frame else []
+        self.frame = self.frame.reindex(columns=known + absent + others + line, fill_value="")
 
     def coerce(self, column: Column) -> None:
         values = self.frame[column.name]

@@ -987,7 +987,8 @@ def project_measures(projects, measures):
     if measures is not None and len(measures):
         frame = measures.reindex(columns=columns).copy()
         for column in ("status", "since", "product", "source"):
-            frame[column] = frame[column].fillna("").astype(str)
+            # a column the caller lacks comes back as float NaN: fill it as text
+            frame[column] = frame[column].astype(object).fillna("").astype(str)
         frame["status"] = frame["status"].replace("", "unbekannt")
         frames.append(frame)
         covered = set(frame["project_id"])

@@ -199,7 +199,8 @@ def name_columns(
 
 def header_notes(frame: pd.DataFrame, table: str, file: str) -> list[Problem]:
     """Which header was taken for which column (German names), and unknown columns with
-    the known column they probably mean."""
+    the known column they probably mean. Documented extra columns (schema `extras`) are
+    expected and get no note."""
     originals = frame.attrs.get("headers", {})
     line = frame.attrs.get("header_line", 1)
     if table not in TABLES:
@@ -216,8 +217,9 @@ def header_notes(frame: pd.DataFrame, table: str, file: str) -> list[Problem]:
         problems.append(
             problem(file, table, line, None, None, "read.headers_mapped", "warning", pairs=pairs)
         )
+    documented = set(TABLES[table].extra_names)
     for column in frame.columns:
-        if column == "_line" or column in known:
+        if column == "_line" or column in known or column in documented:
             continue
         guess = _guess_column(str(column), known)
         key = "read.unknown_column_guess" if guess else "read.unknown_column"

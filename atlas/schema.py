@@ -3,7 +3,9 @@
 The same declarations drive validation (atlas.validate), the import templates
 (atlas.templates) and the docs (README / SOURCES). Column names are the
 exchange format other networks deliver, so they never change; tables may carry
-extra columns, which are kept as text.
+extra columns, which are kept as text. The bundled data's own extra columns (notes,
+sources and confidence of single values, see data/SOURCES.md) are declared per table as
+`extras`, so that loading them is not reported as an unknown column.
 """
 
 from __future__ import annotations
@@ -85,10 +87,16 @@ class Table:
     required_table: bool = True
     id_column: str | None = "id"
     checks: tuple[str, ...] = field(default=())
+    # documented extra columns: read as text, not part of the exchange format
+    extras: tuple[Column, ...] = field(default=())
 
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def extra_names(self) -> list[str]:
+        return [c.name for c in self.extras]
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -110,6 +118,12 @@ MUNICIPALITIES = Table(
     ),
     "Mitgliedskommunen und Kreise des Netzwerks",
     checks=("coordinates_in_germany",),
+    extras=(
+        Column("kind_detail", "text", description="Art laut Referenz (z. B. Samtgemeinde)"),
+        Column("population_source", "text", description="Quelle der Einwohnerzahl"),
+        Column("coord_source", "text", description="Quelle der Koordinaten"),
+        Column("notes", "text", description="Anmerkungen"),
+    ),
 )
 
 PROJECTS = Table(
@@ -144,6 +158,16 @@ PROJECTS = Table(
     ),
     "Projekte der Mitglieder",
     checks=("end_after_start",),
+    extras=(
+        Column("keywords", "text", description="Stichworte der Quelle zu Maßnahmen"),
+        Column("name_confidence", "text", description="Sicherheit des Projektnamens"),
+        Column("funding_note", "text", description="Hinweis zur Förderung"),
+        Column("notes", "text", description="Anmerkungen"),
+        Column("topics_source", "text", description="Quelle der Handlungsfelder"),
+        Column("topics_confidence", "text", description="Sicherheit der Handlungsfelder"),
+        Column("end_note", "text", description="Hinweis zum Ende"),
+        Column("phase_source", "text", description="Quelle zur Phase"),
+    ),
 )
 
 PHASES_TABLE = Table(
@@ -159,6 +183,7 @@ PHASES_TABLE = Table(
     required_table=False,
     id_column=None,
     checks=("end_after_start",),
+    extras=(Column("precision", "text", description="Genauigkeit der Daten laut Quelle"),),
 )
 
 ORGANISATIONS = Table(
@@ -174,6 +199,7 @@ ORGANISATIONS = Table(
     "Partnerorganisationen (Forschung, Verbände, ...)",
     required_table=False,
     checks=("coordinates_in_germany",),
+    extras=(Column("notes", "text", description="Anmerkungen"),),
 )
 
 _ANY_NODE = ("municipalities", "projects", "organisations")
@@ -207,6 +233,7 @@ EVENTS = Table(
     ),
     "Netzwerktreffen und Besuche",
     required_table=False,
+    extras=(Column("notes", "text", description="Anmerkungen"),),
 )
 
 MEASURES = Table(
