@@ -20,7 +20,7 @@ from atlas.filters import Filters, describe
 from atlas.network import Network
 from atlas.text import plot_text, t
 from atlas.timeline import ordered_projects, phase_bars
-from components.charts import bar_chart, base_layout
+from components.charts import bar_chart, base_layout, wrapped
 from components.static_map import static_map
 from components.theme import GREY, PHASE_COLOURS
 from components.timeline_charts import gantt
@@ -58,14 +58,7 @@ def _text_page(title: str, lines: list[str], size: int = 18) -> go.Figure:
 
 def wrap(text: str, width: int = 60) -> str:
     """Break a long title into lines (plotly titles do not wrap by themselves)."""
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "<br>".join([*lines, line])
+    return wrapped(text, width)
 
 
 def title_page(
