@@ -40,6 +40,9 @@ pages = [
     st.Page("pages/present.py", title=t("nav.present", lang), url_path="present"),
     st.Page("pages/about.py", title=t("nav.about", lang), url_path="about"),
 ]
+# .streamlit/config.toml hides the v1 page list a server's first request would show; the
+# app's own navigation is read from this option when st.navigation runs, so it is shown.
+st.set_option("client.showSidebarNavigation", True)
 page = st.navigation(pages, position="hidden" if presenting else "sidebar")
 pages_by_path = remember_pages(pages, OVERVIEW)
 if not network.usable:

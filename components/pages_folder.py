@@ -6,8 +6,9 @@ app (its raw file list for the sidebar, the requested file run on its own, witho
 frame) until app.py's st.navigation turns that off:
 
 - The list: `client.showSidebarNavigation = false` in .streamlit/config.toml hides the v1
-  navigation only (tests/test_app_pages.py checks the setting, tests/test_browser_serve.py
-  the sidebar of a freshly started server).
+  navigation; app.py sets the option back to true just before its own st.navigation, which
+  reads it when it runs, so the app's navigation shows (tests/test_app_pages.py checks the
+  setting, tests/test_browser_serve.py the sidebar of a freshly started server).
 - The app: `ensure_frame()` (called by components.data.current_view) notices the lone run
   and reruns through the frame.
 - Tests and benchmarks: `ServerPagesManager` makes every AppTest run behave like a running

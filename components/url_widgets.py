@@ -94,6 +94,8 @@ def url_widget(
     it equals `default`; a widget left empty shows `default`."""
     if label_of is None:
         front = () if options is None else (options,)
+        if default is not None:  # the widget's own default (the language switch's DE)
+            kwargs["default"] = default
         return widget(label, *front, *args, key=key, bind="query-params", **kwargs)
     param = param or key
     multi = getattr(widget, "__name__", "") == "multiselect"

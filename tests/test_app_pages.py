@@ -39,6 +39,10 @@ def test_the_v1_page_list_is_never_shown():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showSidebarNavigation"] is False
+    source = (ROOT / "app.py").read_text()
+    assert source.index('st.set_option("client.showSidebarNavigation", True)') < source.index(
+        "st.navigation("
+    )
 
 
 def header(projects: int, lang: str = "de") -> str:

@@ -1,12 +1,16 @@
 """The meeting page in Debian chromium: a coordinator plans the 2022 visit again (the
 Lower Saxony members, focus strategy and digital skills), sees Kalletal or Lemgo proposed
 as host with a reason, records the meeting and a follow-up, and finds them again on the
-profile; nothing leaves localhost."""
+profile, Stade's partner finder and the map's links; nothing leaves localhost."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from atlas.filters import Filters, apply_filters
+from atlas.geo import links
 from atlas.store import open_store, sqlite_url
 from tests.browser import assert_offline, browser_page, click_until, serve_app, wait_for_app
 from tests.test_browser_data import editor_env, sign_in
@@ -59,7 +63,8 @@ def test_plan_and_record_the_visit_to_kalletal_lemgo(tmp_path, output_dir):
             "Niedersächsische Smart Cities zu Besuch (erneut)"
         )
         main.get_by_label("Quelle", exact=False).fill("https://example.org/protokoll")
-        choose(page, "Vereinbarte nächste Schritte", f"{host} – Hildesheim")
+        # Stade (an NST town) had no link to Kalletal or Lemgo before this meeting
+        choose(page, "Vereinbarte nächste Schritte", f"{host} – Stade")
         page.get_by_text("Treffen eintragen").scroll_into_view_if_needed()
         page.screenshot(path=output_dir / "meeting-record.png")
         click_until(
@@ -75,10 +80,24 @@ def test_plan_and_record_the_visit_to_kalletal_lemgo(tmp_path, output_dir):
         assert meeting["municipality_id"] == host.lower()
         coops = store.rows("cooperations")
         follow_up = coops[coops["id"].str.startswith("treffen-")].iloc[0]
-        assert (follow_up["a_id"], follow_up["b_id"]) == (host.lower(), "hildesheim")
+        assert (follow_up["a_id"], follow_up["b_id"]) == (host.lower(), "stade")
         assert follow_up["kind"] == "Besuch"
-        # the meeting and its follow-up on Hildesheim's profile
-        page.goto(app.url + "/profiles?municipality=hildesheim")
+        # on the map: the follow-up is a link between the host and Stade
+        network = store.load_network(dt.date.today())
+        lines = links(apply_filters(network, Filters(states=("Niedersachsen",))), network)
+        pairs = set(zip(lines["a_id"], lines["b_id"], strict=True))
+        assert (host.lower(), "stade") in pairs or ("stade", host.lower()) in pairs
+        # in Stade's partner finder the host is now "bereits verbunden"
+        page.goto(app.url + "/cooperation?partner=stade")
+        wait_for_app(page)
+        page.get_by_role("heading", name="Bereits verbunden").wait_for()
+        linked = page.locator('[data-testid="stDataFrame"]').filter(has_text=host)
+        linked.first.wait_for(state="attached")
+        linked.first.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        page.screenshot(path=output_dir / "meeting-finder-linked.png")
+        # the meeting and its follow-up on Stade's profile
+        page.goto(app.url + "/profiles?municipality=stade")
         wait_for_app(page)
         events = page.locator('[data-testid="stDataFrame"]').filter(has_text="zu Besuch (erneut)")
         events.first.wait_for(state="attached")

@@ -70,3 +70,12 @@ def test_a_data_section_link_names_the_section_by_id_in_either_language(monkeypa
     assert at.button_group(key="section").value == "coverage"
     assert t("data.cov_complete", lang.lower()) in metric_values(at)
     assert at.query_params["section"] == "coverage"
+
+
+def test_the_language_switch_shows_german_when_the_link_names_none(monkeypatch):
+    """A bound widget keeps its default: the switch marks DE as chosen, not nothing."""
+    from tests.apptest import run_app
+
+    at = run_app(monkeypatch)
+    switch = next(w for w in at.get("button_group") if w.key == "lang")
+    assert switch.value == "DE"
