@@ -72,8 +72,13 @@ def test_an_editor_saves_a_view_that_a_colleague_then_presents(tmp_path, output_
         # within the app (a new page load would be a new session, signed out)
         page.locator('[data-testid="stSidebarNav"]').get_by_text("Karte", exact=True).click()
         wait_for_app(page)
-        districts = page.locator('[data-testid="stMain"]').get_by_text("Kreise", exact=True)
-        click_until(page, districts, when="() => location.search.includes('mode=districts')")
+        mode = page.locator('[data-testid="stSelectbox"]').filter(has_text="Darstellung").first
+        click_until(page, mode, when="() => document.querySelector('[role=option]') !== null")
+        click_until(
+            page,
+            page.get_by_role("option", name="Kreise", exact=True),
+            when="() => location.search.includes('mode=districts')",
+        )
         wait_for_app(page)
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_text("Ansicht speichern", exact=True).click()
