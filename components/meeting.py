@@ -32,7 +32,9 @@ from atlas.schema import TOPICS
 from atlas.store import EditSet, StoreError
 from atlas.text import escape_markdown, plot_text, t
 from atlas.views import text_to_params
+from components.data import view_inputs
 from components.filter_state import SPECS
+from components.memo import shared
 
 SOURCES = ("filter", "group", "view", "hand")
 
@@ -111,7 +113,10 @@ def choose_focus(lang: str) -> tuple[str, ...]:
 def hosts_section(network: Network, plan: Plan, lang: str) -> str | None:
     """Proposed hosts with reasons and distances; returns the host chosen."""
     st.subheader(t("meeting.hosts", lang))
-    hosts = propose_hosts(network, plan, lang=lang)
+    # the whole room asks for the same plan: built once per data, language and plan
+    hosts = shared(
+        "meeting_hosts", (view_inputs(), plan), lambda: propose_hosts(network, plan, lang=lang)
+    )
     names = member_names(network)
     if hosts.empty:
         st.info(t("meeting.hosts_none", lang))
@@ -137,7 +142,9 @@ def hosts_section(network: Network, plan: Plan, lang: str) -> str | None:
 
 def agenda_section(network: Network, plan: Plan, host: str | None, day: dt.date, lang: str) -> None:
     st.subheader(t("meeting.agenda", lang))
-    result = agenda(network, plan, host, lang)
+    result = shared(
+        "meeting_agenda", (view_inputs(), plan, host), lambda: agenda(network, plan, host, lang)
+    )
     members = result["members"]
     st.dataframe(
         pd.DataFrame(
@@ -258,15 +265,20 @@ def record_section(
     st.success(escape_markdown(t("meeting.saved", lang, title=event["title"], n=len(coops))))
 
 
+def _never_met(view: Network, lang: str) -> pd.DataFrame:
+    ranked = suggestions(view, Weights(), top_k=3, max_per_member=2)
+    return with_reasons(ranked.head(15), Weights(), lang) if len(ranked) else ranked
+
+
 def never_met_section(view: Network, lang: str) -> None:
     """High-scoring pairs in the current selection that have never met."""
     st.subheader(t("meeting.never_met", lang))
     st.caption(t("meeting.never_met_intro", lang))
-    ranked = suggestions(view, Weights(), top_k=3, max_per_member=2)
+    # the engine over the whole selection: once per data, filters and language, not per rerun
+    ranked = shared("meeting_never_met", view_inputs(), lambda: _never_met(view, lang))
     if ranked.empty:
         st.info(t("meeting.never_met_none", lang))
         return
-    ranked = with_reasons(ranked.head(15), Weights(), lang)
     st.dataframe(
         pd.DataFrame(
             {
