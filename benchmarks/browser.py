@@ -25,10 +25,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from benchmarks.common import row, synthetic_network
+from benchmarks.common import row, synthetic_network, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["", "map", "timeline", "cooperation", "profiles", "data", "present", "about"]
@@ -86,15 +85,7 @@ def served(script: Path, env: dict):
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log_path.read_text()[-2000:]) from None
-                time.sleep(0.3)
+        wait_until_healthy(base, process, log_path, 120)
         yield base
     finally:
         process.terminate()

@@ -6,6 +6,7 @@ import os
 import statistics
 import tempfile
 import time
+import urllib.request
 from functools import cache
 from pathlib import Path
 
@@ -53,3 +54,17 @@ def run_as_a_running_server() -> None:
     server_cache = ScriptCache()
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: server_cache
     app_test.PagesManager = ServerPagesManager
+
+
+def wait_until_healthy(base: str, process, log_path: Path, seconds: float) -> None:
+    """Until a served app answers its health check; the end of its log if it died or took
+    longer than `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(Path(log_path).read_text()[-2000:]) from None
+            time.sleep(0.3)
