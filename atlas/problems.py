@@ -61,13 +61,16 @@ def problem(
 def skipped_rows(problems) -> int:
     """How many rows of the files are not in the loaded network: each row-level error
     (a row left out) counted once per file and line."""
-    return len(
-        {
-            (p.file, p.row)
-            for p in problems
-            if p.row is not None and p.row > 1 and p.severity == "error" and _skips(p)
-        }
-    )
+    return len(skipped(problems))
+
+
+def skipped(problems) -> list[Problem]:
+    """The first problem of each row left out of the loaded network, in report order."""
+    found: dict[tuple, Problem] = {}
+    for p in problems:
+        if p.row is not None and p.row > 1 and p.severity == "error" and _skips(p):
+            found.setdefault((p.file, p.row), p)
+    return list(found.values())
 
 
 def _skips(problem: Problem) -> bool:

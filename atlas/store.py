@@ -19,7 +19,8 @@ import json
 import os
 import re
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -56,6 +57,7 @@ SCHEMA_VERSION = 2
 SYSTEM_COLUMNS = ("_row", "_pos", "_ver", "_at", "_by", "_extra")
 SEED_ACTOR = "Erstbefüllung"
 DATABASE_LABEL = "Datenbank"
+READ_PROBLEMS = "read_problems"  # atlas_meta: the readers' report on the seeded files
 _LOCK_ID = 7_100_742  # PostgreSQL advisory lock: one writer (or schema upgrade) at a time
 
 
@@ -336,23 +338,26 @@ class Store:
         raw, files, problems = read_folder(folder)
         network = load_frames(raw, files, label or str(folder))
         if problems or not network.usable:
-            from dataclasses import replace
-
             network = replace(network, problems=tuple(problems) + network.problems)
         if not network.usable:
             return network
-        self.seed(raw, actor=f"{SEED_ACTOR} ({label or folder})")
+        self.seed(raw, actor=f"{SEED_ACTOR} ({label or folder})", read_problems=problems)
         return None
 
-    def seed(self, raw: dict[str, pd.DataFrame], actor: str) -> bool:
+    def seed(
+        self, raw: dict[str, pd.DataFrame], actor: str, read_problems: Sequence[Problem] = ()
+    ) -> bool:
         """Store raw tables as the first version; False when already seeded (by another
-        process that got there first)."""
+        process that got there first). `read_problems` are what the readers reported about
+        the files (rows they skipped, encodings, headers): the rows a reader skipped never
+        reach the tables, so the report keeps them (see load_network)."""
         stamp = now_text()
         with self.writer.begin() as conn:
             self._lock(conn)
             if conn.execute(select(META.c.key).where(META.c.key == "seeded")).first():
                 return False
             conn.execute(insert(META).values(key="seeded", value=stamp))
+            self._set_meta(conn, READ_PROBLEMS, problems_json(read_problems))
             counts = {}
             for name, frame in raw.items():
                 frame = normalise_table(TABLES[name], frame)
@@ -438,12 +443,17 @@ class Store:
             return self._rows(conn, name).set_index("_row", drop=False)
 
     def load_network(self, day: dt.date) -> Network:
+        """The stored network, typed as a folder's is, with the readers' report on the
+        files it came from first (as atlas.network.load_folder puts it)."""
         with self.engine.connect() as conn:
             raw, _ = self._raw(conn)
+            stored = conn.execute(select(META.c.value).where(META.c.key == READ_PROBLEMS)).scalar()
         # the label reaches every visitor (source line, reports): no connection details
         network = load_frames(raw, files_for(raw), DATABASE_LABEL)
-        return network.with_tables(
-            projects=with_current_phase(network.projects, network.phases, day)
+        return replace(
+            network,
+            projects=with_current_phase(network.projects, network.phases, day),
+            problems=problems_from_json(stored) + network.problems,
         )
 
     def last_updates(self, name: str) -> pd.DataFrame:
@@ -507,11 +517,18 @@ class Store:
                 counts["removed"] += len(diff.removed)
                 if not plan.merge:
                     self._set_meta(conn, f"columns.{name}", json.dumps(_columns(new)))
+            if not plan.merge:  # the replaced tables' files and their skipped rows are gone
+                self._forget_read_problems(conn, set(plan.tables))
             if not any(counts.values()):
                 self._record(
                     conn, actor, "import", None, None, None, None, None, None, "keine Änderung"
                 )
         return counts
+
+    def _forget_read_problems(self, conn: Connection, tables: set[str]) -> None:
+        stored = conn.execute(select(META.c.value).where(META.c.key == READ_PROBLEMS)).scalar()
+        kept = [p for p in problems_from_json(stored) if p.table not in tables]
+        self._set_meta(conn, READ_PROBLEMS, problems_json(kept))
 
     def _write_table(self, conn, name, current, system, new, diff, actor, stamp, merge) -> None:
         """Batched writes of one imported table (20,000 rows must not mean 40,000 round
@@ -836,6 +853,20 @@ def _row_dict(row: pd.Series) -> dict[str, str]:
         for k, v in row.items()
         if k != "_line" and k not in SYSTEM_COLUMNS
     }
+
+
+def problems_json(problems: Sequence[Problem]) -> str:
+    return json.dumps([asdict(p) for p in problems], ensure_ascii=False)
+
+
+def problems_from_json(text: str | None) -> tuple[Problem, ...]:
+    """Problems as problems_json stored them; nothing stored (a database seeded before
+    the report was kept) is no problem."""
+    found = []
+    for item in json.loads(text) if text else []:
+        item["params"] = tuple(tuple(pair) for pair in item.get("params", ()))
+        found.append(Problem(**item))
+    return tuple(found)
 
 
 def files_for(raw: dict) -> dict[str, str]:

@@ -12,10 +12,12 @@ import streamlit as st
 from atlas import fmt
 from atlas.filters import Filters, describe
 from atlas.network import Network
-from atlas.problems import problems_frame, skipped_rows
+from atlas.problems import problems_frame, skipped
 from atlas.text import escape_markdown, t
 from components.memo import serialised
 from components.theme import PRESENTATION_FONT_SIZE
+
+SKIPPED_NAMED = 10  # rows left out named at the top of a page; the notes list every one
 
 
 def page_header(title: str, view: Network, filters: Filters, lang: str) -> None:
@@ -50,9 +52,19 @@ def show_problems(network: Network, lang: str) -> None:
 
 def skipped_notice(network: Network, lang: str) -> None:
     """At the top of a page: the network shown lacks rows of the files, and where to read why."""
-    skipped = skipped_rows(network.problems)
-    if skipped:
-        st.warning(t("problems.rows_skipped", lang, n=skipped))
+    rows = skipped(network.problems)
+    if not rows:
+        return
+    named = [
+        "- "
+        + escape_markdown(
+            t("problems.skipped_row", lang, file=p.file, row=p.row, why=p.message(lang))
+        )
+        for p in rows[:SKIPPED_NAMED]
+    ]
+    if len(rows) > SKIPPED_NAMED:
+        named.append("- " + t("problems.skipped_more", lang, n=len(rows) - SKIPPED_NAMED))
+    st.warning("\n".join([t("problems.rows_skipped", lang, n=len(rows)), "", *named]))
 
 
 def kpi_cards(cards: list[tuple[str, str, str | None]], widths: list[float] | None = None) -> None:
