@@ -163,14 +163,14 @@ _HARMLESS_QUERY = frozenset(
 )
 
 
-def describe_url(url: str) -> str:
+def describe_url(url: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """The database for editors: driver, user, host, port, database, without the password.
     Parsed by SQLAlchemy, never by pattern: passwords hold "/", ":" and "@", and libpq
     also takes one as `?password=`. Anonymous visitors see none of it (DATABASE_LABEL)."""
     try:
         parsed = make_url(url.strip())
     except Exception:  # not a URL at all: say nothing of what it holds
-        return "(Datenbankadresse nicht lesbar)"
+        return t("store.url_unreadable", lang)
     if parsed.get_backend_name() == "sqlite":
         return f"SQLite {parsed.database or ':memory:'}"
     host = parsed.host or ""

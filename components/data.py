@@ -19,7 +19,7 @@ from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileMan
 
 from atlas.filters import Filters, apply_filters, option_counts
 from atlas.network import BUNDLED_DATA_DIR, Network, load_frames
-from atlas.problems import Problem
+from atlas.problems import problem
 from atlas.readers import MAX_FILE_BYTES
 from atlas.schema import TABLES
 from atlas.source import data_dir
@@ -92,13 +92,9 @@ def unreachable(url: str, exc: Exception) -> Network:
     reaches every visitor, so it names no host, user, database or file (a driver's error
     text does); the server's log gets them, with the password masked."""
     LOG.error("Datenbank nicht erreichbar: %s (%s: %s)", describe_url(url), type(exc).__name__, exc)
-    msg = (
-        "Datenbank nicht erreichbar. Verbindungsangaben und Fehlermeldung stehen im "
-        "Protokoll des Servers."
-    )
-    problem = Problem(DATABASE_LABEL, "", None, None, None, msg, "fatal")
+    found = problem(DATABASE_LABEL, "", None, None, None, "store.unreachable", "fatal")
     network = load_frames({}, {}, DATABASE_LABEL)
-    return replace(network, problems=(problem, *network.problems))
+    return replace(network, problems=(found, *network.problems))
 
 
 def data_key() -> tuple[str, int, str] | Network:

@@ -29,7 +29,7 @@ from atlas.network import Network
 from atlas.readers import MAX_FILE_BYTES
 from atlas.schema import TABLES
 from atlas.status import PHASE_SHEET, phase_today_table
-from atlas.store import Actor, EditSet, Store, StoreError, ValidationError
+from atlas.store import Actor, EditSet, Store, StoreError, ValidationError, describe_url
 from atlas.text import escape_markdown, t
 from components.data import secret
 from components.page import show_report
@@ -167,7 +167,14 @@ def storage_note(store: Store, version: int, actor: Actor | None, lang: str) -> 
     if actor is None:
         st.caption(t("data.storage_version", lang, version=version))
     else:
-        st.caption(t("data.storage", lang, where=escape_markdown(store.label), version=version))
+        st.caption(
+            t(
+                "data.storage",
+                lang,
+                where=escape_markdown(describe_url(store.url, lang)),
+                version=version,
+            )
+        )
 
 
 # --- messages that survive a rerun ---------------------------------------------------
