@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
+from starlette.exceptions import HTTPException
 from streamlit.runtime import Runtime
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 
@@ -131,22 +132,35 @@ def filter_options(field: str, states: tuple = ()) -> list[tuple]:
 class CappedUploads(MemoryUploadedFileManager):
     """Streamlit's upload store, holding per session at most what one import needs: one
     file per table, MAX_SESSION_UPLOAD_BYTES together. The upload endpoint takes files for
-    any session, uploader on screen or not; beyond the cap the oldest files go first."""
+    any session, uploader on screen or not; a file beyond the cap is refused (HTTP 413,
+    the answer Streamlit gives a file above server.maxUploadSize), so what one session
+    holds never grows past it and nothing it already holds is dropped. The same file id
+    again replaces the file, as in Streamlit's store."""
 
     max_files = len(TABLES)
     max_bytes = MAX_SESSION_UPLOAD_BYTES
 
     def add_file(self, session_id, file) -> None:
-        super().add_file(session_id, file)
-        with self._lock:
+        with self._lock:  # check and add at once: parallel uploads cannot pass together
             kept = self.file_storage[session_id]
-            while len(kept) > 1 and (
-                len(kept) > self.max_files
-                or sum(len(f.data) for f in kept.values()) > self.max_bytes
-            ):
-                oldest = next(k for k in kept if k != file.file_id)
-                self._total_bytes -= len(kept.pop(oldest).data)
-                self._file_count -= 1
+            others = [f for key, f in kept.items() if key != file.file_id]
+            held = sum(len(f.data) for f in others)
+            if len(others) >= self.max_files or held + len(file.data) > self.max_bytes:
+                LOG.warning(
+                    "Hochladen abgelehnt: Sitzung hält %d Datei(en), %d Bytes (höchstens %d, %d)",
+                    len(others),
+                    held,
+                    self.max_files,
+                    self.max_bytes,
+                )
+                raise HTTPException(status_code=413, detail="Upload limit of this session")
+            old = kept.get(file.file_id)
+            if old is None:
+                self._file_count += 1
+            else:
+                self._total_bytes -= len(old.data)
+            kept[file.file_id] = file
+            self._total_bytes += len(file.data)
 
 
 def limit_uploads() -> None:
