@@ -1,6 +1,6 @@
 """Loading the network once per data version and day (cached), and the current view.
 
-The data lives in a database (atlas.store): DATABASE_URL (environment or secrets) for a
+The data lives in a database (atlas.database, atlas.store): DATABASE_URL (environment or secrets) for a
 shared PostgreSQL, else an SQLite file outside the repository (ATLAS_DB_PATH, default
 ~/.local/share/netzwerkatlas/atlas.db), seeded on first start from data_dir().
 """
@@ -18,20 +18,14 @@ from starlette.exceptions import HTTPException
 from streamlit.runtime import Runtime
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 
+from atlas.database import DATABASE_LABEL, default_db_path, describe_url, sqlite_url
 from atlas.filters import Filters, apply_filters, option_counts
 from atlas.network import BUNDLED_DATA_DIR, Network, load_frames
 from atlas.problems import problem
 from atlas.readers import MAX_FILE_BYTES
 from atlas.schema import TABLES
 from atlas.source import data_dir
-from atlas.store import (
-    DATABASE_LABEL,
-    Store,
-    default_db_path,
-    describe_url,
-    open_store,
-    sqlite_url,
-)
+from atlas.store import Store, open_store
 from atlas.text import DEFAULT_LANGUAGE, LANGUAGES, t
 from components.filter_state import current_filters
 from components.memo import shared

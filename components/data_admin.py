@@ -15,6 +15,7 @@ from atlas import fmt
 from atlas.auth import (
     EDITOR,
     THROTTLE,
+    Actor,
     editor_accounts,
     log_failure,
     oidc_identity,
@@ -22,14 +23,16 @@ from atlas.auth import (
     parse_editors,
     verify_account,
 )
+from atlas.changes import EditSet, ValidationError
 from atlas.coverage import member_coverage, members_without
+from atlas.database import StoreError, describe_url
 from atlas.export import csv_zip, exchange_tables, template_xlsx, template_zip, xlsx_bytes
 from atlas.importer import ImportPlan, Upload, diff_frame, plan_import
 from atlas.network import Network
 from atlas.readers import MAX_FILE_BYTES
 from atlas.schema import TABLES
 from atlas.status import PHASE_SHEET, phase_today_table
-from atlas.store import Actor, EditSet, Store, StoreError, ValidationError, describe_url
+from atlas.store import Store
 from atlas.text import escape_markdown, t
 from components.data import secret
 from components.page import show_report
@@ -162,7 +165,7 @@ def _password_box(lang: str) -> Actor | None:
 
 
 def storage_note(store: Store, version: int, actor: Actor | None, lang: str) -> None:
-    """Where the data is stored, for editors only (masked by atlas.store.describe_url);
+    """Where the data is stored, for editors only (masked by atlas.database.describe_url);
     anyone else learns the data version, and nothing about the connection."""
     if actor is None:
         st.caption(t("data.storage_version", lang, version=version))

@@ -19,7 +19,7 @@ from atlas.auth import (
     parse_editors,
     verify_account,
 )
-from atlas.store import describe_url
+from atlas.database import describe_url
 from tests.apptest import run_app
 from tests.test_app_data import PASSWORD, button, plain, section, sign_in
 

@@ -14,21 +14,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 
+from atlas.auth import Actor, NotAllowed
+from atlas.changes import EditSet, StaleError, ValidationError
+from atlas.database import METADATA, SCHEMA_VERSION, engine_url
 from atlas.importer import Upload, plan_import
 from atlas.network import BUNDLED_DATA_DIR
 from atlas.schema import TABLES
 from atlas.source import open_network
-from atlas.store import (
-    METADATA,
-    SCHEMA_VERSION,
-    Actor,
-    EditSet,
-    NotAllowed,
-    StaleError,
-    Store,
-    ValidationError,
-    engine_url,
-)
+from atlas.store import Store
 from atlas.text import t
 
 DAY = dt.date(2026, 1, 1)
@@ -368,7 +361,7 @@ def test_coverage_and_freshness_follow_edits(store):
 
 
 def test_a_refusal_speaks_the_interface_language():
-    from atlas.store import NotAllowed, require_editor
+    from atlas.auth import NotAllowed, require_editor
 
     with pytest.raises(NotAllowed) as refused:
         require_editor(Actor("Gast", "viewer"))
