@@ -29,6 +29,7 @@ DE: dict[str, str] = {
     "network.unknown_status": "unbekannter Stand; erlaubt: geplant, in Umsetzung, in Betrieb, abgeschlossen, unbekannt (wird als unbekannt gezählt)",
     "store.unreachable": "Datenbank nicht erreichbar. Verbindungsangaben und Fehlermeldung stehen im Protokoll des Servers.",
     "store.url_unreadable": "(Datenbankadresse nicht lesbar)",
+    "store.database": "Datenbank",
 }
 
 EN: dict[str, str] = {
@@ -58,4 +59,5 @@ EN: dict[str, str] = {
     "network.unknown_status": "unknown status; allowed: geplant, in Umsetzung, in Betrieb, abgeschlossen, unbekannt (counted as unknown)",
     "store.unreachable": "Database not reachable. The connection details and the error message are in the server's log.",
     "store.url_unreadable": "(database address not readable)",
+    "store.database": "database",
 }

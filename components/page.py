@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from atlas import fmt
+from atlas.database import DATABASE_LABEL
 from atlas.filters import Filters, describe
 from atlas.network import Network
 from atlas.problems import problems_frame, skipped
@@ -31,14 +32,22 @@ def show_report(problems, lang: str, key: str | None = None) -> None:
     with headers in the interface language (the data keeps its column names)."""
     frame = problems_frame(list(problems), lang)
     frame["severity"] = frame["severity"].map(lambda s: t(f"severity.{s}", lang))
+    frame["file"] = frame["file"].map(lambda f: source_name(f, lang))
     headers = dict(zip(frame.columns, t("error.report_columns", lang).split(", "), strict=True))
     config = {column: st.column_config.Column(label) for column, label in headers.items()}
     st.dataframe(frame, hide_index=True, width="stretch", key=key, column_config=config)
 
 
+def source_name(name: str, lang: str) -> str:
+    """A file's or source's name as shown; the database (the data layer's name for it)
+    in the interface language."""
+    return t("store.database", lang) if name == DATABASE_LABEL else name
+
+
 def show_unusable(network: Network, lang: str) -> None:
     """When the data cannot be used at all: the full report instead of a traceback."""
-    st.error(escape_markdown(t("error.data_unusable", lang, label=network.label)))
+    label = source_name(network.label, lang)
+    st.error(escape_markdown(t("error.data_unusable", lang, label=label)))
     show_report(network.problems, lang)
 
 

@@ -62,14 +62,24 @@ def texts(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def test_unreachable_banner_names_no_connection_detail(monkeypatch):
+@pytest.mark.parametrize(
+    ("lang", "banner", "report", "other_language"),
+    [
+        ("DE", "Die Daten in Datenbank konnten", "Datenbank nicht erreichbar", "database"),
+        ("EN", "The data in database could", "Database not reachable", "Datenbank"),
+    ],
+)
+def test_unreachable_banner_names_no_connection_detail(
+    monkeypatch, lang, banner, report, other_language
+):
     url = "postgresql://atlas:ge/heim@127.0.0.1:1/geheimdb?password=zweites"
     monkeypatch.setenv("DATABASE_URL", url)
-    at = run_app(monkeypatch)
+    at = run_app(monkeypatch, params={"lang": lang})
     assert not at.exception
-    assert "konnten nicht geladen werden" in at.error[0].value
+    assert banner in plain(at.error[0].value)
     shown = plain(texts(at))
-    assert "Datenbank nicht erreichbar" in shown
+    assert report in shown
+    assert other_language not in shown  # the data layer speaks the interface language
     for detail in ("atlas", "heim", "127.0.0.1", "geheimdb", "zweites", "postgresql"):
         assert detail not in shown, detail
 
