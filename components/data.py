@@ -1,8 +1,8 @@
 """Loading the network once per data version and day (cached), and the current view.
 
-The data lives in a database (atlas.database, atlas.store): DATABASE_URL (environment or secrets) for a
-shared PostgreSQL, else an SQLite file outside the repository (ATLAS_DB_PATH, default
-~/.local/share/netzwerkatlas/atlas.db), seeded on first start from data_dir().
+The data lives in a database (atlas.database, atlas.store): DATABASE_URL (environment or
+secrets) for a shared PostgreSQL, else an SQLite file outside the repository (ATLAS_DB_PATH,
+default ~/.local/share/netzwerkatlas/atlas.db), seeded on first start from data_dir().
 """
 
 from __future__ import annotations
