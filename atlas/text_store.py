@@ -30,6 +30,8 @@ DE: dict[str, str] = {
     "store.unreachable": "Datenbank nicht erreichbar. Verbindungsangaben und Fehlermeldung stehen im Protokoll des Servers.",
     "store.url_unreadable": "(Datenbankadresse nicht lesbar)",
     "store.database": "Datenbank",
+    "store.folder_bundled": "mitgelieferte Daten (data/)",
+    "store.folder_named": "Datenordner „{name}“",
 }
 
 EN: dict[str, str] = {
@@ -60,4 +62,6 @@ EN: dict[str, str] = {
     "store.unreachable": "Database not reachable. The connection details and the error message are in the server's log.",
     "store.url_unreadable": "(database address not readable)",
     "store.database": "database",
+    "store.folder_bundled": "the bundled data (data/)",
+    "store.folder_named": "data folder “{name}”",
 }

@@ -60,11 +60,11 @@ def current_store() -> Store:
     return open_store(database_url())
 
 
-def folder_label(folder) -> str:
+def folder_label(folder, lang: str = DEFAULT_LANGUAGE) -> str:
     """The data folder as every visitor may see it: its name, not the server's path."""
     if folder == BUNDLED_DATA_DIR:
-        return "mitgelieferte Daten (data/)"
-    return f"Datenordner „{Path(folder).name}“"
+        return t("store.folder_bundled", lang)
+    return t("store.folder_named", lang, name=Path(folder).name)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -92,7 +92,7 @@ def unreachable(url: str, exc: Exception) -> Network:
     return replace(network, problems=(found, *network.problems))
 
 
-def data_key() -> tuple[str, int, str] | Network:
+def data_key(lang: str = DEFAULT_LANGUAGE) -> tuple[str, int, str] | Network:
     """(database, data version, day) for the caches; seeds an empty database first. An
     unusable seed folder or an unreachable database comes back as a Network to report."""
     url = database_url()
@@ -101,9 +101,10 @@ def data_key() -> tuple[str, int, str] | Network:
         seeded, version = store.state()
         if not seeded:
             folder = data_dir()
+            # the history names the seed in German, like every recorded name
             unusable = store.seed_from_folder(folder, folder_label(folder))
             if unusable is not None:
-                return unusable
+                return replace(unusable, label=folder_label(folder, lang))
             seeded, version = store.state()
     except Exception as exc:  # connection refused, bad URL, locked file, ...
         return unreachable(url, exc)
@@ -177,7 +178,7 @@ def load_network(read_version: bool = True) -> Network:
     if not read_version and memo is not None:
         return memo[1]
     limit_uploads()
-    key = data_key()
+    key = data_key(language())
     if isinstance(key, Network):
         st.session_state.pop(MEMO_KEY, None)
         return key

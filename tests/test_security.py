@@ -439,13 +439,22 @@ def test_escaped_text_holds_no_address_a_markdown_renderer_would_link(text):
     assert plain_text.replace("\u2060", "") == text  # reads and prints as it was
 
 
-def test_an_unusable_data_folder_is_named_without_the_servers_path(monkeypatch, tmp_path):
+@pytest.mark.parametrize(
+    ("lang", "named"),
+    [
+        ("DE", "Die Daten in Datenordner „netz“ konnten nicht geladen werden"),
+        ("EN", "The data in data folder “netz” could not be loaded"),
+    ],
+)
+def test_an_unusable_data_folder_is_named_without_the_servers_path(
+    monkeypatch, tmp_path, lang, named
+):
     from tests.helpers import write_folder
 
     (tmp_path / "netz").mkdir()
     folder = write_folder(tmp_path / "netz", municipalities=None)  # a required file missing
-    at = run_app(monkeypatch, folder)
+    at = run_app(monkeypatch, folder, params={"lang": lang})
     assert not at.exception
     shown = plain(texts(at))
-    assert "konnten nicht geladen werden" in shown and "„netz“" in shown
+    assert named in shown
     assert str(tmp_path) not in shown
