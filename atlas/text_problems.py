@@ -48,6 +48,7 @@ DE = {
     "read.unreadable_table": "Tabelle nicht auswertbar: unerwarteter Inhalt in Spalte „{column}“ (bitte die Datei prüfen)",
     "coerce.number_too_large": "Zahl zu groß (höchstens {limit})",
     "coerce.ambiguous_number": "Zahl mehrdeutig: Tausenderpunkt oder Dezimalpunkt? Bitte als {thousands} oder {decimal} schreiben (Wert wird nicht verwendet)",
+    "read.folder_missing": "Datenordner nicht gefunden",
 }
 
 EN = {
@@ -95,4 +96,5 @@ EN = {
     "read.unreadable_table": "Table cannot be evaluated: unexpected content in column “{column}” (please check the file)",
     "coerce.number_too_large": "Number too large (at most {limit})",
     "coerce.ambiguous_number": "Ambiguous number: thousands or decimal point? Please write {thousands} or {decimal} (value not used)",
+    "read.folder_missing": "Data folder not found",
 }
