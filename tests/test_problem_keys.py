@@ -21,7 +21,7 @@ from atlas.importer import (
 )
 from atlas.readers import read_folder
 from atlas.text import TEXTS
-from tests.helpers import MUNIS, PROJECTS, write_folder
+from tests.helpers import MUNIS, PROJECTS, write_folder, xlsx
 
 ATLAS = Path(__file__).resolve().parent.parent / "atlas"
 # the modules that read files and plan imports
@@ -79,14 +79,6 @@ def test_every_key_a_module_names_has_both_languages(module):
         assert missing == [], f"{module}: {missing} missing in {lang}"
         for prefix in prefixes:
             assert any(k.startswith(prefix) for k in TEXTS[lang]), (module, prefix, lang)
-
-
-def xlsx(**sheets: pd.DataFrame) -> bytes:
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-    return out.getvalue()
 
 
 HEADER = "id,name,programme,municipality_ids\n"
