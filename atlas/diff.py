@@ -117,7 +117,8 @@ def diff_frame(diff: TableDiff, lang: str = "de") -> pd.DataFrame:
 
 
 def merged(name: str, current: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """Rows of `current` updated and extended by `new` (merge mode), in current order."""
+    """Merge mode: the rows of `current` that `new` does not name, in their order, then
+    every row of `new` (updated and added alike)."""
     if current.empty:
         return new
     keys_old, keys_new = row_keys(name, current), row_keys(name, new)
