@@ -11,6 +11,17 @@ from atlas.network import Network, in_set, members
 from atlas.schema import SIZE_CLASSES, TOPICS
 from atlas.text import join_words, t
 
+# Which filter field selects which column: (field, column, match). A member or project
+# is kept when the column's value is one of the chosen (topics: any of its topics is).
+REGION_CRITERIA = (("states", "state", "isin"), ("districts", "district", "isin"))
+PROJECT_CRITERIA = (
+    ("programmes", "programme", "isin"),
+    ("cohorts", "cohort", "isin"),
+    ("phases", "phase_now", "isin"),
+    ("topics", "topics", "any"),
+    ("size_classes", "size_class", "isin"),
+)
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -30,26 +41,12 @@ class Filters:
     @property
     def has_project_criteria(self) -> bool:
         """Criteria that only projects have: with them, members without a match drop out."""
-        return bool(
-            self.programmes or self.cohorts or self.phases or self.topics or self.size_classes
-        )
+        return any(getattr(self, field) for field, _, _ in PROJECT_CRITERIA)
 
 
 def _any_in(lists: pd.Series, wanted: tuple) -> pd.Series:
     wanted = set(wanted)
     return lists.map(lambda items: not wanted.isdisjoint(items))
-
-
-# Which filter field selects which column: (field, column, match). A member or project
-# is kept when the column's value is one of the chosen (topics: any of its topics is).
-REGION_CRITERIA = (("states", "state", "isin"), ("districts", "district", "isin"))
-PROJECT_CRITERIA = (
-    ("programmes", "programme", "isin"),
-    ("cohorts", "cohort", "isin"),
-    ("phases", "phase_now", "isin"),
-    ("topics", "topics", "any"),
-    ("size_classes", "size_class", "isin"),
-)
 
 
 def _mask(frame: pd.DataFrame, f: Filters, criteria) -> pd.Series:
