@@ -20,7 +20,9 @@ from atlas.read_csv import read_csv_bytes
 from atlas.read_xlsx import read_workbook
 from atlas.schema import TABLES
 
-MAX_CELL_CHARS = 5_000  # far above any real name or note; stops pasted documents
+# far above any real name or note; stops pasted documents from being imported (the
+# readers' own limit, atlas.read_limits.MAX_CELL_CHARS, is higher: it guards the server)
+MAX_CELL_CHARS = 5_000
 
 
 @dataclass(frozen=True)
