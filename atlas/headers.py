@@ -87,11 +87,14 @@ def header_key(name) -> str:
 
 
 def normalise_header(name: str) -> str:
+    """The known column a header stands for (German names included), else the header as
+    written, without our export's formula guard."""
     key = unguard(str(name).strip().lstrip("\ufeff").strip())
     return HEADER_ALIASES.get(header_key(key), key)
 
 
 def known_score(cells: list[str], table: str) -> int:
+    """How many known columns of `table` (of any table when unknown) a row names."""
     known = set(TABLES[table].column_names) if table in TABLES else KNOWN_COLUMNS
     return len({normalise_header(c) for c in cells if str(c).strip()} & known)
 
@@ -107,17 +110,8 @@ def find_header(rows: list[list[str]], table: str) -> int:
 
 def title_rows(file: str, table: str, header_line: int, above: int) -> Problem:
     """The note that the header was found in `header_line`, below `above` lines of title."""
-    return problem(
-        file,
-        table,
-        header_line,
-        None,
-        None,
-        "read.title_rows",
-        "warning",
-        line=header_line,
-        n=above,
-    )
+    key = "read.title_rows"
+    return problem(file, table, header_line, None, None, key, "warning", line=header_line, n=above)
 
 
 # --- columns ---------------------------------------------------------------------------
