@@ -70,6 +70,7 @@ def sniff_delimiter(header_line: str) -> str:
 
 
 def split_line(line: str, delimiter: str) -> list[str]:
+    """The cells of one line; the whole line as one cell when the csv module cannot split it."""
     try:
         return next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:
@@ -93,6 +94,7 @@ def _first_lines(text: str, n: int) -> list[str]:
 
 
 def _offset_after(text: str, lines: int) -> int:
+    """Where the text after its first `lines` lines begins."""
     start = 0
     for _ in range(lines):
         end = text.find("\n", start)
