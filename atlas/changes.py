@@ -25,7 +25,7 @@ from atlas.database import (
     data_table,
     now_text,
 )
-from atlas.importer import row_keys
+from atlas.diff import row_keys
 from atlas.problems import Problem
 from atlas.schema import TABLES
 

@@ -62,7 +62,8 @@ from atlas.database import (
     result_frame,
     sqlite_url,
 )
-from atlas.importer import ImportPlan, diff_table, new_blocking, normalise_table, row_keys
+from atlas.diff import diff_table, new_blocking, row_keys
+from atlas.importer import ImportPlan, normalise_table
 from atlas.network import Network, load_frames
 from atlas.problems import Problem, problems_from_json, problems_json
 from atlas.readers import read_folder
