@@ -81,9 +81,8 @@ class RowWrites:
     moves: list[tuple[int, int]] = field(default_factory=list)  # (row id, position): no change
 
     def add(self, change: RowChange) -> None:
-        {"delete": self.deletes, "update": self.updates, "insert": self.inserts}[
-            change.action
-        ].append(change)
+        kinds = {"delete": self.deletes, "update": self.updates, "insert": self.inserts}
+        kinds[change.action].append(change)
 
 
 def write_rows(
