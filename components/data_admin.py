@@ -162,7 +162,9 @@ def show_plan(plan: ImportPlan, lang: str) -> None:
             )
         if not diff.empty:
             with st.expander(t("data.diff_of", lang, table=name)):
-                st.dataframe(diff_frame(diff), hide_index=True, width="stretch", key=f"diff_{name}")
+                st.dataframe(
+                    diff_frame(diff, lang), hide_index=True, width="stretch", key=f"diff_{name}"
+                )
     st.subheader(t("data.report", lang))
     if plan.problems:
         report(plan.problems, lang, "import_report")

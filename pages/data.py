@@ -6,16 +6,15 @@ import streamlit as st
 from atlas.text import t
 from components.data import current_store, current_view, language
 from components.data_admin import (
-    coverage_section,
     edit_section,
-    export_section,
     history_section,
     import_section,
     show_flash,
-    sign_in,
     storage_note,
 )
+from components.data_export import coverage_section, export_section
 from components.page import page_header, show_problems
+from components.sign_in import sign_in
 from components.url_widgets import url_widget
 
 lang = language()

@@ -22,6 +22,7 @@ from atlas.importer import (
 from atlas.readers import read_folder
 from atlas.text import TEXTS
 from tests.helpers import MUNIS, PROJECTS, write_folder, xlsx
+from tests.test_text import _unkeyed_problems
 
 ATLAS = Path(__file__).resolve().parent.parent / "atlas"
 # the modules that read files and plan imports
@@ -39,20 +40,11 @@ MODULES = [
 KEY = re.compile(r"(read|import|place|outcome)\.[a-z_]+(\.[a-z_]+)*")
 
 
-def calls(module: str) -> list[ast.Call]:
-    return [node for node in ast.walk(tree(module)) if isinstance(node, ast.Call)]
-
-
-def called_name(call: ast.Call) -> str:
-    func = call.func
-    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-
-
 @pytest.mark.parametrize("module", MODULES)
-def test_no_problem_is_built_from_a_literal(module):
-    """Problem(...) takes its text as it is; problem(...) takes a key and both languages."""
-    direct = [c.lineno for c in calls(module) if called_name(c) == "Problem"]
-    assert direct == [], f"atlas/{module}.py builds Problem(...) without a key at lines {direct}"
+def test_no_problem_is_built_without_a_key(module):
+    """The same check as the data layer's (tests/test_text.py), on the readers and the
+    importer: Problem(...) without a key takes its text as it is, in one language."""
+    assert _unkeyed_problems(ATLAS / f"{module}.py") == []
 
 
 def tree(module: str) -> ast.Module:
