@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 from pypdf import PdfWriter
 
 from atlas import fmt, summary
@@ -21,6 +18,7 @@ from atlas.network import Network
 from atlas.text import plot_text, t
 from atlas.timeline import ordered_projects, phase_bars
 from components.charts import bar_chart, base_layout, wrapped
+from components.pdf_pages import write_pdf_pages
 from components.static_map import static_map
 from components.theme import GREY, PHASE_COLOURS
 from components.timeline_charts import gantt
@@ -218,19 +216,18 @@ def add_footer(figure: go.Figure, left: str, right: str) -> go.Figure:
 
 
 def render_pdf(figures: list[go.Figure]) -> bytes:
-    """One PDF, one A4 landscape page per figure (kaleido drives the local Chrome)."""
+    """One PDF, one A4 landscape page per figure, all rendered in one batch by the
+    Chromium the process keeps open (components.pdf_pages)."""
     width, height = A4_LANDSCAPE
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = [Path(tmp) / f"page-{i:02d}.pdf" for i in range(len(figures))]
-        try:
-            pio.write_images(figures, paths, format="pdf", width=width, height=height)
-        except Exception as exc:  # kaleido raises its own types when no browser is found
-            if "chrome" in str(exc).lower() or "browser" in str(exc).lower():
-                raise ChromeMissing(str(exc)) from exc
-            raise
-        writer = PdfWriter()
-        for path in paths:
-            writer.append(str(path))
-        out = io.BytesIO()
-        writer.write(out)
+    try:
+        pages = write_pdf_pages(figures, width, height)
+    except Exception as exc:  # kaleido raises its own types when no browser is found
+        if "chrome" in str(exc).lower() or "browser" in str(exc).lower():
+            raise ChromeMissing(str(exc)) from exc
+        raise
+    writer = PdfWriter()
+    for page in pages:
+        writer.append(io.BytesIO(page))
+    out = io.BytesIO()
+    writer.write(out)
     return out.getvalue()

@@ -279,6 +279,20 @@ def _advance_after(seconds: int, network, ids, index, pages, lang) -> None:
     tick()
 
 
+def prepare_handout() -> None:
+    """Have the PDF renderer's Chromium started while the page is read, so making the
+    handout waits only for the pages (only with a browser connected: tests and scripts
+    start none)."""
+    from components.pdf_pages import warm_up
+
+    try:
+        connected = bool(st.context.headers.get("Host"))
+    except Exception:  # no browser (AppTest, scripts)
+        connected = False
+    if connected:
+        warm_up()
+
+
 def make_handout(network: Network, view: Network, filters, lang: str) -> tuple[bytes, int, str]:
     """(pdf, pages, seconds as text) for the current view."""
     from pypdf import PdfReader
