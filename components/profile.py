@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import re
 from typing import NamedTuple
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
 from atlas import fmt
+from atlas.measures import label as measure_label
 from atlas.network import Network
-from atlas.profiles import MunicipalityProfile, ProjectProfile, names
+from atlas.profiles import (
+    MUNICIPALITY_SOURCES,
+    PROJECT_SOURCES,
+    MunicipalityProfile,
+    ProjectProfile,
+    Source,
+    fact_sources,
+    names,
+    sources,
+)
 from atlas.status import extension_offers, phase_label
-from atlas.text import escape_markdown, join_words, t
+from atlas.text import TEXTS, escape_markdown, join_words, t
 from components.data import view_inputs
 from components.links import profile_url
 from components.memo import shared
@@ -25,6 +36,76 @@ from components.url_widgets import (
 )
 
 SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$")
+SITE_OF_URL = r"https?://(?:www\.)?([^/?#]+)"  # a link column shows the site, not the address
+
+
+def markdown_link(source: Source) -> str:
+    """A source for st.markdown: a link the app builds (the name escaped, the address
+    percent-encoded so no bracket or parenthesis ends it early) for a plain http(s)
+    address, escaped text for anything else."""
+    name = escape_markdown(source.text)
+    if not SAFE_URL.match(source.url):
+        return name
+    return f"[{name}]({quote(source.url, safe=':/?#@!$&*+,;=%~')})"
+
+
+def first_link(cell) -> str | None:
+    """The first http(s) address of a source cell, for a table's link column."""
+    return next((s.url for s in sources(cell) if SAFE_URL.match(s.url)), None)
+
+
+def with_sources(table: pd.DataFrame, cells, lang: str) -> tuple[pd.DataFrame, dict]:
+    """The table with its rows' sources: a link column (showing the site) and, when some
+    source is more than one link, the source as given, so a named source without an
+    address is not lost. Returns (table, column_config)."""
+    cells = list(cells)
+    link, given = t("profiles.source", lang), t("profiles.source_text", lang)
+    table = table.assign(**{link: [first_link(c) for c in cells]})
+    config = {link: st.column_config.LinkColumn(display_text=SITE_OF_URL)}
+    parts = [sources(c) for c in cells]
+    if any(len(p) > 1 or (p and not p[0].url) for p in parts):
+        table[given] = ["; ".join(s.text for s in p) for p in parts]
+    return table, config
+
+
+def show_fact_sources(groups: dict[str, list[Source]], lang: str) -> None:
+    """Where the facts above come from, one line per group of facts, links openable."""
+    if not groups:
+        st.caption(t("profiles.no_sources", lang))
+        return
+    lines = [
+        f"- {escape_markdown(t(f'profiles.source.{group}', lang))}: "
+        + ", ".join(markdown_link(s) for s in found)
+        for group, found in groups.items()
+    ]
+    with st.container(key="fact_sources"):
+        st.markdown(f"**{escape_markdown(t('profiles.sources_of', lang))}**")
+        st.markdown("\n".join(lines))
+
+
+def show_measures(measures: pd.DataFrame, lang: str, with_project: bool) -> None:
+    """What the projects build or run: the measure in the chosen language, how far,
+    since when, with which product, and the source as a link."""
+    st.subheader(t("profiles.measures", lang), help=t("profiles.measures_help", lang))
+    if measures is None or measures.empty:
+        st.caption(t("profiles.no_measures", lang))
+        return
+    table = pd.DataFrame(
+        {
+            t("profiles.measure", lang): [measure_label(m, lang) for m in measures["measure"]],
+            t("profiles.status", lang): [
+                t(f"profiles.status.{s}", lang) if f"profiles.status.{s}" in TEXTS[lang] else s
+                for s in measures["status"]
+            ],
+            t("profiles.since", lang): [fmt.date(d, lang) if d else "" for d in measures["since"]],
+            t("profiles.product", lang): measures["product"].tolist(),
+            t("profiles.note", lang): measures["note"].tolist(),
+        }
+    )
+    if with_project:
+        table.insert(0, t("profiles.project", lang), measures["project"].tolist())
+    table, config = with_sources(table, measures["source"], lang)
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config, key="measures")
 
 
 class Choices(NamedTuple):
@@ -182,7 +263,8 @@ def links_and_events(
                 t("profiles.note", lang): links["note"],
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch")
+        table, config = with_sources(table, links["source"], lang)
+        st.dataframe(table, hide_index=True, width="stretch", column_config=config)
     st.subheader(t("profiles.events", lang))
     if events.empty:
         st.caption(t("profiles.none", lang))
@@ -197,7 +279,8 @@ def links_and_events(
                 ],
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch")
+        table, config = with_sources(table, events["source"], lang)
+        st.dataframe(table, hide_index=True, width="stretch", column_config=config)
 
 
 def show_municipality(network: Network, profile: MunicipalityProfile, lang: str) -> None:
@@ -221,6 +304,7 @@ def show_municipality(network: Network, profile: MunicipalityProfile, lang: str)
             (t("profiles.programmes", lang), "; ".join(programmes)),
         ]
     )
+    show_fact_sources(fact_sources(r, MUNICIPALITY_SOURCES), lang)
     st.subheader(t("profiles.projects", lang))
     projects = profile.projects.assign(
         phase_label=[
@@ -248,6 +332,7 @@ def show_municipality(network: Network, profile: MunicipalityProfile, lang: str)
         lang,
         "muni_projects",
     )
+    show_measures(profile.measures, lang, with_project=len(profile.projects) > 1)
     st.subheader(t("profiles.topics", lang))
     if profile.topics:
         st.markdown(
@@ -305,16 +390,15 @@ def show_project(
                     r["phase_now"], r["end"], r["cohort"], lang, extension_offers(network.meta)
                 ),
             ),
-            (t("profiles.phase_source", lang), _text(r.get("phase_source", ""))),
             (t("profiles.runtime", lang), period(r["start"], r["end"], lang)),
             (t("profiles.end_note", lang), _text(r.get("end_note", ""))),
             (t("profiles.funding_federal", lang), fmt.euro(r["funding_federal_eur"], lang)),
             (t("profiles.funding_total", lang), fmt.euro(r["funding_total_eur"], lang)),
             (t("profiles.funding_note", lang), _text(r.get("funding_note", ""))),
             (t("profiles.topics", lang), "; ".join(t(f"topic.{x}", lang) for x in r["topics"])),
-            (t("profiles.sources", lang), _text(r["source"])),
         ]
     )
+    show_fact_sources(fact_sources(r, PROJECT_SOURCES), lang)
     url = _text(r["url"])
     if SAFE_URL.match(url):  # only plain web links, never javascript: or data:
         st.link_button(t("profiles.website", lang), url)
@@ -343,10 +427,11 @@ def show_project(
                     period(s, e, lang)
                     for s, e in zip(profile.phases["start"], profile.phases["end"], strict=True)
                 ],
-                t("profiles.sources", lang): profile.phases["source"],
             }
         )
-        st.dataframe(phases, hide_index=True, width="stretch")
+        phases, config = with_sources(phases, profile.phases["source"], lang)
+        st.dataframe(phases, hide_index=True, width="stretch", column_config=config)
+    show_measures(profile.measures, lang, with_project=False)
     st.subheader(t("profiles.similar", lang), help=t("profiles.similar_help", lang))
     similar = similar.assign(
         shared=[join_words([t(f"topic.{x}", lang) for x in s], lang) for s in similar["shared"]]
