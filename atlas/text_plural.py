@@ -61,6 +61,9 @@ DE: dict[str, str] = {
     "Seite.",
     "read.title_rows": "Kopfzeile in Zeile {line} gefunden; {n} {n|Zeile|Zeilen} darüber "
     "{n|wird|werden} nicht gelesen",
+    "asof.stale": "Achtung: Die Daten sind {months} {months|Monat|Monate} älter als heute. Phasen "
+    "nach dem Stand können sich geändert haben; „Geplantes Ende überschritten“ heißt: keine "
+    "Quelle sagt, ob das Projekt endete oder verlängert wurde.",
     "timeline.cohort_sentence": "Am {date} {n|war|waren} {n} von {total} "
     "{total|Projekt|Projekten} der Staffel {cohort} in der Umsetzung.",
     "timeline.alt": "Gantt-Diagramm mit {n} {n|Projekt|Projekten}; heutiges Datum als "
@@ -113,6 +116,9 @@ EN: dict[str, str] = {
     "problems.rows_skipped": "Not every row of the data is shown: {n} {n|row|rows} left out. "
     "Which and why is listed in the data-quality notes at the bottom of the page.",
     "read.title_rows": "Header row found in line {line}; the {n} {n|line|lines} above it {n|is|are} not read",
+    "asof.stale": "Note: the data is {months} {months|month|months} older than today. Phases "
+    "may have changed since; “planned end passed” means no source says whether the project "
+    "ended or was extended.",
     "timeline.cohort_sentence": "On {date}, {n} of the {total} {total|project|projects} of "
     "cohort {cohort} {n|was|were} implementing.",
     "timeline.alt": "Gantt chart of {n} {n|project|projects}; today as a dotted line; "

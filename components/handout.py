@@ -15,6 +15,7 @@ from atlas import fmt, summary
 from atlas.cooperation import Weights, suggestions, with_reasons
 from atlas.filters import Filters, describe
 from atlas.network import Network
+from atlas.status import as_of_texts
 from atlas.text import plot_text, t
 from atlas.timeline import ordered_projects, phase_bars
 from components.charts import bar_chart, base_layout, wrapped
@@ -66,6 +67,7 @@ def title_page(
     lines = [
         f"<b>{plot_text(describe(filters, len(view.projects), lang))}</b>",
         plot_text(fmt.date(today.isoformat(), lang)),
+        plot_text(as_of_texts(network.as_of, today, lang)[0]),
         "",
         f"{t('kpi.municipalities', lang)}: <b>{fmt.number(k.municipalities, lang)}</b>",
         f"{t('kpi.projects', lang)}: <b>{fmt.number(k.projects, lang)}</b>",
@@ -170,7 +172,11 @@ def handout_figures(
         if len(view.municipalities) >= 2:
             figures.append(suggestions_page(view, lang))
     figures.append(sources_page(network, lang))
-    footer = f"{describe(filters, len(view.projects), lang)} · {fmt.date(today.isoformat(), lang)}"
+    as_of = t("handout.as_of", lang, date=fmt.date(str(network.as_of or ""), lang))
+    footer = (
+        f"{describe(filters, len(view.projects), lang)} · {fmt.date(today.isoformat(), lang)}"
+        f" · {as_of}"
+    )
     for number, figure in enumerate(figures, start=1):
         fit_to_content(figure)
         add_footer(figure, footer, t("handout.page", lang, n=number, total=len(figures)))

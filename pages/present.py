@@ -4,6 +4,7 @@ import streamlit as st
 
 from atlas.text import escape_markdown, t
 from atlas.views import views_table
+from components.asof import show_as_of
 from components.data import current_view, language
 from components.handout import ChromeMissing
 from components.page import page_header
@@ -48,6 +49,7 @@ if st.button(t("present.start", lang), type="primary", disabled=not chosen, shor
 st.download_button(t("present.download_views", lang), views_csv(views), "views.csv", "text/csv")
 
 st.subheader(t("present.handout", lang))
+show_as_of(network, lang)  # the handout's phases are computed for today
 prepare_handout()  # starts the PDF renderer's Chromium while the page is read
 if st.button(t("present.handout_make", lang), key="make_handout"):
     try:
