@@ -99,12 +99,14 @@ def show_measures(measures: pd.DataFrame, lang: str, with_project: bool) -> None
             ],
             t("profiles.since", lang): [fmt.date(d, lang) if d else "" for d in measures["since"]],
             t("profiles.product", lang): measures["product"].tolist(),
-            t("profiles.note", lang): measures["note"].tolist(),
         }
     )
     if with_project:
         table.insert(0, t("profiles.project", lang), measures["project"].tolist())
+    # the source before the note: on a narrow screen the long notes are what is cut off
     table, config = with_sources(table, measures["source"], lang)
+    table[t("profiles.note", lang)] = measures["note"].tolist()
+    config[t("profiles.product", lang)] = st.column_config.TextColumn(width="medium")
     st.dataframe(table, hide_index=True, width="stretch", column_config=config, key="measures")
 
 

@@ -107,3 +107,50 @@ def test_a_show_link_works_in_a_fresh_browser_on_a_restarted_server(tmp_path, ou
         settle(page)
         assert "1 / 6" in page.locator("body").inner_text()
     assert_offline(requests)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_names_stay_on_the_map_when_zoomed_in_by_hand(server, output_dir, width, height):
+    """Zoomed in with the mouse wheel, the map names more members, not fewer."""
+    with browser_page(width, height) as (new_page, requests):
+        page = new_page()
+        page.goto(f"{server.url}/map?state=Niedersachsen")
+        settle(page)
+        chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+        chart.locator("canvas").first.wait_for(state="visible", timeout=60_000)
+        page.wait_for_timeout(3000)  # boundaries load from the app and draw
+        page.screenshot(path=output_dir / f"meeting-map-zoom-before-{width}.png")
+        box = chart.bounding_box()
+        # towards Hannover, Hildesheim and Wolfsburg, the densest part of the filter
+        page.mouse.move(box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.62)
+        for _ in range(4):
+            page.mouse.wheel(0, -300)
+            page.wait_for_timeout(400)
+        page.wait_for_timeout(2500)
+        page.screenshot(path=output_dir / f"meeting-map-zoom-after-{width}.png")
+        assert page.locator('[data-testid="stException"]').count() == 0
+    assert_offline(requests)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("member", ["kalletal", "hildesheim"])
+def test_a_profile_shows_measures_and_openable_sources(server, output_dir, member, width, height):
+    with browser_page(width, height) as (new_page, requests):
+        page = new_page()
+        page.goto(f"{server.url}/profiles?municipality={member}")
+        settle(page)
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text("Quellen der Angaben").wait_for(timeout=60_000)
+        page.screenshot(path=output_dir / f"meeting-profile-{member}-{width}.png")
+        links = main.locator('[data-testid="stMarkdownContainer"] a[href^="http"]')
+        assert links.count() >= 1  # the member's source, a link a reader can open
+        assert all(
+            href.startswith(("https://", "http://"))
+            for href in links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        )
+        heading = main.get_by_text("Maßnahmen", exact=True).first
+        heading.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(800)
+        page.screenshot(path=output_dir / f"meeting-profile-{member}-measures-{width}.png")
+        assert "Keine bekannt" not in main.inner_text().split("Partner")[1].split("\n")[1]
+    assert_offline(requests)

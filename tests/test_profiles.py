@@ -226,6 +226,7 @@ def test_a_profile_shows_measures_and_the_sources_of_its_facts(
     monkeypatch, lang, measure, status, heading
 ):
     from atlas.measures import label
+    from atlas.text import t
 
     assert label("citizen-app", lang) == measure
     params = {"municipality": "kalletal"} | ({"lang": "EN"} if lang == "en" else {})
@@ -234,14 +235,12 @@ def test_a_profile_shows_measures_and_the_sources_of_its_facts(
     measures = next(d.value for d in at.dataframe if d.value.columns[0] in ("Maßnahme", "Measure"))
     row = measures[measures.iloc[:, 0] == measure].iloc[0]
     assert row.iloc[1] == status
-    assert row.iloc[-1].startswith("https://digital-interkommunal.de/")
+    assert row[t("profiles.source", lang)].startswith("https://digital-interkommunal.de/")
     markdown = "\n".join(m.value for m in at.main.markdown)
     assert heading in markdown
     # the municipality's source is a link the reader can open
     assert "[smart\\-city\\-dialog\\.de](https://www.smart-city-dialog.de/" in markdown
     # every table of connections carries a source column
-    from atlas.text import t
-
     connections = [
         d.value
         for d in at.dataframe
