@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from atlas import fmt
+from atlas import fmt, geo
 from atlas.measures import label as measure_label
 from atlas.network import Network
 from atlas.profiles import (
@@ -248,6 +248,23 @@ def _text(value) -> str:
     )
 
 
+def link_kind_label(kind, lang: str) -> str:
+    """A link's kind: the data's own word in German ("Kooperationsverbund"), the map's
+    kind of link in other languages (as the map's tooltips and legend say it)."""
+    kind = _text(kind)
+    if lang == "de" or not kind:
+        return kind
+    return t(f"map.link.{geo.link_kind(kind)}", lang)
+
+
+def via_label(via: str, kinds: set[str], lang: str) -> str:
+    """How a partner is connected: link kinds in the interface language, project names
+    as they are."""
+    return "; ".join(
+        link_kind_label(part, lang) if part in kinds else part for part in _text(via).split("; ")
+    )
+
+
 def links_and_events(
     network: Network, links: pd.DataFrame, events: pd.DataFrame, lang: str
 ) -> None:
@@ -261,7 +278,7 @@ def links_and_events(
                 t("profiles.date", lang): [fmt.date(d, lang) for d in links["date"]],
                 "A": [label.get(a, a) for a in links["a_id"]],
                 "B": [label.get(b, b) for b in links["b_id"]],
-                t("profiles.kind", lang): links["kind"],
+                t("profiles.kind", lang): [link_kind_label(k, lang) for k in links["kind"]],
                 t("profiles.note", lang): links["note"],
             }
         )
@@ -345,7 +362,10 @@ def show_municipality(network: Network, profile: MunicipalityProfile, lang: str)
     else:
         st.caption(t("profiles.none", lang))
     st.subheader(t("profiles.partners", lang))
-    partners = profile.partners
+    kinds = set(network.cooperations["kind"].dropna().astype(str))
+    partners = profile.partners.assign(
+        via=[via_label(v, kinds, lang) for v in profile.partners["via"]]
+    )
     is_muni = partners["id"].isin(network.municipalities["id"])
     if is_muni.any():
         linked_table(

@@ -249,3 +249,15 @@ def test_a_profile_shows_measures_and_the_sources_of_its_facts(
     assert len(connections) == 2  # links, meetings
     for table in connections:
         assert t("profiles.source", lang) in table.columns
+
+
+def test_link_kinds_read_in_english_and_as_the_data_says_in_german(monkeypatch):
+    at = run_app(monkeypatch, page="profiles", params={"municipality": "hildesheim", "lang": "EN"})
+    assert not at.exception
+    links = next(d.value for d in at.dataframe if "A" in d.value.columns)
+    assert set(links["Kind"]) == {"Visit or meeting", "Support"}
+    partners = next(d.value for d in at.dataframe if "via" in d.value.columns)
+    assert set(partners["via"]) == {"Visit or meeting"}
+    german = run_app(monkeypatch, page="profiles", params={"municipality": "hildesheim"})
+    links = next(d.value for d in german.dataframe if "A" in d.value.columns)
+    assert set(links["Art"]) == {"Besuch", "Unterstützung"}
