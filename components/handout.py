@@ -221,14 +221,25 @@ def add_footer(figure: go.Figure, left: str, right: str) -> go.Figure:
     return figure
 
 
+def is_chrome_missing(exc: Exception) -> bool:
+    """Whether kaleido failed for want of a Chrome/Chromium (then the page says what to
+    install); any other failure, a timeout say, is not reported as a missing browser."""
+    from kaleido.errors import ChromeNotFoundError
+
+    text = str(exc).lower()
+    return isinstance(exc, ChromeNotFoundError) or (
+        "chrome" in text and ("not found" in text or "install" in text)
+    )
+
+
 def render_pdf(figures: list[go.Figure]) -> bytes:
     """One PDF, one A4 landscape page per figure, all rendered in one batch by the
     Chromium the process keeps open (components.pdf_pages)."""
     width, height = A4_LANDSCAPE
     try:
         pages = write_pdf_pages(figures, width, height)
-    except Exception as exc:  # kaleido raises its own types when no browser is found
-        if "chrome" in str(exc).lower() or "browser" in str(exc).lower():
+    except Exception as exc:
+        if is_chrome_missing(exc):
             raise ChromeMissing(str(exc)) from exc
         raise
     writer = PdfWriter()
