@@ -57,13 +57,15 @@ html { font-size: 20px; }
   [data-testid="stButton"]) { display: flex !important; }
 /* the data's as-of date, small, at the foot of every slide */
 .st-key-slide_footer {
-  position: fixed; bottom: 0.3rem; right: 1.2rem; z-index: 999; width: auto !important;
-  background: rgba(255, 255, 255, 0.9); padding: 0 0.4rem; border-radius: 0.2rem;
+  position: fixed; left: 0; right: 0; bottom: 0; z-index: 999; width: 100% !important;
+  background: #FFFFFF; border-top: 1px solid #D0D0D0; padding: 0.1rem 2.5rem;
+  align-items: flex-end;
 }
 .st-key-slide_footer [data-testid="stCaptionContainer"] { font-size: 0.7rem; color: #333333; }
+[data-testid="stMainBlockContainer"] { padding-bottom: 2.5rem !important; }
 /* the map fills the slide's height */
 [data-testid="stMain"] [data-testid="stDeckGlJsonChart"] {
-  height: calc(100vh - 7.5rem) !important; min-height: 20rem;
+  height: calc(100vh - 8.8rem) !important; min-height: 20rem;
 }
 </style>
 """
