@@ -153,4 +153,10 @@ def test_a_profile_shows_measures_and_openable_sources(server, output_dir, membe
         page.wait_for_timeout(800)
         page.screenshot(path=output_dir / f"meeting-profile-{member}-measures-{width}.png")
         assert "Keine bekannt" not in main.inner_text().split("Partner")[1].split("\n")[1]
+        if width == 1280:  # the profile with its tables and links, as axe-core sees it
+            from axe_playwright_python.sync_playwright import Axe
+
+            violations = Axe().run(page).response["violations"]
+            serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+            assert serious == []
     assert_offline(requests)

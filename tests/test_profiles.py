@@ -261,3 +261,19 @@ def test_link_kinds_read_in_english_and_as_the_data_says_in_german(monkeypatch):
     german = run_app(monkeypatch, page="profiles", params={"municipality": "hildesheim"})
     links = next(d.value for d in german.dataframe if "A" in d.value.columns)
     assert set(links["Art"]) == {"Besuch", "Unterstützung"}
+
+
+def test_a_project_profile_shows_its_measures_and_the_sources_of_its_phases(monkeypatch):
+    at = run_app(monkeypatch, page="profiles", params={"project": "mpsc-2020-kalletal"})
+    assert not at.exception
+    tables = {tuple(d.value.columns): d.value for d in at.dataframe}
+    measures = next(v for c, v in tables.items() if c[0] == "Maßnahme")
+    assert "Urbane Datenplattform" in set(measures["Maßnahme"])
+    assert measures["Quelle"].notna().all()
+    assert measures["Quelle"].str.match(r"https?://").all()
+    phases = next(v for c, v in tables.items() if c[0] == "Phasen")
+    # the phases cite pages without http(s): named as given, never made a link
+    assert phases["Quelle"].isna().all()
+    assert phases["Quellenangabe"].str.contains("digital-interkommunal.de/wissenswertes").all()
+    markdown = "\n".join(m.value for m in at.main.markdown)
+    assert "Quellen der Angaben" in markdown and "](https://" in markdown
