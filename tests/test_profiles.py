@@ -174,7 +174,7 @@ def test_a_source_cell_becomes_links_only_for_web_addresses(cell, expected):
 
 def test_markdown_links_are_built_by_the_app_and_only_for_http():
     from atlas.profiles import Source
-    from components.profile import markdown_link
+    from components.profile_sources import markdown_link
 
     assert markdown_link(Source("a.example", "https://a.example/x(1)")) == (
         "[a\\.example](https://a.example/x%281%29)"
