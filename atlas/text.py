@@ -16,6 +16,7 @@ from atlas import (
     text_data,
     text_map,
     text_meeting,
+    text_plural,
     text_present,
     text_problems,
     text_profiles,
@@ -291,7 +292,34 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
             return rest
         raise KeyError(f"no text for {key!r} in {lang!r}")
     text = table[key]
+    if values and key in PLURAL_FORMS.get(lang, ()):  # words agreeing with the counts
+        text = agree(PLURAL_FORMS[lang][key], values)
     return text.format(**values) if values else text
+
+
+def t_n(key: str, n, lang: str = DEFAULT_LANGUAGE, **values) -> str:
+    """`t` for a sentence about a count `n`: "1 Projekt", "2 Projekte" (any other counts
+    the sentence names agree too)."""
+    return t(key, lang, n=n, **values)
+
+
+# Sentences with counts, in forms whose words agree with them (atlas/text_plural.py)
+PLURAL_FORMS = {"de": text_plural.DE, "en": text_plural.EN}
+# {count|singular|plural}; an alternative may itself hold a placeholder such as {n}
+_AGREE = re.compile(r"\{(\w+)\|((?:[^{}|]|\{\w+\})*)\|((?:[^{}|]|\{\w+\})*)\}")
+
+
+def is_one(count) -> bool:
+    """Whether a count reads as exactly one (German and English: singular only for 1)."""
+    try:
+        return float(str(count).strip()) == 1
+    except ValueError:
+        return False
+
+
+def agree(text: str, values: dict) -> str:
+    """The text with each {count|singular|plural} replaced by the form its count needs."""
+    return _AGREE.sub(lambda m: m[2] if is_one(values.get(m[1])) else m[3], text)
 
 
 def join_words(items, lang: str = DEFAULT_LANGUAGE, word: str = "and") -> str:

@@ -6,21 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 from pypdf import PdfWriter
 
 from atlas import fmt, summary
 from atlas.cooperation import Weights, suggestions, with_reasons
 from atlas.filters import Filters, describe
 from atlas.network import Network
+from atlas.status import as_of_texts
 from atlas.text import plot_text, t
 from atlas.timeline import ordered_projects, phase_bars
 from components.charts import bar_chart, base_layout, wrapped
+from components.pdf_pages import write_pdf_pages
 from components.static_map import static_map
 from components.theme import GREY, PHASE_COLOURS
 from components.timeline_charts import gantt
@@ -68,6 +67,7 @@ def title_page(
     lines = [
         f"<b>{plot_text(describe(filters, len(view.projects), lang))}</b>",
         plot_text(fmt.date(today.isoformat(), lang)),
+        plot_text(as_of_texts(network.as_of, today, lang)[0]),
         "",
         f"{t('kpi.municipalities', lang)}: <b>{fmt.number(k.municipalities, lang)}</b>",
         f"{t('kpi.projects', lang)}: <b>{fmt.number(k.projects, lang)}</b>",
@@ -172,7 +172,11 @@ def handout_figures(
         if len(view.municipalities) >= 2:
             figures.append(suggestions_page(view, lang))
     figures.append(sources_page(network, lang))
-    footer = f"{describe(filters, len(view.projects), lang)} · {fmt.date(today.isoformat(), lang)}"
+    as_of = t("handout.as_of", lang, date=fmt.date(str(network.as_of or ""), lang))
+    footer = (
+        f"{describe(filters, len(view.projects), lang)} · {fmt.date(today.isoformat(), lang)}"
+        f" · {as_of}"
+    )
     for number, figure in enumerate(figures, start=1):
         fit_to_content(figure)
         add_footer(figure, footer, t("handout.page", lang, n=number, total=len(figures)))
@@ -217,20 +221,30 @@ def add_footer(figure: go.Figure, left: str, right: str) -> go.Figure:
     return figure
 
 
+def is_chrome_missing(exc: Exception) -> bool:
+    """Whether kaleido failed for want of a Chrome/Chromium (then the page says what to
+    install); any other failure, a timeout say, is not reported as a missing browser."""
+    from kaleido.errors import ChromeNotFoundError
+
+    text = str(exc).lower()
+    return isinstance(exc, ChromeNotFoundError) or (
+        "chrome" in text and ("not found" in text or "install" in text)
+    )
+
+
 def render_pdf(figures: list[go.Figure]) -> bytes:
-    """One PDF, one A4 landscape page per figure (kaleido drives the local Chrome)."""
+    """One PDF, one A4 landscape page per figure, all rendered in one batch by the
+    Chromium the process keeps open (components.pdf_pages)."""
     width, height = A4_LANDSCAPE
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = [Path(tmp) / f"page-{i:02d}.pdf" for i in range(len(figures))]
-        try:
-            pio.write_images(figures, paths, format="pdf", width=width, height=height)
-        except Exception as exc:  # kaleido raises its own types when no browser is found
-            if "chrome" in str(exc).lower() or "browser" in str(exc).lower():
-                raise ChromeMissing(str(exc)) from exc
-            raise
-        writer = PdfWriter()
-        for path in paths:
-            writer.append(str(path))
-        out = io.BytesIO()
-        writer.write(out)
+    try:
+        pages = write_pdf_pages(figures, width, height)
+    except Exception as exc:
+        if is_chrome_missing(exc):
+            raise ChromeMissing(str(exc)) from exc
+        raise
+    writer = PdfWriter()
+    for page in pages:
+        writer.append(io.BytesIO(page))
+    out = io.BytesIO()
+    writer.write(out)
     return out.getvalue()

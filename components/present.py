@@ -55,9 +55,17 @@ html { font-size: 20px; }
 ), [data-testid="stMain"] [data-testid="stExpander"] { display: none !important; }
 [data-testid="stMain"] .st-key-slide_bar [data-testid="stElementContainer"]:has(
   [data-testid="stButton"]) { display: flex !important; }
+/* the data's as-of date, small, at the foot of every slide */
+.st-key-slide_footer {
+  position: fixed; left: 0; right: 0; bottom: 0; z-index: 999; width: 100% !important;
+  background: #FFFFFF; border-top: 1px solid #D0D0D0; padding: 0.1rem 2.5rem;
+  align-items: flex-end;
+}
+.st-key-slide_footer [data-testid="stCaptionContainer"] { font-size: 0.7rem; color: #333333; }
+[data-testid="stMainBlockContainer"] { padding-bottom: 2.5rem !important; }
 /* the map fills the slide's height */
 [data-testid="stMain"] [data-testid="stDeckGlJsonChart"] {
-  height: calc(100vh - 7.5rem) !important; min-height: 20rem;
+  height: calc(100vh - 8.8rem) !important; min-height: 20rem;
 }
 </style>
 """
@@ -106,14 +114,16 @@ def browser_views() -> list[dict]:
 
 def remember_in_browser(rows: list[dict]) -> None:
     """Write the viewer's views into a cookie for this site (a year). The script holds
-    only the URL-safe token, never text from the data as markup."""
-    import streamlit.components.v1 as components
+    only the URL-safe token, never text from the data as markup.
 
+    It runs in the page itself, before the "saved" message shows: written from an iframe
+    (components.html), the cookie came only once the iframe had loaded, so a page opened
+    right after the message could miss the view just saved."""
     token = views_token(rows)
-    components.html(
-        "<script>parent.document.cookie = "
-        f"'{COOKIE}={token}; path=/; max-age=31536000; SameSite=Lax';</script>",
-        height=0,
+    st.html(
+        f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age=31536000; "
+        "SameSite=Lax';</script>",
+        unsafe_allow_javascript=True,
     )
 
 
@@ -211,8 +221,8 @@ def slide_link(view: pd.Series, ids: list[str], index: int, auto: int, lang: str
         params["views"] = st.query_params.get("views")
     if auto:
         params["auto"] = str(auto)
-    if lang != "de":
-        params["lang"] = lang.upper()
+    # the language stays by itself: its switch is bound to the link, and setting a bound
+    # parameter here stopped an English show at its second slide
     return params
 
 
@@ -254,12 +264,21 @@ def presentation_bar(network: Network, ids: list[str], pages: dict, lang: str) -
     if leave.button(
         t("present.end", lang), key="slide_exit", shortcut="Esc", help=t("present.exit", lang)
     ):
-        st.switch_page(
-            pages["present"], query_params={"lang": lang.upper()} if lang != "de" else None
-        )
+        st.switch_page(pages["present"])  # the language switch keeps the language
+    slide_footer(network, lang)
     auto = auto_seconds(st.query_params.get("auto"))
     if auto and not last:
         _advance_after(auto, network, ids, index, pages, lang)
+
+
+def slide_footer(network: Network, lang: str) -> None:
+    """The data's as-of date at the foot of the slide: a slide shows phases for today, and
+    the room should see from which data they come."""
+    from atlas.status import as_of_texts
+    from components.data import today
+
+    line, _ = as_of_texts(network.as_of, today(), lang)
+    st.container(key="slide_footer").caption(escape_markdown(line))
 
 
 def _advance_after(seconds: int, network, ids, index, pages, lang) -> None:
@@ -277,6 +296,20 @@ def _advance_after(seconds: int, network, ids, index, pages, lang) -> None:
             go_to_slide(network, ids, index + 1, pages, lang)
 
     tick()
+
+
+def prepare_handout() -> None:
+    """Have the PDF renderer's Chromium started while the page is read, so making the
+    handout waits only for the pages (only with a browser connected: tests and scripts
+    start none)."""
+    from components.pdf_pages import warm_up
+
+    try:
+        connected = bool(st.context.headers.get("Host"))
+    except Exception:  # no browser (AppTest, scripts)
+        connected = False
+    if connected:
+        warm_up()
 
 
 def make_handout(network: Network, view: Network, filters, lang: str) -> tuple[bytes, int, str]:

@@ -1,8 +1,8 @@
-"""Rendering municipality and project profiles. Every text from data is escaped."""
+"""Rendering municipality and project profiles. Every text from data is escaped; the
+sources and measures they show are built in components/profile_sources.py."""
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 import pandas as pd
@@ -10,12 +10,27 @@ import streamlit as st
 
 from atlas import fmt
 from atlas.network import Network
-from atlas.profiles import MunicipalityProfile, ProjectProfile, names
+from atlas.profiles import (
+    MUNICIPALITY_SOURCES,
+    PROJECT_SOURCES,
+    MunicipalityProfile,
+    ProjectProfile,
+    fact_sources,
+    names,
+)
 from atlas.status import extension_offers, phase_label
 from atlas.text import escape_markdown, join_words, t
 from components.data import view_inputs
 from components.links import profile_url
 from components.memo import shared
+from components.profile_sources import (
+    SAFE_URL,
+    link_kind_label,
+    show_fact_sources,
+    show_measures,
+    via_label,
+    with_sources,
+)
 from components.url_widgets import (
     clear_link,
     ignored_in_link,
@@ -23,8 +38,6 @@ from components.url_widgets import (
     link_values,
     url_widget,
 )
-
-SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$")
 
 
 class Choices(NamedTuple):
@@ -178,11 +191,12 @@ def links_and_events(
                 t("profiles.date", lang): [fmt.date(d, lang) for d in links["date"]],
                 "A": [label.get(a, a) for a in links["a_id"]],
                 "B": [label.get(b, b) for b in links["b_id"]],
-                t("profiles.kind", lang): links["kind"],
+                t("profiles.kind", lang): [link_kind_label(k, lang) for k in links["kind"]],
                 t("profiles.note", lang): links["note"],
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch")
+        table, config = with_sources(table, links["source"], lang)
+        st.dataframe(table, hide_index=True, width="stretch", column_config=config)
     st.subheader(t("profiles.events", lang))
     if events.empty:
         st.caption(t("profiles.none", lang))
@@ -197,7 +211,8 @@ def links_and_events(
                 ],
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch")
+        table, config = with_sources(table, events["source"], lang)
+        st.dataframe(table, hide_index=True, width="stretch", column_config=config)
 
 
 def show_municipality(network: Network, profile: MunicipalityProfile, lang: str) -> None:
@@ -221,6 +236,7 @@ def show_municipality(network: Network, profile: MunicipalityProfile, lang: str)
             (t("profiles.programmes", lang), "; ".join(programmes)),
         ]
     )
+    show_fact_sources(fact_sources(r, MUNICIPALITY_SOURCES), lang)
     st.subheader(t("profiles.projects", lang))
     projects = profile.projects.assign(
         phase_label=[
@@ -248,6 +264,7 @@ def show_municipality(network: Network, profile: MunicipalityProfile, lang: str)
         lang,
         "muni_projects",
     )
+    show_measures(profile.measures, lang, with_project=len(profile.projects) > 1)
     st.subheader(t("profiles.topics", lang))
     if profile.topics:
         st.markdown(
@@ -258,7 +275,10 @@ def show_municipality(network: Network, profile: MunicipalityProfile, lang: str)
     else:
         st.caption(t("profiles.none", lang))
     st.subheader(t("profiles.partners", lang))
-    partners = profile.partners
+    kinds = set(network.cooperations["kind"].dropna().astype(str))
+    partners = profile.partners.assign(
+        via=[via_label(v, kinds, lang) for v in profile.partners["via"]]
+    )
     is_muni = partners["id"].isin(network.municipalities["id"])
     if is_muni.any():
         linked_table(
@@ -305,16 +325,15 @@ def show_project(
                     r["phase_now"], r["end"], r["cohort"], lang, extension_offers(network.meta)
                 ),
             ),
-            (t("profiles.phase_source", lang), _text(r.get("phase_source", ""))),
             (t("profiles.runtime", lang), period(r["start"], r["end"], lang)),
             (t("profiles.end_note", lang), _text(r.get("end_note", ""))),
             (t("profiles.funding_federal", lang), fmt.euro(r["funding_federal_eur"], lang)),
             (t("profiles.funding_total", lang), fmt.euro(r["funding_total_eur"], lang)),
             (t("profiles.funding_note", lang), _text(r.get("funding_note", ""))),
             (t("profiles.topics", lang), "; ".join(t(f"topic.{x}", lang) for x in r["topics"])),
-            (t("profiles.sources", lang), _text(r["source"])),
         ]
     )
+    show_fact_sources(fact_sources(r, PROJECT_SOURCES), lang)
     url = _text(r["url"])
     if SAFE_URL.match(url):  # only plain web links, never javascript: or data:
         st.link_button(t("profiles.website", lang), url)
@@ -343,10 +362,11 @@ def show_project(
                     period(s, e, lang)
                     for s, e in zip(profile.phases["start"], profile.phases["end"], strict=True)
                 ],
-                t("profiles.sources", lang): profile.phases["source"],
             }
         )
-        st.dataframe(phases, hide_index=True, width="stretch")
+        phases, config = with_sources(phases, profile.phases["source"], lang)
+        st.dataframe(phases, hide_index=True, width="stretch", column_config=config)
+    show_measures(profile.measures, lang, with_project=False)
     st.subheader(t("profiles.similar", lang), help=t("profiles.similar_help", lang))
     similar = similar.assign(
         shared=[join_words([t(f"topic.{x}", lang) for x in s], lang) for s in similar["shared"]]

@@ -4,10 +4,18 @@ import streamlit as st
 
 from atlas.text import escape_markdown, t
 from atlas.views import views_table
+from components.asof import show_as_of
 from components.data import current_view, language
 from components.handout import ChromeMissing
 from components.page import page_header
-from components.present import make_handout, registered_paths, saved_views, start_show, views_csv
+from components.present import (
+    make_handout,
+    prepare_handout,
+    registered_paths,
+    saved_views,
+    start_show,
+    views_csv,
+)
 
 lang = language()
 network, view, filters = current_view()
@@ -41,6 +49,8 @@ if st.button(t("present.start", lang), type="primary", disabled=not chosen, shor
 st.download_button(t("present.download_views", lang), views_csv(views), "views.csv", "text/csv")
 
 st.subheader(t("present.handout", lang))
+show_as_of(network, lang)  # the handout's phases are computed for today
+prepare_handout()  # starts the PDF renderer's Chromium while the page is read
 if st.button(t("present.handout_make", lang), key="make_handout"):
     try:
         pdf, pages, seconds = make_handout(network, view, filters, lang)

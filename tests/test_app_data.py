@@ -354,7 +354,7 @@ def test_restore_names_later_edits_and_refuses_one_it_did_not_show(monkeypatch, 
     insert = next(o for o in choice.options if "neu1" in o and "neu" in o.split("·")[-1])
     choice.set_value(int(insert.split(" ")[0][1:])).run()
     assert "entfernt „neu1“ (projects) wieder" in plain(at.warning[0].value)
-    assert "1 spätere Änderung(en)" in plain(at.warning[0].value)
+    assert "1 spätere Änderung dieser" in plain(at.warning[0].value)
     assert "Ben" in plain(at.warning[0].value)
     # Ben saves again while the preview is on screen: the click undoes nothing unseen
     store().save_edits(EditSet("projects", changed={row_id: (2, {"name": "Neu (Ben 2)"})}), ben)
@@ -362,7 +362,7 @@ def test_restore_names_later_edits_and_refuses_one_it_did_not_show(monkeypatch, 
     assert not at.exception
     assert "seit der Vorschau" in plain(at.error[0].value)
     assert "neu1" in set(store().raw_tables()["projects"]["id"])
-    assert "2 spätere Änderung(en)" in plain(at.warning[0].value)  # the preview now says so
+    assert "2 spätere Änderungen dieser" in plain(at.warning[0].value)  # the preview now says so
     button(at, "Zurücknehmen").click().run()
     assert "Wiederhergestellt: neu1" in plain(at.success[0].value)
     assert "neu1" not in set(store().raw_tables()["projects"]["id"])

@@ -56,7 +56,7 @@ def test_an_editor_records_a_meeting_and_it_is_in_the_data(monkeypatch):
     next(b for b in at.button if b.label == "Treffen speichern").click().run()
     assert not at.exception
     saved_message = " ".join(s.value for s in at.success).replace("\\", "")
-    assert "Gespeichert: Treffen in Niedersachsen mit 1 nächsten Schritten." in saved_message
+    assert "Gespeichert: Treffen in Niedersachsen mit 1 nächsten Schritt." in saved_message
     events = open_store(database_url()).rows("events")
     saved = events[events["title"] == "Treffen in Niedersachsen"].iloc[0]
     assert saved["kind"] == "Netzwerktreffen"

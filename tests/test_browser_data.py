@@ -51,14 +51,14 @@ def import_file(page, tmp_path, output_dir=None, shot: str = "data") -> None:
     upload = tmp_path / "projekte.csv"
     upload.write_bytes(NEW_PROJECT)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
-    page.get_by_role("button", name="Übernehmen (1 Änderungen)").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Übernehmen (1 Änderung)").wait_for(timeout=60_000)
     wait_for_app(page)
     if output_dir is not None:
         heading = page.get_by_role("heading", name="Vorschau")
         heading.evaluate("e => e.scrollIntoView({block: 'start'})")
         page.wait_for_timeout(300)
         page.screenshot(path=output_dir / f"{shot}-preview.png", full_page=False)
-    apply = page.get_by_role("button", name="Übernehmen (1 Änderungen)")
+    apply = page.get_by_role("button", name="Übernehmen (1 Änderung)")
     click_until(page, apply, "Import übernommen", timeout=60_000)
     wait_for_app(page)
     if output_dir is not None:

@@ -63,11 +63,15 @@ def test_a_map_slide_shows_content_only_and_names_the_places(server, output_dir,
     assert_offline(requests)
 
 
-@pytest.mark.xfail(
-    reason="a viewer's view saved in the sidebar is not found on the presentation page after "
-    "a new page load here, though the cookie is written; not yet explained",
-    strict=False,
-)
+def has_cookie(page, name: str, timeout_ms: int = 15_000) -> bool:
+    """Whether the browser holds the cookie (polled: the page writes it as it renders)."""
+    for _ in range(timeout_ms // 250):
+        if any(c["name"] == name for c in page.context.cookies()):
+            return True
+        page.wait_for_timeout(250)
+    return False
+
+
 def test_a_show_link_works_in_a_fresh_browser_on_a_restarted_server(tmp_path, output_dir):
     """A viewer saves a view, starts the show, and the link opens on another computer
     (a fresh browser context) against a server that was started anew."""
@@ -82,6 +86,8 @@ def test_a_show_link_works_in_a_fresh_browser_on_a_restarted_server(tmp_path, ou
         title.press("Enter")  # the text counts once committed; then Save is enabled
         settle(page, 1000)
         click_until(page, page.get_by_role("button", name="Speichern"), "Gespeichert")
+        # the view is kept in a cookie; the next page load reads it from there
+        assert has_cookie(page, "atlas_views")
         page.goto(f"{first.url}/present")  # a new page load: the view is kept in the browser
         settle(page)
         assert "Mobilität für morgen" in page.locator('[data-testid="stMain"]').inner_text()
@@ -100,4 +106,57 @@ def test_a_show_link_works_in_a_fresh_browser_on_a_restarted_server(tmp_path, ou
         page.reload()
         settle(page)
         assert "1 / 6" in page.locator("body").inner_text()
+    assert_offline(requests)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_names_stay_on_the_map_when_zoomed_in_by_hand(server, output_dir, width, height):
+    """Zoomed in with the mouse wheel, the map names more members, not fewer."""
+    with browser_page(width, height) as (new_page, requests):
+        page = new_page()
+        page.goto(f"{server.url}/map?state=Niedersachsen")
+        settle(page)
+        chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+        chart.locator("canvas").first.wait_for(state="visible", timeout=60_000)
+        page.wait_for_timeout(3000)  # boundaries load from the app and draw
+        page.screenshot(path=output_dir / f"meeting-map-zoom-before-{width}.png")
+        box = chart.bounding_box()
+        # towards Hannover, Hildesheim and Wolfsburg, the densest part of the filter
+        page.mouse.move(box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.62)
+        for _ in range(2):  # about two zoom steps: the region around Hannover
+            page.mouse.wheel(0, -200)
+            page.wait_for_timeout(400)
+        page.wait_for_timeout(2500)
+        page.screenshot(path=output_dir / f"meeting-map-zoom-after-{width}.png")
+        assert page.locator('[data-testid="stException"]').count() == 0
+    assert_offline(requests)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("member", ["kalletal", "hildesheim"])
+def test_a_profile_shows_measures_and_openable_sources(server, output_dir, member, width, height):
+    with browser_page(width, height) as (new_page, requests):
+        page = new_page()
+        page.goto(f"{server.url}/profiles?municipality={member}")
+        settle(page)
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text("Quellen der Angaben").wait_for(timeout=60_000)
+        page.screenshot(path=output_dir / f"meeting-profile-{member}-{width}.png")
+        links = main.locator('[data-testid="stMarkdownContainer"] a[href^="http"]')
+        assert links.count() >= 1  # the member's source, a link a reader can open
+        assert all(
+            href.startswith(("https://", "http://"))
+            for href in links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        )
+        heading = main.get_by_text("Maßnahmen", exact=True).first
+        heading.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(800)
+        page.screenshot(path=output_dir / f"meeting-profile-{member}-measures-{width}.png")
+        assert "Keine bekannt" not in main.inner_text().split("Partner")[1].split("\n")[1]
+        if width == 1280:  # the profile with its tables and links, as axe-core sees it
+            from axe_playwright_python.sync_playwright import Axe
+
+            violations = Axe().run(page).response["violations"]
+            serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+            assert serious == []
     assert_offline(requests)

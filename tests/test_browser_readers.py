@@ -20,7 +20,7 @@ def test_overview_names_left_out_rows_at_the_top(tmp_path, output_dir, width, he
         page = new_page()
         page.goto(server.url)
         wait_for_app(page)
-        notice = page.get_by_text("1 Zeile(n) ausgelassen")
+        notice = page.get_by_text("1 Zeile ausgelassen")
         notice.wait_for(timeout=60_000)
         first_kpi = page.locator('[data-testid="stMetric"]').first
         first_kpi.wait_for(timeout=60_000)

@@ -85,3 +85,37 @@ def test_the_handout_map_names_its_members_without_overlap(network):
     names = [name for trace in figure.data if trace.mode == "text" for name in trace.text]
     assert {"Wolfsburg", "Hildesheim", "Göttingen"} <= set(names)
     assert len(names) >= 12
+
+
+def test_every_handout_reuses_one_chromium(handout):
+    """Starting kaleido's Chromium was most of a handout's time: the process keeps one."""
+    import plotly.graph_objects as go
+
+    from components import pdf_pages
+
+    session = pdf_pages._session
+    assert session is not None  # the module's handout started it
+    first = render_pdf([go.Figure()])
+    second = render_pdf([go.Figure(), go.Figure()])
+    assert pdf_pages._session is session
+    assert len(PdfReader(io.BytesIO(first)).pages) == 1
+    assert len(PdfReader(io.BytesIO(second)).pages) == 2
+
+
+def test_a_failed_render_closes_the_session_and_the_next_one_starts_anew(handout, monkeypatch):
+    """A browser that failed (crashed, timed out) is not kept waiting for the next user."""
+    import plotly.graph_objects as go
+
+    from components import pdf_pages
+
+    broken = pdf_pages._session
+
+    def fail(specs):
+        raise TimeoutError("the browser did not answer")
+
+    monkeypatch.setattr(broken, "write", fail)
+    with pytest.raises(TimeoutError):
+        render_pdf([go.Figure()])
+    assert pdf_pages._session is None  # closed, not kept
+    assert len(PdfReader(io.BytesIO(render_pdf([go.Figure()]))).pages) == 1
+    assert pdf_pages._session not in (None, broken)

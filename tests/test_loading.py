@@ -468,7 +468,7 @@ def test_overview_says_at_the_top_when_rows_were_left_out(monkeypatch, tmp_path)
     projects = PROJECTS.replace("HI 2030,MPSC", "HI 2030,")  # no programme: left out
     at = run_app(monkeypatch, data_dir=write_folder(tmp_path, projects=projects))
     assert not at.exception
-    assert "1 Zeile(n) ausgelassen" in at.warning[0].value
+    assert "1 Zeile ausgelassen" in at.warning[0].value
 
 
 def test_overview_has_no_such_notice_when_every_row_is_shown(monkeypatch):

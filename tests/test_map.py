@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import json
 
+import numpy as np
 import pytest
 
 from atlas import geo
@@ -263,21 +264,58 @@ def test_every_slide_starts_from_its_own_view(monkeypatch):
     assert deck_spec(at)["initialViewState"]["zoom"] == INITIAL_VIEW["zoom"]
 
 
-def test_every_member_is_named_when_few_and_the_busiest_when_many(monkeypatch):
+def test_every_member_is_named_and_each_name_grows_to_full_size_where_it_has_room(monkeypatch):
+    """All names go to the map, sized in metres so that each is full size from the zoom at
+    which it has room: zooming in by hand names more and more members."""
     at = run_app(monkeypatch, page="map", params={"state": "Niedersachsen"})
     spec = deck_spec(at)
-    names = {row["name"] for row in layer(spec, "member_labels")["data"]}
+    member_labels = layer(spec, "member_labels")
+    names = {row["name"] for row in member_labels["data"]}
     members = {row["tip"].split("\n")[0] for row in layer(spec, "members")["data"]}
-    assert {"Wolfsburg", "Einbeck", "Hildesheim", "Göttingen"} <= names
-    assert len(names & members) >= len(members) // 2  # fitted: most fit, none overlap
-    whole = deck_spec(run_app(monkeypatch, page="map"))
-    shown = {row["name"] for row in layer(whole, "member_labels")["data"]}
-    assert 10 <= len(shown) <= 50
-    # a partner organisation's long name never costs a member its label: the
-    # Städtetag's label at Hannover used to cover Wolfsburg
-    assert "Wolfsburg" in names
-    organisations = {row["name"] for row in layer(whole, "organisations")["data"]}
-    assert {row["name"] for row in layer(whole, "organisation_labels")["data"]} <= organisations
+    assert members <= names and "Lemgo" in names  # Lemgo: a partner outside the filter
+    for labels in (member_labels, layer(spec, "organisation_labels")):
+        assert labels["sizeUnits"] == "meters" and labels["getSize"] == "@@=size"
+        assert labels["sizeMaxPixels"] == 15
+
+
+def test_names_do_not_overlap_at_the_opening_zoom_and_all_show_when_zoomed_in(network):
+    from atlas.filters import Filters, apply_filters
+    from components.map_labels import label_boxes, name_labels
+
+    view = apply_filters(network, Filters(states=("Niedersachsen",)))
+    points = geo.member_points(view)
+    labels = name_labels(points, None, view.organisations).set_index("name")
+    zoom = geo.fit_view(points)["zoom"]
+    shown = labels[labels["min_zoom"] <= zoom]
+    assert len(shown) >= len(points) // 2
+    x, y, left, right, top, bottom = label_boxes(shown.reset_index())
+    scale = 2**zoom
+    for i in range(len(shown)):
+        for j in range(i):
+            apart_x = (x[i] - x[j]) * scale + left[i] >= right[j] or (
+                (x[j] - x[i]) * scale + left[j] >= right[i]
+            )
+            apart_y = (y[i] - y[j]) * scale + top[i] >= bottom[j] or (
+                (y[j] - y[i]) * scale + top[j] >= bottom[i]
+            )
+            assert apart_x or apart_y, (shown.index[i], shown.index[j])
+    # zoomed in a few steps by hand, every member is named
+    assert (labels.loc[labels["kind"] == "member", "min_zoom"] <= 9).all()
+    # the busiest first; an organisation's long name never costs a member its label
+    assert labels.at["Einbeck", "min_zoom"] == labels["min_zoom"].min()
+    assert labels.at["Wolfsburg", "min_zoom"] < labels.at["Niedersächsischer Städtetag", "min_zoom"]
+    # full size (15 px) exactly from its own zoom
+    metres_per_pixel = (
+        40_075_016.686 * np.cos(np.radians(labels["lat"])) / (512 * 2 ** labels["min_zoom"])
+    )
+    assert np.allclose(labels["size"] / metres_per_pixel, 15, atol=0.01)
+
+
+def test_organisations_are_drawn_below_the_members(monkeypatch):
+    """An organisation's diamond and name lie under the members' dots, never over one."""
+    ids = [item["id"] for item in deck_spec(run_app(monkeypatch, page="map"))["layers"]]
+    assert ids.index("organisations") < ids.index("members")
+    assert ids.index("organisation_labels") < ids.index("members") < ids.index("member_labels")
 
 
 def test_label_choice_names_all_when_few_and_never_overlaps(network):

@@ -246,3 +246,24 @@ def test_views_table_speaks_the_interface_language(lang):
         t("present.kept.session", lang),
         t("present.kept.data", lang),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("de", "aus Daten mit Stand 09.2025"), ("en", "from data as of 2025-09")]
+)
+def test_every_slide_shows_the_datas_as_of_date_in_its_footer(monkeypatch, lang, words):
+    params = {"show": "niedersachsen-ueberblick,lemgo-profil", "slide": "0"}
+    at = run_app(monkeypatch, params=params | ({"lang": "EN"} if lang == "en" else {}))
+    for slide in range(2):
+        if slide:
+            next(b for b in at.button if b.key == "slide_next").click().run()
+        assert not at.exception
+        captions = [c.value.replace("\\", "") for c in at.caption]
+        # the page's own line where it computes phases, and the slide's footer
+        assert sum(words in c for c in captions) == 2, captions
+
+
+def test_the_presentation_page_shows_the_as_of_date_for_the_handout(monkeypatch):
+    at = run_app(monkeypatch, page="present")
+    assert not at.exception
+    assert any("Daten mit Stand 09.2025" in c.value.replace("\\", "") for c in at.caption)

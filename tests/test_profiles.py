@@ -138,3 +138,142 @@ def test_the_overview_lists_projects_sortable_with_profile_links(monkeypatch):
     # members outside the filter are named, never shown by id
     assert not table["Kommunen"].str.contains(r"\b[a-z]+-[a-z-]+\b", regex=True).any()
     assert table["Kommunen"].str.contains("Hameln-Pyrmont").any()
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (None, []),
+        (float("nan"), []),
+        (
+            "https://www.westfalen-blatt.de/OWL/a-b (Westfalen-Blatt, 02/2021)",
+            [
+                (
+                    "westfalen-blatt.de (Westfalen-Blatt, 02/2021)",
+                    "https://www.westfalen-blatt.de/OWL/a-b",
+                )
+            ],
+        ),
+        ("staedtetag.de PM 10.07.2019", [("staedtetag.de PM 10.07.2019", "")]),
+        (
+            "javascript:alert(1); data:text/html,x",
+            [("javascript:alert(1)", ""), ("data:text/html,x", "")],
+        ),
+        (
+            "https://a.example/x; https://a.example/x; b.example",
+            [("a.example", "https://a.example/x"), ("b.example", "")],
+        ),
+        ("siehe (https://c.example/p).", [("c.example siehe", "https://c.example/p")]),
+    ],
+)
+def test_a_source_cell_becomes_links_only_for_web_addresses(cell, expected):
+    from atlas.profiles import sources
+
+    assert [(s.text, s.url) for s in sources(cell)] == expected
+
+
+def test_markdown_links_are_built_by_the_app_and_only_for_http():
+    from atlas.profiles import Source
+    from components.profile_sources import markdown_link
+
+    assert markdown_link(Source("a.example", "https://a.example/x(1)")) == (
+        "[a\\.example](https://a.example/x%281%29)"
+    )
+    assert markdown_link(Source("javascript:alert(1)", "")) == escape_markdown(
+        "javascript:alert(1)"
+    )
+    hostile = markdown_link(Source("x](javascript:alert(1))", "javascript:alert(1)"))
+    assert "](" not in hostile.replace("\\](", "")  # no link, the text escaped
+
+
+def test_the_measures_of_a_project_come_from_the_measures_table(network):
+    profile = project_profile(network, "mpsc-2020-kalletal")
+    table = network.measures[network.measures["project_id"] == "mpsc-2020-kalletal"]
+    assert sorted(profile.measures["measure"]) == sorted(table["measure"])
+    statuses = profile.measures["status"].tolist()
+    # running ones first
+    assert statuses[: statuses.count("in Betrieb")] == ["in Betrieb"] * statuses.count("in Betrieb")
+    # the municipality's profile lists its projects' measures
+    assert set(municipality_profile(network, "kalletal").measures["measure"]) == set(
+        table["measure"]
+    )
+
+
+def test_every_link_listed_has_its_partner_among_the_partners(network):
+    """ "Partner: keine bekannt" never contradicts the links listed below it: the other
+    side of every link (a project's members for a project) is a partner."""
+    members_of = dict(
+        zip(network.projects["id"], network.projects["municipality_ids"], strict=True)
+    )
+    for mid in network.municipalities["id"]:
+        profile = municipality_profile(network, mid)
+        own = {mid, *profile.projects["id"]}
+        partners = set(profile.partners["id"])
+        for a, b in zip(profile.links["a_id"], profile.links["b_id"], strict=True):
+            for other in {a, b} - own:
+                sides = set(members_of.get(other, ())) - {mid} or {other}
+                assert sides <= partners, (mid, other)
+
+
+@pytest.mark.parametrize(
+    ("lang", "measure", "status", "heading"),
+    [
+        ("de", "Stadt- bzw. Bürger-App", "in Betrieb", "Quellen der Angaben"),
+        ("en", "City or citizen app", "in operation", "Sources of the facts"),
+    ],
+)
+def test_a_profile_shows_measures_and_the_sources_of_its_facts(
+    monkeypatch, lang, measure, status, heading
+):
+    from atlas.measures import label
+    from atlas.text import t
+
+    assert label("citizen-app", lang) == measure
+    params = {"municipality": "kalletal"} | ({"lang": "EN"} if lang == "en" else {})
+    at = run_app(monkeypatch, page="profiles", params=params)
+    assert not at.exception
+    measures = next(d.value for d in at.dataframe if d.value.columns[0] in ("Maßnahme", "Measure"))
+    row = measures[measures.iloc[:, 0] == measure].iloc[0]
+    assert row.iloc[1] == status
+    assert row[t("profiles.source", lang)].startswith("https://digital-interkommunal.de/")
+    markdown = "\n".join(m.value for m in at.main.markdown)
+    assert heading in markdown
+    # the municipality's source is a link the reader can open
+    assert "[smart\\-city\\-dialog\\.de](https://www.smart-city-dialog.de/" in markdown
+    # every table of connections carries a source column
+    connections = [
+        d.value
+        for d in at.dataframe
+        if {"A", t("profiles.participants", lang)} & set(d.value.columns)
+    ]
+    assert len(connections) == 2  # links, meetings
+    for table in connections:
+        assert t("profiles.source", lang) in table.columns
+
+
+def test_link_kinds_read_in_english_and_as_the_data_says_in_german(monkeypatch):
+    at = run_app(monkeypatch, page="profiles", params={"municipality": "hildesheim", "lang": "EN"})
+    assert not at.exception
+    links = next(d.value for d in at.dataframe if "A" in d.value.columns)
+    assert set(links["Kind"]) == {"Visit or meeting", "Support"}
+    partners = next(d.value for d in at.dataframe if "via" in d.value.columns)
+    assert set(partners["via"]) == {"Visit or meeting"}
+    german = run_app(monkeypatch, page="profiles", params={"municipality": "hildesheim"})
+    links = next(d.value for d in german.dataframe if "A" in d.value.columns)
+    assert set(links["Art"]) == {"Besuch", "Unterstützung"}
+
+
+def test_a_project_profile_shows_its_measures_and_the_sources_of_its_phases(monkeypatch):
+    at = run_app(monkeypatch, page="profiles", params={"project": "mpsc-2020-kalletal"})
+    assert not at.exception
+    tables = {tuple(d.value.columns): d.value for d in at.dataframe}
+    measures = next(v for c, v in tables.items() if c[0] == "Maßnahme")
+    assert "Urbane Datenplattform" in set(measures["Maßnahme"])
+    assert measures["Quelle"].notna().all()
+    assert measures["Quelle"].str.match(r"https?://").all()
+    phases = next(v for c, v in tables.items() if c[0] == "Phasen")
+    # the phases cite pages without http(s): named as given, never made a link
+    assert phases["Quelle"].isna().all()
+    assert phases["Quellenangabe"].str.contains("digital-interkommunal.de/wissenswertes").all()
+    markdown = "\n".join(m.value for m in at.main.markdown)
+    assert "Quellen der Angaben" in markdown and "](https://" in markdown

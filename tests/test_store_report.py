@@ -68,6 +68,6 @@ def test_the_overview_names_a_skipped_row_from_the_database(tmp_path, monkeypatc
 
     assert not at.exception
     top = re.sub(r"\\(.)", r"\1", at.warning[0].value)  # as shown: markdown escapes undone
-    assert "1 row(s) left out" in top
+    assert "1 row left out" in top
     assert "projects.csv, line 3:" in top
     assert "quotes" in top
