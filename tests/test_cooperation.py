@@ -58,7 +58,16 @@ def project(pid, members, topics, phase="Umsetzung", size="Mittelstadt"):
 
 COMMON = "Mobilität;Beteiligung & Engagement"
 # every part of the score counting, so that every part's reason shows
-ALL_ON = Weights(measures=1, direction=0.5, proximity=0.6, context=0.3, topics=0.1, phase=0.2)
+ALL_ON = Weights(
+    measures=1,
+    product=0.5,
+    direction=0.5,
+    proximity=0.6,
+    region=0.2,
+    context=0.3,
+    topics=0.1,
+    phase=0.2,
+)
 
 
 @pytest.fixture()
@@ -155,9 +164,14 @@ def test_weight_zero_removes_that_reason(tmp_path, part):
             size="Kleinstadt/Landgemeinde",
         ),
     ]
-    measures = ["p1,lorawan,in Betrieb,2021,,https://a.example,", "p2,lorawan,geplant,,,,"]
+    measures = [
+        "p1,lorawan,in Betrieb,2021,ChirpStack,https://a.example,",
+        "p2,lorawan,geplant,,ChirpStack,,",
+    ]
     network = network_from(tmp_path, munis, projects, measures=measures)
     words = {
+        "product": "beide nutzen ChirpStack",
+        "region": "beide in Niedersachsen",
         "measures": "gemeinsame Maßnahme: LoRaWAN",
         "direction": "ist Lemgo weiter",
         "topics": "gemeinsame Themen",
