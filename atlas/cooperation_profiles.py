@@ -66,8 +66,11 @@ class Profiles:
         return len(self.ids)
 
 
+TOPIC_BIT = {topic: 1 << b for b, topic in enumerate(TOPICS)}
+
+
 def topic_mask(topics) -> int:
-    return sum(1 << TOPICS.index(x) for x in set(topics) if x in TOPICS)
+    return sum(TOPIC_BIT.get(x, 0) for x in set(topics))
 
 
 def member_profiles(network: Network) -> Profiles:

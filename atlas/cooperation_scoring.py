@@ -54,13 +54,17 @@ def _xyz_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
 
 
 def candidate_pairs(
-    p: Profiles, k_near: int = 20, k_topic: int = 10, k_profile: int = 20, exact_below: int = 1500
+    p: Profiles, k_near: int = 20, k_topic: int = 10, exact_below: int = 1500
 ) -> tuple[np.ndarray, np.ndarray]:
     """(i, j) with i < j. A small network (fewer than `exact_below` members) is scored
-    on every pair, which is exact and still fast. A large one from neighbourhoods:
-    - where: each member's k_near nearest members (proximity);
-    - what and where at once: its k_profile nearest in a joint space of IDF-weighted topic
-      vectors (members sharing rare topics are close) and place;
+    on every pair, which is exact and still fast. A large one only where a pair can score
+    well, from neighbourhoods in three dimensions (each a k-d tree query, no all-pairs
+    matrix):
+    - where: each member's k_near nearest members (proximity weighs most);
+    - per product: its 3 * k_topic nearest members on the same product (the second-strongest
+      part, and what lets a far member rank high), and its k_topic nearest on the same
+      product in its own federal state;
+    - per state: its k_topic nearest members in its own federal state;
     - per measure: its k_topic nearest members with the same measure;
     - per topic, for members without known measures: its k_topic nearest members that
       also work on that topic."""
@@ -70,33 +74,32 @@ def candidate_pairs(
         i, j = np.triu_indices(p.n, k=1)
         return i.astype(np.int64), j.astype(np.int64)
     points = _xyz_km(p.lat, p.lon)
-    topics = _topic_vectors(p)
-    everyone = np.arange(p.n)
-    chunks = [
-        _knn_pairs(points, everyone, k_near, p.n),
-        _knn_pairs(np.hstack([topics, points / (2 * DISTANCE_SCALE_KM)]), everyone, k_profile, p.n),
+    chunks = [_knn_pairs(points, np.arange(p.n), k_near, p.n)]
+    groups = [
+        (p.product_bits, len(p.products), None, 3 * k_topic),
+        (p.measure_bits, N_MEASURES, None, k_topic),
+        # per topic only for members whose measures are unknown: topics are their fallback
+        (p.topic_bits, N_TOPICS, p.measure_bits == 0, k_topic),
     ]
-    # per topic only for members whose measures are unknown: topics are their fallback
-    no_measures = p.measure_bits == 0
-    for b in range(N_TOPICS):
-        having = np.flatnonzero((p.topic_bits & (1 << b)).astype(bool) & no_measures)
-        if len(having) > 1:
-            chunks.append(_knn_pairs(points[having], having, k_topic, p.n))
-    for b in range(N_MEASURES):  # members with the same measure, nearest first
-        having = np.flatnonzero((p.measure_bits >> b) & 1)
-        if len(having) > 1:
-            chunks.append(_knn_pairs(points[having], having, k_topic, p.n))
+    for bits, width, among, k in groups:
+        for b in range(width):
+            has = ((bits >> b) & 1).astype(bool)
+            having = np.flatnonzero(has if among is None else has & among)
+            if len(having) > 1:
+                chunks.append(_knn_pairs(points[having], having, k, p.n))
+    # in the same state, and on the same product in the same state: the region part
+    state = pd.factorize(p.state)[0]
+    everyone = np.arange(p.n)
+    by_product = [np.flatnonzero((p.product_bits >> b) & 1) for b in range(len(p.products))]
+    for having in [everyone, *by_product]:
+        order = having[np.argsort(state[having], kind="stable")]
+        cuts = np.flatnonzero(np.diff(state[order])) + 1
+        for group in np.split(order, cuts):
+            if len(group) > 1:
+                chunks.append(_knn_pairs(points[group], group, k_topic, p.n))
     pairs = np.sort(np.concatenate(chunks))
     pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]  # unique
     return pairs // p.n, pairs % p.n
-
-
-def _topic_vectors(p: Profiles) -> np.ndarray:
-    """Unit vectors of IDF-weighted topics: close when the weighted overlap is large."""
-    has = (p.topic_bits[:, None] >> np.arange(N_TOPICS)) & 1
-    vectors = has * p.topic_weight
-    norm = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.divide(vectors, norm, out=np.zeros_like(vectors), where=norm > 0)
 
 
 def _knn_pairs(points: np.ndarray, ids: np.ndarray, k: int, n: int) -> np.ndarray:
