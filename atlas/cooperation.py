@@ -24,8 +24,12 @@ weighted mean of eight parts, each in [0, 1]:
 
 Pairs that already work together (a joint project, a known cooperation, a shared meeting)
 are marked as existing and never suggested; the finder lists them apart. Candidates come
-from each member's spatial neighbourhood and from its neighbours within each of its
-measures and topics, not from all pairs. The reasons are worded from the same numbers that
+from each member's spatial neighbourhood and from its nearest neighbours on each of its
+products (also within its state), measures, its state and, without measures, its topics,
+not from all pairs (a network below 1,500 members is scored on all pairs). The code is split
+by what it holds: profiles (atlas.cooperation_profiles), the score
+(atlas.cooperation_scoring) and the words (atlas.cooperation_reasons); this module keeps the
+entry points and re-exports the rest. The reasons are worded from the same numbers that
 made the score.
 """
 
