@@ -133,7 +133,7 @@ def _bit_sums(weights: np.ndarray) -> np.ndarray:
 
 
 def score_pairs(p: Profiles, i: np.ndarray, j: np.ndarray, weights: Weights) -> pd.DataFrame:
-    """The six parts, the weighted score and the distance for each pair (vectorised)."""
+    """The eight parts, the weighted score and the distance for each pair (vectorised)."""
     shared, union = p.topic_bits[i] & p.topic_bits[j], p.topic_bits[i] | p.topic_bits[j]
     sums = _bit_sums(p.topic_weight)
     topics = topic_part(sums[shared], sums[union])
