@@ -19,6 +19,7 @@ DE: dict[str, str] = {
     "coop.status.abgeschlossen": "abgeschlossen",
     "coop.status.unbekannt": "Stand unbekannt",
     "coop.reason.distance": "{km} km",
+    "coop.reason.region": "beide in {state}",
     "coop.reason.context_both": "beide {kind}, beide {size}",
     "coop.reason.context_kind": "beide {kind}",
     "coop.reason.context_size": "beide {size}",
@@ -63,6 +64,8 @@ DE: dict[str, str] = {
     "coop.w.phase": "Projekt weiter",
     "coop.w.proximity": "Nähe",
     "coop.w.context": "Gleiche Art und Größe",
+    "coop.w.product": "Dasselbe Produkt",
+    "coop.w.region": "Gleiches Bundesland",
     "coop.col.partner": "Partner",
     "coop.col.a": "Kommune A",
     "coop.col.b": "Kommune B",
@@ -88,7 +91,7 @@ DE: dict[str, str] = {
     "coop.download_xlsx": "Als Excel herunterladen",
     "coop.groups_intro": "Vorschläge für Breakout-Gruppen: je 3 bis 6 Mitglieder um eine Maßnahme, die einen schon weiter, die anderen am Anfang, jedes Mitglied in höchstens zwei Gruppen, Nachbarn zusammen.",
     "coop.how": "Wie Vorschläge entstehen",
-    "coop.how_text": "Vorschläge entstehen vor allem aus gemeinsamen Maßnahmen – konkreten Vorhaben wie einer Urbanen Datenplattform, einer Stadt-App oder einem Digitalen Zwilling. Seltene Maßnahmen zählen mehr als solche, die fast alle haben; dasselbe Produkt (z. B. Open SmartCity App, DIPAS) zählt am meisten, denn dann lassen sich Code und Erfahrungen teilen. Ist ein Mitglied bei einer gemeinsamen Maßnahme weiter (in Betrieb statt geplant), sagt die Begründung das: Es kann Erfahrungen weitergeben. Dazu kommt die Nähe (100 km: ein Drittel); gemeinsame Themen zählen nur schwach. Unter „Gewichte“ lassen sich auch der Vorsprung, gleiche Art und Größe und die Projektphase mitzählen. Die voreingestellten Gewichte sind die, die sich im Test an echten Kooperationen am besten bewährt haben. Wo die Maßnahmen-Tabelle ein Projekt nicht enthält, werden die Maßnahmen aus seinen Stichworten abgeleitet (Stand unbekannt). Wer schon zusammenarbeitet (gemeinsames Projekt, bekannte Kooperation, gemeinsames Treffen), steht nicht bei den Vorschlägen, sondern unter „Bereits verbunden“. Geprüft wird das an dokumentierten echten Kooperationen: Jede wird aus den Daten entfernt und geschaut, ob der echte Partner wieder unter den ersten 10 Vorschlägen steht – im Vergleich mit „einfach die nächsten Mitglieder“ und Zufall.",
+    "coop.how_text": "Eine Passung setzt sich aus acht sichtbaren Teilen zusammen, deren Gewichte sich unter „Gewichte“ verstellen lassen. Am stärksten zählen die Nähe (nebenan voll, bei 30 km etwa ein Drittel, ab 100 km fast nichts) und dasselbe Produkt (z. B. Open SmartCity App, DIPAS: dann lassen sich Code und Erfahrungen teilen; je seltener, desto mehr). Dazu kommen dasselbe Bundesland – Landesverbände und Landesprogramme betreiben eigene Netzwerke –, gemeinsame Maßnahmen (konkrete Vorhaben wie eine Urbane Datenplattform oder ein LoRaWAN-Funknetz; seltene zählen mehr als solche, die fast alle haben) und, schwach, gleiche Art und Größe und gemeinsame Themen. Ist ein Mitglied bei einer gemeinsamen Maßnahme weiter (in Betrieb statt geplant), sagt die Begründung das: Es kann Erfahrungen weitergeben; dieser Vorsprung und die Projektphase lassen sich zusätzlich gewichten. Die voreingestellten Gewichte sind die, die sich im Test an echten Kooperationen am besten bewährt haben. Wo die Maßnahmen-Tabelle ein Projekt nicht enthält, werden die Maßnahmen aus seinen Stichworten abgeleitet (Stand unbekannt). Wer schon zusammenarbeitet (gemeinsames Projekt, bekannte Kooperation, gemeinsames Treffen), steht nicht bei den Vorschlägen, sondern unter „Bereits verbunden“. Geprüft wird das an 127 dokumentierten echten Kooperationen: Jede wird aus den Daten entfernt und geschaut, ob der echte Partner wieder unter den ersten 10 Vorschlägen steht. Mit Gewichten, die jeweils ohne die geprüfte Quelle gewählt wurden, gelingt das in 59 % der Fälle, mit „einfach die nächsten Mitglieder“ in 58 %; bei engen Kooperationen (Lösung übernommen, gemeinsame Datenplattform, gemeinsames Projekt, Besuch) in 61 % gegen 49 %, bei übernommenen Lösungen in 73 % gegen 18 %. Studienbesuche über Landesgrenzen hinweg findet die Nähe besser.",
 }
 
 EN: dict[str, str] = {
@@ -110,6 +113,7 @@ EN: dict[str, str] = {
     "coop.status.abgeschlossen": "completed",
     "coop.status.unbekannt": "status unknown",
     "coop.reason.distance": "{km} km",
+    "coop.reason.region": "both in {state}",
     "coop.reason.context_both": "both {kind}, both {size}",
     "coop.reason.context_kind": "both {kind}",
     "coop.reason.context_size": "both {size}",
@@ -154,6 +158,8 @@ EN: dict[str, str] = {
     "coop.w.phase": "Project further",
     "coop.w.proximity": "Proximity",
     "coop.w.context": "Same kind and size",
+    "coop.w.product": "Same product",
+    "coop.w.region": "Same federal state",
     "coop.col.partner": "Partner",
     "coop.col.a": "Municipality A",
     "coop.col.b": "Municipality B",
@@ -179,5 +185,5 @@ EN: dict[str, str] = {
     "coop.download_xlsx": "Download as Excel",
     "coop.groups_intro": "Suggested breakout groups: 3 to 6 members around a measure, some further along, some starting, each member in at most two groups, neighbours together.",
     "coop.how": "How suggestions are made",
-    "coop.how_text": "Suggestions come mainly from shared measures – concrete undertakings such as an urban data platform, a city app or a digital twin. Rare measures count more than those almost everyone has; the same product (e.g. Open SmartCity App, DIPAS) counts most, since code and lessons can then be shared. If one member is further along on a shared measure (in operation rather than planned), the reason says so: it can pass on its experience. Proximity is added (100 km: one third); shared topics count only weakly. Under “Weights” the head start, the same kind and size and the project phase can count too. The preset weights are those that held up best when tested against real cooperations. Where the measures table does not cover a project, its measures are derived from its keywords (status unknown). Members that already work together (joint project, known cooperation, shared meeting) are not among the suggestions but listed under “Already linked”. This is checked against documented real cooperations: each is removed from the data and we look whether the real partner is again among the first 10 suggestions – compared with “simply the nearest members” and chance.",
+    "coop.how_text": "A match is made of eight visible parts whose weights can be changed under “Weights”. Nearness counts most (next door fully, about a third at 30 km, almost nothing beyond 100 km), and so does the same product (e.g. Open SmartCity App, DIPAS: code and lessons can then be shared; the rarer, the more). Then come the same federal state – state associations and state programmes run their own networks –, shared measures (concrete undertakings such as an urban data platform or a LoRaWAN network; rare ones count more than those almost everyone has) and, weakly, the same kind and size of place and shared topics. If one member is further along on a shared measure (in operation rather than planned), the reason says so: it can pass on its experience; this head start and the project phase can be weighted in too. The preset weights are those that held up best when tested against real cooperations. Where the measures table does not cover a project, its measures are derived from its keywords (status unknown). Members that already work together (joint project, known cooperation, shared meeting) are not among the suggestions but listed under “Already linked”. This is checked against 127 documented real cooperations: each is removed from the data and we look whether the real partner is again among the first 10 suggestions. With weights chosen each time without the source being checked, that happens in 59 % of the cases, with “simply the nearest members” in 58 %; for close cooperations (solution taken over, shared data platform, joint project, visit) in 61 % against 49 %, for solutions taken over in 73 % against 18 %. Study visits across state borders are found better by nearness.",
 }

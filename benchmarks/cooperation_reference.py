@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from atlas.cooperation import (
-    DISTANCE_SCALE_KM,
     N_TOPICS,
     PARTS,
     Weights,
@@ -18,6 +17,9 @@ from atlas.cooperation import (
     measure_part,
     member_profiles,
     phase_part,
+    product_part,
+    proximity_part,
+    region_part,
     topic_part,
     weighted_popcount,
     weighted_score,
@@ -38,6 +40,7 @@ def all_pairs_reference(network: Network, weights: Weights | None = None) -> pd.
             "lon": p.lon,
             "band": p.band,
             "rural": p.rural,
+            "state": p.state,
         }
     )
     pairs = members.merge(members, how="cross", suffixes=("_a", "_b"))
@@ -55,7 +58,8 @@ def all_pairs_reference(network: Network, weights: Weights | None = None) -> pd.
     pairs["distance_km"] = haversine_km(
         pairs["lat_a"], pairs["lon_a"], pairs["lat_b"], pairs["lon_b"]
     )
-    pairs["proximity"] = np.exp(-pairs["distance_km"] / DISTANCE_SCALE_KM)
+    pairs["proximity"] = proximity_part(pairs["distance_km"])
+    pairs["region"] = region_part(pairs["state_a"], pairs["state_b"])
     same_band = (pairs["band_a"] == pairs["band_b"]) & (pairs["band_a"] != "")
     same_type = (pairs["rural_a"] == pairs["rural_b"]) & (pairs["rural_a"] >= 0)
     pairs["context"] = 0.5 * same_band + 0.5 * same_type
@@ -64,7 +68,9 @@ def all_pairs_reference(network: Network, weights: Weights | None = None) -> pd.
     pairs["measures"] = measure_part(
         weighted_popcount(shared_m, p.measure_weight),
         weighted_popcount(p.measure_bits[a] | p.measure_bits[b], p.measure_weight),
-        weighted_popcount(p.product_bits[a] & p.product_bits[b], p.product_weight),
+    )
+    pairs["product"] = product_part(
+        weighted_popcount(p.product_bits[a] & p.product_bits[b], p.product_weight)
     )
     ahead = ahead_bits(p, a, b) | ahead_bits(p, b, a)
     pairs["direction"] = direction_part(weighted_popcount(ahead, p.measure_weight))

@@ -28,8 +28,10 @@ from components.url_widgets import ignored_in_link, link_values, url_widget
 
 WEIGHT_KEYS = {
     "measures": "w_measures",
+    "product": "w_product",
     "direction": "w_ahead",
     "proximity": "w_near",
+    "region": "w_state",
     "context": "w_context",
     "topics": "w_topics",
     "phase": "w_phase",
@@ -40,7 +42,7 @@ def weight_sliders(lang: str) -> Weights:
     """One slider per part of the score, kept in the link (?w_near=0.2)."""
     default = Weights()
     with st.expander(t("coop.weights", lang)):
-        columns = st.columns(3) * 2
+        columns = st.columns(4) * 2
         values = {
             part: url_widget(
                 column.slider,

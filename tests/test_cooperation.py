@@ -15,7 +15,10 @@ from atlas.cooperation import (
     candidate_pairs,
     member_profiles,
     partners_for,
+    product_part,
+    proximity_part,
     reason,
+    region_part,
     score_pairs,
     suggestions,
     with_reasons,
@@ -58,7 +61,16 @@ def project(pid, members, topics, phase="Umsetzung", size="Mittelstadt"):
 
 COMMON = "Mobilität;Beteiligung & Engagement"
 # every part of the score counting, so that every part's reason shows
-ALL_ON = Weights(measures=1, direction=0.5, proximity=0.6, context=0.3, topics=0.1, phase=0.2)
+ALL_ON = Weights(
+    measures=1,
+    product=0.5,
+    direction=0.5,
+    proximity=0.6,
+    region=0.2,
+    context=0.3,
+    topics=0.1,
+    phase=0.2,
+)
 
 
 @pytest.fixture()
@@ -155,9 +167,14 @@ def test_weight_zero_removes_that_reason(tmp_path, part):
             size="Kleinstadt/Landgemeinde",
         ),
     ]
-    measures = ["p1,lorawan,in Betrieb,2021,,https://a.example,", "p2,lorawan,geplant,,,,"]
+    measures = [
+        "p1,lorawan,in Betrieb,2021,ChirpStack,https://a.example,",
+        "p2,lorawan,geplant,,ChirpStack,,",
+    ]
     network = network_from(tmp_path, munis, projects, measures=measures)
     words = {
+        "product": "beide nutzen ChirpStack",
+        "region": "beide in Niedersachsen",
         "measures": "gemeinsame Maßnahme: LoRaWAN",
         "direction": "ist Lemgo weiter",
         "topics": "gemeinsame Themen",
@@ -610,3 +627,63 @@ def test_measures_upload_with_german_headers_is_checked_before_import():
     assert "Urbane Datenplattform" in found[(3, "measure")].expected
     assert found[(4, "project_id")].value == "atlantis"
     assert plan.blocking  # nothing is imported half: the file goes back with its report
+
+
+@pytest.mark.parametrize(
+    ("part", "args", "expected"),
+    [
+        # the same product: rarity plus bonus; one shared product counts most of the part
+        (product_part, ([0.0, 1.0, 3.0],), [0.0, 1 - np.exp(-1), 1 - np.exp(-3)]),
+        # proximity on a 30 km scale: 1 next door, 1/e at 30 km, falling with distance
+        (proximity_part, ([0.0, 30.0, 90.0],), [1.0, np.exp(-1), np.exp(-3)]),
+        # the same federal state; an unknown state is never "the same"
+        (
+            region_part,
+            (["Niedersachsen", "Niedersachsen", ""], ["Niedersachsen", "Bayern", ""]),
+            [1.0, 0.0, 0.0],
+        ),
+    ],
+)
+def test_new_score_parts(part, args, expected):
+    assert np.allclose(part(*args), expected)
+
+
+def test_proximity_keeps_the_distance_order_where_all_else_ties(tmp_path):
+    munis = [place("a")] + [place(x, lon=9 + k * 0.4) for k, x in enumerate("bcd", start=1)]
+    projects = [project(f"p{x}", x, "Mobilität") for x in "abcd"]
+    measures = [f"p{x},citizen-app,geplant,,,," for x in "abcd"]
+    network = network_from(tmp_path, munis, projects, measures=measures)
+    finder = partners_for(network, "a")
+    assert list(finder["b_id"]) == ["b", "c", "d"]
+    assert finder["score"].is_monotonic_decreasing and finder["score"].nunique() == 3
+
+
+@pytest.mark.parametrize(
+    ("lang", "product", "region"),
+    [
+        ("de", "beide nutzen ChirpStack", "beide in Niedersachsen"),
+        ("en", "both use ChirpStack", "both in Lower Saxony"),
+    ],
+)
+def test_reason_names_the_product_and_the_state(tmp_path, lang, product, region):
+    network = three_places(
+        tmp_path,
+        ["pa,lorawan,in Betrieb,2021,ChirpStack,,", "pb,lorawan,geplant,,ChirpStack,,"],
+    )
+    row = with_reasons(partners_for(network, "a"), Weights(), lang).set_index("b_id").loc["b"]
+    assert product in row["reason"] and region in row["reason"]
+    assert row["product"] > 0 and row["region"] == 1
+    far = with_reasons(partners_for(network, "a"), Weights(product=0, region=0), lang)
+    assert product not in far.set_index("b_id").at["b", "reason"]
+    assert region not in far.set_index("b_id").at["b", "reason"]
+
+
+def test_candidate_neighbourhoods_find_the_all_pairs_top_k_on_bundled_data(bundled):
+    """The path a large network takes (k-d tree neighbourhoods by place, product, measure,
+    state) finds nearly every pair of the all-pairs top 5 on the bundled data."""
+    p = member_profiles(bundled)
+    i, j = candidate_pairs(p, exact_below=0)
+    assert len(i) < p.n * (p.n - 1) / 2 / 2  # far fewer pairs than all
+    best = reference_top_k(all_pairs_reference(bundled), 5)
+    found = set(zip(i.tolist(), j.tolist(), strict=True))
+    assert len(best & found) / len(best) >= 0.99
