@@ -257,3 +257,17 @@ def test_a_long_project_list_waits_until_it_is_opened(monkeypatch):
     monkeypatch.setattr(overview, "OPEN_TABLE_ROWS", 2_000)
     at = run_app(monkeypatch)
     assert any(len(frame.value) == projects for frame in at.dataframe)
+
+
+def test_a_large_map_sends_short_tooltips_and_leaves_the_shared_points_alone():
+    import pandas as pd
+
+    from components.payload import SHORT_TIPS_ABOVE, short_tips
+
+    tips = ["Hildesheim\nStadt · Niedersachsen\nProjekte: 2\nA, B"] * (SHORT_TIPS_ABOVE + 1)
+    points = pd.DataFrame({"id": range(len(tips)), "tip": tips})
+    light = short_tips(points)
+    assert set(light["tip"]) == {"Hildesheim\nStadt · Niedersachsen"}
+    assert points["tip"][0] == tips[0]  # the shared frame is not changed
+    few = points.head(SHORT_TIPS_ABOVE)
+    assert short_tips(few) is few and short_tips(None) is None
