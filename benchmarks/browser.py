@@ -95,17 +95,40 @@ def served(script: Path, env: dict):
             process.kill()
 
 
-def settled_load(browser, url: str) -> float:
-    """Seconds from opening the link in a fresh context to the settled page."""
+def settled_load(browser, url: str, sizes: dict | None = None) -> float:
+    """Seconds from opening the link in a fresh context to the settled page. With `sizes`,
+    what the page received is added to it: "socket" (Streamlit's messages) and "files"
+    (everything fetched over HTTP: scripts, styles, the map's boundaries)."""
     context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="de-DE")
+    received = {"socket": 0, "files": 0}
+
+    def on_socket(socket) -> None:
+        socket.on("framereceived", lambda payload: _add(received, "socket", len(payload)))
+
+    def on_response(response) -> None:
+        with contextlib.suppress(Exception):  # a response that failed has no body
+            _add(received, "files", len(response.body()))
+
     try:
         page = context.new_page()
+        if sizes is not None:
+            page.on("websocket", on_socket)
+            page.on("response", on_response)
         start = time.perf_counter()
         page.goto(url)
         page.wait_for_function(SETTLED, timeout=120_000, polling=50)
-        return time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        if sizes is not None:
+            page.wait_for_timeout(500)  # files the settled page still fetches (boundaries)
+            for key, value in received.items():
+                sizes[key] = sizes.get(key, 0) + value
+        return seconds
     finally:
         context.close()
+
+
+def _add(totals: dict, key: str, amount: int) -> None:
+    totals[key] += amount
 
 
 def filter_change(browser, base: str) -> float:
@@ -136,9 +159,11 @@ def filter_change(browser, base: str) -> float:
         context.close()
 
 
-def median_load(browser, url: str, repeat: int) -> float:
-    settled_load(browser, url)  # the server's first run of this page
-    return statistics.median(settled_load(browser, url) for _ in range(repeat))
+def median_load(browser, url: str, repeat: int) -> tuple[float, dict]:
+    """(median seconds, bytes received by one load as in settled_load)."""
+    sizes: dict = {}
+    settled_load(browser, url, sizes)  # the server's first run of this page
+    return statistics.median(settled_load(browser, url) for _ in range(repeat)), sizes
 
 
 def main(argv=None) -> None:
@@ -170,13 +195,14 @@ def main(argv=None) -> None:
         print(f"First settled load in a fresh context, median of {args.repeat} ({label})")
         for path in pages:
             # back to back, so both see the same machine
-            floor_s = median_load(browser, f"{floor}/{path}", args.repeat)
-            app_s = median_load(browser, f"{app}/{path}", args.repeat)
+            floor_s, _ = median_load(browser, f"{floor}/{path}", args.repeat)
+            app_s, sizes = median_load(browser, f"{app}/{path}", args.repeat)
             print(
                 row(
                     f"/{path}: app {app_s * 1000:.0f} ms, trivial app {floor_s * 1000:.0f} ms",
                     f"{app_s / floor_s:.2f}x",
-                    f"target <= {target}x",
+                    f"target <= {target}x   received: messages {sizes['socket'] / 1024:.0f} kB,"
+                    f" files {sizes['files'] / 1024:.0f} kB",
                 )
             )
         change = statistics.median(filter_change(browser, app) for _ in range(args.repeat))

@@ -23,6 +23,7 @@ from atlas import fmt, geo
 from atlas.schema import TOPICS
 from atlas.status import PHASES_NOW
 from atlas.text import escape_markdown, t
+from components.payload import area_fill
 from components.theme import GREY, OKABE_ITO, PHASE_COLOURS, SEQUENTIAL
 
 # Served by the app itself, so no request leaves the machine. The boundaries go by URL
@@ -263,14 +264,17 @@ def build_deck(
         ),
     ]
     if mode in ("states", "districts") and choropleth is not None:
+        # the outlines from the static file the browser already has, coloured per view
+        fill, colours_changed = area_fill(choropleth, mode)
         layers.append(
             pdk.Layer(
                 "GeoJsonLayer",
-                choropleth,
+                STATES_URL if mode == "states" else DISTRICTS_URL,
                 id="areas",
                 stroked=True,
                 filled=True,
-                get_fill_color="properties.fill",
+                get_fill_color=fill,
+                update_triggers={"getFillColor": colours_changed},
                 get_line_color=[60, 60, 60, 200],
                 line_width_min_pixels=0.8,
                 pickable=True,

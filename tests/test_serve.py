@@ -271,3 +271,54 @@ def test_a_large_map_sends_short_tooltips_and_leaves_the_shared_points_alone():
     assert points["tip"][0] == tips[0]  # the shared frame is not changed
     few = points.head(SHORT_TIPS_ABOVE)
     assert short_tips(few) is few and short_tips(None) is None
+
+
+def test_the_choropleth_colours_the_static_boundaries_by_key():
+    """Each area with a value gets its colour by its key; all others the empty colour."""
+    import re
+
+    from components.payload import area_fill
+
+    def area(key, value, fill):
+        return {"properties": {"ags": key, "value": value, "fill": fill}}
+
+    choropleth = {
+        "features": [
+            area("03241", 2.0, [8, 48, 107, 200]),
+            area("03251", 1.0, [107, 174, 214, 200]),
+            area("03254", 2.0, [8, 48, 107, 200]),
+            area("05766", 0.0, [247, 251, 255, 200]),
+        ]
+    }
+    expression, trigger = area_fill(choropleth, "districts")
+    branches = re.findall(r"(.+?) \? (\[.+?\]) : ", expression)
+    colours = {key: colour for test, colour in branches for key in re.findall(r'"(\d+)"', test)}
+    assert colours == {
+        "03241": "[8, 48, 107, 200]",
+        "03254": "[8, 48, 107, 200]",
+        "03251": "[107, 174, 214, 200]",
+    }
+    assert expression.endswith(": [247, 251, 255, 200]")
+    assert all(t.strip().startswith("properties.ags ==") for t, _ in branches)
+    choropleth["features"][1]["properties"]["value"] = 0.0
+    assert area_fill(choropleth, "districts")[1] != trigger  # deck.gl paints again
+
+
+def test_the_static_boundaries_carry_their_tooltips():
+    """The choropleth's tooltip is read from the static file (`python -m
+    components.payload` writes it after the boundaries are rebuilt)."""
+    import json
+
+    from atlas.network import BOUNDARY_DIR
+    from components.payload import area_tip
+
+    for name in ("states", "districts"):
+        features = json.loads((BOUNDARY_DIR / f"{name}.geojson").read_text())["features"]
+        assert all(f["properties"]["tip"] == area_tip(f["properties"]) for f in features)
+    hannover = {
+        "name": "Hannover",
+        "label": "Region Hannover",
+        "bez": "Region",
+        "state": "Niedersachsen",
+    }
+    assert area_tip(hannover) == "Region Hannover\nRegion · Niedersachsen"
