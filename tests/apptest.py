@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import streamlit.testing.v1.app_test as app_test_module
+from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.testing.v1 import AppTest
 
 from components.pages_folder import ServerPagesManager
@@ -29,6 +31,11 @@ def run_app(
     else:
         monkeypatch.delenv("ATLAS_DATA_DIR", raising=False)
     at = AppTest.from_file(APP, default_timeout=timeout)
+    # One registry of custom components for every AppTest in the process, as a server has
+    # one: AppTest would scan every installed package's metadata for them on each new app
+    # (a tenth of a page test's time). AppTest keeps it in this attribute.
+    if at._bidi_component_manager is None:
+        at._bidi_component_manager = components_registry()
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
@@ -36,6 +43,13 @@ def run_app(
         at.switch_page(f"pages/{page}.py")
         at.run()
     return at
+
+
+@functools.cache
+def components_registry() -> BidiComponentManager:
+    manager = BidiComponentManager()
+    manager.discover_and_register_components(start_file_watching=False)
+    return manager
 
 
 def open_expander(at: AppTest, key: str) -> AppTest:
