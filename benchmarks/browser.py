@@ -97,31 +97,25 @@ def served(script: Path, env: dict):
 
 def settled_load(browser, url: str, sizes: dict | None = None) -> float:
     """Seconds from opening the link in a fresh context to the settled page. With `sizes`,
-    what the page received is added to it: "socket" (Streamlit's messages) and "files"
-    (everything fetched over HTTP: scripts, styles, the map's boundaries)."""
+    the bytes of Streamlit's messages the page received are added to sizes["socket"]
+    (what the app sends for the page; scripts and static files are the same for every
+    app and come from the browser's cache after the first visit)."""
     context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="de-DE")
-    received = {"socket": 0, "files": 0}
+    received = {"socket": 0}
 
     def on_socket(socket) -> None:
         socket.on("framereceived", lambda payload: _add(received, "socket", len(payload)))
-
-    def on_response(response) -> None:
-        with contextlib.suppress(Exception):  # a response that failed has no body
-            _add(received, "files", len(response.body()))
 
     try:
         page = context.new_page()
         if sizes is not None:
             page.on("websocket", on_socket)
-            page.on("response", on_response)
         start = time.perf_counter()
         page.goto(url)
         page.wait_for_function(SETTLED, timeout=120_000, polling=50)
         seconds = time.perf_counter() - start
         if sizes is not None:
-            page.wait_for_timeout(500)  # files the settled page still fetches (boundaries)
-            for key, value in received.items():
-                sizes[key] = sizes.get(key, 0) + value
+            sizes["socket"] = sizes.get("socket", 0) + received["socket"]
         return seconds
     finally:
         context.close()
@@ -201,8 +195,7 @@ def main(argv=None) -> None:
                 row(
                     f"/{path}: app {app_s * 1000:.0f} ms, trivial app {floor_s * 1000:.0f} ms",
                     f"{app_s / floor_s:.2f}x",
-                    f"target <= {target}x   received: messages {sizes['socket'] / 1024:.0f} kB,"
-                    f" files {sizes['files'] / 1024:.0f} kB",
+                    f"target <= {target}x   sent: {sizes['socket'] / 1024:.0f} kB",
                 )
             )
         change = statistics.median(filter_change(browser, app) for _ in range(args.repeat))
