@@ -2,8 +2,8 @@
 the same page paths measured in the same run, and a filter change on the overview.
 
 A load: a fresh browser context (empty cache, no cookies) opens the page's link; it is
-settled when Streamlit has finished the run and the page's elements stopped changing
-(polled every 50 ms, three equal polls). Both apps are served by `streamlit run` on
+settled when Streamlit has finished the run, a map has its canvas, and the page's elements
+stopped changing (polled every 50 ms, three equal polls). Both apps are served by `streamlit run` on
 loopback ports; each page is opened once before measuring (a server's first run of a page
 pays its imports) and then --repeat times, the median is shown.
 
@@ -36,7 +36,10 @@ CHROMIUM_ARGS += ["--disable-background-networking", "--disable-component-update
 SETTLED = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     const main = document.querySelector('[data-testid="stMain"]');
-    if (!app || !main || !main.querySelector('h1, h3')
+    // a map counts once its canvas is there: before, a busy machine settled the page
+    // with the map still loading
+    const deck = main && main.querySelector('[data-testid="stDeckGlJsonChart"]');
+    if (!app || !main || !main.querySelector('h1, h3') || (deck && !deck.querySelector('canvas'))
         || app.getAttribute('data-test-script-state') !== 'notRunning') {
         window.__last = null; window.__stable = 0; return false;
     }
