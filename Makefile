@@ -19,7 +19,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest
+	# two processes (tests/conftest.py gives each its own PostgreSQL database and keeps a
+	# browser test module, with its served app, in one process)
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 format: $(STAMP)
 	$(PY) -m ruff format .

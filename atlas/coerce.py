@@ -8,6 +8,7 @@ Severity: "fatal" the table cannot be used, "error" a row or value is not used,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import numpy as np
@@ -295,7 +296,13 @@ def coerce_table(
 
 
 def empty_table(table: Table) -> pd.DataFrame:
-    """A typed, empty table, for optional tables a folder does not have."""
+    """A typed, empty table, for optional tables a folder does not have: a copy of one
+    typed once per table (typing runs every column's checks, even with no rows)."""
+    return _typed_empty(table).copy()
+
+
+@functools.cache
+def _typed_empty(table: Table) -> pd.DataFrame:
     raw = pd.DataFrame({c: pd.Series(dtype=str) for c in table.column_names})
     frame, _ = coerce_table(table, raw, "")
     return frame

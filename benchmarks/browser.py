@@ -2,8 +2,8 @@
 the same page paths measured in the same run, and a filter change on the overview.
 
 A load: a fresh browser context (empty cache, no cookies) opens the page's link; it is
-settled when Streamlit has finished the run and the page's elements stopped changing
-(polled every 50 ms, three equal polls). Both apps are served by `streamlit run` on
+settled when Streamlit has finished the run, a map has its canvas, and the page's elements
+stopped changing (polled every 50 ms, three equal polls). Both apps are served by `streamlit run` on
 loopback ports; each page is opened once before measuring (a server's first run of a page
 pays its imports) and then --repeat times, the median is shown.
 
@@ -36,7 +36,10 @@ CHROMIUM_ARGS += ["--disable-background-networking", "--disable-component-update
 SETTLED = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     const main = document.querySelector('[data-testid="stMain"]');
-    if (!app || !main || !main.querySelector('h1, h3')
+    // a map counts once its canvas is there: before, a busy machine settled the page
+    // with the map still loading
+    const deck = main && main.querySelector('[data-testid="stDeckGlJsonChart"]');
+    if (!app || !main || !main.querySelector('h1, h3') || (deck && !deck.querySelector('canvas'))
         || app.getAttribute('data-test-script-state') !== 'notRunning') {
         window.__last = null; window.__stable = 0; return false;
     }
@@ -95,17 +98,34 @@ def served(script: Path, env: dict):
             process.kill()
 
 
-def settled_load(browser, url: str) -> float:
-    """Seconds from opening the link in a fresh context to the settled page."""
+def settled_load(browser, url: str, sizes: dict | None = None) -> float:
+    """Seconds from opening the link in a fresh context to the settled page. With `sizes`,
+    the bytes of Streamlit's messages the page received are added to sizes["socket"]
+    (what the app sends for the page; scripts and static files are the same for every
+    app and come from the browser's cache after the first visit)."""
     context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="de-DE")
+    received = {"socket": 0}
+
+    def on_socket(socket) -> None:
+        socket.on("framereceived", lambda payload: _add(received, "socket", len(payload)))
+
     try:
         page = context.new_page()
+        if sizes is not None:
+            page.on("websocket", on_socket)
         start = time.perf_counter()
         page.goto(url)
         page.wait_for_function(SETTLED, timeout=120_000, polling=50)
-        return time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        if sizes is not None:
+            sizes["socket"] = sizes.get("socket", 0) + received["socket"]
+        return seconds
     finally:
         context.close()
+
+
+def _add(totals: dict, key: str, amount: int) -> None:
+    totals[key] += amount
 
 
 def filter_change(browser, base: str) -> float:
@@ -136,9 +156,11 @@ def filter_change(browser, base: str) -> float:
         context.close()
 
 
-def median_load(browser, url: str, repeat: int) -> float:
-    settled_load(browser, url)  # the server's first run of this page
-    return statistics.median(settled_load(browser, url) for _ in range(repeat))
+def median_load(browser, url: str, repeat: int) -> tuple[float, dict]:
+    """(median seconds, bytes received by one load as in settled_load)."""
+    sizes: dict = {}
+    settled_load(browser, url, sizes)  # the server's first run of this page
+    return statistics.median(settled_load(browser, url) for _ in range(repeat)), sizes
 
 
 def main(argv=None) -> None:
@@ -170,13 +192,13 @@ def main(argv=None) -> None:
         print(f"First settled load in a fresh context, median of {args.repeat} ({label})")
         for path in pages:
             # back to back, so both see the same machine
-            floor_s = median_load(browser, f"{floor}/{path}", args.repeat)
-            app_s = median_load(browser, f"{app}/{path}", args.repeat)
+            floor_s, _ = median_load(browser, f"{floor}/{path}", args.repeat)
+            app_s, sizes = median_load(browser, f"{app}/{path}", args.repeat)
             print(
                 row(
                     f"/{path}: app {app_s * 1000:.0f} ms, trivial app {floor_s * 1000:.0f} ms",
                     f"{app_s / floor_s:.2f}x",
-                    f"target <= {target}x",
+                    f"target <= {target}x   sent: {sizes['socket'] / 1024:.0f} kB",
                 )
             )
         change = statistics.median(filter_change(browser, app) for _ in range(args.repeat))

@@ -12,7 +12,14 @@ each against the same session's latency on a quiet server in the same run, plus 
 server's RSS afterwards. Traffic goes to 127.0.0.1 only; every scenario is bounded in
 count and time and cleans up after itself.
 
+Then, with Debian's nginx and deploy/'s site: throughput (runs finished per second, users
+sending their next action as soon as the last finished) through the proxy with one and
+with two app processes, and the same for a trivial Streamlit app with the same page paths,
+the ceiling a second process can reach on this machine with the load generator on it
+too (its own processor time is printed beside).
+
     python -m benchmarks.room [--idle 200] [--burst 40] [--stalled 5] [--actions 8]
+                              [--users 20] [--seconds 30] [--only processes|room]
 
 The load over many users (p95, throughput against a trivial app) is measured with the
 project's load-test tool; the README names the figures and the command.
@@ -25,6 +32,8 @@ import asyncio
 import base64
 import contextlib
 import os
+import re
+import shutil
 import socket
 import statistics
 import struct
@@ -37,7 +46,8 @@ from pathlib import Path
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from benchmarks.common import wait_until_healthy
+from benchmarks.browser import served, write_trivial_app
+from benchmarks.common import row, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
@@ -246,15 +256,122 @@ async def scenarios(base: str, pid: int, args) -> None:
     )
 
 
+SITE = ROOT / "deploy" / "nginx-netzwerkatlas.conf"
+PAGES = ["", "map", "timeline"]
+
+
+def nginx_binary() -> str | None:
+    found = shutil.which("nginx")
+    return found or next((p for p in ("/usr/sbin/nginx", "/sbin/nginx") if os.path.exists(p)), None)
+
+
+@contextlib.contextmanager
+def behind_nginx(ports: list[int]):
+    """deploy/'s site in a foreground nginx on a loopback port, its upstream lines replaced
+    by `ports`; yields the proxy's URL."""
+    folder = Path(tempfile.mkdtemp(prefix="atlas-room-nginx-"))
+    listen = free_port()
+    site = SITE.read_text()
+    upstreams = "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
+    site = re.sub(r"(    server 127\.0\.0\.1:\d+;\n)+", upstreams, site, count=1)
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{listen};")
+    (folder / "site.conf").write_text(site)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (folder / "nginx.conf").write_text(
+        f"{user}worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
+        "events { worker_connections 1024; }\n"
+        f"http {{\n  access_log off;\n  client_body_temp_path {folder}/body;\n"
+        f"  proxy_temp_path {folder}/proxy;\n  include {folder}/site.conf;\n}}\n"
+    )
+    command = [nginx_binary(), "-p", str(folder), "-c", str(folder / "nginx.conf")]
+    process = subprocess.Popen(
+        [*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{listen}"
+    try:
+        wait_until_healthy(base, process, folder / "error.log", 30)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+async def throughput(base: str, users: int, seconds: float) -> tuple[float, float]:
+    """(runs finished per second, processor time of this load generator per second) for
+    `users` sessions that each send their next action (a page and a filter from the
+    rotation) as soon as the last one finished."""
+    sessions = [Session(base) for _ in range(users)]
+    await asyncio.gather(*(s.connect() for s in sessions))
+    try:
+        await asyncio.gather(*(s.run() for s in sessions))  # opened, as the room does first
+        done = 0
+        start, cpu = time.perf_counter(), time.process_time()
+        stop = start + seconds
+
+        async def user(number: int, session: Session) -> None:
+            nonlocal done
+            step = number
+            while time.perf_counter() < stop:
+                await session.run(FILTERS[step % len(FILTERS)], PAGES[step % len(PAGES)])
+                done += 1
+                step += 1
+
+        await asyncio.gather(*(user(n, s) for n, s in enumerate(sessions)))
+        wall = time.perf_counter() - start
+        return done / wall, (time.process_time() - cpu) / wall
+    finally:
+        await asyncio.gather(*(s.close() for s in sessions))
+
+
+def processes(args) -> None:
+    """One against two processes behind nginx, for the app and for the trivial app."""
+    if nginx_binary() is None:
+        print("two processes behind nginx: skipped, nginx is not installed (apt-get install nginx)")
+        return
+    work = Path(tempfile.mkdtemp(prefix="atlas-room-processes-"))
+    trivial = write_trivial_app(work / "trivial")
+    print(
+        f"Behind deploy/'s nginx, {args.users} users acting back to back, {args.seconds:.0f} s"
+        " per measurement (runs finished per second):"
+    )
+    for label, script in (("trivial app", trivial), ("app", ROOT / "app.py")):
+        env = {"ATLAS_DB_PATH": str(work / f"{script.parent.name}.db")}
+        with served(script, env) as first, served(script, env) as second:
+            ports = [int(first.rsplit(":", 1)[1]), int(second.rsplit(":", 1)[1])]
+            rates = {}
+            for count in (1, 2):
+                with behind_nginx(ports[:count]) as proxy:
+                    asyncio.run(throughput(proxy, args.users, 5))  # warm: first runs
+                    rates[count] = asyncio.run(throughput(proxy, args.users, args.seconds))
+            one, two = rates[1][0], rates[2][0]
+            print(
+                row(
+                    f"{label}: 1 process {one:.1f}/s, 2 processes {two:.1f}/s",
+                    f"{two / one:.2f}x",
+                    f"load generator: {rates[1][1]:.0%} / {rates[2][1]:.0%} of a core",
+                )
+            )
+    print(
+        f"(this machine: {os.cpu_count()} cores for both processes, nginx and the load"
+        " generator; the trivial app's ratio is the most a second process can add here)"
+    )
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--idle", type=int, default=200)
     parser.add_argument("--burst", type=int, default=40)
     parser.add_argument("--stalled", type=int, default=5)
     parser.add_argument("--actions", type=int, default=8, help="filter changes per probe")
+    parser.add_argument("--users", type=int, default=20, help="for the processes comparison")
+    parser.add_argument("--seconds", type=float, default=30.0, help="per throughput figure")
+    parser.add_argument("--only", choices=["room", "processes"])
     args = parser.parse_args(argv)
-    with served_app() as (base, pid):
-        asyncio.run(asyncio.wait_for(scenarios(base, pid, args), 900))
+    if args.only != "processes":
+        with served_app() as (base, pid):
+            asyncio.run(asyncio.wait_for(scenarios(base, pid, args), 900))
+    if args.only != "room":
+        processes(args)
 
 
 if __name__ == "__main__":

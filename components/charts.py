@@ -18,28 +18,43 @@ def separators(lang: str) -> str:
     return ",." if lang == "de" else ".,"
 
 
-def count_step(peak: float) -> int:
+def count_step(peak: float, most: int = 8) -> int:
     """A whole-number tick step for counts up to `peak`: 1, 2, 5, 10, 20, 50 ... so an
     axis of projects never reads 0.5 and has at most about eight ticks."""
     step = 1
-    while peak / step > 8:
+    while peak / step > most:
         step *= 2.5 if str(step).startswith("2") else 2
         step = int(step)
     return step
 
 
-def count_axis(peak: float, title: str | None = None) -> dict:
-    """An axis of counts: whole numbers from zero, never "0.5" or "2,020.6"."""
+def count_axis(
+    peak: float, title: str | None = None, automargin: bool = True, most: int = 8
+) -> dict:
+    """An axis of counts: whole numbers from zero, never "0.5" or "2,020.6"; at most about
+    `most` ticks."""
     axis = {
         "tickformat": ",d",
-        "dtick": count_step(peak),
+        "dtick": count_step(peak, most),
+        "tickangle": 0,
         "rangemode": "tozero",
         "gridcolor": "#e5e5e5",
-        "automargin": True,
+        "automargin": automargin,
     }
     if title:
         axis["title"] = {"text": title}
     return axis
+
+
+# Roughly how wide a character of the chart font is, in font sizes: wide enough that a
+# label measured with it is never cut off (Source Sans averages about 0.5).
+CHAR_WIDTH = 0.52
+
+
+def label_width(labels, size: int = FONT_SIZE) -> int:
+    """Pixels the longest of `labels` (lines split at <br>) takes in the chart font."""
+    lines = [line for label in labels for line in str(label).split("<br>")]
+    return int(max((len(line) for line in lines), default=0) * size * CHAR_WIDTH) + 12
 
 
 def base_layout(title: str, height: int, lang: str | None = None, **extra) -> dict:
@@ -50,7 +65,7 @@ def base_layout(title: str, height: int, lang: str | None = None, **extra) -> di
     return {
         "title": {"text": title, "font": {"size": FONT_SIZE + 3}},
         "height": height,
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+        "margin": extra.pop("margin", {"l": 10, "r": 10, "t": 50, "b": 10}),
         "font": {"size": FONT_SIZE, "family": FONT_FAMILY, "color": "#262730"},
         "plot_bgcolor": "white",
         "showlegend": False,
@@ -88,14 +103,20 @@ def bar_chart(
     )
     height = max(260, 34 * len(labels) + 90) if horizontal else 340
     peak = max([v for v in values if v == v] or [0])
-    axis = count_axis(peak * 1.12 + 0.5, value_label)  # room for the printed values
-    axis["range"] = [0, peak * 1.12 + 0.5]
-    category = {"type": "category", "automargin": True, "tickangle": 0}
+    # Margins set from the labels, not by plotly's automargin: that measures every label in
+    # the browser and lays the chart out again, which on a page of five charts was most of
+    # the time a filter change took to settle.
+    # a half-width chart beside long labels has room for about five upright ticks
+    axis = count_axis(peak * 1.12 + 0.5, value_label, automargin=False, most=5)
+    axis["range"] = [0, peak * 1.12 + 0.5]  # room for the printed values
+    category = {"type": "category", "automargin": False, "tickangle": 0}
     if horizontal:
         axes = {"xaxis": axis, "yaxis": {**category, "autorange": "reversed"}}
+        margin = {"l": label_width(labels) + 10, "r": 10, "t": 50, "b": 60}
     else:
         axes = {"yaxis": axis, "xaxis": category}
-    return go.Figure(bar, layout=base_layout(title, height, lang, **axes))
+        margin = {"l": label_width([f"{peak:,.0f}"]) + 40, "r": 10, "t": 50, "b": 40}
+    return go.Figure(bar, layout=base_layout(title, height, lang, margin=margin, **axes))
 
 
 def wrapped(label: str, width: int = 12) -> str:
@@ -129,16 +150,19 @@ def matrix_chart(
         xgap=1,
         ygap=1,
     )
+    columns = [wrapped(c) for c in col_labels]
+    lines = max((c.count("<br>") + 1 for c in columns), default=1)
     layout = base_layout(
         title,
         max(300, 32 * len(matrix.index) + 200),
         lang,
-        xaxis={"side": "top", "tickangle": 0, "automargin": True, "type": "category"},
-        yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
+        xaxis={"side": "top", "tickangle": 0, "automargin": False, "type": "category"},
+        yaxis={"autorange": "reversed", "automargin": False, "type": "category"},
+        # from the labels, as in bar_chart: the title, then the column labels' lines
+        margin={"l": label_width(row_labels) + 10, "r": 10, "t": 60 + 20 * lines, "b": 10},
     )
     # the title at the top of the figure, the column labels below it, never on it
     layout["title"] = {**layout["title"], "yref": "container", "y": 0.995, "yanchor": "top"}
-    layout["margin"] = {**layout["margin"], "t": 130}
     return go.Figure(heat, layout=layout)
 
 

@@ -43,6 +43,7 @@ from components.map_tooltips import (
     describe_points,
     tip,
 )
+from components.payload import area_fill
 
 __all__ = [
     "ARC_COLOUR",
@@ -126,7 +127,7 @@ def build_deck(
     on_points = mode == "points"
     layers = [*boundary_layers(filled=on_points)]
     if mode in ("states", "districts") and choropleth is not None:
-        layers.append(choropleth_layer(choropleth))
+        layers.append(choropleth_layer(choropleth, mode))
     if len(links):
         layers.append(link_layer(links))
     if on_points and faded is not None and len(faded):
@@ -176,15 +177,20 @@ def boundary_layers(filled: bool) -> list[pdk.Layer]:
     ]
 
 
-def choropleth_layer(choropleth: dict) -> pdk.Layer:
-    """States or districts coloured by their value (`choropleth`: the coloured GeoJSON)."""
+def choropleth_layer(choropleth: dict, mode: str) -> pdk.Layer:
+    """States or districts coloured by their value (`choropleth`: the coloured GeoJSON).
+
+    The outlines come from the static file the browser already has (fetched once,
+    cached); only the colours per area travel with each view."""
+    fill, colours_changed = area_fill(choropleth, mode)
     return pdk.Layer(
         "GeoJsonLayer",
-        choropleth,
+        STATES_URL if mode == "states" else DISTRICTS_URL,
         id="areas",
         stroked=True,
         filled=True,
-        get_fill_color="properties.fill",
+        get_fill_color=fill,
+        update_triggers={"getFillColor": colours_changed},
         get_line_color=[60, 60, 60, 200],
         line_width_min_pixels=0.8,
         pickable=True,

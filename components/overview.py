@@ -15,6 +15,10 @@ from components.charts import bar_alt_text, bar_chart, matrix_chart
 from components.links import profile_url
 from components.theme import GREY, PHASE_COLOURS, PRIMARY
 
+# The project list is open on the page up to this many rows; a longer one (20,000 projects
+# were 2.8 MB on every run) waits in an expander until someone asks for it.
+OPEN_TABLE_ROWS = 2_000
+
 
 class Chart(NamedTuple):
     figure: go.Figure

@@ -19,6 +19,7 @@ from components.map_view import (
 )
 from components.memo import shared
 from components.page import page_header
+from components.payload import short_tips
 from components.present import is_presenting
 
 lang = language()
@@ -44,7 +45,7 @@ deck = shared(
     "map_deck",
     (inputs, colour, where, style),
     lambda: build_deck(
-        points,
+        short_tips(points),
         links,
         orgs,
         mode,

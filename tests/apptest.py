@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import os
+import sqlite3
+import tempfile
 from pathlib import Path
 
 import streamlit.testing.v1.app_test as app_test_module
+from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.testing.v1 import AppTest
 
+from atlas.network import BUNDLED_DATA_DIR
 from components.pages_folder import ServerPagesManager
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,13 +36,68 @@ def run_app(
     else:
         monkeypatch.delenv("ATLAS_DATA_DIR", raising=False)
     at = AppTest.from_file(APP, default_timeout=timeout)
+    # One registry of custom components for every AppTest in the process, as a server has
+    # one: AppTest would scan every installed package's metadata for them on each new app
+    # (a tenth of a page test's time). AppTest keeps it in this attribute.
+    if at._bidi_component_manager is None:
+        at._bidi_component_manager = components_registry()
     for key, value in (params or {}).items():
         at.query_params[key] = value
-    at.run()
+    with seeded_once(Path(data_dir or BUNDLED_DATA_DIR)):
+        at.run()
     if page is not None:
         at.switch_page(f"pages/{page}.py")
         at.run()
     return at
+
+
+# data folder (its path and its files' sizes and times) -> an SQLite database seeded from it
+SEEDED: dict[tuple, Path] = {}
+
+
+@contextlib.contextmanager
+def seeded_once(folder: Path):
+    """Every test gets a new SQLite database (tests/conftest.py), which the app's first run
+    seeds from the data folder: half a second for the bundled data, in most page tests.
+    The first test that seeds from a folder leaves a copy; later tests on the same,
+    unchanged folder start from that copy, as if they had just seeded it themselves."""
+    database = None if os.environ.get("DATABASE_URL") else os.environ.get("ATLAS_DB_PATH")
+    if not database or Path(database).exists() or not folder.is_dir():
+        yield
+        return
+    database = Path(database)
+    key = (
+        str(folder.resolve()),
+        *(
+            (f.name, f.stat().st_size, f.stat().st_mtime_ns)
+            for f in sorted(folder.iterdir())
+            if f.is_file()
+        ),
+    )
+    if key in SEEDED:
+        copy_database(SEEDED[key], database)
+    yield
+    if key not in SEEDED and database.exists():
+        SEEDED[key] = Path(tempfile.mkdtemp(prefix="atlas-seeded-")) / "atlas.db"
+        copy_database(database, SEEDED[key])
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of an SQLite database, also while the app holds it open."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source_db, target_db = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        source_db.backup(target_db)
+    finally:
+        source_db.close()
+        target_db.close()
+
+
+@functools.cache
+def components_registry() -> BidiComponentManager:
+    manager = BidiComponentManager()
+    manager.discover_and_register_components(start_file_watching=False)
+    return manager
 
 
 def open_expander(at: AppTest, key: str) -> AppTest:

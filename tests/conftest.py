@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,47 @@ from atlas.synth import write_network
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "test-output"
+
+
+def pytest_configure(config):
+    """`make test` runs the tests in two processes (pytest-xdist). The PostgreSQL tests
+    empty their database before they start, so each process gets a database of its own,
+    made beside the one ATLAS_TEST_POSTGRES_URL names."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("ATLAS_TEST_POSTGRES_URL", "").strip()
+    if worker and url:
+        os.environ["ATLAS_TEST_POSTGRES_URL"] = worker_database(url, worker)
+
+
+def pytest_collection_modifyitems(config, items):
+    """With pytest-xdist's `--dist loadgroup` (make test), a browser test module stays in
+    one process, so its served app (the module-scoped `server`) starts once; the other
+    tests go to whichever process is free."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+def worker_database(url: str, worker: str) -> str:
+    """The URL of database `<name>_<worker>` on the same server, created when missing."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from atlas.store import engine_url
+
+    given = make_url(url)
+    own = given.set(database=f"{given.database}_{worker}")
+    engine = create_engine(engine_url(url), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+            ).first()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    finally:
+        engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ import pytest
 from atlas.network import BUNDLED_DATA_DIR
 from atlas.source import open_network
 from atlas.timeline import cohort_phase_counts, month_range, phase_bars
-from components.charts import bar_chart, count_step, matrix_chart, wrapped
+from components.charts import FONT_SIZE, bar_chart, count_step, label_width, matrix_chart, wrapped
 from components.timeline_charts import cohort_chart, gantt, without_slivers
 
 DAY = dt.date(2026, 11, 30)
@@ -49,6 +49,22 @@ def test_matrix_labels_stand_upright_below_the_title():
     assert figure.layout.xaxis.tickangle == 0
     assert figure.layout.title.yref == "container" and figure.layout.title.yanchor == "top"
     assert wrapped("Daten & Plattformen", 12) == "Daten &<br>Plattformen"
+
+
+def test_overview_charts_leave_room_for_their_labels_without_plotly_measuring():
+    """The margins come from the labels (plotly's automargin measures every label in the
+    browser and lays the chart out again): the longest label fits, a short one gets less."""
+    long = ["Ländlicher Raum & Versorgung", "Sicherheit"]
+    figure = bar_chart(long, [22, 15], "Thema", "Projekte", lang="de")
+    layout = figure.layout
+    assert not layout.yaxis.automargin and not layout.xaxis.automargin
+    # at least half the font size per character: Source Sans is about that wide
+    assert layout.margin.l >= len(long[0]) * FONT_SIZE * 0.5
+    assert bar_chart(["2019"], [1], "Staffel", "Projekte").layout.margin.l < layout.margin.l
+    matrix = pd.DataFrame([[1, 0]], index=["Mecklenburg-Vorpommern"], columns=["a", "b"])
+    heat = matrix_chart(matrix, "t", ["Mecklenburg-Vorpommern"], ["Digitale Kompetenzen", "b"])
+    assert heat.layout.margin.l == label_width(["Mecklenburg-Vorpommern"]) + 10
+    assert heat.layout.margin.t > 60 + 20  # title plus two lines of column labels
 
 
 def test_cohort_chart_counts_whole_projects(network):

@@ -238,3 +238,87 @@ def test_the_recorder_would_notice_the_outside_lookup(tmp_path):
         capture_output=True,
     )
     assert "checkip.amazonaws.com" in log.read_text()
+
+
+def test_a_long_project_list_waits_until_it_is_opened(monkeypatch):
+    """The overview sends its project list only when it is short or asked for."""
+    from components import overview
+    from tests.apptest import open_expander, run_app
+
+    monkeypatch.setattr(overview, "OPEN_TABLE_ROWS", 10)
+    at = run_app(monkeypatch)
+    expander = next(e for e in at.expander if e.label.startswith("Alle "))
+    projects = int(expander.label.split()[1])
+    assert expander.label == f"Alle {projects} Projekte als Tabelle" and projects > 10
+    assert not any("Projekt" in frame.value.columns for frame in at.dataframe)
+    at = open_expander(at, "overview_projects")
+    table = next(frame.value for frame in at.dataframe if "Projekt" in frame.value.columns)
+    assert len(table) == projects
+    monkeypatch.setattr(overview, "OPEN_TABLE_ROWS", 2_000)
+    at = run_app(monkeypatch)
+    assert any(len(frame.value) == projects for frame in at.dataframe)
+
+
+def test_a_large_map_sends_short_tooltips_and_leaves_the_shared_points_alone():
+    import pandas as pd
+
+    from components.payload import SHORT_TIPS_ABOVE, short_tips
+
+    tips = ["Hildesheim\nStadt · Niedersachsen\nProjekte: 2\nA, B"] * (SHORT_TIPS_ABOVE + 1)
+    points = pd.DataFrame({"id": range(len(tips)), "tip": tips})
+    light = short_tips(points)
+    assert set(light["tip"]) == {"Hildesheim\nStadt · Niedersachsen"}
+    assert points["tip"][0] == tips[0]  # the shared frame is not changed
+    few = points.head(SHORT_TIPS_ABOVE)
+    assert short_tips(few) is few and short_tips(None) is None
+
+
+def test_the_choropleth_colours_the_static_boundaries_by_key():
+    """Each area with a value gets its colour by its key; all others the empty colour."""
+    import re
+
+    from components.payload import area_fill
+
+    def area(key, value, fill):
+        return {"properties": {"ags": key, "value": value, "fill": fill}}
+
+    choropleth = {
+        "features": [
+            area("03241", 2.0, [8, 48, 107, 200]),
+            area("03251", 1.0, [107, 174, 214, 200]),
+            area("03254", 2.0, [8, 48, 107, 200]),
+            area("05766", 0.0, [247, 251, 255, 200]),
+        ]
+    }
+    expression, trigger = area_fill(choropleth, "districts")
+    branches = re.findall(r"(.+?) \? (\[.+?\]) : ", expression)
+    colours = {key: colour for test, colour in branches for key in re.findall(r'"(\d+)"', test)}
+    assert colours == {
+        "03241": "[8, 48, 107, 200]",
+        "03254": "[8, 48, 107, 200]",
+        "03251": "[107, 174, 214, 200]",
+    }
+    assert expression.endswith(": [247, 251, 255, 200]")
+    assert all(t.strip().startswith("properties.ags ==") for t, _ in branches)
+    choropleth["features"][1]["properties"]["value"] = 0.0
+    assert area_fill(choropleth, "districts")[1] != trigger  # deck.gl paints again
+
+
+def test_the_static_boundaries_carry_their_tooltips():
+    """The choropleth's tooltip is read from the static file (`python -m
+    components.payload` writes it after the boundaries are rebuilt)."""
+    import json
+
+    from atlas.network import BOUNDARY_DIR
+    from components.payload import area_tip
+
+    for name in ("states", "districts"):
+        features = json.loads((BOUNDARY_DIR / f"{name}.geojson").read_text())["features"]
+        assert all(f["properties"]["tip"] == area_tip(f["properties"]) for f in features)
+    hannover = {
+        "name": "Hannover",
+        "label": "Region Hannover",
+        "bez": "Region",
+        "state": "Niedersachsen",
+    }
+    assert area_tip(hannover) == "Region Hannover\nRegion · Niedersachsen"
