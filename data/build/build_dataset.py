@@ -66,6 +66,27 @@ OFFER_SOURCE = (
     "https://hildesheimer-presse.de/2024/12/13/"
     "modellprojekt-smart-city-laufzeitverlaengerung-bis-2028/"
 )
+# City & Bits on its support, with the NST, of the seven Lower Saxony model projects.
+CITY_AND_BITS_SOURCE = (
+    "https://cityandbits.de/2022/02/18/"
+    "city-bits-unterstuetzt-mit-dem-niedersaechsischen-staedtetag-die-smart-city-modellkommunen-"
+    "in-niedersachsen/ (City & Bits, 18.02.2022)"
+)
+# Einbeck's 2021 application "im Kooperationsverbund" with Hannover, Göttingen, Oldenburg.
+EINBECK_SOURCE = (
+    "https://einbeckaktuell.wpcomstaging.com/2021/03/05/einbeck-soll-smart-digital-werden/ "
+    "(Einbeck aktuell, 05.03.2021)"
+)
+# The joint project of Kalletal and Lemgo, named when its funding was granted.
+KALLETAL_LEMGO_SOURCE = (
+    "https://www.owl-journal.de/digitalisierungsprojekt-von-kalletal-und-lemgo-wird-gefoerdert/ "
+    "(OWL-Journal, 11/2020)"
+)
+# Iserlohn joined "5 für Südwestfalen" as sixth municipality in October 2020.
+ISERLOHN_SOURCE = (
+    "https://www.wp.de/region/sauer-und-siegerland/"
+    "fortschritte-beim-projekt-smart-cities-suedwestfalen-id230945114.html (Westfalenpost, 2020)"
+)
 VISIT_URL = (
     "https://www.digital-interkommunal.de/pressemitteilungen/"
     "09-06-2022-niedersaechsische-smart-cities-zu-besuch-bei-digital-interkommunal/"
@@ -705,8 +726,9 @@ FULL_URL = re.compile(r"^https?://[^/\s]+\.[a-z]{2,}/\S+$", re.IGNORECASE)
 
 
 def read_facts(path: Path = FACTS) -> dict[str, list[dict]]:
-    """Facts checked against a public page, each with that page's full address:
-    project id -> rows (field, value, note, source). They complete or correct the
+    """Facts checked against a public page, each with that page's full address (two
+    pages that state the fact together: "URL; URL"): project id -> rows (field, value,
+    note, source). They complete or correct the
     reference; a project's phase periods given here replace the reference's."""
     facts: dict[str, list[dict]] = {}
     for line, row in enumerate(read_csv(path), start=2):
@@ -715,7 +737,7 @@ def read_facts(path: Path = FACTS) -> dict[str, list[dict]]:
             raise SystemExit(f"{where}: {len(FACT_COLUMNS)} Spalten erwartet ({FACT_COLUMNS})")
         if row["field"] not in FACT_FIELDS:
             raise SystemExit(f"{where}, Spalte field: unbekanntes Feld {row['field']!r}")
-        if not FULL_URL.match(row["source"].strip()):
+        if not all(FULL_URL.match(part) for part in row["source"].strip().split("; ")):
             raise SystemExit(f"{where}, Spalte source: keine vollständige URL {row['source']!r}")
         facts.setdefault(row["project_id"], []).append(row)
     return facts
@@ -780,7 +802,8 @@ def apply_facts(row: dict, phase_rows: list[dict], facts: list[dict]) -> list[di
             if n and not n.startswith(("Phase Stand", "Phase laut"))
         ]
         row["notes"] = "; ".join(old + notes)
-    row["source"] = "; ".join(dict.fromkeys([*row["source"].split("; "), *sources]))
+    cited = [part for source in sources for part in source.split("; ")]
+    row["source"] = "; ".join(dict.fromkeys([*row["source"].split("; "), *cited]))
     return periods or phase_rows
 
 
@@ -924,7 +947,7 @@ def build_organisations(munis: dict[str, dict]) -> list[dict]:
             "id": "city-and-bits",
             "name": "City & Bits",
             "kind": "",
-            "source": "cityandbits.de 18.02.2022",
+            "source": CITY_AND_BITS_SOURCE,
             "notes": "unterstützte 2022 mit dem NST die niedersächsischen Modellprojekte; ohne Ort",
         },
         {
@@ -972,7 +995,7 @@ def build_cooperations() -> list[dict]:
             "Gemeinsames Projekt",
             "",
             "digital.interkommunal (MPSC 2020)",
-            "digital-interkommunal.de",
+            KALLETAL_LEMGO_SOURCE,
         ),
         (
             "fraunhofer-iosb-ina",
@@ -1003,7 +1026,7 @@ def build_cooperations() -> list[dict]:
                 "Kooperationsverbund",
                 "2021",
                 "Einbecks MPSC-Bewerbung 2021 im Kooperationsverbund",
-                "einbeckaktuell.de 05.03.2021",
+                EINBECK_SOURCE,
             )
         )
     for project in NI_MPSC:
@@ -1014,7 +1037,7 @@ def build_cooperations() -> list[dict]:
                 "Unterstützung",
                 "2022-02-18",
                 "gemeinsam mit City & Bits",
-                "cityandbits.de 18.02.2022",
+                CITY_AND_BITS_SOURCE,
             )
         )
     rows.append(
@@ -1035,7 +1058,7 @@ def build_cooperations() -> list[dict]:
             "Kooperation",
             "2020-10",
             "Iserlohn als sechster Partner von 5 für Südwestfalen",
-            "wp.de 2020",
+            ISERLOHN_SOURCE,
         )
     )
     out = []
