@@ -222,12 +222,14 @@ def test_zwoenitz_phases_as_its_own_site_and_the_press_say(network):
 def test_facts_carry_full_addresses_and_are_in_the_tables(network):
     """data/build/facts.csv (the checked facts the build applies) and data/*.csv agree."""
     facts = pd.read_csv(BUILD / "facts.csv", dtype=str, keep_default_na=False)
-    assert facts["source"].map(has_full_url).all()
+    pages = facts["source"].str.split("; ").explode()
+    assert pages.map(has_full_url).all()
     projects = pd.read_csv(BUNDLED_DATA_DIR / "projects.csv", dtype=str, keep_default_na=False)
     projects = projects.set_index("id")
     for fact in facts.itertuples():
         row = projects.loc[fact.project_id]
-        assert fact.source in row["source"]
+        for page in fact.source.split("; "):  # one page, or two that state it together
+            assert page in row["source"], (fact.project_id, page)
         if fact.field in ("start", "end", "phase", "funding_federal_eur", "funding_total_eur"):
             assert row[fact.field] == fact.value, (fact.project_id, fact.field)
         if fact.field == "phase_period":
@@ -302,3 +304,29 @@ def test_about_page_shows_the_coverage_figures(monkeypatch):
     assert table["bekannt"].tolist() == expected["known"].tolist()
     assert table["von"].tolist() == expected["total"].tolist()
     assert "Projekte mit Enddatum" in table["Angabe"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("project_id", "phase", "start", "end"),
+    [
+        ("mpsc-2020-kassel", "Umsetzung", "2023-04-01", "2028-03-31"),  # Phase B
+        ("mpsc-2021-kreis-schleswig-flensburg", "Strategie", "2022-01-01", "2023-06-30"),
+        ("mpsc-2020-berlin", "Umsetzung", "2022-01", "2026-12"),  # Phase III
+        ("mpsc-2021-regensburg", "Strategie", "2022-01", "2023-06"),
+    ],
+)
+def test_published_phase_periods_are_in(network, project_id, phase, start, end):
+    rows = network.phases[network.phases["project_id"] == project_id]
+    assert [phase, start, end] in rows[["phase", "start", "end"]].fillna("").values.tolist()
+    assert rows["source"].map(has_full_url).all()
+
+
+def test_funding_keeps_its_hedge_or_says_why_it_is_unknown(network):
+    projects = network.projects.set_index("id")
+    rhein_neckar = projects.loc["mpsc-2021-verband-region-rhein-neckar"]
+    assert rhein_neckar["funding_total_eur"] == 17_000_000
+    assert pd.isna(rhein_neckar["funding_federal_eur"])  # a share, never turned into an amount
+    assert "bis zu 17" in rhein_neckar["funding_note"] and "65 %" in rhein_neckar["funding_note"]
+    greifswald = projects.loc["mpsc-2021-landkreis-vorpommern-greifswald"]
+    assert pd.isna(greifswald["funding_total_eur"]) and pd.isna(greifswald["funding_federal_eur"])
+    assert "keine Fördersumme veröffentlicht" in greifswald["funding_note"]

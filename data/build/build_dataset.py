@@ -721,6 +721,7 @@ FACT_FIELDS = {
     "phase_period",
     "funding_federal_eur",
     "funding_total_eur",
+    "funding_note",
 }
 FULL_URL = re.compile(r"^https?://[^/\s]+\.[a-z]{2,}/\S+$", re.IGNORECASE)
 
@@ -764,6 +765,8 @@ def apply_facts(row: dict, phase_rows: list[dict], facts: list[dict]) -> list[di
                 row["end_note"] = note
         elif field == "end_note":
             row["end_note"] = note
+        elif field == "funding_note":  # why no amount is known, in place of the reference's
+            row["funding_note"] = note
         elif field == "phase":
             row["phase"], row["phase_source"] = value, source
             notes.append(f"Phase laut Quelle: {note}")
