@@ -330,3 +330,27 @@ def test_funding_keeps_its_hedge_or_says_why_it_is_unknown(network):
     greifswald = projects.loc["mpsc-2021-landkreis-vorpommern-greifswald"]
     assert pd.isna(greifswald["funding_total_eur"]) and pd.isna(greifswald["funding_federal_eur"])
     assert "keine Fördersumme veröffentlicht" in greifswald["funding_note"]
+
+
+# A stated phase that no page names: the reference derived it from a dated strategy phase
+# that ended before the as-of date and a runtime that goes on (data/SOURCES.md).
+PHASE_IMPLIED_BY_DATES = {
+    "mpsc-2019-zwoenitz": "Strategie 11/2019-10/2021, Laufzeit bis 10/2026",
+    "mpsc-2021-wuerzburg": "einjährige Strategiephase 2022, Laufzeit bis Ende 2026",
+    "mpsc-2021-landkreis-giessen": "Strategie bis 06/2023, Laufzeit bis Ende 2026",
+}
+
+
+def test_every_stated_phase_cites_a_page_or_is_implied_by_dated_phases(network):
+    stated = network.projects[network.projects["phase"].fillna("") != ""]
+    without = set(stated.loc[~stated["phase_source"].map(has_full_url), "id"])
+    assert without == set(PHASE_IMPLIED_BY_DATES)
+    as_of = pd.Timestamp(network.as_of)
+    for project_id in without:
+        strategy = network.phases[
+            (network.phases["project_id"] == project_id) & (network.phases["phase"] == "Strategie")
+        ]
+        assert (strategy["end_dt"] < as_of).all() and len(strategy) == 1
+        assert strategy["source"].map(has_full_url).all()
+        project = network.projects.set_index("id").loc[project_id]
+        assert project["end_dt"] > as_of

@@ -810,6 +810,28 @@ def apply_facts(row: dict, phase_rows: list[dict], facts: list[dict]) -> list[di
     return periods or phase_rows
 
 
+# The month the research reflects (meta.csv as_of): a stated phase holds as of then.
+AS_OF_MONTH = "2025-09"
+
+
+def cite_dated_phase(row: dict, phase_rows: list[dict]) -> None:
+    """A phase taken from the reference's notes that only names sites: where a dated phase
+    of the same name covers the research month, cite the pages that date it instead."""
+    if not row["phase"] or FULL_URL.match(row["phase_source"].split("; ")[0]):
+        return
+    covering = [
+        p["source"]
+        for p in phase_rows
+        if p["phase"] == row["phase"]
+        and p["start"][:7] <= AS_OF_MONTH
+        and (not p["end"] or p["end"][:7] >= AS_OF_MONTH)
+        and all(FULL_URL.match(part) for part in p["source"].split("; "))
+    ]
+    if covering:
+        pages = [part for source in covering for part in source.split("; ")]
+        row["phase_source"] = "; ".join(dict.fromkeys(pages))
+
+
 def check_raw(project: str, raw: str, row: dict) -> None:
     """Stop if a curated fact's supporting string is missing from the reference."""
     if raw not in " ".join(row.values()):
@@ -880,6 +902,7 @@ def build_projects(reference: Path, muni_ids: dict[str, str]) -> tuple[list, lis
                 }
             )
         own_phases = apply_facts(row, own_phases, facts.pop(pid, []))
+        cite_dated_phase(row, own_phases)
         if not row["end"] and not row["end_note"]:
             row["end_note"] = runtime_reason(f_row)
         rows.append(row)
