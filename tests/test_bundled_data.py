@@ -153,6 +153,31 @@ def test_every_row_cites_a_full_page_address(network):
     assert known == total == sum(len(network.table(name)) for name in SOURCE_TABLES)
 
 
+@pytest.mark.parametrize("name", ["phases", "organisations", "cooperations", "events"])
+def test_every_citation_in_the_curated_tables_is_a_page(network, name):
+    """Phases, organisations, links and events cite only pages: each part of a
+    "URL; URL" source opens (the cohort lists and the NST project included)."""
+    parts = [
+        part
+        for source in network.table(name)["source"]
+        for part in str(source).split("; ")
+        if part.strip()
+    ]
+    assert parts
+    assert [part for part in parts if not has_full_url(part)] == []
+
+
+def test_cohort_lists_cite_pages_in_every_project(network):
+    """The cohort list behind each federal project is cited by page, not as
+    'staedtetag.de PM' or 'crisis-prevention.de'."""
+    federal = network.projects[network.projects["programme"] == "Modellprojekte Smart Cities"]
+    assert len(federal) == 73
+    for source in federal["source"]:
+        parts = source.split("; ")
+        assert has_full_url(parts[0]) and has_full_url(parts[1]), source
+        assert "staedtetag.de PM" not in source and "; crisis-prevention.de" not in source
+
+
 @pytest.mark.parametrize(
     "source",
     ["wp.de 2020", "cityandbits.de 18.02.2022", "https://connectedurbantwins.de/", "MdB Schraps"],

@@ -53,7 +53,12 @@ NST_SOURCE = (
     "https://con-nect.de/suche/nachricht/wennigsen-wird-zur-smart-city; "
     "http://player.stadtradio-goettingen.de/redaktion/nachrichtenarchiv/2021/januar_2021/"
     "projekt_zur_digitalisierung_als_beitrag_zum_kommunalen_klimaschutz_gestartet; "
-    "nst.de (Pressemitteilung NST/MU)"
+    # The joint NST/MU press release on nst.de, address as the search index holds it.
+    "https://www.nst.de/Aktuelles/Pressemitteilungen/Gemeinsame-Presseerkl%25C3%25A4rung-MU-NST-"
+    "br-Nieders%25C3%25A4chsischer-Umwelt-und-Bauminister-Olaf-Lies-und-Nieders%25C3%25A4chsischer-"
+    "St%25C3%25A4dtetag-begr%25C3%25BC%25C3%259Fen-die-F%25C3%25B6rderzusage-des-Bundes-"
+    "f%25C3%25BCr-die-St%25C3%25A4dte-Einbeck-und-Hannover-als-smart-cities-.php"
+    "?object=tx,2606.6&ModID=7&FID=2606.4488.1&NavID=2606.30&La=1"
 )
 # Public report of the contract (the reference named only its own research notes).
 FRAUNHOFER_SOURCE = (
@@ -95,11 +100,14 @@ VISIT_URL = (
 # The official cohort lists: a page that lists the cohort, plus the other citation.
 COHORT_SOURCE = {
     "2019": "https://www.behoerden-spiegel.de/2019/09/09/die-smartesten-cities-2019/; "
-    "staedtetag.de PM 10.07.2019",
+    # Deutscher Städtetag, 10.07.2019 (the host is städtetag.de in its ASCII form).
+    "http://xn--stdtetag-1za.de/fachinformationen/digitalisierung/090477/index.html",
     "2020": "https://www.smart-city-dialog.de/aktuelles/"
-    "32-modellprojekte-smart-cities-fuer-die-zweite-staffel-ausgewaehlt; crisis-prevention.de",
+    "32-modellprojekte-smart-cities-fuer-die-zweite-staffel-ausgewaehlt; "
+    "https://crisis-prevention.de/sicherheit/32-modellprojekte-smart-cities-ausgewaehlt.html",
     "2021": "https://dstgb.de/themen/digitalisierung/aktuelles/28-neue-modellprojekte-smart-cities; "
-    "staedtetag.de PM 15.07.2021",
+    "https://staedtetag.de/ueber-uns/aus-den-staedten/2021/"
+    "modellprojekte-smart-cities-fuer-die-dritte-staffel-ausgewaehlt",
 }
 COHORT_DATE = {"2019": "2019-07-10", "2020": "2020-09-08", "2021": "2021-07-15"}
 COHORT_COUNT = {"2019": 13, "2020": 32, "2021": 28}
@@ -929,7 +937,7 @@ def nst_project(reference: Path, muni_ids: dict[str, str]) -> dict:
         "start": "2021-01",
         "end": "",
         "url": "",
-        "source": NST_SOURCE + "; con-nect (Bericht Wennigsen)",
+        "source": NST_SOURCE,
         "keywords": "Klimaschutz;Bewerbungsunterstützung MPSC 2021",
         "name_confidence": "",
         "funding_note": "gefördert vom Niedersächsischen Umweltministerium (MU); Betrag unbekannt",
