@@ -267,9 +267,7 @@ def test_facts_carry_full_addresses_and_are_in_the_tables(network):
 # no page stating them was found yet. Tracing one removes it from here.
 UNTRACED = {
     "funding_federal_eur": {
-        "mpsc-2019-solingen",
         "mpsc-2019-zwoenitz",
-        "mpsc-2019-grevesmuehlen",
         "mpsc-2019-brandis",
         "mpsc-2020-barleben",
         "mpsc-2020-eifelkreis-bitburg-pruem",
@@ -280,9 +278,7 @@ UNTRACED = {
     },
     "funding_total_eur": {
         "mpsc-2019-cottbus",
-        "mpsc-2019-grevesmuehlen",
         "mpsc-2020-hagenow",
-        "mpsc-2020-mannheim",
         "mpsc-2021-einbeck",
         "mpsc-2021-kreis-schleswig-flensburg",
         "mpsc-2021-muenster",
