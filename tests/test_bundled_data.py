@@ -268,9 +268,6 @@ def test_facts_carry_full_addresses_and_are_in_the_tables(network):
 UNTRACED = {
     "funding_federal_eur": {
         "mpsc-2019-zwoenitz",
-        "mpsc-2019-brandis",
-        "mpsc-2020-barleben",
-        "mpsc-2020-eifelkreis-bitburg-pruem",
         "mpsc-2020-hagenow",
         "mpsc-2020-landkreis-mayen-koblenz",
         "mpsc-2021-hildesheim",
