@@ -269,16 +269,12 @@ UNTRACED = {
     "funding_federal_eur": {
         "mpsc-2019-zwoenitz",
         "mpsc-2020-hagenow",
-        "mpsc-2020-landkreis-mayen-koblenz",
-        "mpsc-2021-hildesheim",
-        "mpsc-2021-muenster",
     },
     "funding_total_eur": {
         "mpsc-2019-cottbus",
         "mpsc-2020-hagenow",
         "mpsc-2021-einbeck",
         "mpsc-2021-kreis-schleswig-flensburg",
-        "mpsc-2021-muenster",
     },
     "end": {"mpsc-2021-wuerzburg"},
 }
