@@ -263,27 +263,10 @@ def test_facts_carry_full_addresses_and_are_in_the_tables(network):
             assert [phase, start, end] in mine[["phase", "start", "end"]].fillna("").values.tolist()
 
 
-# Amounts and ends still resting on the reference's site-level citation (data/SOURCES.md):
-# no page stating them was found yet. Tracing one removes it from here.
-UNTRACED = {
-    "funding_federal_eur": {
-        "mpsc-2019-zwoenitz",
-        "mpsc-2020-hagenow",
-    },
-    "funding_total_eur": {
-        "mpsc-2019-cottbus",
-        "mpsc-2020-hagenow",
-        "mpsc-2021-einbeck",
-        "mpsc-2021-kreis-schleswig-flensburg",
-    },
-    "end": {"mpsc-2021-wuerzburg"},
-}
-
-
-@pytest.mark.parametrize("field", sorted(UNTRACED))
+@pytest.mark.parametrize("field", ["funding_federal_eur", "funding_total_eur", "end"])
 def test_amounts_and_ends_cite_the_page_that_states_them(network, field):
     """Each shown amount or end comes from a checked fact with its page (for an end, also
-    a dated phase ending then), except the listed ones."""
+    a dated phase ending then), not only from the reference's site-level citation."""
     facts = pd.read_csv(BUILD / "facts.csv", dtype=str, keep_default_na=False)
     traced = set(facts.loc[facts["field"] == field, "project_id"])
     if field == "end":
@@ -298,7 +281,7 @@ def test_amounts_and_ends_cite_the_page_that_states_them(network, field):
             )
         }
     shown = set(network.projects.loc[network.projects[field].notna(), "id"])
-    assert shown - traced == UNTRACED[field]
+    assert shown - traced == set()
 
 
 @pytest.mark.parametrize(
