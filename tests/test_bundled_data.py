@@ -263,25 +263,33 @@ def test_facts_carry_full_addresses_and_are_in_the_tables(network):
             assert [phase, start, end] in mine[["phase", "start", "end"]].fillna("").values.tolist()
 
 
-@pytest.mark.parametrize("field", ["funding_federal_eur", "funding_total_eur", "end"])
-def test_amounts_and_ends_cite_the_page_that_states_them(network, field):
-    """Each shown amount or end comes from a checked fact with its page (for an end, also
-    a dated phase ending then), not only from the reference's site-level citation."""
+# Starts shown without a checked fact of their own (data/SOURCES.md): Aalen-Heidenheim's
+# 2021 conflicts with the city's "Strategiephase (2020-2022)" (both are in the data),
+# Barleben's November 2020 is stated only on the project's home page, and the NST
+# project's January 2021 is cited by the NST pages in its row.
+STARTS_WITHOUT_A_FACT = {"mpsc-2020-aalen", "mpsc-2020-barleben", "nst-klimaschutz-smart-cities"}
+
+
+@pytest.mark.parametrize("field", ["funding_federal_eur", "funding_total_eur", "start", "end"])
+def test_amounts_and_dates_cite_the_page_that_states_them(network, field):
+    """Each shown amount, start or end comes from a checked fact with its page (for a date,
+    also a dated phase starting or ending then), not only from the reference's
+    site-level citation; the listed starts are the exceptions."""
     facts = pd.read_csv(BUILD / "facts.csv", dtype=str, keep_default_na=False)
     traced = set(facts.loc[facts["field"] == field, "project_id"])
-    if field == "end":
-        phases = network.phases.dropna(subset=["end"])
-        ends = network.projects.set_index("id")["end"].dropna()
+    if field in ("start", "end"):
+        phases = network.phases.dropna(subset=[field])
+        dates = network.projects.set_index("id")[field].dropna()
         traced |= {
             pid
-            for pid, end in ends.items()
+            for pid, date in dates.items()
             if any(
-                str(e).startswith(end) or end.startswith(str(e))
-                for e in phases.loc[phases["project_id"] == pid, "end"]
+                str(d).startswith(date) or date.startswith(str(d))
+                for d in phases.loc[phases["project_id"] == pid, field]
             )
         }
     shown = set(network.projects.loc[network.projects[field].notna(), "id"])
-    assert shown - traced == set()
+    assert shown - traced == (STARTS_WITHOUT_A_FACT if field == "start" else set())
 
 
 @pytest.mark.parametrize(
