@@ -386,6 +386,24 @@ def test_funding_keeps_its_hedge_or_says_why_it_is_unknown(network):
     assert "keine Fördersumme veröffentlicht" in greifswald["funding_note"]
 
 
+def test_conflicting_or_changed_funding_follows_the_source_rules(network):
+    projects = network.projects.set_index("id")
+    # A figure that changed over time: the latest the source states, the earlier ones named.
+    konstanz = projects.loc["mpsc-2021-konstanz"]
+    assert konstanz["funding_federal_eur"] == 6_000_000
+    assert konstanz["funding_total_eur"] == 9_100_000
+    assert "16.12.2025" in konstanz["funding_note"] and "11,4" in konstanz["funding_note"]
+    # The programme page ranks above the press: its figure is recorded, the others named.
+    fichtelgebirge = projects.loc["mpsc-2019-landkreis-wunsiedel-im-fichtelgebirge"]
+    assert fichtelgebirge["funding_federal_eur"] == 15_000_000
+    assert "voraussichtlich rund 15" in fichtelgebirge["funding_note"]
+    assert "über 10 Mio." in fichtelgebirge["funding_note"]
+    # Sources of equal rank that differ: no amount, both figures quoted.
+    wuerzburg = projects.loc["mpsc-2021-wuerzburg"]
+    assert pd.isna(wuerzburg["funding_federal_eur"]) and pd.isna(wuerzburg["funding_total_eur"])
+    assert "16 Mio." in wuerzburg["funding_note"] and "10 Mio." in wuerzburg["funding_note"]
+
+
 # A stated phase that no page names: the reference derived it from a dated strategy phase
 # that ended before the as-of date and a runtime that goes on (data/SOURCES.md).
 PHASE_IMPLIED_BY_DATES = {
