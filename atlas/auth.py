@@ -1,5 +1,6 @@
 """Who may change data: named editor accounts with password hashes (standard library
-only), a limit on sign-in attempts, and which OIDC identities are editors.
+only), a limit on sign-in attempts, which OIDC identities are editors, and the check every
+write in atlas.store makes (`require_editor`).
 
 A password hash looks like `scrypt$16384$8$1$<salt hex>$<hash hex>` (or
 `pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>`). Make one with
@@ -24,6 +25,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+from atlas.database import StoreError
 
 EDITOR, VIEWER = "editor", "viewer"
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -226,6 +229,25 @@ def role_for(identity: str | None, editors: frozenset[str] = frozenset()) -> str
     return (
         EDITOR if (wanted if wanted.startswith("sub:") else wanted.lower()) in editors else VIEWER
     )
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who writes: a display name and a role ("editor" may write, "viewer" may not)."""
+
+    name: str
+    role: str = VIEWER
+
+
+class NotAllowed(StoreError, PermissionError):
+    """A write by someone who is not a signed-in editor."""
+
+
+def require_editor(actor: Actor | None) -> Actor:
+    """The actor, if it may write; else NotAllowed (every write path of the store asks)."""
+    if actor is None or actor.role != EDITOR or not actor.name.strip():
+        raise NotAllowed("store.not_allowed")
+    return actor
 
 
 def main() -> None:

@@ -11,6 +11,17 @@ from atlas.network import Network, in_set, members
 from atlas.schema import SIZE_CLASSES, TOPICS
 from atlas.text import join_words, t
 
+# Which filter field selects which column: (field, column, match). A member or project
+# is kept when the column's value is one of the chosen (topics: any of its topics is).
+REGION_CRITERIA = (("states", "state", "isin"), ("districts", "district", "isin"))
+PROJECT_CRITERIA = (
+    ("programmes", "programme", "isin"),
+    ("cohorts", "cohort", "isin"),
+    ("phases", "phase_now", "isin"),
+    ("topics", "topics", "any"),
+    ("size_classes", "size_class", "isin"),
+)
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -30,9 +41,7 @@ class Filters:
     @property
     def has_project_criteria(self) -> bool:
         """Criteria that only projects have: with them, members without a match drop out."""
-        return bool(
-            self.programmes or self.cohorts or self.phases or self.topics or self.size_classes
-        )
+        return any(getattr(self, field) for field, _, _ in PROJECT_CRITERIA)
 
 
 def _any_in(lists: pd.Series, wanted: tuple) -> pd.Series:
@@ -40,13 +49,18 @@ def _any_in(lists: pd.Series, wanted: tuple) -> pd.Series:
     return lists.map(lambda items: not wanted.isdisjoint(items))
 
 
-def region_mask(municipalities: pd.DataFrame, f: Filters) -> pd.Series:
-    mask = pd.Series(True, index=municipalities.index)
-    if f.states:
-        mask &= municipalities["state"].isin(f.states)
-    if f.districts:
-        mask &= municipalities["district"].isin(f.districts)
+def _mask(frame: pd.DataFrame, f: Filters, criteria) -> pd.Series:
+    mask = pd.Series(True, index=frame.index)
+    for field, column, match in criteria:
+        chosen = getattr(f, field)
+        if chosen:
+            mask &= _any_in(frame[column], chosen) if match == "any" else frame[column].isin(chosen)
     return mask
+
+
+def region_mask(municipalities: pd.DataFrame, f: Filters) -> pd.Series:
+    """Members in the chosen states and districts."""
+    return _mask(municipalities, f, REGION_CRITERIA)
 
 
 def text_mask(frame: pd.DataFrame, columns: list[str], text: str) -> pd.Series:
@@ -61,18 +75,8 @@ def text_mask(frame: pd.DataFrame, columns: list[str], text: str) -> pd.Series:
 
 
 def project_mask(projects: pd.DataFrame, f: Filters) -> pd.Series:
-    mask = pd.Series(True, index=projects.index)
-    if f.programmes:
-        mask &= projects["programme"].isin(f.programmes)
-    if f.cohorts:
-        mask &= projects["cohort"].isin(f.cohorts)
-    if f.phases:
-        mask &= projects["phase_now"].isin(f.phases)
-    if f.topics:
-        mask &= _any_in(projects["topics"], f.topics)
-    if f.size_classes:
-        mask &= projects["size_class"].isin(f.size_classes)
-    return mask
+    """Projects that meet every project criterion (programme, cohort, phase, topic, size)."""
+    return _mask(projects, f, PROJECT_CRITERIA)
 
 
 def apply_filters(network: Network, f: Filters) -> Network:

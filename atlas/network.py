@@ -140,11 +140,6 @@ def load_folder(folder: str | Path, label: str | None = None) -> Network:
 # --- cross-table checks -------------------------------------------------------------
 
 
-def _problem(frame, idx, files, table, column, value, expected, severity="error") -> Problem:
-    file = files.get(table, f"{table}.csv")
-    return Problem(file, table, int(frame.at[idx, "_line"]), column, value, expected, severity)
-
-
 def _keyed(frame, idx, files, table, column, value, key: str, **params) -> Problem:
     """A problem with its text's key (atlas/text_store.py): the report shows it in the
     interface language."""
@@ -265,10 +260,15 @@ def cross_check(t: dict[str, pd.DataFrame], files: dict) -> tuple[dict[str, pd.D
     return t, problems
 
 
-def _unknown_measure(value: str) -> str:
+def _unknown_measure(frame, idx, files, table, value: str, ignored: bool) -> Problem:
+    """An unknown measure, with the vocabulary's closest entries when there are any."""
     close = suggest_measures(value)
-    hint = f"; meinten Sie: {', '.join(close)}?" if close else ""
-    return f"unbekannte Maßnahme (nicht im Verzeichnis{hint})"
+    key = "network.unknown_measure" + ("_guess" if close else "") + ("_ignored" if ignored else "")
+    params = {"guess": ", ".join(close)} if close else {}
+    severity = "warning" if ignored else "error"
+    file = files.get(table, f"{table}.csv")
+    line = int(frame.at[idx, "_line"])
+    return problem(file, table, line, "measure", value, key, severity, **params)
 
 
 def check_measures(frame: pd.DataFrame, files: dict) -> tuple[pd.DataFrame, list]:
@@ -280,17 +280,16 @@ def check_measures(frame: pd.DataFrame, files: dict) -> tuple[pd.DataFrame, list
     ids = frame["measure"].map(lambda v: resolve_measure(v) if isinstance(v, str) else None)
     for idx in frame.index[ids.isna()]:
         value = frame.at[idx, "measure"]
-        problems.append(
-            _problem(frame, idx, files, "measures", "measure", value, _unknown_measure(value))
-        )
+        problems.append(_unknown_measure(frame, idx, files, "measures", value, ignored=False))
     status_text = frame["status"].fillna("").astype(str)
     status = status_text.map(resolve_status)
     for idx in frame.index[status.isna()]:
-        expected = "unbekannter Stand; erlaubt: geplant, in Umsetzung, in Betrieb, abgeschlossen, "
-        expected += "unbekannt (wird als unbekannt gezählt)"
-        problems.append(
-            _problem(frame, idx, files, "measures", "status", status_text[idx], expected, "warning")
+        file = files.get("measures", "measures.csv")
+        line = int(frame.at[idx, "_line"])
+        found = problem(
+            file, "measures", line, "status", status_text[idx], "network.unknown_status", "warning"
         )
+        problems.append(found)
     frame["measure"] = ids
     frame["status"] = status.fillna("unbekannt")
     frame["product"] = frame["product"].fillna("").astype(str)
@@ -305,16 +304,7 @@ def check_cooperation_measures(frame: pd.DataFrame, files: dict) -> tuple[pd.Dat
     text = frame["measure"].fillna("").astype(str)
     ids = text.map(lambda v: resolve_measure(v) if v else "")
     problems = [
-        _problem(
-            frame,
-            idx,
-            files,
-            "cooperations",
-            "measure",
-            text[idx],
-            _unknown_measure(text[idx]) + " – Angabe wird ignoriert",
-            "warning",
-        )
+        _unknown_measure(frame, idx, files, "cooperations", text[idx], ignored=True)
         for idx in frame.index[ids.isna()]
     ]
     frame["measure"] = ids.fillna("")

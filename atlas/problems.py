@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
@@ -61,13 +63,16 @@ def problem(
 def skipped_rows(problems) -> int:
     """How many rows of the files are not in the loaded network: each row-level error
     (a row left out) counted once per file and line."""
-    return len(
-        {
-            (p.file, p.row)
-            for p in problems
-            if p.row is not None and p.row > 1 and p.severity == "error" and _skips(p)
-        }
-    )
+    return len(skipped(problems))
+
+
+def skipped(problems) -> list[Problem]:
+    """The first problem of each row left out of the loaded network, in report order."""
+    found: dict[tuple, Problem] = {}
+    for p in problems:
+        if p.row is not None and p.row > 1 and p.severity == "error" and _skips(p):
+            found.setdefault((p.file, p.row), p)
+    return list(found.values())
 
 
 def _skips(problem: Problem) -> bool:
@@ -90,3 +95,17 @@ def problems_frame(problems: list[Problem], lang: str = "de") -> pd.DataFrame:
     frame["expected"] = [p.message(lang) for p in problems]
     frame["value"] = frame["value"].map(lambda v: None if v is None else _short(v))
     return frame[columns]
+
+
+def problems_json(problems: Sequence[Problem]) -> str:
+    return json.dumps([asdict(p) for p in problems], ensure_ascii=False)
+
+
+def problems_from_json(text: str | None) -> tuple[Problem, ...]:
+    """Problems as problems_json stored them; nothing stored (a database seeded before
+    the report was kept) is no problem."""
+    found = []
+    for item in json.loads(text) if text else []:
+        item["params"] = tuple(tuple(pair) for pair in item.get("params", ()))
+        found.append(Problem(**item))
+    return tuple(found)

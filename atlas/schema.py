@@ -1,16 +1,21 @@
-"""Table schemas declared once, as data.
+"""Table schemas declared once, as data: the exchange format.
 
-The same declarations drive validation (atlas.validate), the import templates
-(atlas.templates) and the docs (README / SOURCES). Column names are the
-exchange format other networks deliver, so they never change; tables may carry
-extra columns, which are kept as text. The bundled data's own extra columns (notes,
+The same declarations drive reading and validation (atlas.headers, atlas.coerce,
+atlas.network), the database tables (atlas.store), the import templates and exports
+(atlas.export) and the format's documentation (atlas.schema_doc -> data/SCHEMA.md). Column
+names are the exchange format other networks deliver, so they never change; tables may
+carry extra columns, which are kept as text. The bundled data's own extra columns (notes,
 sources and confidence of single values, see data/SOURCES.md) are declared per table as
 `extras`, so that loading them is not reported as an unknown column.
+
+Above 400 lines on purpose: it is the whole format in one place (vocabularies, the nine
+tables, the German header and phase names offices use); split, a reader of the format
+would have to put it together again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 STATES = (
     "Baden-Württemberg",
@@ -102,6 +107,17 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
+# Columns several tables share, declared once
+_ID = Column("id", "id", True, description="Eindeutige Kennung")
+_LAT = Column("lat", "float", description="Breitengrad (WGS84)")
+_LON = Column("lon", "float", description="Längengrad (WGS84)")
+_PROJECT = Column("project_id", "ref", True, description="Projekt", refs=("projects",))
+_SOURCE = Column("source", "text", description="Quelle")
+_NOTES = Column("notes", "text", description="Anmerkungen")
+_NOTE = Column("note", "text", description="Bemerkung")
+_DATE = Column("date", "date", description="Datum")
+
+
 MUNICIPALITIES = Table(
     "municipalities",
     (
@@ -111,10 +127,10 @@ MUNICIPALITIES = Table(
         Column("state", "text", True, STATES, "Bundesland"),
         Column("district", "text", description="Landkreis/Kreis bzw. kreisfreie Stadt"),
         Column("population", "int", description="Einwohnerzahl"),
-        Column("lat", "float", True, description="Breitengrad (WGS84)"),
-        Column("lon", "float", True, description="Längengrad (WGS84)"),
+        replace(_LAT, required=True),
+        replace(_LON, required=True),
         Column("ags", "text", description="Amtlicher Gemeinde- bzw. Kreisschlüssel"),
-        Column("source", "text", description="Quelle"),
+        _SOURCE,
     ),
     "Mitgliedskommunen und Kreise des Netzwerks",
     checks=("coordinates_in_germany",),
@@ -122,14 +138,14 @@ MUNICIPALITIES = Table(
         Column("kind_detail", "text", description="Art laut Referenz (z. B. Samtgemeinde)"),
         Column("population_source", "text", description="Quelle der Einwohnerzahl"),
         Column("coord_source", "text", description="Quelle der Koordinaten"),
-        Column("notes", "text", description="Anmerkungen"),
+        _NOTES,
     ),
 )
 
 PROJECTS = Table(
     "projects",
     (
-        Column("id", "id", True, description="Eindeutige Kennung"),
+        _ID,
         Column("name", "text", True, description="Projektname"),
         Column("programme", "text", True, description="Förderprogramm oder Netzwerk"),
         Column("cohort", "int", description="Staffel/Jahrgang (z. B. 2020)"),
@@ -154,7 +170,7 @@ PROJECTS = Table(
         Column("funding_federal_eur", "float", description="Bundesförderung in Euro"),
         Column("funding_total_eur", "float", description="Gesamtvolumen in Euro"),
         Column("url", "text", description="Projektseite"),
-        Column("source", "text", description="Quelle"),
+        _SOURCE,
     ),
     "Projekte der Mitglieder",
     checks=("end_after_start",),
@@ -162,7 +178,7 @@ PROJECTS = Table(
         Column("keywords", "text", description="Stichworte der Quelle zu Maßnahmen"),
         Column("name_confidence", "text", description="Sicherheit des Projektnamens"),
         Column("funding_note", "text", description="Hinweis zur Förderung"),
-        Column("notes", "text", description="Anmerkungen"),
+        _NOTES,
         Column("topics_source", "text", description="Quelle der Handlungsfelder"),
         Column("topics_confidence", "text", description="Sicherheit der Handlungsfelder"),
         Column("end_note", "text", description="Hinweis zum Ende"),
@@ -173,11 +189,11 @@ PROJECTS = Table(
 PHASES_TABLE = Table(
     "phases",
     (
-        Column("project_id", "ref", True, description="Projekt", refs=("projects",)),
+        _PROJECT,
         Column("phase", "text", True, PHASES, "Phase"),
         Column("start", "date", description="Beginn der Phase"),
         Column("end", "date", description="Ende der Phase"),
-        Column("source", "text", description="Quelle"),
+        _SOURCE,
     ),
     "Phasen der Projekte mit Zeitraum",
     required_table=False,
@@ -189,17 +205,17 @@ PHASES_TABLE = Table(
 ORGANISATIONS = Table(
     "organisations",
     (
-        Column("id", "id", True, description="Eindeutige Kennung"),
+        _ID,
         Column("name", "text", True, description="Name"),
         Column("kind", "text", description="Art (z. B. Forschung, Verband)"),
-        Column("lat", "float", description="Breitengrad (WGS84)"),
-        Column("lon", "float", description="Längengrad (WGS84)"),
-        Column("source", "text", description="Quelle"),
+        _LAT,
+        _LON,
+        _SOURCE,
     ),
     "Partnerorganisationen (Forschung, Verbände, ...)",
     required_table=False,
     checks=("coordinates_in_germany",),
-    extras=(Column("notes", "text", description="Anmerkungen"),),
+    extras=(_NOTES,),
 )
 
 _ANY_NODE = ("municipalities", "projects", "organisations")
@@ -207,13 +223,13 @@ _ANY_NODE = ("municipalities", "projects", "organisations")
 COOPERATIONS = Table(
     "cooperations",
     (
-        Column("id", "id", True, description="Eindeutige Kennung"),
+        _ID,
         Column("a_id", "ref", True, description="Partner A", refs=_ANY_NODE),
         Column("b_id", "ref", True, description="Partner B", refs=_ANY_NODE),
         Column("kind", "text", description="Art (Besuch, Gemeinsames Projekt, ...)"),
-        Column("date", "date", description="Datum"),
-        Column("note", "text", description="Bemerkung"),
-        Column("source", "text", description="Quelle"),
+        _DATE,
+        _NOTE,
+        _SOURCE,
         Column("measure", "text", description="Maßnahme, um die es geht (Kennung oder Name)"),
     ),
     "Bekannte Verbindungen (gemeinsame Projekte, Besuche, Partnerschaften)",
@@ -223,23 +239,23 @@ COOPERATIONS = Table(
 EVENTS = Table(
     "events",
     (
-        Column("id", "id", True, description="Eindeutige Kennung"),
+        _ID,
         Column("date", "date", True, description="Datum"),
         Column("title", "text", True, description="Titel"),
         Column("kind", "text", description="Art (Besuch, Netzwerktreffen, ...)"),
         Column("municipality_id", "ref", description="Ort (Kommune)", refs=("municipalities",)),
         Column("participant_ids", "reflist", description="Teilnehmende", refs=_ANY_NODE),
-        Column("source", "text", description="Quelle"),
+        _SOURCE,
     ),
     "Netzwerktreffen und Besuche",
     required_table=False,
-    extras=(Column("notes", "text", description="Anmerkungen"),),
+    extras=(_NOTES,),
 )
 
 MEASURES = Table(
     "measures",
     (
-        Column("project_id", "ref", True, description="Projekt", refs=("projects",)),
+        _PROJECT,
         Column(
             "measure",
             "text",
@@ -256,7 +272,7 @@ MEASURES = Table(
         ),
         Column("product", "text", description="Produkt bzw. Lösung (z. B. DIPAS, Masterportal)"),
         Column("source", "text", description="Quelle (Adresse)"),
-        Column("note", "text", description="Bemerkung"),
+        _NOTE,
     ),
     "Maßnahmen der Projekte mit Stand und Quelle",
     required_table=False,
@@ -283,7 +299,7 @@ META = Table(
 VIEWS = Table(
     "views",
     (
-        Column("id", "id", True, description="Eindeutige Kennung"),
+        _ID,
         Column("title", "text", True, description="Titel der Ansicht (z. B. Niedersachsen: Karte)"),
         Column("page", "text", True, description="Seite (URL-Pfad, z. B. karte)"),
         Column("params", "text", description="Filter und Einstellungen als URL-Parameter"),

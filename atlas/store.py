@@ -1,225 +1,95 @@
-"""The network's own tables in a database: embedded SQLite by default, PostgreSQL when shared.
+"""The network's tables in the database: seeding, reading, the versions of rows, the
+history of every change and restoring one. Where the database is and how its tables are
+made is atlas.database; who may write is atlas.auth.
 
-Schema as data: one database table per atlas.schema table, one text column per schema
-column (lists as ";"-joined text, extra columns as JSON in `_extra`). Cells are stored as
-normalised text and typed on load through atlas.network.load_frames, the path a folder
-takes, so the database network equals the folder network it was seeded from.
+Cells are stored as normalised text and typed on load through atlas.network.load_frames,
+the path a folder takes, so the database network equals the folder network it was seeded
+from (the readers' report on the seeded files, skipped rows included, is kept beside it).
 
 Every row carries a version (`_ver`): a save names the version it was based on and is
 refused when someone else saved in between (never silently overwritten). Every change
 is recorded in `atlas_changes` (who, when, before, after), which also gives restore and
-a cheap data version (the highest change id) for cache keys.
+a cheap data version (the highest change id) for cache keys. Imports, edits and restores
+are checked here against the stored tables and written through one function,
+atlas.changes.write_rows, which makes each change and records it.
+
+A little above ~400 lines: the three writes (import, edit, restore) are checked against
+the same reading of the tables (`_raw`) under the same lock; split apart, each would need
+the others' private helpers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import os
-import re
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import (
-    Column,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Text,
-    bindparam,
-    create_engine,
-    delete,
-    event,
-    func,
-    insert,
-    inspect,
-    select,
-    text,
-    update,
-)
-from sqlalchemy import Table as SqlTable
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Connection
 
+from atlas.auth import Actor, NotAllowed, require_editor
+from atlas.changes import (
+    EditSet,
+    RowChange,
+    RowWrites,
+    StaleError,
+    ValidationError,
+    edit_writes,
+    free_pos,
+    import_writes,
+    record_note,
+    row_dict,
+    write_rows,
+)
+from atlas.database import (
+    CHANGES,
+    DATABASE_LABEL,
+    META,
+    METADATA,
+    SCHEMA_VERSION,
+    SYSTEM_COLUMNS,
+    Database,
+    StoreError,
+    bulk_insert,
+    data_table,
+    describe_url,
+    engine_url,
+    now_text,
+    result_frame,
+    sqlite_url,
+)
 from atlas.importer import ImportPlan, diff_table, new_blocking, normalise_table, row_keys
 from atlas.network import Network, load_frames
-from atlas.problems import Problem
+from atlas.problems import Problem, problems_from_json, problems_json
 from atlas.readers import read_folder
 from atlas.schema import TABLES
 from atlas.status import with_current_phase
-from atlas.text import DEFAULT_LANGUAGE, t
 
-SCHEMA_VERSION = 2
-SYSTEM_COLUMNS = ("_row", "_pos", "_ver", "_at", "_by", "_extra")
+# the names callers know from this module, wherever they are defined now
+__all__ = [
+    "METADATA",
+    "SCHEMA_VERSION",
+    "Actor",
+    "EditSet",
+    "NotAllowed",
+    "RestorePreview",
+    "StaleError",
+    "Store",
+    "StoreError",
+    "ValidationError",
+    "describe_url",
+    "engine_url",
+    "open_store",
+    "require_editor",
+    "sqlite_url",
+]
+
 SEED_ACTOR = "Erstbefüllung"
-DATABASE_LABEL = "Datenbank"
-_LOCK_ID = 7_100_742  # PostgreSQL advisory lock: one writer (or schema upgrade) at a time
-
-
-class StoreError(Exception):
-    """A refused write, with a message meant for the user: a text key (atlas/text_store.py)
-    and its values; str() is the German text, text(lang) the one for the interface."""
-
-    def __init__(self, key: str, **values):
-        super().__init__(t(key, DEFAULT_LANGUAGE, **values))
-        self.key, self.values = key, values
-
-    def text(self, lang: str) -> str:
-        return t(self.key, lang, **self.values)
-
-
-class StaleError(StoreError):
-    """Someone else saved the same row (or data) after it was read."""
-
-
-class ValidationError(StoreError):
-    def __init__(self, key: str, problems: list[Problem], **values):
-        super().__init__(key, **values)
-        self.problems = problems
-
-
-class NotAllowed(StoreError, PermissionError):
-    pass
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who writes: a display name and a role ("editor" may write, "viewer" may not)."""
-
-    name: str
-    role: str = "viewer"
-
-
-def require_editor(actor: Actor | None) -> Actor:
-    if actor is None or actor.role != "editor" or not actor.name.strip():
-        raise NotAllowed("store.not_allowed")
-    return actor
-
-
-def now_text() -> str:
-    """UTC, to the millisecond, fixed width: the text sorts like the time."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def data_table(name: str) -> str:
-    return f"data_{name}"
-
-
-def build_metadata() -> MetaData:
-    """The current database schema, derived from atlas.schema."""
-    md = MetaData()
-    SqlTable("atlas_meta", md, Column("key", String(100), primary_key=True), Column("value", Text))
-    SqlTable(
-        "atlas_changes",
-        md,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("at", String(32), nullable=False),
-        Column("actor", String(200), nullable=False),
-        Column("action", String(20), nullable=False),
-        Column("table_name", String(40)),
-        Column("row_id", Integer),
-        Column("row_key", Text),
-        Column("version", Integer),
-        Column("before", Text),
-        Column("after", Text),
-        Column("note", Text),
-        Index("ix_atlas_changes_row", "table_name", "row_id"),
-    )
-    for name, schema in TABLES.items():
-        SqlTable(
-            data_table(name),
-            md,
-            Column("_row", Integer, primary_key=True, autoincrement=True),
-            Column("_pos", Integer, nullable=False),
-            Column("_ver", Integer, nullable=False),
-            Column("_at", String(32)),
-            Column("_by", String(200)),
-            *[Column(c.name, Text) for c in schema.columns],
-            Column("_extra", Text),
-            Index(f"ix_{data_table(name)}_pos", "_pos"),
-        )
-    return md
-
-
-METADATA = build_metadata()
-CHANGES = METADATA.tables["atlas_changes"]
-META = METADATA.tables["atlas_meta"]
-
-
-def engine_url(url: str) -> str:
-    """postgres:// and postgresql:// mean psycopg 3 (the driver installed)."""
-    return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url.strip())
-
-
-# query parameters shown as they are to editors; every other value (password=, sslkey=,
-# tokens, anything unknown) is masked
-_HARMLESS_QUERY = frozenset(
-    {"sslmode", "connect_timeout", "application_name", "target_session_attrs"}
-)
-
-
-def describe_url(url: str) -> str:
-    """The database for editors: driver, user, host, port, database, without the password.
-    Parsed by SQLAlchemy, never by pattern: passwords hold "/", ":" and "@", and libpq
-    also takes one as `?password=`. Anonymous visitors see none of it (DATABASE_LABEL)."""
-    try:
-        parsed = make_url(url.strip())
-    except Exception:  # not a URL at all: say nothing of what it holds
-        return "(Datenbankadresse nicht lesbar)"
-    if parsed.get_backend_name() == "sqlite":
-        return f"SQLite {parsed.database or ':memory:'}"
-    host = parsed.host or ""
-    # an unescaped "@" in the password ends the user part early: the rest is no host
-    secret = parsed.password is not None or "@" in host
-    query = "&".join(
-        f"{key}={value if key.lower() in _HARMLESS_QUERY else '***'}"
-        for key, value in sorted(parsed.query.items())
-    )
-    safe = parsed.set(password="***" if secret else None, host=host.rpartition("@")[2], query={})
-    return safe.render_as_string(hide_password=True) + (f"?{query}" if query else "")
-
-
-def default_db_path(folder: Path, bundled: bool) -> Path:
-    """Outside the repository, per user: ~/.local/share/netzwerkatlas/atlas.db for the
-    bundled data; a folder given by ATLAS_DATA_DIR gets its own file, so switching folders
-    never shows one folder's data under another's name."""
-    base = Path(os.environ.get("XDG_DATA_HOME") or "~/.local/share").expanduser()
-    if bundled:
-        return base / "netzwerkatlas" / "atlas.db"
-    digest = hashlib.sha1(str(folder).encode()).hexdigest()[:10]
-    return base / "netzwerkatlas" / f"atlas-{digest}.db"
-
-
-def sqlite_url(path: str | Path) -> str:
-    return f"sqlite:///{Path(path).expanduser()}"
-
-
-def _sqlite_engine(url: str) -> tuple[Engine, Engine]:
-    """Readers and writers: writers start with BEGIN IMMEDIATE, so two processes writing at
-    once queue up instead of failing half way; WAL lets readers read meanwhile."""
-    path = url.split("///", 1)[-1]
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-
-    def make(immediate: bool) -> Engine:
-        engine = create_engine(url, connect_args={"timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _connect(dbapi, _record):
-            dbapi.isolation_level = None  # we issue BEGIN ourselves
-            dbapi.execute("PRAGMA journal_mode=WAL")
-            dbapi.execute("PRAGMA busy_timeout=30000")
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-        return engine
-
-    return make(False), make(True)
+READ_PROBLEMS = "read_problems"  # atlas_meta: the readers' report on the seeded files
 
 
 @dataclass(frozen=True)
@@ -235,96 +105,7 @@ class RestorePreview:
     action: str = "update"  # of the change undone: undoing an "insert" removes the row
 
 
-@dataclass
-class EditSet:
-    """Changes to one table from the data editor: {row id: (version read, {column: text})},
-    new rows as {column: text}, and (row id, version read) of rows to delete."""
-
-    table: str
-    changed: dict[int, tuple[int, dict[str, str]]] = field(default_factory=dict)
-    added: list[dict[str, str]] = field(default_factory=list)
-    deleted: list[tuple[int, int]] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.changed or self.added or self.deleted)
-
-
-class Store:
-    def __init__(self, url: str):
-        self.url = url
-        self.label = describe_url(url)
-        if url.startswith("sqlite"):
-            self.engine, self.writer = _sqlite_engine(url)
-        else:
-            self.engine = create_engine(engine_url(url), pool_pre_ping=True)
-            self.writer = self.engine
-        self.postgres = self.engine.dialect.name == "postgresql"
-        self.ensure_schema()
-
-    def close(self) -> None:
-        """Close the pooled connections (tests; a server keeps its store open)."""
-        self.engine.dispose()
-        self.writer.dispose()
-
-    # --- schema ----------------------------------------------------------------------
-
-    def _lock(self, conn: Connection) -> None:
-        if self.postgres:  # released at commit or rollback
-            conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
-
-    def ensure_schema(self) -> None:
-        """Create the tables, or upgrade an older database: missing tables and columns are
-        added (schema as data), then version-specific steps run."""
-        with self.writer.begin() as conn:
-            self._lock(conn)
-            existing = set(inspect(conn).get_table_names())
-            version = None
-            if "atlas_meta" in existing:
-                row = conn.execute(
-                    select(META.c.value).where(META.c.key == "schema_version")
-                ).scalar()
-                version = int(row) if row else 1
-            METADATA.create_all(conn, checkfirst=True)
-            for table in METADATA.sorted_tables:
-                have = {c["name"] for c in inspect(conn).get_columns(table.name)}
-                for column in table.columns:
-                    if column.name not in have:
-                        name = conn.dialect.identifier_preparer.quote(column.name)
-                        conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} TEXT")
-            for step in range((version or SCHEMA_VERSION) + 1, SCHEMA_VERSION + 1):
-                UPGRADES[step](conn)
-            self._set_meta(conn, "schema_version", str(SCHEMA_VERSION))
-
-    def _set_meta(self, conn: Connection, key: str, value: str) -> None:
-        done = conn.execute(update(META).where(META.c.key == key).values(value=value))
-        if done.rowcount == 0:
-            conn.execute(insert(META).values(key=key, value=value))
-
-    def meta(self, key: str, default: str = "") -> str:
-        with self.engine.connect() as conn:
-            value = conn.execute(select(META.c.value).where(META.c.key == key)).scalar()
-        return default if value is None else value
-
-    def schema_version(self) -> int:
-        return int(self.meta("schema_version", "0"))
-
-    # --- state -----------------------------------------------------------------------
-
-    def state(self) -> tuple[bool, int]:
-        """(seeded, data version) in one statement: called on every page run."""
-        seeded = select(META.c.value).where(META.c.key == "seeded").scalar_subquery()
-        version = select(func.max(CHANGES.c.id)).scalar_subquery()
-        with self.engine.connect() as conn:
-            row = conn.execute(select(seeded, version)).one()
-        return row[0] is not None, int(row[1] or 0)
-
-    def data_version(self) -> int:
-        return self.state()[1]
-
-    def is_seeded(self) -> bool:
-        return self.state()[0]
-
+class Store(Database):
     # --- seeding ---------------------------------------------------------------------
 
     def seed_from_folder(self, folder: str | Path, label: str | None = None) -> Network | None:
@@ -336,27 +117,30 @@ class Store:
         raw, files, problems = read_folder(folder)
         network = load_frames(raw, files, label or str(folder))
         if problems or not network.usable:
-            from dataclasses import replace
-
             network = replace(network, problems=tuple(problems) + network.problems)
         if not network.usable:
             return network
-        self.seed(raw, actor=f"{SEED_ACTOR} ({label or folder})")
+        self.seed(raw, actor=f"{SEED_ACTOR} ({label or folder})", read_problems=problems)
         return None
 
-    def seed(self, raw: dict[str, pd.DataFrame], actor: str) -> bool:
+    def seed(
+        self, raw: dict[str, pd.DataFrame], actor: str, read_problems: Sequence[Problem] = ()
+    ) -> bool:
         """Store raw tables as the first version; False when already seeded (by another
-        process that got there first)."""
+        process that got there first). `read_problems` are what the readers reported about
+        the files (rows they skipped, encodings, headers): the rows a reader skipped never
+        reach the tables, so the report keeps them (see load_network)."""
         stamp = now_text()
         with self.writer.begin() as conn:
             self._lock(conn)
             if conn.execute(select(META.c.key).where(META.c.key == "seeded")).first():
                 return False
             conn.execute(insert(META).values(key="seeded", value=stamp))
+            self._set_meta(conn, READ_PROBLEMS, problems_json(read_problems))
             counts = {}
             for name, frame in raw.items():
                 frame = normalise_table(TABLES[name], frame)
-                rows = self._rows_for_insert(name, frame, stamp, actor, positions=None)
+                rows = self._rows_for_insert(name, frame, stamp, actor)
                 if rows:
                     bulk_insert(conn, METADATA.tables[data_table(name)], rows)
                 self._set_meta(conn, f"columns.{name}", json.dumps(_columns(frame)))
@@ -368,12 +152,12 @@ class Store:
             )
         return True
 
-    def _rows_for_insert(self, name, frame, stamp, actor, positions) -> list[dict]:
+    def _rows_for_insert(self, name, frame, stamp, actor) -> list[dict]:
+        """The seed's rows, column by column (20,000 rows; no history per row)."""
         schema_cols = TABLES[name].column_names
         extras = [c for c in frame.columns if c not in schema_cols and c != "_line"]
-        if positions is None:
-            lines = frame["_line"] if "_line" in frame else pd.Series(range(2, len(frame) + 2))
-            positions = [int(v) - 2 for v in lines]
+        lines = frame["_line"] if "_line" in frame else pd.Series(range(2, len(frame) + 2))
+        positions = [int(v) - 2 for v in lines]
         data = {c: frame[c].fillna("").astype(str).tolist() for c in frame.columns}
         rows = []
         for i, pos in enumerate(positions):
@@ -392,7 +176,7 @@ class Store:
         """A table's rows with system columns, extra columns expanded, ordered by position."""
         table = METADATA.tables[data_table(name)]
         result = conn.execute(select(table).order_by(table.c._pos, table.c._row))
-        frame = _frame(result)
+        frame = result_frame(result)
         schema_cols = TABLES[name].column_names
         frame[schema_cols] = frame[schema_cols].fillna("")
         extras = frame.pop("_extra")
@@ -438,19 +222,24 @@ class Store:
             return self._rows(conn, name).set_index("_row", drop=False)
 
     def load_network(self, day: dt.date) -> Network:
+        """The stored network, typed as a folder's is, with the readers' report on the
+        files it came from first (as atlas.network.load_folder puts it)."""
         with self.engine.connect() as conn:
             raw, _ = self._raw(conn)
+            stored = conn.execute(select(META.c.value).where(META.c.key == READ_PROBLEMS)).scalar()
         # the label reaches every visitor (source line, reports): no connection details
         network = load_frames(raw, files_for(raw), DATABASE_LABEL)
-        return network.with_tables(
-            projects=with_current_phase(network.projects, network.phases, day)
+        return replace(
+            network,
+            projects=with_current_phase(network.projects, network.phases, day),
+            problems=problems_from_json(stored) + network.problems,
         )
 
     def last_updates(self, name: str) -> pd.DataFrame:
         """key, when and by whom each row was last changed (for freshness)."""
         table = METADATA.tables[data_table(name)]
         with self.engine.connect() as conn:
-            frame = _frame(conn.execute(select(table)))
+            frame = result_frame(conn.execute(select(table)))
         frame = frame.fillna("")
         return pd.DataFrame({"key": row_keys(name, frame), "at": frame["_at"], "by": frame["_by"]})
 
@@ -459,13 +248,9 @@ class Store:
         if name:
             query = query.where(CHANGES.c.table_name == name)
         with self.engine.connect() as conn:
-            return _frame(conn.execute(query))
+            return result_frame(conn.execute(query))
 
     # --- writing ---------------------------------------------------------------------
-
-    def _record(self, conn, actor, action, name, row_id, key, version, before, after, note=""):
-        row = _change_row(now_text(), actor.name, action, name, row_id, key, version, before, after)
-        conn.execute(insert(CHANGES).values(**(row | {"note": note or None})))
 
     def _check_version(self, conn: Connection, expected: int) -> None:
         current = int(conn.execute(select(func.max(CHANGES.c.id))).scalar() or 0)
@@ -499,107 +284,29 @@ class Store:
             for name, new in plan.tables.items():
                 current = raw.get(name, pd.DataFrame(columns=TABLES[name].column_names))
                 diff = diff_table(name, current, new, plan.merge)
-                self._write_table(
-                    conn, name, current, system.get(name), new, diff, actor, stamp, plan.merge
-                )
+                writes = import_writes(name, current, system.get(name), new, diff, plan.merge)
+                write_rows(conn, name, writes, actor, stamp)
                 counts["added"] += len(diff.added)
                 counts["changed"] += len(diff.changed)
                 counts["removed"] += len(diff.removed)
                 if not plan.merge:
                     self._set_meta(conn, f"columns.{name}", json.dumps(_columns(new)))
+            if not plan.merge:  # the replaced tables' files and their skipped rows are gone
+                self._forget_read_problems(conn, set(plan.tables))
             if not any(counts.values()):
-                self._record(
-                    conn, actor, "import", None, None, None, None, None, None, "keine Änderung"
-                )
+                record_note(conn, actor, "import", "keine Änderung")
         return counts
 
-    def _write_table(self, conn, name, current, system, new, diff, actor, stamp, merge) -> None:
-        """Batched writes of one imported table (20,000 rows must not mean 40,000 round
-        trips): deletes, updates, inserts, each with its history record."""
-        table = METADATA.tables[data_table(name)]
-        columns = [c for c in new.columns if c != "_line"]
-        key_to_row: dict[str, int] = {}
-        if len(current):
-            for row_id, key in zip(current.index, row_keys(name, current), strict=True):
-                key_to_row.setdefault(key, int(row_id))
-        new = new.reset_index(drop=True)
-        new_keys = row_keys(name, new).tolist()
-        data = {c: new[c].fillna("").astype(str).tolist() for c in columns}
-        history: list[dict] = []
-
-        def change(action, row_id, key, version, before, after):
-            history.append(
-                _change_row(stamp, actor.name, action, name, row_id, key, version, before, after)
-            )
-
-        removed = [key_to_row[k] for k in diff.removed]
-        for key, row_id in zip(diff.removed, removed, strict=True):
-            version = int(system.at[row_id, "_ver"])
-            change("delete", row_id, key, version, _row_dict(current.loc[row_id]), None)
-        if removed:
-            conn.execute(delete(table).where(table.c._row.in_(removed)))
-        next_pos = _free_pos(system) if merge else 0
-        inserts, insert_keys, updates, moves = [], [], [], []
-        changed, added = set(diff.changed), set(diff.added)
-        for i, key in enumerate(new_keys):
-            values = {c: data[c][i] for c in columns}
-            if key in added:
-                pos = next_pos if merge else i
-                next_pos += 1
-                row = {"_pos": pos, "_ver": 1, "_at": stamp, "_by": actor.name}
-                inserts.append(row | self._fields(name, values))
-                insert_keys.append((key, values))
-                continue
-            row_id = key_to_row[key]
-            old = _row_dict(current.loc[row_id])
-            if key in changed:
-                if merge:  # keep the columns the upload does not have
-                    values = {**old, **values}
-                version = int(system.at[row_id, "_ver"]) + 1
-                fields = self._fields(name, values) | {"_ver": version, "_at": stamp}
-                fields |= {
-                    "_by": actor.name,
-                    "_pos": int(system.at[row_id, "_pos"]) if merge else i,
-                }
-                updates.append({"b_row": row_id, **fields})
-                change("update", row_id, key, version, old, values)
-            elif not merge and int(system.at[row_id, "_pos"]) != i:
-                moves.append({"b_row": row_id, "_pos": i})
-        if updates:
-            columns_set = {k: bindparam(k) for k in updates[0] if k != "b_row"}
-            statement = update(table).where(table.c._row == bindparam("b_row")).values(columns_set)
-            conn.execute(statement, updates)
-        if moves:
-            statement = update(table).where(table.c._row == bindparam("b_row"))
-            conn.execute(statement.values(_pos=bindparam("_pos")), moves)
-        if inserts:
-            bulk_insert(conn, table, inserts)
-            # positions are unique within the table (we hold the write lock): they give the
-            # new rows' ids without a round trip per row
-            wanted = {row["_pos"] for row in inserts}
-            ids = {
-                int(pos): int(row_id)
-                for row_id, pos in conn.execute(select(table.c._row, table.c._pos))
-                if int(pos) in wanted
-            }
-            for row, (key, values) in zip(inserts, insert_keys, strict=True):
-                change("insert", ids[row["_pos"]], key, 1, None, values)
-        if history:
-            bulk_insert(conn, CHANGES, history)
-
-    def _fields(self, name: str, values: dict[str, str]) -> dict:
-        schema_cols = TABLES[name].column_names
-        fields = {c: (values.get(c) or None) for c in schema_cols}
-        extra = {c: v for c, v in values.items() if c not in schema_cols and v not in ("", None)}
-        fields["_extra"] = json.dumps(extra, ensure_ascii=False) if extra else None
-        return fields
+    def _forget_read_problems(self, conn: Connection, tables: set[str]) -> None:
+        stored = conn.execute(select(META.c.value).where(META.c.key == READ_PROBLEMS)).scalar()
+        kept = [p for p in problems_from_json(stored) if p.table not in tables]
+        self._set_meta(conn, READ_PROBLEMS, problems_json(kept))
 
     def save_edits(self, edits: EditSet, actor: Actor) -> dict[str, int]:
         """Save the editor's changes to one table, all or nothing: refused for viewers, for
         rows someone else saved since they were read, and for values that fail validation."""
         require_editor(actor)
         name = edits.table
-        table = METADATA.tables[data_table(name)]
         schema = TABLES[name]
         stamp = now_text()
         with self.writer.begin() as conn:
@@ -622,9 +329,7 @@ class Store:
                 for column, value in values.items():
                     after.at[row_id, column] = "" if value is None else str(value)
             after = after.drop(index=[r for r, _ in edits.deleted])
-            next_pos = (
-                int(sys_rows["_pos"].max()) + 1 if sys_rows is not None and len(sys_rows) else 0
-            )
+            next_pos = free_pos(sys_rows)
             new_rows = pd.DataFrame(
                 [{c: ("" if v is None else str(v)) for c, v in row.items()} for row in edits.added],
                 columns=current.columns.drop("_line"),
@@ -634,48 +339,14 @@ class Store:
             new_rows.index = [-(i + 1) for i in range(len(new_rows))]
             after = pd.concat([after, new_rows])
             after = normalise_table(schema, after)
-            candidate = dict(raw) | {name: after}
-            self._validate(raw, candidate, "edit")
-            counts = {"changed": 0, "added": 0, "removed": 0}
-            for row_id, version in edits.deleted:
-                before = _row_dict(current.loc[row_id])
-                conn.execute(delete(table).where(table.c._row == int(row_id)))
-                key = row_keys(name, current.loc[[row_id]]).iloc[0]
-                self._record(
-                    conn, actor, "delete", name, int(row_id), key, int(version), before, None
-                )
-                counts["removed"] += 1
-            for row_id, (version, _) in edits.changed.items():
-                values = _row_dict(after.loc[row_id])
-                before = _row_dict(current.loc[row_id])
-                if values == before:
-                    continue
-                fields = self._fields(name, values)
-                fields.update(_ver=int(version) + 1, _at=stamp, _by=actor.name)
-                done = conn.execute(
-                    update(table)
-                    .where(table.c._row == int(row_id), table.c._ver == int(version))
-                    .values(**fields)
-                )
-                if done.rowcount != 1:  # a writer that ignored the lock; still never overwrite
-                    raise StaleError("store.stale_concurrent")
-                key = row_keys(name, after.loc[[row_id]]).iloc[0]
-                self._record(
-                    conn, actor, "update", name, int(row_id), key, int(version) + 1, before, values
-                )
-                counts["changed"] += 1
-            for row_id in new_rows.index:
-                row_frame = after.loc[[row_id]]
-                pos = int(row_frame["_line"].iloc[0]) - 2
-                row = self._rows_for_insert(name, row_frame, stamp, actor.name, [pos])[0]
-                result = conn.execute(insert(table).values(**row))
-                new_id = int(result.inserted_primary_key[0])
-                key = row_keys(name, row_frame).iloc[0]
-                self._record(
-                    conn, actor, "insert", name, new_id, key, 1, None, _row_dict(row_frame.iloc[0])
-                )
-                counts["added"] += 1
-        return counts
+            self._validate(raw, dict(raw) | {name: after}, "edit")
+            writes = edit_writes(name, edits, current, after, new_rows.index)
+            write_rows(conn, name, writes, actor, stamp)
+        return {
+            "changed": len(writes.updates),
+            "added": len(writes.inserts),
+            "removed": len(writes.deletes),
+        }
 
     def restore_preview(self, change_id: int) -> RestorePreview:
         """What undoing a change would do, before it is done: the row's version now (the
@@ -686,7 +357,7 @@ class Store:
             version = conn.execute(
                 select(table.c._ver).where(table.c._row == int(change.row_id))
             ).scalar()
-            later = _frame(
+            later = result_frame(
                 conn.execute(
                     select(CHANGES.c.id, CHANGES.c.at, CHANGES.c.actor, CHANGES.c.action)
                     .where(
@@ -723,7 +394,6 @@ class Store:
             self._lock(conn)
             change = self._restorable(conn, change_id)
             name, row_id = change.table_name, int(change.row_id)
-            table = METADATA.tables[data_table(name)]
             raw, system = self._raw(conn)
             current = raw.get(name, pd.DataFrame(columns=[*TABLES[name].column_names, "_line"]))
             exists = row_id in current.index
@@ -746,114 +416,32 @@ class Store:
                 raise StaleError("store.stale_restore", row=change.row_key, table=name)
             before = json.loads(change.before) if change.before else None
             candidate_table = current.drop(index=[row_id]) if exists else current
+            pos = int(system[name].at[row_id, "_pos"]) if exists else free_pos(system.get(name))
             if before is not None:
-                pos = (
-                    int(system[name].at[row_id, "_pos"]) if exists else _free_pos(system.get(name))
-                )
                 restored = pd.DataFrame([before], index=[row_id]).fillna("")
                 restored["_line"] = pos + 2
                 candidate_table = pd.concat([candidate_table, restored]).fillna("")
             self._validate(raw, dict(raw) | {name: candidate_table}, "restore")
-            stamp = now_text()
-            old = _row_dict(current.loc[row_id]) if exists else None
-            version = int(system[name].at[row_id, "_ver"]) + 1 if exists else 1
+            old = row_dict(current.loc[row_id]) if exists else None
+            key = change.row_key
             if before is None:  # the change inserted the row: restoring removes it
-                conn.execute(delete(table).where(table.c._row == row_id))
-            else:
-                stamp_fields = {"_ver": version, "_at": stamp, "_by": actor.name}
-                fields = self._fields(name, before) | stamp_fields
-                if exists:
-                    conn.execute(update(table).where(table.c._row == row_id).values(**fields))
-                else:
-                    pos = _free_pos(system.get(name))
-                    conn.execute(insert(table).values(_row=row_id, _pos=pos, **fields))
-            self._record(
-                conn,
-                actor,
-                "restore",
-                name,
-                row_id,
-                change.row_key,
-                version,
-                old,
-                before,
-                f"#{change_id}",
-            )
+                undo = RowChange("delete", key, row_id, now, old, None)
+            elif exists:
+                undo = RowChange("update", key, row_id, now, old, before)
+            else:  # a deleted row comes back under its old id
+                undo = RowChange("insert", key, row_id, 0, None, before, pos)
+            writes = RowWrites()
+            writes.add(undo)
+            write_rows(conn, name, writes, actor, now_text(), "restore", f"#{change_id}")
         return change.row_key or ""
-
-
-def _frame(result) -> pd.DataFrame:
-    """A query result as a text DataFrame, built column by column (fast for 20,000 rows)."""
-    columns = list(result.keys())
-    rows = result.fetchall()
-    data = {c: list(v) for c, v in zip(columns, zip(*rows, strict=False), strict=False)}
-    if not rows:
-        data = {c: [] for c in columns}
-    return pd.DataFrame(data, columns=columns, dtype=object)
-
-
-def bulk_insert(conn: Connection, table: SqlTable, rows: list[dict]) -> None:
-    """Many rows in one driver-level executemany: SQLAlchemy's per-row parameter handling
-    costs more than the database itself at 30,000 rows."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    quote = conn.dialect.identifier_preparer.quote
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join([mark] * len(columns))})"
-    )
-    conn.exec_driver_sql(sql, [tuple(row.get(c) for c in columns) for row in rows])
-
-
-def _change_row(stamp, actor, action, name, row_id, key, version, before, after) -> dict:
-    return {
-        "at": stamp,
-        "actor": actor,
-        "action": action,
-        "table_name": name,
-        "row_id": row_id,
-        "row_key": key,
-        "version": version,
-        "before": None if before is None else json.dumps(before, ensure_ascii=False),
-        "after": None if after is None else json.dumps(after, ensure_ascii=False),
-        "note": None,
-    }
-
-
-def _free_pos(system: pd.DataFrame | None) -> int:
-    return int(system["_pos"].max()) + 1 if system is not None and len(system) else 0
 
 
 def _columns(frame: pd.DataFrame) -> list[str]:
     return [str(c) for c in frame.columns if c != "_line"]
 
 
-def _row_dict(row: pd.Series) -> dict[str, str]:
-    return {
-        str(k): ("" if v is None or (isinstance(v, float) and v != v) else str(v))
-        for k, v in row.items()
-        if k != "_line" and k not in SYSTEM_COLUMNS
-    }
-
-
 def files_for(raw: dict) -> dict[str, str]:
     return {name: f"{name}.csv" for name in raw}
-
-
-# --- upgrades: one function per schema version, run in order on older databases -------
-
-
-def _upgrade_to_2(conn: Connection) -> None:
-    """Version 2 keeps extra columns (`_extra`, added above) and the views table (created
-    above). Rows of version 1 had no author: name the upgrade instead."""
-    for name in TABLES:
-        table = METADATA.tables[data_table(name)]
-        conn.execute(update(table).where(table.c._by.is_(None)).values(_by="Version 1"))
-
-
-UPGRADES = {2: _upgrade_to_2}
 
 
 _STORES: dict[str, Store] = {}

@@ -22,6 +22,16 @@ DE: dict[str, str] = {
     "network.unknown_id": "unbekannte Kennung (Verweis wird ignoriert)",
     "network.unknown_id_row": "unbekannte Kennung (Zeile wird ausgelassen)",
     "network.no_member": "keine gültige Kommune (Zeile ausgelassen)",
+    "network.unknown_measure": "unbekannte Maßnahme (nicht im Verzeichnis) (Zeile ausgelassen)",
+    "network.unknown_measure_guess": "unbekannte Maßnahme (nicht im Verzeichnis; meinten Sie: {guess}?) (Zeile ausgelassen)",
+    "network.unknown_measure_ignored": "unbekannte Maßnahme (nicht im Verzeichnis) – Angabe wird ignoriert",
+    "network.unknown_measure_guess_ignored": "unbekannte Maßnahme (nicht im Verzeichnis; meinten Sie: {guess}?) – Angabe wird ignoriert",
+    "network.unknown_status": "unbekannter Stand; erlaubt: geplant, in Umsetzung, in Betrieb, abgeschlossen, unbekannt (wird als unbekannt gezählt)",
+    "store.unreachable": "Datenbank nicht erreichbar. Verbindungsangaben und Fehlermeldung stehen im Protokoll des Servers.",
+    "store.url_unreadable": "(Datenbankadresse nicht lesbar)",
+    "store.database": "Datenbank",
+    "store.folder_bundled": "mitgelieferte Daten (data/)",
+    "store.folder_named": "Datenordner „{name}“",
 }
 
 EN: dict[str, str] = {
@@ -44,4 +54,14 @@ EN: dict[str, str] = {
     "network.unknown_id": "unknown id (reference ignored)",
     "network.unknown_id_row": "unknown id (row left out)",
     "network.no_member": "no valid municipality (row left out)",
+    "network.unknown_measure": "unknown measure (not in the vocabulary) (row left out)",
+    "network.unknown_measure_guess": "unknown measure (not in the vocabulary; did you mean: {guess}?) (row left out)",
+    "network.unknown_measure_ignored": "unknown measure (not in the vocabulary) – the entry is ignored",
+    "network.unknown_measure_guess_ignored": "unknown measure (not in the vocabulary; did you mean: {guess}?) – the entry is ignored",
+    "network.unknown_status": "unknown status; allowed: geplant, in Umsetzung, in Betrieb, abgeschlossen, unbekannt (counted as unknown)",
+    "store.unreachable": "Database not reachable. The connection details and the error message are in the server's log.",
+    "store.url_unreadable": "(database address not readable)",
+    "store.database": "database",
+    "store.folder_bundled": "the bundled data (data/)",
+    "store.folder_named": "data folder “{name}”",
 }

@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from atlas.auth import Actor
+from atlas.database import METADATA, engine_url
 from atlas.importer import Upload, plan_import
 from atlas.network import BUNDLED_DATA_DIR
-from atlas.store import METADATA, Actor, Store, engine_url
+from atlas.store import Store
 from benchmarks.common import row, synthetic_network
 
 EDITOR = Actor("Benchmark", "editor")

@@ -1,8 +1,8 @@
 """Loading the network once per data version and day (cached), and the current view.
 
-The data lives in a database (atlas.store): DATABASE_URL (environment or secrets) for a
-shared PostgreSQL, else an SQLite file outside the repository (ATLAS_DB_PATH, default
-~/.local/share/netzwerkatlas/atlas.db), seeded on first start from data_dir().
+The data lives in a database (atlas.database, atlas.store): DATABASE_URL (environment or
+secrets) for a shared PostgreSQL, else an SQLite file outside the repository (ATLAS_DB_PATH,
+default ~/.local/share/netzwerkatlas/atlas.db), seeded on first start from data_dir().
 """
 
 from __future__ import annotations
@@ -14,23 +14,18 @@ from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
+from starlette.exceptions import HTTPException
 from streamlit.runtime import Runtime
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 
+from atlas.database import DATABASE_LABEL, default_db_path, describe_url, sqlite_url
 from atlas.filters import Filters, apply_filters, option_counts
 from atlas.network import BUNDLED_DATA_DIR, Network, load_frames
-from atlas.problems import Problem
+from atlas.problems import problem
 from atlas.readers import MAX_FILE_BYTES
 from atlas.schema import TABLES
 from atlas.source import data_dir
-from atlas.store import (
-    DATABASE_LABEL,
-    Store,
-    default_db_path,
-    describe_url,
-    open_store,
-    sqlite_url,
-)
+from atlas.store import Store, open_store
 from atlas.text import DEFAULT_LANGUAGE, LANGUAGES, t
 from components.filter_state import current_filters
 from components.memo import shared
@@ -65,11 +60,11 @@ def current_store() -> Store:
     return open_store(database_url())
 
 
-def folder_label(folder) -> str:
+def folder_label(folder, lang: str = DEFAULT_LANGUAGE) -> str:
     """The data folder as every visitor may see it: its name, not the server's path."""
     if folder == BUNDLED_DATA_DIR:
-        return "mitgelieferte Daten (data/)"
-    return f"Datenordner „{Path(folder).name}“"
+        return t("store.folder_bundled", lang)
+    return t("store.folder_named", lang, name=Path(folder).name)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -92,16 +87,12 @@ def unreachable(url: str, exc: Exception) -> Network:
     reaches every visitor, so it names no host, user, database or file (a driver's error
     text does); the server's log gets them, with the password masked."""
     LOG.error("Datenbank nicht erreichbar: %s (%s: %s)", describe_url(url), type(exc).__name__, exc)
-    msg = (
-        "Datenbank nicht erreichbar. Verbindungsangaben und Fehlermeldung stehen im "
-        "Protokoll des Servers."
-    )
-    problem = Problem(DATABASE_LABEL, "", None, None, None, msg, "fatal")
+    found = problem(DATABASE_LABEL, "", None, None, None, "store.unreachable", "fatal")
     network = load_frames({}, {}, DATABASE_LABEL)
-    return replace(network, problems=(problem, *network.problems))
+    return replace(network, problems=(found, *network.problems))
 
 
-def data_key() -> tuple[str, int, str] | Network:
+def data_key(lang: str = DEFAULT_LANGUAGE) -> tuple[str, int, str] | Network:
     """(database, data version, day) for the caches; seeds an empty database first. An
     unusable seed folder or an unreachable database comes back as a Network to report."""
     url = database_url()
@@ -110,9 +101,10 @@ def data_key() -> tuple[str, int, str] | Network:
         seeded, version = store.state()
         if not seeded:
             folder = data_dir()
+            # the history names the seed in German, like every recorded name
             unusable = store.seed_from_folder(folder, folder_label(folder))
             if unusable is not None:
-                return unusable
+                return replace(unusable, label=folder_label(folder, lang))
             seeded, version = store.state()
     except Exception as exc:  # connection refused, bad URL, locked file, ...
         return unreachable(url, exc)
@@ -135,22 +127,35 @@ def filter_options(field: str, states: tuple = ()) -> list[tuple]:
 class CappedUploads(MemoryUploadedFileManager):
     """Streamlit's upload store, holding per session at most what one import needs: one
     file per table, MAX_SESSION_UPLOAD_BYTES together. The upload endpoint takes files for
-    any session, uploader on screen or not; beyond the cap the oldest files go first."""
+    any session, uploader on screen or not; a file beyond the cap is refused (HTTP 413,
+    the answer Streamlit gives a file above server.maxUploadSize), so what one session
+    holds never grows past it and nothing it already holds is dropped. The same file id
+    again replaces the file, as in Streamlit's store."""
 
     max_files = len(TABLES)
     max_bytes = MAX_SESSION_UPLOAD_BYTES
 
     def add_file(self, session_id, file) -> None:
-        super().add_file(session_id, file)
-        with self._lock:
+        with self._lock:  # check and add at once: parallel uploads cannot pass together
             kept = self.file_storage[session_id]
-            while len(kept) > 1 and (
-                len(kept) > self.max_files
-                or sum(len(f.data) for f in kept.values()) > self.max_bytes
-            ):
-                oldest = next(k for k in kept if k != file.file_id)
-                self._total_bytes -= len(kept.pop(oldest).data)
-                self._file_count -= 1
+            others = [f for key, f in kept.items() if key != file.file_id]
+            held = sum(len(f.data) for f in others)
+            if len(others) >= self.max_files or held + len(file.data) > self.max_bytes:
+                LOG.warning(
+                    "Hochladen abgelehnt: Sitzung hält %d Datei(en), %d Bytes (höchstens %d, %d)",
+                    len(others),
+                    held,
+                    self.max_files,
+                    self.max_bytes,
+                )
+                raise HTTPException(status_code=413, detail="Upload limit of this session")
+            old = kept.get(file.file_id)
+            if old is None:
+                self._file_count += 1
+            else:
+                self._total_bytes -= len(old.data)
+            kept[file.file_id] = file
+            self._total_bytes += len(file.data)
 
 
 def limit_uploads() -> None:
@@ -173,7 +178,7 @@ def load_network(read_version: bool = True) -> Network:
     if not read_version and memo is not None:
         return memo[1]
     limit_uploads()
-    key = data_key()
+    key = data_key(language())
     if isinstance(key, Network):
         st.session_state.pop(MEMO_KEY, None)
         return key

@@ -1,173 +1,65 @@
-"""The data page's pieces: editor sign-in, import preview, data editor, history, exports and
-coverage. Domain logic lives in atlas.store, atlas.importer, atlas.export, atlas.coverage;
-these functions only show it and pass the user's decisions on."""
+"""The data page's pieces for signed-in editors: where the data is stored, import preview,
+data editor, history and restore. Domain logic lives in atlas.store, atlas.changes and
+atlas.importer; these functions only show it and pass the user's decisions on. Sign-in is
+components.sign_in, exports and coverage (for everyone) components.data_export; their
+names are importable from here as before."""
 
 from __future__ import annotations
 
-import math
-import os
 import time
 
 import pandas as pd
 import streamlit as st
 
-from atlas import fmt
 from atlas.auth import (
-    EDITOR,
-    THROTTLE,
-    editor_accounts,
-    log_failure,
-    oidc_identity,
-    parse_accounts,
-    parse_editors,
-    verify_account,
+    Actor,
 )
-from atlas.coverage import member_coverage, members_without
-from atlas.export import csv_zip, exchange_tables, template_xlsx, template_zip, xlsx_bytes
+from atlas.changes import EditSet, ValidationError
+from atlas.database import StoreError, describe_url
 from atlas.importer import ImportPlan, Upload, diff_frame, plan_import
 from atlas.network import Network
 from atlas.readers import MAX_FILE_BYTES
 from atlas.schema import TABLES
-from atlas.status import PHASE_SHEET, phase_today_table
-from atlas.store import Actor, EditSet, Store, StoreError, ValidationError
+from atlas.store import Store
 from atlas.text import escape_markdown, t
-from components.data import secret
+from components.data_export import coverage_section, export_section, fmt_time
 from components.page import show_report
+from components.sign_in import ACTOR_KEY, current_actor, sign_in
 from components.url_widgets import url_widget
 
-ACTOR_KEY = "data_actor"
+# the page and other pieces import these from here
+__all__ = [
+    "ACTOR_KEY",
+    "coverage_section",
+    "current_actor",
+    "edit_section",
+    "edit_set",
+    "export_section",
+    "history_section",
+    "import_section",
+    "show_flash",
+    "sign_in",
+    "storage_note",
+]
+
 FLASH_KEY = "data_flash"
 SYSTEM_VIEW = ["_row", "_ver", "_at", "_by", "_pos"]
 
 
-# --- sign-in -------------------------------------------------------------------------
-
-
-def oidc_configured() -> bool:
-    auth = secret("auth")
-    return bool(auth) and "redirect_uri" in auth
-
-
-def _setting(name: str) -> str:
-    return os.environ.get(name, "").strip() or str(secret(name, "") or "").strip()
-
-
-def password_hash() -> str:
-    return _setting("ATLAS_EDITOR_PASSWORD_HASH")
-
-
-def accounts() -> dict[str, str]:
-    """Named editor accounts: ATLAS_EDITORS_PASSWORDS (environment or secrets), the
-    secrets table [editor_passwords], and the older single hash if it has a name."""
-    configured = parse_accounts(secret("editor_passwords")) | parse_accounts(
-        _setting("ATLAS_EDITORS_PASSWORDS")
-    )
-    return editor_accounts(configured, password_hash(), _setting("ATLAS_EDITOR_NAME"))
-
-
-def oidc_editors() -> frozenset[str]:
-    return parse_editors(secret("ATLAS_EDITORS") or os.environ.get("ATLAS_EDITORS"))
-
-
-def client_address() -> str:
-    """The visitor's address as Streamlit sees it (behind a proxy: what the proxy sends)."""
-    try:
-        address = st.context.ip_address  # None for 127.0.0.1 and ::1
-    except Exception:  # no request context
-        address = None
-    return address if isinstance(address, str) and address else "lokal/unbekannt"
-
-
-def current_actor() -> Actor | None:
-    """The signed-in editor, or None for a viewer. Its name is the identity signed in (the
-    account's name, or the verified e-mail / subject of an OIDC sign-in): the history
-    records who it was, not what someone typed."""
-    if oidc_configured():
-        identity = oidc_identity(st.user.to_dict(), oidc_editors())
-        return Actor(identity, EDITOR) if identity else None
-    return st.session_state.get(ACTOR_KEY)
-
-
-def sign_in(lang: str) -> Actor | None:
-    """Sign-in box: OIDC (st.login) where configured, else an editor account."""
-    signed_in = current_actor() is not None
-    if signed_in:
-        box = st.container(border=True)
-    else:  # viewers mostly come to export: the sign-in stays folded away
-        box = st.expander(t("data.login_header", lang), expanded=False)
-    with box:
-        if oidc_configured():
-            return _oidc_box(lang)
-        return _password_box(lang)
-
-
-def _oidc_box(lang: str) -> Actor | None:
-    editors = oidc_editors()
-    if not editors:
-        st.info(t("data.login_oidc_no_editors", lang))
-    if not st.user.get("is_logged_in"):
-        st.markdown(t("data.login_viewer", lang))
-        if st.button(t("data.login_oidc", lang), key="login_oidc"):
-            st.login()
-        return None
-    actor = current_actor()
-    email = str(st.user.get("email") or "")
-    who = escape_markdown(email or str(st.user.get("name") or ""))
-    if actor is not None:
-        st.markdown(t("data.login_as", lang, who=escape_markdown(actor.name)))
-    elif email and email.lower() in editors:  # on the list, but the address is unconfirmed
-        st.warning(t("data.login_unverified", lang, who=who))
-    elif editors:
-        st.warning(t("data.login_not_editor", lang, who=who))
-    if st.button(t("data.logout", lang), key="logout_oidc"):
-        st.logout()
-    return actor
-
-
-def _password_box(lang: str) -> Actor | None:
-    actor = st.session_state.get(ACTOR_KEY)
-    if actor is not None:
-        st.markdown(t("data.login_as", lang, who=escape_markdown(actor.name)))
-        if st.button(t("data.logout", lang), key="logout_password"):
-            st.session_state.pop(ACTOR_KEY, None)
-            st.rerun()
-        return actor
-    known = accounts()
-    if not known:
-        unnamed = bool(password_hash())
-        st.info(t("data.login_legacy_unnamed" if unnamed else "data.login_not_configured", lang))
-        return None
-    st.markdown(t("data.login_viewer", lang))
-    with st.form("login_form", border=False):
-        name = st.text_input(t("data.login_name", lang), key="login_name", max_chars=80)
-        password = st.text_input(
-            t("data.login_password", lang), type="password", key="login_password"
-        )
-        submitted = st.form_submit_button(t("data.login_button", lang))
-    if submitted:
-        client = client_address()
-        wait = THROTTLE.wait(client)
-        if not name.strip():
-            st.error(t("data.login_need_name", lang))
-        elif wait > 0:  # refused before the password is even looked at
-            st.error(t("data.login_wait", lang, seconds=math.ceil(wait)))
-        elif (who := verify_account(known, name, password)) is not None:
-            THROTTLE.succeeded(client)
-            st.session_state[ACTOR_KEY] = Actor(who, EDITOR)
-            st.rerun()
-        else:
-            log_failure(name, client, THROTTLE.failed(client))
-            st.error(t("data.login_wrong", lang))
-    return None
-
-
 def storage_note(store: Store, version: int, actor: Actor | None, lang: str) -> None:
-    """Where the data is stored, for editors only (masked by atlas.store.describe_url);
+    """Where the data is stored, for editors only (masked by atlas.database.describe_url);
     anyone else learns the data version, and nothing about the connection."""
     if actor is None:
         st.caption(t("data.storage_version", lang, version=version))
     else:
-        st.caption(t("data.storage", lang, where=escape_markdown(store.label), version=version))
+        st.caption(
+            t(
+                "data.storage",
+                lang,
+                where=escape_markdown(describe_url(store.url, lang)),
+                version=version,
+            )
+        )
 
 
 # --- messages that survive a rerun ---------------------------------------------------
@@ -454,112 +346,3 @@ def summarise(before, after) -> str:
 def _cut(value: str, n: int = 30) -> str:
     value = str(value)
     return value if len(value) <= n else value[: n - 1] + "…"
-
-
-def fmt_time(value, lang: str) -> str:
-    """A change time in Berlin time; a time without zone counts as UTC (as the store writes
-    it), and what is no time at all is shown as it is."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
-        return ""
-    try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        return str(value)
-    if stamp is pd.NaT:
-        return ""
-    stamp = (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp).tz_convert(
-        "Europe/Berlin"
-    )
-    return stamp.strftime("%d.%m.%Y %H:%M") if lang == "de" else stamp.strftime("%Y-%m-%d %H:%M")
-
-
-# --- exports and templates -----------------------------------------------------------
-
-
-def phase_sheet(view: Network, lang: str) -> dict[str, pd.DataFrame]:
-    """Where each project stands today, computed: a sheet beside the exchange tables."""
-    from components.data import today
-
-    table = phase_today_table(view.projects, view.meta, view.as_of, today(), lang)
-    return {PHASE_SHEET: table}
-
-
-def export_section(view: Network, lang: str) -> None:
-    st.markdown(t("data.export_intro", lang, n=len(view.projects), m=len(view.municipalities)))
-    left, right = st.columns(2)
-    stamp = pd.Timestamp.now().strftime("%Y-%m-%d")
-    left.download_button(
-        t("data.export_xlsx", lang),
-        data=lambda: xlsx_bytes(exchange_tables(view) | phase_sheet(view, lang)),
-        file_name=f"netzwerkatlas-{stamp}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="export_xlsx",
-    )
-    right.download_button(
-        t("data.export_csv", lang),
-        data=lambda: csv_zip(exchange_tables(view) | phase_sheet(view, lang)),
-        file_name=f"netzwerkatlas-{stamp}-csv.zip",
-        mime="application/zip",
-        key="export_csv",
-    )
-    st.caption(t("data.export_note", lang))
-    st.subheader(t("data.templates", lang))
-    left, right = st.columns(2)
-    left.download_button(
-        t("data.template_xlsx", lang),
-        data=template_xlsx,
-        file_name="netzwerkatlas-vorlage.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="template_xlsx",
-    )
-    right.download_button(
-        t("data.template_csv", lang),
-        data=template_zip,
-        file_name="netzwerkatlas-vorlagen-csv.zip",
-        mime="application/zip",
-        key="template_csv",
-    )
-
-
-# --- coverage and freshness ----------------------------------------------------------
-
-
-def coverage_section(store: Store, view: Network, lang: str) -> None:
-    updates = {name: store.last_updates(name) for name in ("municipalities", "projects")}
-    cover = member_coverage(view, updates)
-    gaps = members_without(cover)
-    complete = int((cover["missing"] == "").sum())
-    cols = st.columns(3)
-    cols[0].metric(
-        t("data.cov_complete", lang),
-        f"{fmt.number(complete, lang)} / {fmt.number(len(cover), lang)}",
-        border=True,
-    )
-    cols[1].metric(
-        t("data.cov_no_projects", lang), fmt.number(len(gaps["no_projects"]), lang), border=True
-    )
-    cols[2].metric(
-        t("data.cov_no_topics", lang), fmt.number(len(gaps["no_topics"]), lang), border=True
-    )
-    shown = cover.assign(last_updated=cover["last_updated"].map(lambda v: fmt_time(v, lang)))
-    labels = {
-        "id": t("data.col_id", lang),
-        "name": t("data.col_name", lang),
-        "state": t("chart.state", lang),
-        "missing": t("data.col_missing", lang),
-        "projects": t("chart.projects", lang),
-        "with_topics": t("data.col_with_topics", lang),
-        "last_updated": t("data.col_updated", lang),
-    }
-    st.dataframe(
-        shown.rename(columns=labels), hide_index=True, width="stretch", key="coverage_table"
-    )
-    for kind in ("no_projects", "no_topics"):
-        frame = gaps[kind]
-        with st.expander(t(f"data.cov_list_{kind}", lang, n=len(frame))):
-            st.dataframe(
-                frame[["id", "name", "state"]].rename(columns=labels),
-                hide_index=True,
-                width="stretch",
-                key=f"gaps_{kind}",
-            )

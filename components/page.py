@@ -10,12 +10,15 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from atlas import fmt
+from atlas.database import DATABASE_LABEL
 from atlas.filters import Filters, describe
 from atlas.network import Network
-from atlas.problems import problems_frame, skipped_rows
+from atlas.problems import problems_frame, skipped
 from atlas.text import escape_markdown, t
 from components.memo import serialised
 from components.theme import PRESENTATION_FONT_SIZE
+
+SKIPPED_NAMED = 10  # rows left out named at the top of a page; the notes list every one
 
 
 def page_header(title: str, view: Network, filters: Filters, lang: str) -> None:
@@ -29,14 +32,22 @@ def show_report(problems, lang: str, key: str | None = None) -> None:
     with headers in the interface language (the data keeps its column names)."""
     frame = problems_frame(list(problems), lang)
     frame["severity"] = frame["severity"].map(lambda s: t(f"severity.{s}", lang))
+    frame["file"] = frame["file"].map(lambda f: source_name(f, lang))
     headers = dict(zip(frame.columns, t("error.report_columns", lang).split(", "), strict=True))
     config = {column: st.column_config.Column(label) for column, label in headers.items()}
     st.dataframe(frame, hide_index=True, width="stretch", key=key, column_config=config)
 
 
+def source_name(name: str, lang: str) -> str:
+    """A file's or source's name as shown; the database (the data layer's name for it)
+    in the interface language."""
+    return t("store.database", lang) if name == DATABASE_LABEL else name
+
+
 def show_unusable(network: Network, lang: str) -> None:
     """When the data cannot be used at all: the full report instead of a traceback."""
-    st.error(escape_markdown(t("error.data_unusable", lang, label=network.label)))
+    label = source_name(network.label, lang)
+    st.error(escape_markdown(t("error.data_unusable", lang, label=label)))
     show_report(network.problems, lang)
 
 
@@ -50,9 +61,19 @@ def show_problems(network: Network, lang: str) -> None:
 
 def skipped_notice(network: Network, lang: str) -> None:
     """At the top of a page: the network shown lacks rows of the files, and where to read why."""
-    skipped = skipped_rows(network.problems)
-    if skipped:
-        st.warning(t("problems.rows_skipped", lang, n=skipped))
+    rows = skipped(network.problems)
+    if not rows:
+        return
+    named = [
+        "- "
+        + escape_markdown(
+            t("problems.skipped_row", lang, file=p.file, row=p.row, why=p.message(lang))
+        )
+        for p in rows[:SKIPPED_NAMED]
+    ]
+    if len(rows) > SKIPPED_NAMED:
+        named.append("- " + t("problems.skipped_more", lang, n=len(rows) - SKIPPED_NAMED))
+    st.warning("\n".join([t("problems.rows_skipped", lang, n=len(rows)), "", *named]))
 
 
 def kpi_cards(cards: list[tuple[str, str, str | None]], widths: list[float] | None = None) -> None:

@@ -20,31 +20,31 @@ from components.url_widgets import url_widget
 
 lang = language()
 network, view, filters = current_view()
-page_header(t("page.data.title", lang), view, filters, lang)
 store = current_store()
-seeded, version = store.state()
+_, version = store.state()
+page_header(t("page.data.title", lang), view, filters, lang)
 actor = sign_in(lang)
 storage_note(store, version, actor, lang)
 show_flash()
 
-sections = ["export", "coverage"] + (["import", "edit", "history"] if actor else [])
+# every section is open to everyone, or (import, edit, history) to signed-in editors only
+sections = {
+    "export": lambda: export_section(view, lang),
+    "coverage": lambda: coverage_section(store, view, lang),
+}
+if actor:
+    sections["import"] = lambda: import_section(store, version, actor, lang)
+    sections["edit"] = lambda: edit_section(store, view, actor, lang)
+    sections["history"] = lambda: history_section(store, actor, lang)
 section = url_widget(
     st.segmented_control,
     t("data.section", lang),
-    sections,
+    list(sections),
     key="section",
     default="export",
     label_of=lambda s: t(f"data.section.{s}", lang),
 )
-if section == "export":
-    export_section(view, lang)
-elif section == "coverage":
-    coverage_section(store, view, lang)
-elif section == "import":
-    import_section(store, version, actor, lang)
-elif section == "edit":
-    edit_section(store, view, actor, lang)
-elif section == "history":
-    history_section(store, actor, lang)
+if section in sections:
+    sections[section]()
 
 show_problems(network, lang)

@@ -229,3 +229,27 @@ def wait_for_app(page, timeout: int = 60_000) -> None:
         polling=400,
     )
     page.wait_for_timeout(300)  # let charts finish their first paint
+
+
+@contextlib.contextmanager
+def app_page(url: str, width: int = 1280, height: int = 720):
+    """A page showing the app at `url` once it has drawn; on leaving, every request it made
+    must have stayed on this machine (assert_offline)."""
+    with browser_page(width, height) as (new_page, requests):
+        page = new_page()
+        visit(page, url)
+        yield page
+        assert_offline(requests)
+
+
+def visit(page, url: str) -> None:
+    """Go to `url` and wait until the app has drawn it."""
+    page.goto(url)
+    wait_for_app(page)
+
+
+def scrolled_to(page, locator, settle: int = 500):
+    """`locator` scrolled into view, after its drawing (a chart's animation) has settled."""
+    locator.scroll_into_view_if_needed()
+    page.wait_for_timeout(settle)
+    return locator

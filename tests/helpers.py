@@ -24,3 +24,16 @@ def write_folder(tmp_path: Path, **files: str | bytes) -> Path:
         path = tmp_path / f"{name}.csv"
         path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     return tmp_path
+
+
+def xlsx(**sheets) -> bytes:
+    """A workbook with one sheet per keyword (sheet name = keyword, a DataFrame each)."""
+    import io
+
+    import pandas as pd
+
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return out.getvalue()

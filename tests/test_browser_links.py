@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+from tests.browser import app_page, serve_app, wait_for_app
 from tests.helpers import MUNIS, write_folder
 
 pytestmark = pytest.mark.browser
@@ -45,22 +45,15 @@ def lured_server(tmp_path_factory):
     ],
 )
 def test_addresses_in_the_link_or_the_data_stay_text(lured_server, output_dir, name, path, shown):
-    with browser_page() as (new_page, requests):
-        page = new_page()
-        page.goto(lured_server.url + path)
-        wait_for_app(page)
+    with app_page(lured_server.url + path) as page:
         # the text is there, as text (an unknown state is named in the sidebar)
         page.get_by_text(shown, exact=False).first.wait_for(timeout=30_000)
         page.screenshot(path=output_dir / f"links-{name}.png")
         assert links_to_evil(page) == []
-        assert_offline(requests)
 
 
 def test_tables_have_no_toolbar_download(lured_server, output_dir):
-    with browser_page() as (new_page, requests):
-        page = new_page()
-        page.goto(lured_server.url + "/data")
-        wait_for_app(page)
+    with app_page(lured_server.url + "/data") as page:
         main = page.locator('[data-testid="stMain"]')
         main.get_by_text("Vollständigkeit", exact=True).click()
         wait_for_app(page)
@@ -71,4 +64,3 @@ def test_tables_have_no_toolbar_download(lured_server, output_dir):
         page.screenshot(path=output_dir / "links-table-toolbar.png")
         toolbar = page.locator('[data-testid="stElementToolbar"]')
         assert toolbar.get_by_role("button", name="Download as CSV").count() == 0
-        assert_offline(requests)

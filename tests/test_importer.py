@@ -20,7 +20,7 @@ from atlas.importer import (
 from atlas.network import BUNDLED_DATA_DIR
 from atlas.readers import read_folder
 from atlas.schema import TABLES
-from tests.helpers import MUNIS, PROJECTS
+from tests.helpers import MUNIS, PROJECTS, xlsx
 
 HEADER = "id,name,programme,municipality_ids\n"
 
@@ -37,14 +37,6 @@ def plan(current, *files, merge=True, choices=None):
         Upload(name, data if isinstance(data, bytes) else data.encode()) for name, data in files
     ]
     return plan_import(uploads, current, 1, merge, choices)
-
-
-def xlsx(**sheets: pd.DataFrame) -> bytes:
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-    return out.getvalue()
 
 
 def test_german_office_csv_is_understood(current):

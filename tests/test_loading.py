@@ -153,9 +153,9 @@ def test_utf8_bom_is_accepted(tmp_path):
 
 
 def test_file_too_large_is_refused_without_reading(tmp_path, monkeypatch):
-    import atlas.readers
+    import atlas.read_limits
 
-    monkeypatch.setattr(atlas.readers, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(atlas.read_limits, "MAX_FILE_BYTES", 10_000)
     big = PROJECTS + ("x," * 7 + "\n") * 2000
     network = load_folder(write_folder(tmp_path, projects=big))
     (problem,) = [p for p in network.problems if p.file == "projects.csv"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-import atlas.readers as readers
+import atlas.read_limits as read_limits
+import atlas.read_xlsx as read_xlsx
 from atlas.importer import Upload, read_uploads
 from atlas.network import load_folder
 from benchmarks.crafted_files import (
@@ -137,7 +138,7 @@ def test_crafted_file_is_refused_naming_the_limit(
     monkeypatch, case, limits, name, build, key, words
 ):
     for limit, value in limits.items():
-        monkeypatch.setattr(readers, limit, value)
+        monkeypatch.setattr(read_limits, limit, value)
     frames, fatal = refusal(name, build())
     assert frames == {}, case
     assert [p.key for p in fatal] == [key], [str(p) for p in fatal]
@@ -156,15 +157,15 @@ def test_a_file_within_the_limits_is_read_in_full():
 def test_declared_size_checked_before_any_row_is_read(monkeypatch):
     """A sheet that declares a million rows is refused without streaming them."""
     read = []
-    original = readers.cell_text
-    monkeypatch.setattr(readers, "cell_text", lambda *a: read.append(1) or original(*a))
+    original = read_xlsx.cell_text
+    monkeypatch.setattr(read_xlsx, "cell_text", lambda *a: read.append(1) or original(*a))
     rows = project_rows(3)
     frames, fatal = refusal("n.xlsx", workbook({"projects": rows}, dimension="A1:E1000000"))
     assert [p.key for p in fatal] == ["read.too_many_rows"] and read == []
 
 
 def test_refused_table_leaves_the_rest_of_the_folder_loading(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_ROWS", 50)
+    monkeypatch.setattr(read_limits, "MAX_ROWS", 50)
     folder = write_folder(tmp_path)
     (folder / "events.csv").write_bytes(
         b"id,date,title\n" + b"".join(b"e%d,2024-01-01,T\n" % i for i in range(200))
@@ -176,7 +177,7 @@ def test_refused_table_leaves_the_rest_of_the_folder_loading(tmp_path, monkeypat
 
 
 def test_file_size_limit_is_named_in_both_languages(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(read_limits, "MAX_FILE_BYTES", 10_000)
     frames, fatal = refusal("projects.csv", csv_rows(2000))
     assert frames == {}
     assert "40" not in fatal[0].message("en") and "0 MB" in fatal[0].message("en")

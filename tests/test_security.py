@@ -4,6 +4,8 @@ verified e-mail or a configured subject; uploads are capped."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 
 import pytest
@@ -17,7 +19,7 @@ from atlas.auth import (
     parse_editors,
     verify_account,
 )
-from atlas.store import describe_url
+from atlas.database import describe_url
 from tests.apptest import run_app
 from tests.test_app_data import PASSWORD, button, plain, section, sign_in
 
@@ -60,14 +62,24 @@ def texts(at) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def test_unreachable_banner_names_no_connection_detail(monkeypatch):
+@pytest.mark.parametrize(
+    ("lang", "banner", "report", "other_language"),
+    [
+        ("DE", "Die Daten in Datenbank konnten", "Datenbank nicht erreichbar", "database"),
+        ("EN", "The data in database could", "Database not reachable", "Datenbank"),
+    ],
+)
+def test_unreachable_banner_names_no_connection_detail(
+    monkeypatch, lang, banner, report, other_language
+):
     url = "postgresql://atlas:ge/heim@127.0.0.1:1/geheimdb?password=zweites"
     monkeypatch.setenv("DATABASE_URL", url)
-    at = run_app(monkeypatch)
+    at = run_app(monkeypatch, params={"lang": lang})
     assert not at.exception
-    assert "konnten nicht geladen werden" in at.error[0].value
+    assert banner in plain(at.error[0].value)
     shown = plain(texts(at))
-    assert "Datenbank nicht erreichbar" in shown
+    assert report in shown
+    assert other_language not in shown  # the data layer speaks the interface language
     for detail in ("atlas", "heim", "127.0.0.1", "geheimdb", "zweites", "postgresql"):
         assert detail not in shown, detail
 
@@ -295,26 +307,109 @@ def test_the_server_refuses_uploads_above_the_apps_own_limit():
     assert config["client"]["disableDataExport"] is True
 
 
-def test_a_session_keeps_at_most_what_one_import_needs():
+def test_a_session_holds_at_most_what_one_import_needs():
+    from starlette.exceptions import HTTPException
     from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 
     from atlas.schema import TABLES
     from components.data import MAX_SESSION_UPLOAD_BYTES, CappedUploads
 
     uploads = CappedUploads("/_stcore/upload_file")
-    for n in range(len(TABLES) + 5):
+    for n in range(len(TABLES)):
         uploads.add_file("a", UploadedFileRec(f"f{n}", f"{n}.csv", "text/csv", b"x" * 10))
+    with pytest.raises(HTTPException) as refused:
+        uploads.add_file("a", UploadedFileRec("one-more", "x.csv", "text/csv", b"x"))
+    assert refused.value.status_code == 413
+    uploads.add_file("a", UploadedFileRec("f0", "0.csv", "text/csv", b"new"))  # replaced
     uploads.add_file("b", UploadedFileRec("other", "b.csv", "text/csv", b"y"))
-    kept = uploads.file_storage["a"]
-    assert list(kept) == [f"f{n}" for n in range(5, len(TABLES) + 5)]  # the newest
-    assert "other" in uploads.file_storage["b"]  # another session keeps its file
+    assert list(uploads.file_storage["a"]) == [f"f{n}" for n in range(len(TABLES))]
+    assert uploads.file_storage["a"]["f0"].data == b"new"
+    assert "other" in uploads.file_storage["b"]  # another session has its own allowance
+
     half = MAX_SESSION_UPLOAD_BYTES // 2 + 1
-    for name in ("big1", "big2", "big3"):
-        uploads.add_file("a", UploadedFileRec(name, f"{name}.xlsx", "x", b"z" * half))
-    assert list(uploads.file_storage["a"]) == ["big3"]
+    uploads.add_file("c", UploadedFileRec("big1", "big1.xlsx", "x", b"z" * half))
+    with pytest.raises(HTTPException):
+        uploads.add_file("c", UploadedFileRec("big2", "big2.xlsx", "x", b"z" * half))
+    assert list(uploads.file_storage["c"]) == ["big1"]  # nothing already held is dropped
     stats = sum(len(f.data) for s in uploads.file_storage.values() for f in s.values())
     assert uploads._total_bytes == stats  # the manager's own figures stay right
-    assert uploads._file_count == 2
+    assert uploads._file_count == len(TABLES) + 2
+
+
+@contextlib.contextmanager
+def _browser_session(url: str):
+    """What a browser holds after opening the app: the XSRF cookie (set by any page of the
+    server) and an open websocket session, once the first run of the app is over. Yields
+    (session id the server gave it, XSRF token)."""
+    import urllib.request
+    from http.cookiejar import CookieJar
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.sync.client import connect
+
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(f"{url}/_stcore/health", timeout=10).read()
+    token = next(c.value for c in jar if c.name == "_streamlit_xsrf")
+    with connect(
+        url.replace("http://", "ws://") + "/_stcore/stream",
+        subprotocols=["streamlit", token],  # Streamlit passes the XSRF token this way
+        additional_headers={"Origin": url, "Cookie": f"_streamlit_xsrf={token}"},
+        open_timeout=30,
+    ) as socket:
+        run = BackMsg()
+        run.rerun_script.query_string = ""
+        socket.send(run.SerializeToString())
+        session = ""
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(socket.recv(timeout=120))
+            kind = message.WhichOneof("type")
+            if kind == "new_session":
+                session = message.new_session.initialize.session_id
+            if kind == "script_finished" and session:
+                break
+        yield session, token
+
+
+def _put_file(url: str, session: str, token: str, file_id: str, data: bytes) -> int:
+    """The request the file uploader sends: a multipart PUT with the XSRF header."""
+    import requests
+
+    response = requests.put(
+        f"{url}/_stcore/upload_file/{session}/{file_id}",
+        files={"file": (f"{file_id}.csv", data, "text/csv")},
+        headers={"X-Xsrftoken": token},
+        cookies={"_streamlit_xsrf": token},
+        timeout=120,
+    )
+    return response.status_code
+
+
+def test_the_served_app_refuses_uploads_beyond_its_limits(tmp_path):
+    import urllib.request
+
+    from atlas.readers import MAX_FILE_BYTES
+    from atlas.schema import TABLES
+    from tests.browser import serve_app
+
+    with serve_app({"ATLAS_DB_PATH": str(tmp_path / "atlas.db")}) as server:
+        with _browser_session(server.url) as (session, token):
+            put = functools.partial(_put_file, server.url, session, token)
+            assert put("probe", b"id\n") == 204  # the protocol is right: a small file is taken
+            assert put("huge", b"x" * (MAX_FILE_BYTES + 1)) == 413  # server.maxUploadSize
+            assert _put_file(server.url, session, "", "no-token", b"id\n") == 403  # XSRF
+            assert _put_file(server.url, "no-such-session", token, "x", b"id\n") == 400
+            statuses = [put(f"file{n}", b"id\n") for n in range(len(TABLES) + 2)]
+            # the probe plus one file per table fill the session's allowance; more are refused
+            assert statuses == [204] * (len(TABLES) - 1) + [413] * 3
+            assert put("probe", b"id,name\n") == 204  # replacing a file it holds still works
+            with _browser_session(server.url) as (other, _):  # another visitor's allowance
+                assert _put_file(server.url, other, token, "theirs", b"id\n") == 204
+        with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=10) as answer:
+            assert answer.status == 200  # and the server keeps answering
+        assert "Hochladen abgelehnt" in server.log.read_text()
 
 
 # --- links ------------------------------------------------------------------------------------
@@ -344,13 +439,22 @@ def test_escaped_text_holds_no_address_a_markdown_renderer_would_link(text):
     assert plain_text.replace("\u2060", "") == text  # reads and prints as it was
 
 
-def test_an_unusable_data_folder_is_named_without_the_servers_path(monkeypatch, tmp_path):
+@pytest.mark.parametrize(
+    ("lang", "named"),
+    [
+        ("DE", "Die Daten in Datenordner „netz“ konnten nicht geladen werden"),
+        ("EN", "The data in data folder “netz” could not be loaded"),
+    ],
+)
+def test_an_unusable_data_folder_is_named_without_the_servers_path(
+    monkeypatch, tmp_path, lang, named
+):
     from tests.helpers import write_folder
 
     (tmp_path / "netz").mkdir()
     folder = write_folder(tmp_path / "netz", municipalities=None)  # a required file missing
-    at = run_app(monkeypatch, folder)
+    at = run_app(monkeypatch, folder, params={"lang": lang})
     assert not at.exception
     shown = plain(texts(at))
-    assert "konnten nicht geladen werden" in shown and "„netz“" in shown
+    assert named in shown
     assert str(tmp_path) not in shown

@@ -14,21 +14,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 
+from atlas.auth import Actor, NotAllowed
+from atlas.changes import EditSet, StaleError, ValidationError
+from atlas.database import METADATA, SCHEMA_VERSION, engine_url
 from atlas.importer import Upload, plan_import
 from atlas.network import BUNDLED_DATA_DIR
 from atlas.schema import TABLES
 from atlas.source import open_network
-from atlas.store import (
-    METADATA,
-    SCHEMA_VERSION,
-    Actor,
-    EditSet,
-    NotAllowed,
-    StaleError,
-    Store,
-    ValidationError,
-    engine_url,
-)
+from atlas.store import Store
 from atlas.text import t
 
 DAY = dt.date(2026, 1, 1)
@@ -368,9 +361,46 @@ def test_coverage_and_freshness_follow_edits(store):
 
 
 def test_a_refusal_speaks_the_interface_language():
-    from atlas.store import NotAllowed, require_editor
+    from atlas.auth import NotAllowed, require_editor
 
     with pytest.raises(NotAllowed) as refused:
         require_editor(Actor("Gast", "viewer"))
     assert str(refused.value) == refused.value.text("de") == t("store.not_allowed", "de")
     assert refused.value.text("en") == t("store.not_allowed", "en") != str(refused.value)
+
+
+def test_the_write_path_never_overwrites_a_row_at_another_version(store):
+    """write_rows is the one place rows change: a change based on an older version (a
+    writer that ignored the lock) is refused and nothing of it is written or recorded."""
+    from atlas.changes import RowChange, RowWrites, row_dict, write_rows
+
+    row = row_of(store, "municipalities", "lemgo")
+    old = row_dict(row)
+    writes = RowWrites()
+    stale = int(row["_ver"]) - 1
+    writes.add(RowChange("update", "lemgo", int(row["_row"]), stale, old, old | {"name": "X"}))
+    before = store.data_version()
+    with pytest.raises(StaleError), store.writer.begin() as conn:
+        write_rows(conn, "municipalities", writes, ANNA, "2026-01-01T00:00:00.000Z")
+    assert row_of(store, "municipalities", "lemgo")["name"] == "Lemgo"
+    assert store.data_version() == before
+
+
+def test_the_write_path_records_every_change_it_makes(store):
+    from atlas.changes import RowChange, RowWrites, row_dict, write_rows
+
+    row = row_of(store, "municipalities", "lemgo")
+    old, version = row_dict(row), int(row["_ver"])
+    writes = RowWrites()
+    writes.add(RowChange("update", "lemgo", int(row["_row"]), version, old, old | {"name": "L"}))
+    new = old | {"id": "neu", "name": "Neu"}
+    writes.add(RowChange("insert", "neu", None, 0, None, new, 90_000))
+    with store.writer.begin() as conn:
+        write_rows(conn, "municipalities", writes, ANNA, "2026-01-01T00:00:00.000Z")
+    changed = row_of(store, "municipalities", "lemgo")
+    assert (changed["name"], int(changed["_ver"]), changed["_by"]) == ("L", version + 1, "Anna")
+    history = store.history(2)
+    assert list(history["action"]) == ["insert", "update"]
+    assert list(history["row_key"]) == ["neu", "lemgo"]
+    assert json.loads(history["after"].iloc[1])["name"] == "L"
+    assert int(history["row_id"].iloc[0]) == int(row_of(store, "municipalities", "neu")["_row"])

@@ -160,3 +160,93 @@ def test_the_literal_check_finds_a_literal_label(tmp_path):
     page.write_text('st.button("Speichern")\nst.caption(f"Stand {day}")\nst.title(t("x", lang))\n')
     page.write_text(page.read_text() + 'LOG.error("Datenbank nicht erreichbar: %s", url)\n')
     assert _user_facing_literals(page) == ["page.py:1: 'Speichern'", "page.py:2: 'Stand '"]
+
+
+# the data layer: its Problems carry a text key, so the report speaks the interface language
+DATA_LAYER = (
+    "atlas/network.py",
+    "atlas/store.py",
+    "atlas/database.py",
+    "atlas/changes.py",
+    "components/data.py",
+)
+
+
+def _unkeyed_problems(path) -> list[str]:
+    """Problem(...) built in place without a `key`: its `expected` is a fixed text in one
+    language (atlas.problems.problem and Problem(..., key=...) give both)."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        # a stored problem rebuilt with Problem(**fields) brings its key along
+        keyed = len(node.args) >= 8 or any(k.arg in ("key", None) for k in node.keywords)
+        if name == "Problem" and not keyed:
+            found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_the_data_layer_gives_every_message_a_key():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = [root / name for name in DATA_LAYER if (root / name).exists()]
+    assert len(files) >= 3
+    found = [place for path in files for place in _unkeyed_problems(path)]
+    assert found == []
+
+
+def test_the_problem_check_finds_a_message_without_a_key(tmp_path):
+    module = tmp_path / "store.py"
+    module.write_text(
+        'a = Problem("x.csv", "", None, None, None, "Datenbank weg", "fatal")\n'
+        'b = problem("x.csv", "", None, None, None, "store.unreachable", "fatal")\n'
+        'c = Problem("x.csv", "", 1, None, None, "", "error", key="read.empty")\n'
+    )
+    assert _unkeyed_problems(module) == ["store.py:1"]
+
+
+@pytest.mark.parametrize(
+    ("key", "params", "english"),
+    [
+        ("store.unreachable", {}, "Database not reachable"),
+        ("network.unknown_status", {}, "counted as unknown"),
+        ("network.unknown_measure_guess", {"guess": "x"}, "did you mean: x?"),
+    ],
+)
+def test_data_layer_messages_read_in_english(key, params, english):
+    from atlas.problems import problem
+
+    found = problem("measures.csv", "measures", 2, "status", "?", key, **params)
+    assert english in found.message("en")
+    assert english not in found.message("de")
+
+
+def test_measure_checks_report_in_the_interface_language(tmp_path):
+    from atlas.network import load_folder
+    from atlas.problems import skipped
+    from tests.helpers import write_folder
+
+    measures = (
+        "project_id,measure,status,since,product,source,note\n"
+        "di,Parkplatzsensorik,geplant,,,,\n"
+        "hi,issue-reporting,halb fertig,,,,\n"
+    )
+    network = load_folder(write_folder(tmp_path, measures=measures))
+    by_column = {p.column: p for p in network.problems if p.file == "measures.csv"}
+
+    unknown, status = by_column["measure"], by_column["status"]
+    assert (unknown.row, unknown.value, status.row, status.value) == (
+        2,
+        "Parkplatzsensorik",
+        3,
+        "halb fertig",
+    )
+    assert "did you mean: Sensorik (IoT), Smartes Parken?" in unknown.message("en")
+    assert "(row left out)" in unknown.message("en")
+    assert "meinten Sie" in unknown.message("de")
+    assert "counted as unknown" in status.message("en")
+    assert [(p.file, p.row) for p in skipped(network.problems)] == [("measures.csv", 2)]
