@@ -53,7 +53,12 @@ NST_SOURCE = (
     "https://con-nect.de/suche/nachricht/wennigsen-wird-zur-smart-city; "
     "http://player.stadtradio-goettingen.de/redaktion/nachrichtenarchiv/2021/januar_2021/"
     "projekt_zur_digitalisierung_als_beitrag_zum_kommunalen_klimaschutz_gestartet; "
-    "nst.de (Pressemitteilung NST/MU)"
+    # The joint NST/MU press release on nst.de, address as the search index holds it.
+    "https://www.nst.de/Aktuelles/Pressemitteilungen/Gemeinsame-Presseerkl%25C3%25A4rung-MU-NST-"
+    "br-Nieders%25C3%25A4chsischer-Umwelt-und-Bauminister-Olaf-Lies-und-Nieders%25C3%25A4chsischer-"
+    "St%25C3%25A4dtetag-begr%25C3%25BC%25C3%259Fen-die-F%25C3%25B6rderzusage-des-Bundes-"
+    "f%25C3%25BCr-die-St%25C3%25A4dte-Einbeck-und-Hannover-als-smart-cities-.php"
+    "?object=tx,2606.6&ModID=7&FID=2606.4488.1&NavID=2606.30&La=1"
 )
 # Public report of the contract (the reference named only its own research notes).
 FRAUNHOFER_SOURCE = (
@@ -66,6 +71,27 @@ OFFER_SOURCE = (
     "https://hildesheimer-presse.de/2024/12/13/"
     "modellprojekt-smart-city-laufzeitverlaengerung-bis-2028/"
 )
+# City & Bits on its support, with the NST, of the seven Lower Saxony model projects.
+CITY_AND_BITS_SOURCE = (
+    "https://cityandbits.de/2022/02/18/"
+    "city-bits-unterstuetzt-mit-dem-niedersaechsischen-staedtetag-die-smart-city-modellkommunen-"
+    "in-niedersachsen/ (City & Bits, 18.02.2022)"
+)
+# Einbeck's 2021 application "im Kooperationsverbund" with Hannover, Göttingen, Oldenburg.
+EINBECK_SOURCE = (
+    "https://einbeckaktuell.wpcomstaging.com/2021/03/05/einbeck-soll-smart-digital-werden/ "
+    "(Einbeck aktuell, 05.03.2021)"
+)
+# The joint project of Kalletal and Lemgo, named when its funding was granted.
+KALLETAL_LEMGO_SOURCE = (
+    "https://www.owl-journal.de/digitalisierungsprojekt-von-kalletal-und-lemgo-wird-gefoerdert/ "
+    "(OWL-Journal, 11/2020)"
+)
+# Iserlohn joined "5 für Südwestfalen" as sixth municipality in October 2020.
+ISERLOHN_SOURCE = (
+    "https://www.wp.de/region/sauer-und-siegerland/"
+    "fortschritte-beim-projekt-smart-cities-suedwestfalen-id230945114.html (Westfalenpost, 2020)"
+)
 VISIT_URL = (
     "https://www.digital-interkommunal.de/pressemitteilungen/"
     "09-06-2022-niedersaechsische-smart-cities-zu-besuch-bei-digital-interkommunal/"
@@ -74,11 +100,14 @@ VISIT_URL = (
 # The official cohort lists: a page that lists the cohort, plus the other citation.
 COHORT_SOURCE = {
     "2019": "https://www.behoerden-spiegel.de/2019/09/09/die-smartesten-cities-2019/; "
-    "staedtetag.de PM 10.07.2019",
+    # Deutscher Städtetag, 10.07.2019 (the host is städtetag.de in its ASCII form).
+    "http://xn--stdtetag-1za.de/fachinformationen/digitalisierung/090477/index.html",
     "2020": "https://www.smart-city-dialog.de/aktuelles/"
-    "32-modellprojekte-smart-cities-fuer-die-zweite-staffel-ausgewaehlt; crisis-prevention.de",
+    "32-modellprojekte-smart-cities-fuer-die-zweite-staffel-ausgewaehlt; "
+    "https://crisis-prevention.de/sicherheit/32-modellprojekte-smart-cities-ausgewaehlt.html",
     "2021": "https://dstgb.de/themen/digitalisierung/aktuelles/28-neue-modellprojekte-smart-cities; "
-    "staedtetag.de PM 15.07.2021",
+    "https://staedtetag.de/ueber-uns/aus-den-staedten/2021/"
+    "modellprojekte-smart-cities-fuer-die-dritte-staffel-ausgewaehlt",
 }
 COHORT_DATE = {"2019": "2019-07-10", "2020": "2020-09-08", "2021": "2021-07-15"}
 COHORT_COUNT = {"2019": 13, "2020": 32, "2021": 28}
@@ -700,13 +729,15 @@ FACT_FIELDS = {
     "phase_period",
     "funding_federal_eur",
     "funding_total_eur",
+    "funding_note",
 }
 FULL_URL = re.compile(r"^https?://[^/\s]+\.[a-z]{2,}/\S+$", re.IGNORECASE)
 
 
 def read_facts(path: Path = FACTS) -> dict[str, list[dict]]:
-    """Facts checked against a public page, each with that page's full address:
-    project id -> rows (field, value, note, source). They complete or correct the
+    """Facts checked against a public page, each with that page's full address (two
+    pages that state the fact together: "URL; URL"): project id -> rows (field, value,
+    note, source). They complete or correct the
     reference; a project's phase periods given here replace the reference's."""
     facts: dict[str, list[dict]] = {}
     for line, row in enumerate(read_csv(path), start=2):
@@ -715,7 +746,7 @@ def read_facts(path: Path = FACTS) -> dict[str, list[dict]]:
             raise SystemExit(f"{where}: {len(FACT_COLUMNS)} Spalten erwartet ({FACT_COLUMNS})")
         if row["field"] not in FACT_FIELDS:
             raise SystemExit(f"{where}, Spalte field: unbekanntes Feld {row['field']!r}")
-        if not FULL_URL.match(row["source"].strip()):
+        if not all(FULL_URL.match(part) for part in row["source"].strip().split("; ")):
             raise SystemExit(f"{where}, Spalte source: keine vollständige URL {row['source']!r}")
         facts.setdefault(row["project_id"], []).append(row)
     return facts
@@ -742,6 +773,8 @@ def apply_facts(row: dict, phase_rows: list[dict], facts: list[dict]) -> list[di
                 row["end_note"] = note
         elif field == "end_note":
             row["end_note"] = note
+        elif field == "funding_note":  # why no amount is known, in place of the reference's
+            row["funding_note"] = note
         elif field == "phase":
             row["phase"], row["phase_source"] = value, source
             notes.append(f"Phase laut Quelle: {note}")
@@ -780,8 +813,31 @@ def apply_facts(row: dict, phase_rows: list[dict], facts: list[dict]) -> list[di
             if n and not n.startswith(("Phase Stand", "Phase laut"))
         ]
         row["notes"] = "; ".join(old + notes)
-    row["source"] = "; ".join(dict.fromkeys([*row["source"].split("; "), *sources]))
+    cited = [part for source in sources for part in source.split("; ")]
+    row["source"] = "; ".join(dict.fromkeys([*row["source"].split("; "), *cited]))
     return periods or phase_rows
+
+
+# The month the research reflects (meta.csv as_of): a stated phase holds as of then.
+AS_OF_MONTH = "2025-09"
+
+
+def cite_dated_phase(row: dict, phase_rows: list[dict]) -> None:
+    """A phase taken from the reference's notes that only names sites: where a dated phase
+    of the same name covers the research month, cite the pages that date it instead."""
+    if not row["phase"] or FULL_URL.match(row["phase_source"].split("; ")[0]):
+        return
+    covering = [
+        p["source"]
+        for p in phase_rows
+        if p["phase"] == row["phase"]
+        and p["start"][:7] <= AS_OF_MONTH
+        and (not p["end"] or p["end"][:7] >= AS_OF_MONTH)
+        and all(FULL_URL.match(part) for part in p["source"].split("; "))
+    ]
+    if covering:
+        pages = [part for source in covering for part in source.split("; ")]
+        row["phase_source"] = "; ".join(dict.fromkeys(pages))
 
 
 def check_raw(project: str, raw: str, row: dict) -> None:
@@ -854,6 +910,7 @@ def build_projects(reference: Path, muni_ids: dict[str, str]) -> tuple[list, lis
                 }
             )
         own_phases = apply_facts(row, own_phases, facts.pop(pid, []))
+        cite_dated_phase(row, own_phases)
         if not row["end"] and not row["end_note"]:
             row["end_note"] = runtime_reason(f_row)
         rows.append(row)
@@ -880,7 +937,7 @@ def nst_project(reference: Path, muni_ids: dict[str, str]) -> dict:
         "start": "2021-01",
         "end": "",
         "url": "",
-        "source": NST_SOURCE + "; con-nect (Bericht Wennigsen)",
+        "source": NST_SOURCE,
         "keywords": "Klimaschutz;Bewerbungsunterstützung MPSC 2021",
         "name_confidence": "",
         "funding_note": "gefördert vom Niedersächsischen Umweltministerium (MU); Betrag unbekannt",
@@ -924,7 +981,7 @@ def build_organisations(munis: dict[str, dict]) -> list[dict]:
             "id": "city-and-bits",
             "name": "City & Bits",
             "kind": "",
-            "source": "cityandbits.de 18.02.2022",
+            "source": CITY_AND_BITS_SOURCE,
             "notes": "unterstützte 2022 mit dem NST die niedersächsischen Modellprojekte; ohne Ort",
         },
         {
@@ -972,7 +1029,7 @@ def build_cooperations() -> list[dict]:
             "Gemeinsames Projekt",
             "",
             "digital.interkommunal (MPSC 2020)",
-            "digital-interkommunal.de",
+            KALLETAL_LEMGO_SOURCE,
         ),
         (
             "fraunhofer-iosb-ina",
@@ -1003,7 +1060,7 @@ def build_cooperations() -> list[dict]:
                 "Kooperationsverbund",
                 "2021",
                 "Einbecks MPSC-Bewerbung 2021 im Kooperationsverbund",
-                "einbeckaktuell.de 05.03.2021",
+                EINBECK_SOURCE,
             )
         )
     for project in NI_MPSC:
@@ -1014,7 +1071,7 @@ def build_cooperations() -> list[dict]:
                 "Unterstützung",
                 "2022-02-18",
                 "gemeinsam mit City & Bits",
-                "cityandbits.de 18.02.2022",
+                CITY_AND_BITS_SOURCE,
             )
         )
     rows.append(
@@ -1035,7 +1092,7 @@ def build_cooperations() -> list[dict]:
             "Kooperation",
             "2020-10",
             "Iserlohn als sechster Partner von 5 für Südwestfalen",
-            "wp.de 2020",
+            ISERLOHN_SOURCE,
         )
     )
     out = []
