@@ -13,6 +13,10 @@ Synonym syntax (matched case-insensitively against normalised text):
 - `^word`  at the start of a word only ("^strategie" finds "Strategie", not
   "Datenstrategie");
 - `=word`  as a whole word only ("=ki" finds "KI", never "Kirchheim").
+
+Long on purpose: most of its lines are the vocabulary itself (62 measure types with
+labels and synonyms), kept as one table like the schemas; the code is the short part at
+the end.
 """
 
 from __future__ import annotations
