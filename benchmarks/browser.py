@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import row, synthetic_network, wait_until_healthy
+from benchmarks.common import row, stop, synthetic_network, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["", "map", "timeline", "cooperation", "profiles", "data", "present", "about"]
@@ -91,11 +91,7 @@ def served(script: Path, env: dict):
         wait_until_healthy(base, process, log_path, 120)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 def settled_load(browser, url: str, sizes: dict | None = None) -> float:

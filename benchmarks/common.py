@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
 import tempfile
 import time
 import urllib.request
@@ -68,3 +69,12 @@ def wait_until_healthy(base: str, process, log_path: Path, seconds: float) -> No
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(Path(log_path).read_text()[-2000:]) from None
             time.sleep(0.3)
+
+
+def stop(process) -> None:
+    """End a served app or proxy: politely, then for sure after ten seconds."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -47,7 +47,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from benchmarks.browser import served, write_trivial_app
-from benchmarks.common import row, wait_until_healthy
+from benchmarks.common import row, stop, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
@@ -201,11 +201,7 @@ def served_app():
         wait_until_healthy(base, process, folder / "server.log", 90)
         yield base, process.pid
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 def median_ms(times: list[float]) -> float:
@@ -292,8 +288,7 @@ def behind_nginx(ports: list[int]):
         wait_until_healthy(base, process, folder / "error.log", 30)
         yield base
     finally:
-        process.terminate()
-        process.wait(10)
+        stop(process)
 
 
 async def throughput(base: str, users: int, seconds: float) -> tuple[float, float]:

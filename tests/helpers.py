@@ -15,6 +15,17 @@ hi,HI 2030,MPSC,2021,hildesheim,hildesheim,Großstadt,Mobilität|Sicherheit,,202
 """
 
 
+# the sign-in settings a test app needs for the OIDC sign-in (never contacted: the
+# address is a placeholder, and no test signs in through it)
+OIDC_SECRETS = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "x" * 32,
+    "client_id": "atlas",
+    "client_secret": "geheim",
+    "server_metadata_url": "https://login.example.org/.well-known/openid-configuration",
+}
+
+
 def write_folder(tmp_path: Path, **files: str | bytes) -> Path:
     """A data folder with the valid tables, some replaced (or removed with None)."""
     tables = {"municipalities": MUNIS, "projects": PROJECTS, **files}

@@ -10,6 +10,7 @@ from atlas.auth import hash_password
 from atlas.store import open_store
 from components.data import database_url
 from tests.apptest import run_app
+from tests.helpers import OIDC_SECRETS
 
 PASSWORD = "richtig-geheim-42"
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -259,13 +260,7 @@ def test_oidc_configured_shows_a_sign_in_button_and_no_password(monkeypatch):
     monkeypatch.setattr(app_test_module, "PagesManager", ServerPagesManager)
     monkeypatch.setenv("ATLAS_EDITOR_PASSWORD_HASH", hash_password(PASSWORD))
     at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["auth"] = {
-        "redirect_uri": "http://localhost:8501/oauth2callback",
-        "cookie_secret": "x" * 32,
-        "client_id": "atlas",
-        "client_secret": "geheim",
-        "server_metadata_url": "https://login.example.org/.well-known/openid-configuration",
-    }
+    at.secrets["auth"] = dict(OIDC_SECRETS)
     at.run()
     at.switch_page("pages/data.py").run()
     assert not at.exception

@@ -21,6 +21,7 @@ from atlas.auth import (
 )
 from atlas.database import describe_url
 from tests.apptest import run_app
+from tests.helpers import OIDC_SECRETS
 from tests.test_app_data import PASSWORD, button, plain, section, sign_in
 
 # --- connection details -------------------------------------------------------------------
@@ -251,13 +252,7 @@ def oidc_app(monkeypatch, user: dict, editors: str | None):
     monkeypatch.setattr(app_test_module, "PagesManager", ServerPagesManager)
     monkeypatch.delenv("ATLAS_EDITORS", raising=False)
     at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["auth"] = {
-        "redirect_uri": "http://localhost:8501/oauth2callback",
-        "cookie_secret": "x" * 32,
-        "client_id": "atlas",
-        "client_secret": "geheim",
-        "server_metadata_url": "https://login.example.org/.well-known/openid-configuration",
-    }
+    at.secrets["auth"] = dict(OIDC_SECRETS)
     if editors is not None:
         at.secrets["ATLAS_EDITORS"] = editors
     at.user = user
