@@ -39,3 +39,8 @@ def date(iso, lang: str = "de") -> str:
     if lang == "en":
         return text
     return ".".join(reversed(parts))
+
+
+def date_input_format(lang: str) -> str:
+    """How a date picker shows its date: German day first, otherwise ISO."""
+    return "DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD"

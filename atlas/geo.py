@@ -58,11 +58,16 @@ def district_labels() -> dict[str, str]:
     }
 
 
+def located(municipalities: pd.DataFrame) -> pd.DataFrame:
+    """The members that have coordinates: only they can be placed on the map."""
+    return municipalities.dropna(subset=["lat", "lon"])
+
+
 def member_points(view: Network) -> pd.DataFrame:
     """One row per member with coordinates: projects (count and sorted names), funding,
     leading phase, earliest cohort, topics. One pass over the projects: at 20,000
     projects, grouped lambdas would take a second."""
-    munis = view.municipalities.dropna(subset=["lat", "lon"]).reset_index(drop=True)
+    munis = located(view.municipalities).reset_index(drop=True)
     at = {mid: i for i, mid in enumerate(munis["id"])}
     n = len(munis)
     count, funding, rank, cohort = (

@@ -90,6 +90,26 @@ class Plan:
     participants: tuple[str, ...]
     focus: tuple[str, ...]  # measure ids (a topic focus is expanded by measures_for_focus)
 
+    @property
+    def is_ready(self) -> bool:
+        """Hosts and an agenda need someone to meet and something to meet about."""
+        return bool(self.participants) and bool(self.focus)
+
+
+DAYS_AHEAD = 30  # a meeting is planned about a month ahead
+
+
+def default_day(today: dt.date) -> dt.date:
+    """The date a new plan starts with."""
+    return today + dt.timedelta(days=DAYS_AHEAD)
+
+
+def has_measures(network: Network) -> bool:
+    """Whether the data has a measures table; without one, measures are read from the
+    projects' keywords (and the page says so)."""
+    measures = getattr(network, "measures", None)
+    return measures is not None and not measures.empty
+
 
 def propose_hosts(network: Network, plan: Plan, limit: int = 5, lang: str = "de") -> pd.DataFrame:
     """Members ahead on the focus (in operation or implementing), ranked by how much of the

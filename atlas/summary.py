@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from atlas import fmt
 from atlas.network import Network, in_set
 from atlas.schema import STATES, TOPICS
 from atlas.status import PHASES_NOW
+from atlas.text import t
 
 
 @dataclass(frozen=True)
@@ -115,3 +117,15 @@ def coverage(network: Network) -> dict[str, int]:
         "with_funding": int(projects["funding_federal_eur"].notna().sum()),
         "with_phases": int(in_set(projects["id"], set(network.phases["project_id"])).sum()),
     }
+
+
+def counts_text(network: Network, lang: str) -> str:
+    """The whole network in one sentence: projects, members, known links and meetings."""
+    return t(
+        "about.counts",
+        lang,
+        projects=fmt.number(len(network.projects), lang),
+        municipalities=fmt.number(len(network.municipalities), lang),
+        links=fmt.number(len(network.cooperations), lang),
+        events=fmt.number(len(network.events), lang),
+    )

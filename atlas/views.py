@@ -86,6 +86,13 @@ def ordered(views: pd.DataFrame) -> pd.DataFrame:
     return views.sort_values(["position", "title"], na_position="last").reset_index(drop=True)
 
 
+def split_by_page(views: pd.DataFrame, pages: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(views whose page the app has, views whose page it does not): a view saved on a
+    page that is gone cannot be shown, but its title is still worth naming."""
+    on_page = views["page"].isin(pages)
+    return views[on_page], views[~on_page]
+
+
 def parse_show(show: str | None, known_ids: set[str]) -> tuple[list[str], list[str]]:
     """(slide ids in order, ids that are unknown) from ?show=a,b,c."""
     ids = [i for i in (show or "").split(",") if i]

@@ -26,6 +26,8 @@ from components.links import profile_url
 from components.page import chart
 from components.url_widgets import ignored_in_link, link_values, url_widget
 
+MODES = {"finder": "coop.mode.finder", "network": "coop.mode.network", "groups": "coop.mode.groups"}
+
 WEIGHT_KEYS = {
     "measures": "w_measures",
     "product": "w_product",
@@ -347,3 +349,36 @@ def groups_section(view: Network, lang: str) -> None:
         column_config={t("coop.col.standing", lang): st.column_config.TextColumn(width="large")},
     )
     downloads(table, "arbeitsgruppen", lang, "groups")
+
+
+def cooperation_mode(lang: str) -> str:
+    """The page's view: partner finder, network or working groups (in the link as ?view=)."""
+    return url_widget(
+        st.segmented_control,
+        t("coop.mode", lang),
+        list(MODES),
+        key="coop_mode",
+        param="view",
+        default="finder",
+        label_of=lambda m: t(MODES[m], lang),
+    )
+
+
+def how_it_works(view: Network, lang: str) -> None:
+    """How suggestions are made, and a note when the view's projects lack the words the
+    score reads."""
+    with st.expander(t("coop.how", lang)):
+        st.markdown(escape_markdown(t("coop.how_text", lang)))
+    keyword_note(view, lang)
+
+
+def cooperation_section(network: Network, view: Network, mode: str, lang: str) -> None:
+    """The chosen view; the finder and the network are scored with the weights the user
+    sets, the working groups need none."""
+    weights = weight_sliders(lang) if mode != "groups" else Weights()
+    if mode == "finder":
+        partner_section(network, view, weights, lang)
+    elif mode == "network":
+        network_section(view, weights, lang)
+    else:
+        groups_section(view, lang)

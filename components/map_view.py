@@ -1,5 +1,9 @@
 """Sections of the map page: settings, the deck with selection, the legend, the panel for
-a selected place, the table alternative and the PNG download."""
+a selected place, the table alternative and the PNG download; `map_section` puts them
+together.
+
+Above 400 lines because these sections share the page's layout and settings: split, each
+part would import the others."""
 
 from __future__ import annotations
 
@@ -12,12 +16,14 @@ from atlas.filters import Filters
 from atlas.network import Network
 from atlas.profiles import projects_of
 from atlas.text import escape_markdown, t
+from components.asof import show_as_of
 from components.data import view_inputs
 from components.links import profile_url
 from components.map_deck import (
     HOLLOW,
     INITIAL_VIEW,
     PHASE_OUTLINES,
+    basemap_style,
     build_deck,
     describe_areas,
     describe_links,
@@ -29,6 +35,8 @@ from components.map_deck import (
 )
 from components.memo import shared
 from components.page import lazy_expander
+from components.payload import short_tips
+from components.present import is_presenting
 from components.static_map import static_map
 from components.url_widgets import url_widget
 
@@ -366,3 +374,73 @@ __all__ = [
     "table_alternative",
     "view_state",
 ]
+
+
+def configured_style() -> str:
+    """The base map's style: the local blank one unless the environment or the secrets
+    name a tile basemap."""
+    return basemap_style(dict(st.secrets) if st.secrets.load_if_toml_exists() else None)
+
+
+def map_section(network: Network, view: Network, filters: Filters, lang: str) -> None:
+    """The map beside its panel (top to bottom: settings, legend, the view's buttons, the
+    selection), then the table alternative. A slide shows the map and its legend only."""
+    # the map takes the screen's height below the title (at least MAP_HEIGHT): on a 1080p
+    # projector all of Germany fits; our own static CSS, no data in it
+    st.html(MAP_CSS)
+    chart, panel = st.columns([3, 1])
+    settings_box, legend_box, buttons_box, selection_box = (panel.container() for _ in range(4))
+    mode, colour, measure = settings(lang, settings_box)
+    inputs = (view_inputs(), mode, measure)
+    points, areas, peak, links, orgs, faded = shared(
+        "map_layers", inputs, lambda: map_layers(network, view, filters, mode, measure, lang)
+    )
+    with buttons_box:
+        where = view_state(geo.located(view.municipalities), filters, lang)
+    style = configured_style()
+    deck = shared(
+        "map_deck",
+        (inputs, colour, where, style),
+        lambda: build_deck(
+            short_tips(points),
+            links,
+            orgs,
+            mode,
+            colour,
+            view=where,
+            style=style,
+            choropleth=areas,
+            faded=faded,
+        ),
+    )
+    with chart:
+        state = st.pydeck_chart(
+            deck,
+            height=MAP_HEIGHT,
+            on_select="rerun",
+            selection_mode="single-object",
+            key="map",
+            alt=t(
+                "map.alt", lang, members=len(view.municipalities), links=len(links), orgs=len(orgs)
+            ),
+        )
+    presenting = is_presenting()
+    if not presenting:
+        with selection_box:
+            selected_panel(network, state, mode, lang)
+            png_download(view, lang)
+    with legend_box:
+        legend(
+            mode,
+            colour,
+            measure,
+            points,
+            peak,
+            lang,
+            organisations=len(orgs),
+            links=links,
+            faded=len(faded),
+        )
+        show_as_of(network, lang)
+    if not presenting:
+        table_alternative(points, areas, links, orgs, mode, measure, lang)

@@ -23,7 +23,9 @@ from atlas.meetings import (
     agenda,
     agenda_lines,
     calendar_entry,
+    default_day,
     distances_km,
+    has_measures,
     meeting_rows,
     propose_hosts,
 )
@@ -32,7 +34,7 @@ from atlas.schema import TOPICS
 from atlas.store import EditSet, StoreError
 from atlas.text import escape_markdown, plot_text, t
 from atlas.views import text_to_params
-from components.data import view_inputs
+from components.data import today, view_inputs
 from components.filter_state import SPECS
 from components.memo import shared
 
@@ -290,3 +292,32 @@ def never_met_section(view: Network, lang: str) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def meeting_intro(network: Network, lang: str) -> None:
+    """What the page is for, and a note when measures come from the projects' keywords."""
+    st.caption(escape_markdown(t("meeting.intro", lang)))
+    if not has_measures(network):
+        st.info(t("meeting.keywords_note", lang))
+
+
+def meeting_day(lang: str) -> dt.date:
+    """The meeting's date, about a month ahead to begin with, shown as the language writes
+    dates."""
+    return st.date_input(
+        t("meeting.date", lang),
+        value=default_day(today()),
+        format=fmt.date_input_format(lang),
+        key="meeting_date",
+    )
+
+
+def plan_sections(network: Network, plan: Plan, day: dt.date, lang: str) -> None:
+    """Hosts, agenda and record for a plan with participants and a focus; until it has
+    both, a note says what to choose."""
+    if not plan.is_ready:
+        st.info(t("meeting.pick_participants", lang))
+        return
+    host = hosts_section(network, plan, lang)
+    agenda_section(network, plan, host, day, lang)
+    record_section(network, plan, host, day, today(), lang)

@@ -1,5 +1,6 @@
 """The overview page's charts, built in one go from the filtered network: each with its
-alt text and its table alternative, ready for components.page.chart."""
+alt text and its table alternative, ready for components.page.chart; and the page's
+sections: the KPI cards, the charts, the project list and the box about the data."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
-from atlas import summary
+from atlas import fmt, summary
 from atlas.network import Network
-from atlas.text import t
+from atlas.text import escape_markdown, t
 from components.charts import bar_alt_text, bar_chart, matrix_chart
+from components.data import view_inputs
 from components.links import profile_url
+from components.memo import shared
+from components.page import chart, kpi_cards, lazy_expander, money
 from components.theme import GREY, PHASE_COLOURS, PRIMARY
 
 # The project list is open on the page up to this many rows; a longer one (20,000 projects
@@ -120,3 +125,83 @@ def project_list(network: Network, view: Network, lang: str) -> pd.DataFrame:
             t("overview.col.profile", lang): [profile_url("project", i) for i in projects["id"]],
         }
     )
+
+
+def kpi_section(view: Network, lang: str) -> None:
+    """Members, projects, states and federal funding as cards, and how many projects the
+    funding is known for."""
+    k = summary.kpis(view)
+    funding_help = t("kpi.funding_help", lang, known=k.funding_known, total=k.projects)
+    kpi_cards(
+        [
+            (t("kpi.municipalities", lang), fmt.number(k.municipalities, lang), None),
+            (t("kpi.projects", lang), fmt.number(k.projects, lang), None),
+            (t("kpi.states", lang), fmt.number(k.states, lang), None),
+            (t("kpi.funding", lang), money(k.funding_federal_eur, lang), funding_help),
+        ],
+        widths=[1, 1, 1, 1.4],
+    )
+    st.caption(t("kpi.funding_cover", lang, known=k.funding_known, total=k.projects))
+
+
+def charts_section(view: Network, lang: str) -> None:
+    """The four counts in two columns, then states by topic where there is one."""
+    charts = shared("overview", view_inputs(), lambda: overview_charts(view, lang))
+    left, right = st.columns(2)
+    with left:
+        chart(*charts["by_state"], lang)
+        chart(*charts["by_cohort"], lang)
+    with right:
+        chart(*charts["by_phase"], lang)
+        chart(*charts["by_topic"], lang)
+    if charts["state_topic"] is not None:
+        chart(*charts["state_topic"], lang)
+
+
+def projects_section(network: Network, view: Network, lang: str) -> None:
+    """The project list: open on the page, or, when long, in an expander that fills when
+    opened (20,000 projects were 2.8 MB on every run)."""
+    st.subheader(t("overview.projects", lang), help=t("overview.projects_help", lang))
+
+    def project_table() -> None:
+        table = shared(
+            "overview_projects", view_inputs(), lambda: project_list(network, view, lang)
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                t("overview.col.profile", lang): st.column_config.LinkColumn(display_text="→"),
+                t("overview.col.funding", lang): st.column_config.NumberColumn(format="localized"),
+                t("overview.col.cohort", lang): st.column_config.NumberColumn(format="%d"),
+            },
+        )
+
+    if len(view.projects) <= OPEN_TABLE_ROWS:
+        project_table()
+    else:
+        label = t("overview.projects_all", lang, n=fmt.number(len(view.projects), lang))
+        lazy_expander(label, "overview_projects", project_table)
+
+
+def about_box(network: Network, view: Network, lang: str) -> None:
+    """Where the data comes from, its date, how much of the view has topics and funding,
+    and how phases are read, in a bordered box."""
+    cover = shared("overview_cover", view_inputs(), lambda: summary.coverage(view))
+    with st.container(border=True):
+        st.subheader(t("about.header", lang))
+        lines = [
+            t("about.source", lang, label=network.title),
+            t("about.asof", lang, date=fmt.date(network.as_of, lang)),
+            t("about.coverage_topics", lang, known=cover["with_topics"], total=cover["projects"]),
+            t(
+                "about.coverage_funding",
+                lang,
+                known=cover["with_funding"],
+                total=cover["projects"],
+            ),
+            t("about.phase_note", lang),
+            t("about.sources", lang),
+        ]
+        st.markdown("\n".join(f"- {escape_markdown(line)}" for line in lines))

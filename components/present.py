@@ -26,10 +26,13 @@ from atlas.views import (
     params_to_text,
     parse_show,
     slide_index,
+    split_by_page,
     text_to_params,
     token_views,
+    views_table,
     views_token,
 )
+from components.asof import show_as_of
 from components.memo import remembered
 
 # Large type and high contrast for the back of a meeting room; no sidebar, no toolbar.
@@ -296,6 +299,58 @@ def _advance_after(seconds: int, network, ids, index, pages, lang) -> None:
             go_to_slide(network, ids, index + 1, pages, lang)
 
     tick()
+
+
+def views_section(network: Network, lang: str) -> None:
+    """The saved views that can be shown (those of pages gone are named in a caption),
+    the choice of slides and the start of the show; stops the page when there are none."""
+    views = saved_views(network)
+    available, missing = split_by_page(views, registered_paths())
+    if available.empty:
+        st.info(t("present.none", lang))
+        st.stop()
+    if not missing.empty:
+        st.caption(
+            escape_markdown(t("present.unavailable", lang, titles=", ".join(missing["title"])))
+        )
+
+    st.subheader(t("present.views", lang))
+    st.dataframe(views_table(available, lang), hide_index=True, width="stretch")
+    titles = dict(zip(available["id"], available["title"], strict=True))
+    chosen = st.multiselect(
+        t("present.choose", lang),
+        list(titles),
+        default=list(titles),
+        format_func=titles.get,
+        key="show_views",
+    )
+    auto = st.number_input(
+        t("present.auto", lang), min_value=0, max_value=600, value=0, step=5, key="show_auto"
+    )
+    if st.button(t("present.start", lang), type="primary", disabled=not chosen, shortcut="Enter"):
+        start_show(network, chosen, int(auto), lang)
+    st.download_button(t("present.download_views", lang), views_csv(views), "views.csv", "text/csv")
+
+
+def handout_section(network: Network, view: Network, filters, lang: str) -> None:
+    """The handout: the data's as-of date (its phases are computed for today), the button
+    that makes the PDF, then its download, or a note when no Chromium renders it."""
+    from components.handout import ChromeMissing  # the PDF renderer loads when used
+
+    st.subheader(t("present.handout", lang))
+    show_as_of(network, lang)
+    prepare_handout()
+    if not st.button(t("present.handout_make", lang), key="make_handout"):
+        return
+    try:
+        pdf, pages, seconds = make_handout(network, view, filters, lang)
+    except ChromeMissing:
+        st.error(t("present.handout_no_chrome", lang))
+        return
+    st.success(t("present.handout_ready", lang, pages=pages, seconds=seconds))
+    st.download_button(
+        t("present.handout_download", lang), pdf, "netzwerkatlas-handout.pdf", "application/pdf"
+    )
 
 
 def prepare_handout() -> None:

@@ -1,5 +1,8 @@
 """Rendering municipality and project profiles. Every text from data is escaped; the
-sources and measures they show are built in components/profile_sources.py."""
+sources and measures they show are built in components/profile_sources.py.
+
+Above 400 lines because a profile's layout is one piece: the choice of whom to show, the
+municipality's and the project's sections and the comparison share their helpers."""
 
 from __future__ import annotations
 
@@ -15,8 +18,12 @@ from atlas.profiles import (
     PROJECT_SOURCES,
     MunicipalityProfile,
     ProjectProfile,
+    comparison,
     fact_sources,
+    municipality_profile,
     names,
+    project_profile,
+    similar_projects,
 )
 from atlas.status import extension_offers, phase_label
 from atlas.text import escape_markdown, join_words, t
@@ -403,3 +410,19 @@ def show_comparison(table: pd.DataFrame, lang: str) -> None:
             shown.loc[row, column] = fmt.date(value, lang) if _text(value) else t("unknown", lang)
     shown.index = [t(f"profiles.compare.{row}", lang) for row in shown.index]
     st.dataframe(shown.astype(str), width="stretch")
+
+
+def show_profile(network: Network, mode: str, choice, lang: str) -> None:
+    """The chosen profile: a municipality, a project, or the comparison, which needs two
+    municipalities at least (until then a note says so); nothing while none is chosen."""
+    if mode == "municipality" and choice:
+        show_municipality(network, municipality_profile(network, choice), lang)
+    elif mode == "project" and choice:
+        show_project(
+            network, project_profile(network, choice), similar_projects(network, choice), lang
+        )
+    elif mode == "compare":
+        if len(choice) < 2:
+            st.info(t("profiles.compare_need", lang))
+        else:
+            show_comparison(comparison(network, choice), lang)

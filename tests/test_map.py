@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from atlas import geo
@@ -356,3 +357,16 @@ def test_an_organisation_is_its_own_marker_beside_the_member_it_shares_a_place_w
     assert {row["name"] for row in orgs["data"]} >= {"Fraunhofer IOSB-INA"}
     # members are drawn and picked as before: the diamond sits beside Lemgo, not on it
     assert any(row["tip"].startswith("Lemgo\n") for row in layer(spec, "members")["data"])
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "kept"),
+    [
+        ([52.0, 48.0], [9.0, 11.0], ["a", "b"]),
+        ([52.0, None], [9.0, 11.0], ["a"]),
+        ([None, 48.0], [9.0, None], []),
+    ],
+)
+def test_only_members_with_coordinates_are_located(lat, lon, kept):
+    munis = pd.DataFrame({"id": ["a", "b"], "lat": lat, "lon": lon})
+    assert geo.located(munis)["id"].tolist() == kept

@@ -16,7 +16,9 @@ from atlas.meetings import (
     agenda,
     agenda_lines,
     calendar_entry,
+    default_day,
     distances_km,
+    has_measures,
     measures_for_focus,
     meeting_rows,
     member_measures,
@@ -300,3 +302,28 @@ def test_a_recorded_meeting_turns_a_suggestion_into_an_existing_link(copy_of_bun
     linked = partners_for(after, "hildesheim").set_index("b_id")
     assert bool(linked.loc[partner, "existing"])
     assert partner not in set(linked[~linked["existing"]].index)
+
+
+@pytest.mark.parametrize(
+    ("participants", "focus", "ready"),
+    [(("a", "b"), ("m1",), True), ((), ("m1",), False), (("a",), (), False), ((), (), False)],
+)
+def test_a_plan_is_ready_with_participants_and_a_focus(participants, focus, ready):
+    assert Plan(participants, focus).is_ready is ready
+
+
+@pytest.mark.parametrize(
+    ("today", "day"),
+    [(dt.date(2026, 1, 1), dt.date(2026, 1, 31)), (dt.date(2026, 12, 15), dt.date(2027, 1, 14))],
+)
+def test_a_new_plan_starts_a_month_ahead(today, day):
+    assert default_day(today) == day
+
+
+@pytest.mark.parametrize(
+    ("measures", "known"),
+    [(None, False), (pd.DataFrame(), False), (pd.DataFrame({"id": ["m1"]}), True)],
+)
+def test_measures_are_known_only_from_a_table_with_rows(measures, known):
+    assert has_measures(SimpleNamespace(measures=measures)) is known
+    assert has_measures(SimpleNamespace()) is False

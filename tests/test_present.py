@@ -16,6 +16,7 @@ from atlas.views import (
     params_to_text,
     parse_show,
     slide_index,
+    split_by_page,
     text_to_params,
     token_views,
     views_table,
@@ -267,3 +268,17 @@ def test_the_presentation_page_shows_the_as_of_date_for_the_handout(monkeypatch)
     at = run_app(monkeypatch, page="present")
     assert not at.exception
     assert any("Daten mit Stand 09.2025" in c.value.replace("\\", "") for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("pages", "available", "missing"),
+    [
+        (["map", "overview"], ["a", "b"], []),
+        (["map"], ["a"], ["b"]),
+        ([], [], ["a", "b"]),
+    ],
+)
+def test_split_by_page_names_the_views_of_pages_gone(pages, available, missing):
+    views = pd.DataFrame({"id": ["a", "b"], "page": ["map", "overview"]})
+    shown, gone = split_by_page(views, pages)
+    assert (shown["id"].tolist(), gone["id"].tolist()) == (available, missing)

@@ -4,7 +4,9 @@ plain to see (two projects, three municipalities in two states)."""
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from atlas import summary
@@ -66,3 +68,18 @@ def test_coverage_and_an_empty_view(network):
     empty = apply_filters(network, Filters(text="kein-treffer-xyz"))
     assert summary.kpis(empty).projects == 0
     assert summary.state_topic_matrix(empty).empty
+
+
+@pytest.mark.parametrize(
+    ("lang", "sizes", "text"),
+    [
+        ("de", (1234, 2, 0, 1), "1.234 Projekte, 2 Kommunen, 0 bekannte Verbindungen, 1 Treffen."),
+        ("en", (1234, 2, 0, 1), "1,234 projects, 2 municipalities, 0 known links, 1 meeting."),
+    ],
+)
+def test_the_counts_sentence_formats_numbers_for_the_language(lang, sizes, text):
+    projects, municipalities, links, events = (pd.DataFrame(index=range(n)) for n in sizes)
+    network = SimpleNamespace(
+        projects=projects, municipalities=municipalities, cooperations=links, events=events
+    )
+    assert summary.counts_text(network, lang) == text
