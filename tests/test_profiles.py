@@ -272,8 +272,9 @@ def test_a_project_profile_shows_its_measures_and_the_sources_of_its_phases(monk
     assert measures["Quelle"].notna().all()
     assert measures["Quelle"].str.match(r"https?://").all()
     phases = next(v for c, v in tables.items() if c[0] == "Phasen")
-    # the phases cite pages without http(s): named as given, never made a link
-    assert phases["Quelle"].isna().all()
-    assert phases["Quellenangabe"].str.contains("digital-interkommunal.de/wissenswertes").all()
+    # the phases cite two pages each: the first is the link, both sites are named
+    assert (phases["Quelle"] == "https://digital-interkommunal.de/wissenswertes/").all()
+    assert phases["Quellenangabe"].str.contains("digital-interkommunal.de").all()
+    assert phases["Quellenangabe"].str.contains("owl-journal.de").all()
     markdown = "\n".join(m.value for m in at.main.markdown)
     assert "Quellen der Angaben" in markdown and "](https://" in markdown
