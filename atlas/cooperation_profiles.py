@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from atlas.measures import MEASURE_IDS, STATUS_RANK, project_measures
 from atlas.network import Network
@@ -60,6 +61,12 @@ class Profiles:
     product_weight: np.ndarray
     details: pd.DataFrame  # member (position), measure, status, since, product, source
     from_keywords: tuple  # projects whose measures come from their keywords (status unknown)
+    # whom each member is linked to in the data (members and organisations alike):
+    # sparse (n, len(partner_ids)) 0/1, the first n columns are the members themselves
+    links: sparse.csr_matrix
+    link_ids: np.ndarray
+    link_names: np.ndarray
+    link_weight: np.ndarray  # per party: 1 / log2(its number of links), 1 for two
 
     @property
     def n(self) -> int:
@@ -101,6 +108,7 @@ def member_profiles(network: Network) -> Profiles:
     kinds = munis["kind"].fillna("").to_numpy(dtype=object)
     existing_i, existing_j, existing_joint = existing_pairs(network, index)
     m = measure_profile(network, index)
+    links = link_profile(network, index)
     return Profiles(
         ids=munis["id"].to_numpy(dtype=object),
         names=munis["name"].to_numpy(dtype=object),
@@ -118,6 +126,7 @@ def member_profiles(network: Network) -> Profiles:
         existing_j=existing_j,
         existing_joint=existing_joint,
         **m,
+        **links,
     )
 
 
@@ -239,10 +248,11 @@ def _idf(bits: np.ndarray, n: int) -> np.ndarray:
     return np.where(df > 0, np.log(max(n, 1) / np.maximum(df, 1)) + 0.1, 0.0)
 
 
-def existing_pairs(network: Network, index: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Member pairs already linked: joint projects, known cooperations (a project stands for
-    its members, an organisation for no one), and meetings both attended. As (i, j), i < j,
-    and whether the pair shares a joint project."""
+def link_groups(network: Network) -> tuple[list[list[str]], int]:
+    """Who is linked with whom in the data, as groups of node ids that all know each other:
+    joint projects (their members), known cooperations (a project stands for its members,
+    an organisation for itself) and events (participants and host). Returns the groups and
+    how many of them, at the front, are joint projects."""
     members_of = dict(
         zip(network.projects["id"], network.projects["municipality_ids"], strict=True)
     )
@@ -250,7 +260,7 @@ def existing_pairs(network: Network, index: pd.Index) -> tuple[np.ndarray, np.nd
     def as_members(nodes) -> list[str]:
         return [m for node in nodes for m in members_of.get(node, (node,))]
 
-    groups = [ids for ids in network.projects["municipality_ids"] if len(ids) > 1]
+    groups = [list(ids) for ids in network.projects["municipality_ids"] if len(ids) > 1]
     n_joint = len(groups)
     groups += [
         as_members([a]) + as_members([b])
@@ -262,6 +272,58 @@ def existing_pairs(network: Network, index: pd.Index) -> tuple[np.ndarray, np.nd
             network.events["municipality_id"], network.events["participant_ids"], strict=True
         )
     ]
+    return groups, n_joint
+
+
+def link_profile(network: Network, index: pd.Index) -> dict:
+    """Each member's links to other parties in the data (members and organisations such
+    as an association that supports several members), as a sparse member x party matrix:
+    two members linked to the same third party are partners of partners. A party's weight
+    falls with its number of links (Adamic-Adar), so an association linked to everyone
+    says less than a partner of two."""
+    n = len(index)
+    groups, _ = link_groups(network)
+    groups = [[x for x in g if isinstance(x, str) and x] for g in groups]
+    groups = [g for g in groups if len(set(g)) > 1]
+    others = sorted({x for g in groups for x in g} - set(index))
+    ids = np.array([*index, *others], dtype=object)
+    node = pd.Index(ids)
+    names = dict(zip(network.municipalities["id"], network.municipalities["name"], strict=True))
+    names |= dict(zip(network.organisations["id"], network.organisations["name"], strict=True))
+    labels = np.array([names.get(x, x) for x in ids], dtype=object)
+    if not groups:
+        empty = sparse.csr_matrix((n, len(ids)), dtype=np.float64)
+        return {
+            "links": empty,
+            "link_ids": ids,
+            "link_names": labels,
+            "link_weight": np.zeros(len(ids)),
+        }
+    long = pd.DataFrame(
+        {
+            "g": np.repeat(np.arange(len(groups)), [len(g) for g in groups]),
+            "x": node.get_indexer([x for g in groups for x in g]),
+        }
+    ).drop_duplicates()
+    # group x node incidence; node x node links = incidence' incidence without the diagonal
+    incidence = sparse.csr_matrix(
+        (np.ones(len(long)), (long["g"].to_numpy(), long["x"].to_numpy())),
+        shape=(len(groups), len(ids)),
+    )
+    linked = (incidence.T @ incidence).tocsr()
+    linked = (linked - sparse.diags(linked.diagonal())).tocsr()  # no one is their own partner
+    linked.eliminate_zeros()
+    linked.data[:] = 1.0
+    degree = np.asarray(linked.sum(axis=0)).ravel()
+    weight = np.where(degree > 1, 1 / np.log2(np.maximum(degree, 2)), 0.0)
+    return {"links": linked[:n], "link_ids": ids, "link_names": labels, "link_weight": weight}
+
+
+def existing_pairs(network: Network, index: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Member pairs already linked: joint projects, known cooperations (a project stands for
+    its members, an organisation for no one), and meetings both attended. As (i, j), i < j,
+    and whether the pair shares a joint project."""
+    groups, n_joint = link_groups(network)
     if not any(len(g) > 1 for g in groups):
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0, dtype=bool)

@@ -42,7 +42,23 @@ def _labelled(p: Profiles, frame: pd.DataFrame) -> pd.DataFrame:
     out["same_type"] = np.where(same_type, np.where(p.rural[i] == 1, "rural", "urban"), "")
     same_state = (p.state[i] == p.state[j]) & (p.state[i] != "")
     out["same_state"] = np.where(same_state, p.state[i], "")
+    out["shared_partners"] = shared_partner_names(p, i, j, out["partners"].to_numpy() > 0)
     return out
+
+
+def shared_partner_names(p: Profiles, i, j, where) -> list[tuple[str, ...]]:
+    """The third parties both members of a pair are linked to in the data, the ones with
+    the fewest links first (they say most), for the pairs `where` marks; () elsewhere."""
+    found: list[tuple[str, ...]] = [()] * len(i)
+    links = p.links
+    for row in np.flatnonzero(where):
+        a, b = int(i[row]), int(j[row])
+        mine = links.indices[links.indptr[a] : links.indptr[a + 1]]
+        theirs = links.indices[links.indptr[b] : links.indptr[b + 1]]
+        common = np.intersect1d(mine, theirs)
+        common = common[np.argsort(-p.link_weight[common], kind="stable")]
+        found[row] = tuple(p.link_names[common])
+    return found
 
 
 def _leading_difference(p: Profiles, i, j, shared, rarity) -> tuple[list[str], list[str]]:
@@ -180,6 +196,13 @@ def reason(row, weights: Weights, lang: str = "de", max_topics: int = 3) -> str:
         measures=weights.measures > 0 or weights.direction > 0,
         products=weights.product > 0 and row["product"] > 0,
     )
+    if weights.partners > 0 and row["shared_partners"]:
+        names = list(row["shared_partners"])
+        shown = ", ".join(names[:max_topics])
+        if len(names) > max_topics:
+            shown = t("coop.more", lang, shown=shown, n=len(names) - max_topics)
+        key = "coop.reason.partner_one" if len(names) == 1 else "coop.reason.partners"
+        pieces.append(t(key, lang, partners=shown))
     if weights.topics > 0 and row["shared_topics"] and not row["measure_info"]:
         names = [t(f"topic.{x}", lang) for x in row["shared_topics"]]
         shown = ", ".join(names[:max_topics])

@@ -1,4 +1,4 @@
-"""The cooperation score: candidate pairs, the eight parts of a pair's score (each in
+"""The cooperation score: candidate pairs, the nine parts of a pair's score (each in
 [0, 1]) and their weighted mean, existing links marked, each member's best k."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.spatial import cKDTree
 
 from atlas.cooperation_profiles import (
@@ -19,7 +20,18 @@ from atlas.cooperation_profiles import (
 
 DISTANCE_SCALE_KM = 30.0
 EARTH_RADIUS_KM = 6371.0
-PARTS = ("measures", "product", "direction", "proximity", "region", "context", "topics", "phase")
+PARTS = (
+    "measures",
+    "product",
+    "direction",
+    "proximity",
+    "region",
+    "context",
+    "topics",
+    "phase",
+    "partners",
+)
+MAX_SHARED_LINKS = 50  # a party linked to more members gives no candidates (it still scores)
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,7 @@ class Weights:
     context: float = 0.1
     topics: float = 0.1
     phase: float = 0.0
+    partners: float = 0.5
 
     def as_array(self) -> np.ndarray:
         return np.array([max(0.0, getattr(self, f.name)) for f in fields(self)], dtype=float)
@@ -67,7 +80,9 @@ def candidate_pairs(
     - per state: its k_topic nearest members in its own federal state;
     - per measure: its k_topic nearest members with the same measure;
     - per topic, for members without known measures: its k_topic nearest members that
-      also work on that topic."""
+      also work on that topic;
+    - partners of partners: every pair linked to the same third party in the data
+      (parties with at most MAX_SHARED_LINKS links, so an umbrella body adds none)."""
     if p.n < 2:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     if p.n < exact_below:
@@ -97,9 +112,21 @@ def candidate_pairs(
         for group in np.split(order, cuts):
             if len(group) > 1:
                 chunks.append(_knn_pairs(points[group], group, k_topic, p.n))
+    chunks.append(_shared_link_pairs(p))
     pairs = np.sort(np.concatenate(chunks))
     pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]  # unique
     return pairs // p.n, pairs % p.n
+
+
+def _shared_link_pairs(p: Profiles) -> np.ndarray:
+    """Pair keys i * n + j (i < j) of members linked to the same third party."""
+    links = p.links
+    small = np.asarray(links.sum(axis=0)).ravel() <= MAX_SHARED_LINKS
+    links = links[:, np.flatnonzero(small)]
+    if links.nnz == 0:
+        return np.empty(0, dtype=np.int64)
+    both = sparse.triu(links @ links.T, k=1).tocoo()
+    return both.row.astype(np.int64) * p.n + both.col
 
 
 def _knn_pairs(points: np.ndarray, ids: np.ndarray, k: int, n: int) -> np.ndarray:
@@ -133,7 +160,7 @@ def _bit_sums(weights: np.ndarray) -> np.ndarray:
 
 
 def score_pairs(p: Profiles, i: np.ndarray, j: np.ndarray, weights: Weights) -> pd.DataFrame:
-    """The eight parts, the weighted score and the distance for each pair (vectorised)."""
+    """The nine parts, the weighted score and the distance for each pair (vectorised)."""
     shared, union = p.topic_bits[i] & p.topic_bits[j], p.topic_bits[i] | p.topic_bits[j]
     sums = _bit_sums(p.topic_weight)
     topics = topic_part(sums[shared], sums[union])
@@ -152,8 +179,9 @@ def score_pairs(p: Profiles, i: np.ndarray, j: np.ndarray, weights: Weights) -> 
     proximity = proximity_part(distance)
     region = region_part(p.state[i], p.state[j])
     context = context_part(p.band[i], p.band[j], p.rural[i], p.rural[j])
+    partners = partner_part(shared_link_weight(p, i, j))
     parts = np.column_stack(
-        [measures, product, direction, proximity, region, context, topics, phase]
+        [measures, product, direction, proximity, region, context, topics, phase, partners]
     )
     frame = pd.DataFrame(parts, columns=list(PARTS))
     frame.insert(0, "j", j)
@@ -164,6 +192,24 @@ def score_pairs(p: Profiles, i: np.ndarray, j: np.ndarray, weights: Weights) -> 
     frame["shared_measures"] = shared_m
     frame["shared_products"] = shared_p
     return frame
+
+
+def shared_link_weight(p: Profiles, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """For each pair, the weights of the third parties both are linked to in the data (a
+    member or an organisation; the pair's own link is no third party), summed."""
+    total = np.zeros(len(i))
+    degree = np.diff(p.links.indptr)
+    both = np.flatnonzero((degree[i] > 0) & (degree[j] > 0)) if len(i) else np.empty(0, int)
+    if len(both):
+        common = p.links[i[both]].multiply(p.links[j[both]])
+        total[both] = np.asarray(common @ p.link_weight).ravel()
+    return total
+
+
+def partner_part(shared_weight) -> np.ndarray:
+    """Partners of partners: 1 - exp(-w), so one shared partner of two already counts
+    0.63 and an umbrella body linked to sixteen members 0.22."""
+    return 1 - np.exp(-np.asarray(shared_weight, dtype=float))
 
 
 def ahead_bits(p: Profiles, i: np.ndarray, j: np.ndarray) -> np.ndarray:

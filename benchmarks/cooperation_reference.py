@@ -16,6 +16,7 @@ from atlas.cooperation import (
     haversine_km,
     measure_part,
     member_profiles,
+    partner_part,
     phase_part,
     product_part,
     proximity_part,
@@ -74,6 +75,9 @@ def all_pairs_reference(network: Network, weights: Weights | None = None) -> pd.
     )
     ahead = ahead_bits(p, a, b) | ahead_bits(p, b, a)
     pairs["direction"] = direction_part(weighted_popcount(ahead, p.measure_weight))
+    # partners of partners, plainly: a dense member x party matrix, weighted inner products
+    dense = p.links.toarray()
+    pairs["partners"] = partner_part((dense * p.link_weight @ dense.T)[a, b])
     pairs["shared_measures"] = shared_m
     pairs["score"] = weighted_score(pairs[list(PARTS)].to_numpy(), weights)
     pairs["shared_bits"] = shared

@@ -37,6 +37,7 @@ WEIGHT_KEYS = {
     "context": "w_context",
     "topics": "w_topics",
     "phase": "w_phase",
+    "partners": "w_partners",
 }
 
 
@@ -44,7 +45,7 @@ def weight_sliders(lang: str) -> Weights:
     """One slider per part of the score, kept in the link (?w_near=0.2)."""
     default = Weights()
     with st.expander(t("coop.weights", lang)):
-        columns = st.columns(4) * 2
+        columns = st.columns(3) * 3
         values = {
             part: url_widget(
                 column.slider,

@@ -14,6 +14,7 @@ from atlas.cooperation import (
     Weights,
     candidate_pairs,
     member_profiles,
+    partner_part,
     partners_for,
     product_part,
     proximity_part,
@@ -34,9 +35,25 @@ HEADER_P = "id,name,programme,cohort,municipality_ids,lead_municipality_id,size_
 
 
 def network_from(
-    tmp_path, munis: list[str], projects: list[str], coops: list[str] = (), measures=()
+    tmp_path,
+    munis: list[str],
+    projects: list[str],
+    coops: list[str] = (),
+    measures=(),
+    organisations=(),
+    events=(),
 ):
     (tmp_path / "municipalities.csv").write_text(HEADER_M + "\n".join(munis) + "\n")
+    if organisations:
+        (tmp_path / "organisations.csv").write_text(
+            "id,name,kind,lat,lon,source,notes\n" + "\n".join(organisations) + "\n"
+        )
+    if events:
+        (tmp_path / "events.csv").write_text(
+            "id,date,title,kind,municipality_id,participant_ids,source,notes\n"
+            + "\n".join(events)
+            + "\n"
+        )
     (tmp_path / "projects.csv").write_text(HEADER_P + "\n".join(projects) + "\n")
     if coops:
         (tmp_path / "cooperations.csv").write_text(
@@ -70,6 +87,7 @@ ALL_ON = Weights(
     context=0.3,
     topics=0.1,
     phase=0.2,
+    partners=0.4,
 )
 
 
@@ -171,7 +189,11 @@ def test_weight_zero_removes_that_reason(tmp_path, part):
         "p1,lorawan,in Betrieb,2021,ChirpStack,https://a.example,",
         "p2,lorawan,geplant,,ChirpStack,,",
     ]
-    network = network_from(tmp_path, munis, projects, measures=measures)
+    org = ["nst,Niedersächsischer Städtetag,Verband,,,t,"]
+    coops = ["k1,nst,lemgo,Unterstützung,2022,,t", "k2,nst,hildesheim,Unterstützung,2022,,t"]
+    network = network_from(
+        tmp_path, munis, projects, coops=coops, measures=measures, organisations=org
+    )
     words = {
         "product": "beide nutzen ChirpStack",
         "region": "beide in Niedersachsen",
@@ -181,10 +203,11 @@ def test_weight_zero_removes_that_reason(tmp_path, part):
         "phase": "Strategiephase",
         "proximity": " km",
         "context": "beide ländlich",
+        "partners": "beide arbeiten mit demselben Partner zusammen: Niedersächsischer Städtetag",
     }
     if part == "topics":  # topics are named only where no measure is shared
         (tmp_path / "plain").mkdir()
-        network = network_from(tmp_path / "plain", munis, projects)
+        network = network_from(tmp_path / "plain", munis, projects, coops=coops, organisations=org)
         words["measures"] = "Maßnahme"
     full = reason(suggestions(network, ALL_ON).iloc[0], ALL_ON, "de")
     assert words[part] in full
@@ -687,3 +710,91 @@ def test_candidate_neighbourhoods_find_the_all_pairs_top_k_on_bundled_data(bundl
     best = reference_top_k(all_pairs_reference(bundled), 5)
     found = set(zip(i.tolist(), j.tolist(), strict=True))
     assert len(best & found) / len(best) >= 0.99
+
+
+@pytest.mark.parametrize(
+    ("weight", "expected"),
+    [(0.0, 0.0), (1.0, 1 - np.exp(-1)), (0.25, 1 - np.exp(-0.25)), (10.0, 1 - np.exp(-10))],
+)
+def test_partner_part(weight, expected):
+    assert np.isclose(partner_part([weight])[0], expected)
+
+
+# a and b never met; what links each of them to third parties decides what they share
+PARTNER_CASES = [
+    # (case, cooperations, events, projects beyond one per member, shared third parties)
+    ("organisation", ["k1,a,org,Besuch,,,t", "k2,org,b,Besuch,,,t"], [], [], ["Städtetag"]),
+    ("member", ["k1,a,c,Besuch,,,t", "k2,b,c,Besuch,,,t"], [], [], ["C"]),
+    ("joint project", ["k1,b,c,Besuch,,,t"], [], ["pj,pj,P,2020,a;c,,,Mobilität,,,,,,,t"], ["C"]),
+    ("event", ["k1,b,c,Besuch,,,t"], ["e1,2022-06-09,Treffen,Besuch,c,a;org,t,"], [], ["C"]),
+    (
+        "two parties",
+        ["k1,a,c,Besuch,,,t", "k2,b,c,Besuch,,,t", "k3,a,org,Besuch,,,t", "k4,org,b,Besuch,,,t"],
+        [],
+        [],
+        ["C", "Städtetag"],
+    ),
+    ("one side only", ["k1,a,org,Besuch,,,t", "k2,c,org,Besuch,,,t"], [], [], []),
+    ("each other only", ["k1,a,b,Besuch,,,t"], [], [], []),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "coops", "events", "joint", "shared"),
+    PARTNER_CASES,
+    ids=[c[0] for c in PARTNER_CASES],
+)
+def test_partners_of_partners(tmp_path, case, coops, events, joint, shared):
+    munis = [place("a"), place("b", lon=9.1), place("c", lat=53.0), place("d", lat=54.0)]
+    projects = [project(f"p{m}", m, "Mobilität") for m in "abcd"] + joint
+    org = ["org,Städtetag,Verband,,,t,"]
+    network = network_from(tmp_path, munis, projects, coops, organisations=org, events=events)
+    only = Weights(**{part: 0.0 for part in PARTS} | {"partners": 1.0})
+    row = with_reasons(partners_for(network, "a", only, limit=5), only).set_index("b_id").loc["b"]
+    assert sorted(row["shared_partners"]) == sorted(shared)
+    assert (row["partners"] > 0) == bool(shared)
+    assert np.isclose(row["score"], row["partners"])  # the only part weighted
+    if not shared:
+        assert "Partner" not in row["reason"]
+        return
+    de = "demselben Partner" if len(shared) == 1 else "denselben Partnern"
+    assert f"beide arbeiten mit {de} zusammen: " in row["reason"]
+    en = with_reasons(partners_for(network, "a", only, limit=5), only, "en")
+    reason_en = en.set_index("b_id").at["b", "reason"]
+    assert reason_en.startswith("both work with ")
+    for name in shared:
+        assert name in row["reason"] and name in reason_en
+
+
+def test_a_partner_of_two_weighs_more_than_an_umbrella_body(tmp_path):
+    """a and b share a partner only the two of them have; c and d share an association
+    that every member is linked to: the first pair shares more."""
+    munis = [place(m, lon=9.0 + k * 0.1) for k, m in enumerate("abcdefg")]
+    projects = [project(f"p{m}", m, "Mobilität") for m in "abcdefg"]
+    coops = ["k1,a,x,Besuch,,,t", "k2,b,x,Besuch,,,t"]
+    coops += [f"u{m},verband,{m},Unterstützung,,,t" for m in "cdefg"]
+    org = ["x,Hochschule X,Forschung,,,t,", "verband,Verband V,Verband,,,t,"]
+    network = network_from(tmp_path, munis, projects, coops, organisations=org)
+    ranked = partners_for(network, "a", limit=10).set_index("b_id")
+    other = partners_for(network, "c", limit=10).set_index("b_id")
+    assert ranked.at["b", "partners"] > other.at["d", "partners"] > 0
+
+
+def test_partners_of_partners_find_far_candidates_in_a_large_network(tmp_path):
+    """Above the all-pairs size, two members far apart that share a partner are still
+    among the candidates, and the part agrees with the plain all-pairs version."""
+    p = member_profiles(
+        network_from(
+            tmp_path,
+            [place("a", 48.0, 8.0), place("b", 54.0, 13.0)]
+            + [place(f"m{k}", 50 + k % 7 * 0.1, 9 + k // 7 * 0.1) for k in range(40)],
+            [project("pa", "a", "Mobilität"), project("pb", "b", "Mobilität")],
+            ["k1,a,org,Besuch,,,t", "k2,b,org,Besuch,,,t"],
+            organisations=["org,Städtetag,Verband,,,t,"],
+        )
+    )
+    i, j = candidate_pairs(p, k_near=2, k_topic=1, exact_below=0)
+    a, b = sorted(np.flatnonzero(np.isin(p.ids, ["a", "b"])))
+    assert (a, b) in set(zip(i.tolist(), j.tolist(), strict=True))
+    scored = score_pairs(p, np.array([a]), np.array([b]), Weights())
+    assert np.isclose(scored["partners"].iloc[0], partner_part([1.0])[0])
