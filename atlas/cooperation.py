@@ -124,6 +124,26 @@ def suggestions(
     return with_measures(p, _labelled(p, chosen))
 
 
+def best_pair_score(network: Network, weights: Weights = DEFAULT_WEIGHTS) -> float:
+    """The highest score any new pair of the network reaches (0 without one). Scores are
+    shown as a share of it: a weighted mean of nine parts rarely comes near 1, so the raw
+    number reads as a poor fit even for the best pair there is."""
+    p = member_profiles(network)
+    i, j = candidate_pairs(p)
+    scored = mark_existing(p, score_pairs(p, i, j, weights))
+    fresh = scored["score"][~scored["existing"] & _related(scored)]
+    return float(fresh.max()) if len(fresh) else 0.0
+
+
+def relative_fit(scores, best: float) -> np.ndarray:
+    """Scores in whole percent of `best` (100 % = as good as the network's best pair),
+    at most 100 (a member scored against the whole network can beat the filtered best)."""
+    scores = np.asarray(scores, dtype=float)
+    if best <= 0:
+        return np.zeros(len(scores), dtype=int)
+    return np.clip(np.round(scores / best * 100), 0, 100).astype(int)
+
+
 def _spread(p: Profiles, ranked: pd.DataFrame, limit: int) -> pd.DataFrame:
     """At most `limit` rows per member, and one introduction per team: once a is suggested
     to b, b's partners in a joint project are not suggested to a again (they would meet a

@@ -7,9 +7,11 @@ import streamlit as st
 
 from atlas.cooperation import (
     Weights,
+    best_pair_score,
     existing_links,
     partners_for,
     partners_for_project,
+    relative_fit,
     suggestions,
     with_reasons,
 )
@@ -61,14 +63,15 @@ def weight_sliders(lang: str) -> Weights:
     return Weights(**values)
 
 
-def suggestion_table(frame: pd.DataFrame, lang: str, one_sided: bool) -> pd.DataFrame:
-    """The columns people read: who, how well, why, every shared measure with both sides'
-    status, how far, the source, and a link to the profile."""
+def suggestion_table(frame: pd.DataFrame, lang: str, one_sided: bool, best: float) -> pd.DataFrame:
+    """The columns people read: who, how well (in % of the network's best pair, `best`),
+    why, every shared measure with both sides' status, how far, the source, and a link to
+    the profile."""
     table = {}
     if not one_sided:
         table[t("coop.col.a", lang)] = frame["a_name"]
     table[t("coop.col.partner" if one_sided else "coop.col.b", lang)] = frame["b_name"]
-    table[t("coop.col.score", lang)] = (frame["score"] * 100).round().astype(int)
+    table[t("coop.col.score", lang)] = relative_fit(frame["score"], best)
     table[t("coop.col.reason", lang)] = frame["reason"]
     table[t("coop.col.measures", lang)] = frame["measures_text"]
     table[t("coop.col.km", lang)] = frame["distance_km"].round().astype(int)
@@ -134,7 +137,7 @@ def show_table(table: pd.DataFrame, lang: str, key: str) -> None:
         key=key,
         column_config={
             t("coop.col.score", lang): st.column_config.ProgressColumn(
-                min_value=0, max_value=100, format="%d %%"
+                min_value=0, max_value=100, format="%d %%", help=t("coop.col.score_help", lang)
             ),
             t("coop.col.profile", lang): st.column_config.LinkColumn(display_text="→"),
             t("coop.col.source", lang): st.column_config.LinkColumn(display_text="↗"),
@@ -194,6 +197,7 @@ def partner_section(network: Network, view: Network, weights: Weights, lang: str
     if not choice:
         return
     if choice in projects:
+        scope = network
         ranked = partners_for_project(network, choice, weights, limit=15)
         own = network.projects.set_index("id").at[choice, "municipality_ids"]
     else:
@@ -201,6 +205,12 @@ def partner_section(network: Network, view: Network, weights: Weights, lang: str
         scope = view if choice in set(view.municipalities["id"]) else network
         ranked = partners_for(scope, choice, weights, limit=15)
         own = (choice,)
+    # 100 % = the best new pair among the members the list was scored against
+    best = memo.shared(
+        "coop_best_pair",
+        (view_inputs(), weights, scope is view),
+        lambda: best_pair_score(scope, weights),
+    )
     fresh = ranked[~ranked["existing"]]
     known = with_reasons(ranked[ranked["existing"]], weights, lang)
     shared = dict(zip(known["b_id"], known["measures_text"], strict=True))
@@ -210,14 +220,14 @@ def partner_section(network: Network, view: Network, weights: Weights, lang: str
     else:
         fresh = with_reasons(fresh, weights, lang)
         # the strongest three in full sentences: a table cell cuts long reasons off
+        fits = relative_fit(fresh["score"], best)
         st.markdown(
             "\n".join(
-                f"- **{escape_markdown(row.b_name)}** ({round(row.score * 100)} %): "
-                f"{escape_markdown(row.reason)}"
-                for row in fresh.head(3).itertuples()
+                f"- **{escape_markdown(row.b_name)}** ({fit} %): {escape_markdown(row.reason)}"
+                for row, fit in zip(fresh.head(3).itertuples(), fits, strict=False)
             )
         )
-        table = suggestion_table(fresh, lang, one_sided=True)
+        table = suggestion_table(fresh, lang, one_sided=True, best=best)
         show_table(table, lang, "finder_table")
         downloads(
             table.drop(columns=[t("coop.col.profile", lang)]), f"partner-{choice}", lang, "finder"
@@ -244,7 +254,8 @@ def network_section(view: Network, weights: Weights, lang: str) -> None:
     if ranked.empty:
         st.info(t("coop.none", lang))
         return
-    table = suggestion_table(ranked.head(40), lang, one_sided=False)
+    # the list starts with the network's best new pair (each member's best is kept)
+    table = suggestion_table(ranked.head(40), lang, one_sided=False, best=ranked["score"].max())
     show_table(table, lang, "network_table")
     downloads(
         table.drop(columns=[t("coop.col.profile", lang)]),
