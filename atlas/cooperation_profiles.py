@@ -106,9 +106,10 @@ def member_profiles(network: Network) -> Profiles:
     own = sizes[proj] == 1  # a single-member project's size class describes that member
     band = size_bands(munis, member[own], projects["size_class"].to_numpy(dtype=object)[proj[own]])
     kinds = munis["kind"].fillna("").to_numpy(dtype=object)
-    existing_i, existing_j, existing_joint = existing_pairs(network, index)
+    groups = link_groups(network)  # read once: existing links and partners of partners
+    existing_i, existing_j, existing_joint = existing_pairs(network, index, groups)
     m = measure_profile(network, index)
-    links = link_profile(network, index)
+    links = link_profile(network, index, groups)
     return Profiles(
         ids=munis["id"].to_numpy(dtype=object),
         names=munis["name"].to_numpy(dtype=object),
@@ -275,14 +276,14 @@ def link_groups(network: Network) -> tuple[list[list[str]], int]:
     return groups, n_joint
 
 
-def link_profile(network: Network, index: pd.Index) -> dict:
+def link_profile(network: Network, index: pd.Index, groups=None) -> dict:
     """Each member's links to other parties in the data (members and organisations such
     as an association that supports several members), as a sparse member x party matrix:
     two members linked to the same third party are partners of partners. A party's weight
     falls with its number of links (Adamic-Adar), so an association linked to everyone
     says less than a partner of two."""
     n = len(index)
-    groups, _ = link_groups(network)
+    groups, _ = groups or link_groups(network)
     groups = [[x for x in g if isinstance(x, str) and x] for g in groups]
     groups = [g for g in groups if len(set(g)) > 1]
     others = sorted({x for g in groups for x in g} - set(index))
@@ -319,11 +320,13 @@ def link_profile(network: Network, index: pd.Index) -> dict:
     return {"links": linked[:n], "link_ids": ids, "link_names": labels, "link_weight": weight}
 
 
-def existing_pairs(network: Network, index: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def existing_pairs(
+    network: Network, index: pd.Index, groups=None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Member pairs already linked: joint projects, known cooperations (a project stands for
     its members, an organisation for no one), and meetings both attended. As (i, j), i < j,
-    and whether the pair shares a joint project."""
-    groups, n_joint = link_groups(network)
+    and whether the pair shares a joint project. `groups`: link_groups(network), if read."""
+    groups, n_joint = groups or link_groups(network)
     if not any(len(g) > 1 for g in groups):
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0, dtype=bool)

@@ -26,6 +26,11 @@ def test_partner_finder_for_hildesheim_names_measures(server, output_dir):
         page.get_by_text("Bereits verbunden", exact=True).wait_for()
         suggestions = grid_text(page, 0)
         assert "gemeinsame Maßnahme" in suggestions
+        # partners of partners: the Städtetag supports Hildesheim and its neighbours
+        assert "beide arbeiten mit demselben Partner zusammen: Niedersächsischer" in suggestions
+        # the best partner reads against the network's best pair, not as a third
+        top = page.locator('[data-testid="stMarkdownContainer"] li').first.text_content()
+        assert int(top.split("(")[1].split(" %")[0]) > 50
         page.screenshot(path=output_dir / "cooperation-finder-hildesheim.png")
         linked = grid_text(page, 1)
         assert "Lemgo" in linked or "Kalletal" in linked
@@ -57,3 +62,20 @@ def test_network_graph_and_groups(server, output_dir):
             assert "Maßnahme" in grid_text(page, 0)
             page.screenshot(path=output_dir / f"cooperation-groups-{width}.png")
         assert_offline(requests)
+
+
+def test_weights_include_shared_partners(server, output_dir):
+    with browser_page() as (new_page, requests):
+        page = new_page()
+        page.goto(server.url + "/cooperation?partner=wolfsburg&w_partners=0.5")
+        wait_for_app(page)
+        page.get_by_text("Bereits verbunden", exact=True).wait_for()
+        expander = page.get_by_text("Gewichte", exact=True)
+        shown = "() => [...document.querySelectorAll('[data-testid=stSlider]')].some(e => e.checkVisibility())"
+        click_until(page, expander, when=shown)
+        sliders = page.locator('[data-testid="stSlider"]')
+        assert sliders.count() == 9
+        slider = sliders.filter(has_text="Gemeinsame Partner")
+        assert "0.50" in slider.text_content()  # the weight from the link
+        page.screenshot(path=output_dir / "cooperation-weights.png")
+    assert_offline(requests)
