@@ -5,7 +5,7 @@ for each): the concrete measures it builds or runs (the `measures` table; withou
 its projects' keywords mapped onto the measure vocabulary, status unknown), how far it is
 with each (geplant < in Umsetzung < in Betrieb = abgeschlossen), the products it uses, its
 topics and project phases, where it is and what kind of place it is. A pair's score is a
-weighted mean of eight parts, each in [0, 1]:
+weighted mean of nine parts, each in [0, 1]:
 
 - measures: shared measures weighted by rarity (IDF, log(N/df)) — half the weighted
   overlap, half how much is shared at all;
@@ -20,16 +20,20 @@ weighted mean of eight parts, each in [0, 1]:
   urban), since rural places learn most from rural places;
 - topics: shared topics weighted by rarity, a weak fallback for members whose measures
   are not known;
-- phase: the share of shared topics in which one member's project is further along.
+- phase: the share of shared topics in which one member's project is further along;
+- partners: partners of partners — the third parties (members, organisations such as an
+  association supporting several members) both are linked to in the data through
+  cooperations, joint projects and events, each weighted 1 / log2(its links), so a partner
+  of two counts 1 and an umbrella body linked to everyone little; 1 - exp(-sum).
 
 Pairs that already work together (a joint project, a known cooperation, a shared meeting)
 are marked as existing and never suggested; the finder lists them apart. Candidates come
 from each member's spatial neighbourhood and from its nearest neighbours on each of its
-products (also within its state), measures, its state and, without measures, its topics,
-not from all pairs (a network below 1,500 members is scored on all pairs). The code is split
-by what it holds: profiles (atlas.cooperation_profiles), the score
-(atlas.cooperation_scoring) and the words (atlas.cooperation_reasons); this module keeps the
-entry points and re-exports the rest. The reasons are worded from the same numbers that
+products (also within its state), measures, its state, its partners' partners and, without
+measures, its topics, not from all pairs (a network below 1,500 members is scored on all
+pairs). The code is split by what it holds: profiles (atlas.cooperation_profiles), the
+score (atlas.cooperation_scoring) and the words (atlas.cooperation_reasons); this module
+keeps the entry points and re-exports the rest. The reasons are worded from the same numbers that
 made the score.
 """
 
