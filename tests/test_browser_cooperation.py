@@ -71,7 +71,10 @@ def test_weights_include_shared_partners(server, output_dir):
         wait_for_app(page)
         page.get_by_text("Bereits verbunden", exact=True).wait_for()
         expander = page.get_by_text("Gewichte", exact=True)
-        shown = "() => [...document.querySelectorAll('[data-testid=stSlider]')].some(e => e.checkVisibility())"
+        shown = (
+            "() => [...document.querySelectorAll('[data-testid=stSlider]')]"
+            ".some(e => e.checkVisibility())"
+        )
         click_until(page, expander, when=shown)
         sliders = page.locator('[data-testid="stSlider"]')
         assert sliders.count() == 9
