@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,10 +136,30 @@ def output_dir() -> Path:
     return OUTPUT
 
 
-@pytest.fixture(scope="module")
-def server():
-    """The app served by `streamlit run` on a free localhost port, one per test module."""
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The app served by `streamlit run` on a free localhost port, on the bundled data with
+    a database of its own: one per test process, shared by the browser tests that only read
+    (a test that changes data starts its own with tests.browser.serve_app)."""
     from tests.browser import serve_app
 
-    with serve_app() as running:
+    env = {"ATLAS_DB_PATH": str(tmp_path_factory.mktemp("server_db") / "atlas.db")}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("DATABASE_URL", raising=False)
+        patch.delenv("ATLAS_DATA_DIR", raising=False)
+        starting = serve_app(env)
+        running = starting.__enter__()
+    try:
         yield running
+    finally:
+        starting.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_browser_per_module():
+    """Browser tests share one chromium per module (tests/browser.py); it stops with the
+    module, before the process goes on to other tests."""
+    yield
+    browser = sys.modules.get("tests.browser")
+    if browser is not None:
+        browser.close_shared_browser()
