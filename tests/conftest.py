@@ -29,11 +29,14 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     """With pytest-xdist's `--dist loadgroup` (make test), a browser test module stays in
-    one process, so its served app (the module-scoped `server`) starts once; the other
-    tests go to whichever process is free."""
+    one process, so its chromium starts once, and so do the tests on the large synthetic
+    network (synth_db); the other tests go to whichever process is free."""
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+        elif "synth_db" in getattr(item, "fixturenames", ()):
+            # the large synthetic network is built, seeded and loaded by one process
+            item.add_marker(pytest.mark.xdist_group("large_synthetic_network"))
 
 
 def worker_database(url: str, worker: str) -> str:
