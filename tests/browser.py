@@ -134,9 +134,10 @@ def assert_offline(requests: RequestLog) -> None:
     assert external == [], f"requests left localhost: {external}"
 
 
-# One chromium per test module (tests/conftest.py closes it when the module ends): starting
-# chromium costs more than most browser tests' own steps. Every browser_page gets fresh
-# contexts in it (cookies, storage, cache), so the tests stay as independent as before.
+# One chromium per test module (tests/conftest.py closes it after the module's last browser
+# test): starting chromium costs more than most browser tests' own steps. Every
+# browser_page gets fresh contexts in it (cookies, storage, cache), so the tests stay as
+# independent as before.
 _SHARED: dict = {}
 
 

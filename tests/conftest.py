@@ -158,11 +158,15 @@ def server(tmp_path_factory):
         starting.__exit__(None, None, None)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _one_browser_per_module():
-    """Browser tests share one chromium per module (tests/browser.py); it stops with the
-    module, before the process goes on to other tests."""
-    yield
+def pytest_runtest_teardown(item, nextitem):
+    """Browser tests share one chromium per module (tests/browser.py); it stops when the
+    next test is not a browser test of the same module."""
     browser = sys.modules.get("tests.browser")
-    if browser is not None:
+    if browser is None:
+        return
+    if (
+        nextitem is None
+        or nextitem.module is not item.module
+        or not nextitem.get_closest_marker("browser")
+    ):
         browser.close_shared_browser()
