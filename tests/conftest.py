@@ -27,16 +27,33 @@ def pytest_configure(config):
         os.environ["ATLAS_TEST_POSTGRES_URL"] = worker_database(url, worker)
 
 
-def pytest_collection_modifyitems(config, items):
-    """With pytest-xdist's `--dist loadgroup` (make test), a browser test module stays in
-    one process, so its chromium starts once, and so do the tests on the large synthetic
-    network (synth_db); the other tests go to whichever process is free."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-        elif "synth_db" in getattr(item, "fixturenames", ()):
-            # the large synthetic network is built, seeded and loaded by one process
-            item.add_marker(pytest.mark.xdist_group("large_synthetic_network"))
+def xdist_group(nodeid: str) -> str | None:
+    """The tests one process runs together: a browser test module (its chromium and served
+    apps start once) and the tests on the large synthetic network (built, seeded and loaded
+    once); None for a test any process may take."""
+    path = nodeid.split("::", 1)[0]
+    if Path(path).name.startswith("test_browser_"):
+        return path
+    if "::test_page_on_large_synthetic_network[" in nodeid:
+        return "large_synthetic_network"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs `pytest -n 2 --dist loadgroup`. pytest-xdist groups by a suffix it
+    writes into each test's id from its `xdist_group` mark, which pytest 9's ids no longer
+    take: without this, every test would be sent on its own, a browser module's tests to
+    both processes. The scheduler here groups by xdist_group() instead."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class Grouped(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid) or super()._split_scope(nodeid)
+
+    return Grouped(config, log)
 
 
 def worker_database(url: str, worker: str) -> str:
