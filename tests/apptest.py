@@ -43,10 +43,12 @@ def run_app(
         at._bidi_component_manager = components_registry()
     for key, value in (params or {}).items():
         at.query_params[key] = value
-    with seeded_once(Path(data_dir or BUNDLED_DATA_DIR)):
-        at.run()
     if page is not None:
+        # straight to the page, as a browser opening its link does: one run, not the
+        # default page's first (every page's url_path is its file name, which is what
+        # AppTest goes by before the first run)
         at.switch_page(f"pages/{page}.py")
+    with seeded_once(Path(data_dir or BUNDLED_DATA_DIR)):
         at.run()
     return at
 

@@ -134,32 +134,69 @@ def assert_offline(requests: RequestLog) -> None:
     assert external == [], f"requests left localhost: {external}"
 
 
-@contextlib.contextmanager
-def browser_page(width: int = 1280, height: int = 720):
-    """(page, context factory, request log): a fresh chromium with every request recorded."""
+# One chromium per test module (tests/conftest.py closes it after the module's last browser
+# test): starting chromium costs more than most browser tests' own steps. Every
+# browser_page gets fresh contexts in it (cookies, storage, cache), so the tests stay as
+# independent as before.
+_SHARED: dict = {}
+
+
+def shared_browser():
+    """The module's chromium, started on first use (again if it went away)."""
+    browser = _SHARED.get("browser")
+    if browser is not None and browser.is_connected():
+        return browser
+    close_shared_browser()
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
-    with sync_playwright() as playwright:
+    playwright = sync_playwright().start()
+    try:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        requests = RequestLog()
-        pages = []
+    except Exception:
+        playwright.stop()
+        raise
+    _SHARED.update(playwright=playwright, browser=browser)
+    return browser
 
-        def new_page():
-            context = browser.new_context(
-                viewport={"width": width, "height": height}, locale="de-DE"
-            )
-            context.on("request", requests.record)
-            pages.append(context.new_page())
-            return pages[-1]
 
-        try:
-            yield new_page, requests
-        except Exception:
-            record_failure(pages)
-            raise
-        finally:
+def close_shared_browser() -> None:
+    """Stop the module's chromium and Playwright's driver, if started. Playwright's sync API
+    keeps its event loop marked as running in this thread while it lives, so it must not
+    outlive the browser tests into the other tests of the process."""
+    browser, playwright = _SHARED.pop("browser", None), _SHARED.pop("playwright", None)
+    with contextlib.suppress(Exception):
+        if browser is not None:
             browser.close()
+    if playwright is not None:
+        playwright.stop()
+
+
+@contextlib.contextmanager
+def browser_page(width: int = 1280, height: int = 720):
+    """(page, context factory, request log): fresh browser contexts with every request
+    recorded, closed on leaving."""
+    browser = shared_browser()
+    requests = RequestLog()
+    pages = []
+    contexts = []
+
+    def new_page():
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="de-DE")
+        contexts.append(context)
+        context.on("request", requests.record)
+        pages.append(context.new_page())
+        return pages[-1]
+
+    try:
+        yield new_page, requests
+    except Exception:
+        record_failure(pages)
+        raise
+    finally:
+        for context in contexts:
+            with contextlib.suppress(Exception):
+                context.close()
 
 
 def record_failure(pages) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,13 +27,33 @@ def pytest_configure(config):
         os.environ["ATLAS_TEST_POSTGRES_URL"] = worker_database(url, worker)
 
 
-def pytest_collection_modifyitems(config, items):
-    """With pytest-xdist's `--dist loadgroup` (make test), a browser test module stays in
-    one process, so its served app (the module-scoped `server`) starts once; the other
-    tests go to whichever process is free."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+def xdist_group(nodeid: str) -> str | None:
+    """The tests one process runs together: a browser test module (its chromium and served
+    apps start once) and the tests on the large synthetic network (built, seeded and loaded
+    once); None for a test any process may take."""
+    path = nodeid.split("::", 1)[0]
+    if Path(path).name.startswith("test_browser_"):
+        return path
+    if "::test_page_on_large_synthetic_network[" in nodeid:
+        return "large_synthetic_network"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs `pytest -n 2 --dist loadgroup`. pytest-xdist groups by a suffix it
+    writes into each test's id from its `xdist_group` mark, which pytest 9's ids no longer
+    take: without this, every test would be sent on its own, a browser module's tests to
+    both processes. The scheduler here groups by xdist_group() instead."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class Grouped(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid) or super()._split_scope(nodeid)
+
+    return Grouped(config, log)
 
 
 def worker_database(url: str, worker: str) -> str:
@@ -135,10 +156,34 @@ def output_dir() -> Path:
     return OUTPUT
 
 
-@pytest.fixture(scope="module")
-def server():
-    """The app served by `streamlit run` on a free localhost port, one per test module."""
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The app served by `streamlit run` on a free localhost port, on the bundled data with
+    a database of its own: one per test process, shared by the browser tests that only read
+    (a test that changes data starts its own with tests.browser.serve_app)."""
     from tests.browser import serve_app
 
-    with serve_app() as running:
+    env = {"ATLAS_DB_PATH": str(tmp_path_factory.mktemp("server_db") / "atlas.db")}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("DATABASE_URL", raising=False)
+        patch.delenv("ATLAS_DATA_DIR", raising=False)
+        starting = serve_app(env)
+        running = starting.__enter__()
+    try:
         yield running
+    finally:
+        starting.__exit__(None, None, None)
+
+
+def pytest_runtest_teardown(item, nextitem):
+    """Browser tests share one chromium per module (tests/browser.py); it stops when the
+    next test is not a browser test of the same module."""
+    browser = sys.modules.get("tests.browser")
+    if browser is None:
+        return
+    if (
+        nextitem is None
+        or nextitem.module is not item.module
+        or not nextitem.get_closest_marker("browser")
+    ):
+        browser.close_shared_browser()

@@ -94,10 +94,25 @@ def degenerate_folder(tmp_path, network):
     return write_folder(tmp_path, **NETWORKS[network])
 
 
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory):
+    """Each network's folder, written once for the module: the app only reads it, and its
+    first test leaves a seeded database that the next tests start from a copy of
+    (tests/apptest.py: seeded_once); every test still gets a database of its own."""
+    made = {}
+
+    def folder(network):
+        if network not in made:
+            made[network] = degenerate_folder(tmp_path_factory.mktemp(network), network)
+        return made[network]
+
+    return folder
+
+
 @pytest.mark.parametrize("network", [*NETWORKS, "formulas_without_values"])
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_a_degenerate_network(monkeypatch, tmp_path, network, page):
-    folder = degenerate_folder(tmp_path, network)
+def test_every_page_runs_on_a_degenerate_network(monkeypatch, folders, network, page):
+    folder = folders(network)
     at = run_app(monkeypatch, folder, page=page.split("_")[0], params=PAGES[page])
     assert not at.exception, [e.value for e in at.exception]
     assert at.title  # the page drew its header, not only the frame

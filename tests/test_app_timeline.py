@@ -71,6 +71,9 @@ def test_one_bar_per_known_phase_of_each_filtered_project(monkeypatch):
     expected, ids, _ = expected_phase_counts(params)
     assert known_phase_counts(figure(at)) == expected
     assert drawn_projects(at) <= ids
+    # the page draws its today line on the app's today (its drawing: the builder test below)
+    lines = [s for s in figure(at)["layout"]["shapes"] if s.get("line", {}).get("dash") == "dot"]
+    assert [s["x0"] for s in lines] == [pd.Timestamp(TODAY).timestamp() * 1000]
 
 
 @pytest.mark.parametrize(
@@ -94,9 +97,16 @@ def test_the_chart_builder_draws_one_bar_per_known_phase(params):
     assert drawn <= ids
 
 
-def test_today_line_and_meeting_markers(monkeypatch):
-    at = run_app(monkeypatch, page="timeline", params={"state": "Nordrhein-Westfalen"})
-    fig = figure(at)
+def test_today_line_and_meeting_markers():
+    """The chart of the page's first link above, built directly."""
+    from atlas.timeline import ordered_projects
+    from components.timeline_charts import gantt
+    from components.timeline_view import PAGE_SIZE, _events
+
+    _, _, view = expected_phase_counts({"state": "Nordrhein-Westfalen"})
+    shown = ordered_projects(view, "state", TODAY).iloc[:PAGE_SIZE]
+    chart = gantt(phase_bars(view, TODAY), shown, _events(view), TODAY, "de", "t", "state")
+    fig = json.loads(chart.to_json())
     today_ms = pd.Timestamp(TODAY).timestamp() * 1000
     lines = [s for s in fig["layout"]["shapes"] if s.get("line", {}).get("dash") == "dot"]
     assert [s["x0"] for s in lines] == [today_ms]
@@ -144,20 +154,38 @@ def test_hostile_name_is_shown_as_text(monkeypatch, tmp_path):
     assert not any("<img" in label for label in labels)
 
 
-def test_milestones_follow_the_filters_and_the_horizon(monkeypatch):
-    def milestones(params):
-        at = run_app(monkeypatch, page="timeline", params=params)
-        assert not at.exception
-        return at.dataframe[-1].value
+def test_the_links_horizon_and_filter_reach_the_milestones(monkeypatch):
+    """One page run: the table shows the milestones of the link's filtered projects within
+    the link's horizon. What the horizon and the filters select is tested below on
+    atlas.timeline.milestones, without a page run each."""
+    from atlas.timeline import milestones
+    from components.timeline_view import milestone_table
 
-    nrw = {"state": "Nordrhein-Westfalen"}
-    year = milestones({**nrw, "horizon": "12"})
-    two_years = milestones({**nrw, "horizon": "24"})
+    params = {"state": "Nordrhein-Westfalen", "horizon": "12"}
+    at = run_app(monkeypatch, page="timeline", params=params)
+    assert not at.exception
+    _, _, view = expected_phase_counts(params)
+    expected = milestone_table(milestones(view, TODAY, 12), "de")
+    shown = at.dataframe[-1].value
+    assert len(milestones(view, TODAY, 6)) < len(expected)  # not the default horizon's
+    assert shown.reset_index(drop=True).equals(expected.reset_index(drop=True))
+
+
+def test_milestones_follow_the_filters_and_the_horizon():
+    """What the horizon and the filters select, on the function the page shows."""
+    from atlas.timeline import milestones
+
+    def upcoming(state, months):
+        _, _, view = expected_phase_counts({"state": state})
+        return milestones(view, TODAY, months)
+
+    year = upcoming("Nordrhein-Westfalen", 12)
+    two_years = upcoming("Nordrhein-Westfalen", 24)
     kalletal = "digital.interkommunal Kalletal.Lemgo"  # implementation ends 30.11.2027
-    assert kalletal not in set(year["Projekt"]) and kalletal in set(two_years["Projekt"])
+    assert kalletal not in set(year["name"]) and kalletal in set(two_years["name"])
     assert len(year) < len(two_years)
-    bavaria = milestones({"state": "Bayern", "horizon": "24"})
-    assert set(bavaria["Projekt"]).isdisjoint(two_years["Projekt"])
+    bavaria = upcoming("Bayern", 24)
+    assert len(bavaria) > 0 and set(bavaria["name"]).isdisjoint(two_years["name"])
 
 
 @pytest.mark.parametrize("cohort", ["2020", "2021"])

@@ -65,11 +65,18 @@ def import_file(page, tmp_path, output_dir=None, shot: str = "data") -> None:
         page.screenshot(path=output_dir / f"{shot}-applied.png", full_page=False)
 
 
-def test_import_through_the_page_shows_on_the_overview(tmp_path, output_dir):
-    with (
-        serve_app(editor_env(tmp_path / "atlas.db")) as server,
-        browser_page() as (new_page, requests),
-    ):
+@pytest.fixture(scope="module")
+def editor_server(tmp_path_factory):
+    """(served app, its database) with an editor account, for this module's two tests: one
+    adds a project, the other renames a member; neither depends on the other's change."""
+    database = tmp_path_factory.mktemp("editor") / "atlas.db"
+    with serve_app(editor_env(database)) as server:
+        yield server, database
+
+
+def test_import_through_the_page_shows_on_the_overview(editor_server, tmp_path, output_dir):
+    server, _ = editor_server
+    with browser_page() as (new_page, requests):
         page = new_page()
         page.goto(server.url)
         wait_for_app(page)
@@ -103,11 +110,11 @@ def test_import_through_the_page_shows_on_the_overview(tmp_path, output_dir):
         assert_offline(requests)
 
 
-def test_an_editor_changes_a_cell_in_the_grid(tmp_path, output_dir):
+def test_an_editor_changes_a_cell_in_the_grid(editor_server, output_dir):
     """Double-click a name in the data editor, type, save: the store has the new name, with
     the editor's name in the history."""
-    database = tmp_path / "atlas.db"
-    with serve_app(editor_env(database)) as server, browser_page() as (new_page, requests):
+    server, database = editor_server
+    with browser_page() as (new_page, requests):
         page = new_page()
         page.goto(f"{server.url}/data")
         wait_for_app(page)

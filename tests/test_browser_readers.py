@@ -11,12 +11,25 @@ from tests.helpers import PROJECTS, write_folder
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(scope="module")
+def server_with_a_bad_row(tmp_path_factory):
+    """The app on a folder whose second project has no programme (one server for both
+    screen sizes: the tests only read)."""
+    folder = write_folder(
+        tmp_path_factory.mktemp("data"), projects=PROJECTS.replace("HI 2030,MPSC", "HI 2030,")
+    )
+    env = {
+        "ATLAS_DATA_DIR": str(folder),
+        "ATLAS_DB_PATH": str(tmp_path_factory.mktemp("db") / "atlas.db"),
+    }
+    with serve_app(env) as running:
+        yield running
+
+
 @pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
-def test_overview_names_left_out_rows_at_the_top(tmp_path, output_dir, width, height):
-    (tmp_path / "data").mkdir()
-    folder = write_folder(tmp_path / "data", projects=PROJECTS.replace("HI 2030,MPSC", "HI 2030,"))
-    env = {"ATLAS_DATA_DIR": str(folder), "XDG_DATA_HOME": str(tmp_path / "store")}
-    with serve_app(env) as server, browser_page(width, height) as (new_page, requests):
+def test_overview_names_left_out_rows_at_the_top(server_with_a_bad_row, output_dir, width, height):
+    server = server_with_a_bad_row
+    with browser_page(width, height) as (new_page, requests):
         page = new_page()
         page.goto(server.url)
         wait_for_app(page)

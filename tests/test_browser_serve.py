@@ -202,11 +202,14 @@ def test_the_first_request_after_a_start_never_shows_the_raw_page_list(tmp_path,
         assert_offline(requests)
 
 
-def test_the_map_loads_its_boundaries_through_nginx_compressed_and_cached(tmp_path, output_dir):
+def test_the_map_loads_its_boundaries_through_nginx_compressed_and_cached(
+    server, tmp_path, output_dir
+):
     """Behind deploy/'s nginx the districts map draws its choropleth from the static
-    boundary file, which comes compressed and may be kept by the browser."""
+    boundary file, which comes compressed and may be kept by the browser (the app is the
+    process's served one: the test only reads)."""
+    app = server
     with (
-        serve_app({"ATLAS_DB_PATH": str(tmp_path / "atlas.db")}) as app,
         nginx([int(app.url.rsplit(":", 1)[1])], tmp_path / "nginx") as (proxy, _),
         browser_page() as (new_page, requests),
     ):
@@ -216,11 +219,13 @@ def test_the_map_loads_its_boundaries_through_nginx_compressed_and_cached(tmp_pa
             "response",
             lambda r: boundaries.append(r) if r.url.endswith("/districts.geojson") else None,
         )
-        page.goto(f"{proxy}/map?mode=districts&state=Niedersachsen")
-        wait_for_app(page)
-        canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
-        canvas.wait_for(state="visible", timeout=30_000)
-        page.wait_for_timeout(2500)  # the boundaries load and draw
+        # until the boundaries have arrived, not for a fixed time
+        with page.expect_response(lambda r: r.url.endswith("/districts.geojson"), timeout=60_000):
+            page.goto(f"{proxy}/map?mode=districts&state=Niedersachsen")
+            wait_for_app(page)
+            canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+            canvas.wait_for(state="visible", timeout=30_000)
+        page.wait_for_timeout(500)  # and are drawn, for the screenshot
         assert page.locator('[data-testid="stException"], [data-testid="stAlert"] pre').count() == 0
         assert boundaries and boundaries[0].status == 200
         headers = boundaries[0].all_headers()

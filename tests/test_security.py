@@ -382,29 +382,29 @@ def _put_file(url: str, session: str, token: str, file_id: str, data: bytes) -> 
     return response.status_code
 
 
-def test_the_served_app_refuses_uploads_beyond_its_limits(tmp_path):
+def test_the_served_app_refuses_uploads_beyond_its_limits(server):
+    """On the process's served app (tests/conftest.py): refused uploads change no data."""
     import urllib.request
 
     from atlas.readers import MAX_FILE_BYTES
     from atlas.schema import TABLES
-    from tests.browser import serve_app
 
-    with serve_app({"ATLAS_DB_PATH": str(tmp_path / "atlas.db")}) as server:
-        with _browser_session(server.url) as (session, token):
-            put = functools.partial(_put_file, server.url, session, token)
-            assert put("probe", b"id\n") == 204  # the protocol is right: a small file is taken
-            assert put("huge", b"x" * (MAX_FILE_BYTES + 1)) == 413  # server.maxUploadSize
-            assert _put_file(server.url, session, "", "no-token", b"id\n") == 403  # XSRF
-            assert _put_file(server.url, "no-such-session", token, "x", b"id\n") == 400
-            statuses = [put(f"file{n}", b"id\n") for n in range(len(TABLES) + 2)]
-            # the probe plus one file per table fill the session's allowance; more are refused
-            assert statuses == [204] * (len(TABLES) - 1) + [413] * 3
-            assert put("probe", b"id,name\n") == 204  # replacing a file it holds still works
-            with _browser_session(server.url) as (other, _):  # another visitor's allowance
-                assert _put_file(server.url, other, token, "theirs", b"id\n") == 204
-        with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=10) as answer:
-            assert answer.status == 200  # and the server keeps answering
-        assert "Hochladen abgelehnt" in server.log.read_text()
+    logged = len(server.log.read_text())
+    with _browser_session(server.url) as (session, token):
+        put = functools.partial(_put_file, server.url, session, token)
+        assert put("probe", b"id\n") == 204  # the protocol is right: a small file is taken
+        assert put("huge", b"x" * (MAX_FILE_BYTES + 1)) == 413  # server.maxUploadSize
+        assert _put_file(server.url, session, "", "no-token", b"id\n") == 403  # XSRF
+        assert _put_file(server.url, "no-such-session", token, "x", b"id\n") == 400
+        statuses = [put(f"file{n}", b"id\n") for n in range(len(TABLES) + 2)]
+        # the probe plus one file per table fill the session's allowance; more are refused
+        assert statuses == [204] * (len(TABLES) - 1) + [413] * 3
+        assert put("probe", b"id,name\n") == 204  # replacing a file it holds still works
+        with _browser_session(server.url) as (other, _):  # another visitor's allowance
+            assert _put_file(server.url, other, token, "theirs", b"id\n") == 204
+    with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=10) as answer:
+        assert answer.status == 200  # and the server keeps answering
+    assert "Hochladen abgelehnt" in server.log.read_text()[logged:]
 
 
 # --- links ------------------------------------------------------------------------------------

@@ -1,0 +1,127 @@
+"""How long the test suite takes, against a baseline commit in the same run.
+
+    python -m benchmarks.test_suite --baseline <commit> [pytest arguments]
+
+runs the tests as `make test` does (`pytest -n 2 --dist loadgroup`), first on the baseline
+commit (extracted to a temporary folder with `git archive`), then on the working tree,
+and prints for each: wall time, CPU time (user + sys of pytest and everything it waited
+for: its processes, served apps, browsers), CPU time / 2 (the floor on a quiet 2-core
+machine), when each of the two processes finished its last test, and the slowest tests;
+then the ratios. Without pytest arguments the whole suite runs; name files or `-m "not
+browser"` for a part. On a busy machine wall times grow with the load; the CPU ratio
+stays comparable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Loaded into pytest and its processes (-p): each process notes when it finished a test.
+PLUGIN = """
+import os, time
+
+def pytest_runtest_logfinish(nodeid, location):
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with open(os.path.join(os.environ["SUITE_TIMES"], worker), "a") as out:
+        out.write(f"{time.time()}\\n")
+"""
+
+
+def extract(commit: str, target: Path) -> Path:
+    """The baseline commit's files in `target` (no git work tree; nothing is checked out)."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", commit],
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tempfile.TemporaryFile() as tar:
+        tar.write(archive)
+        tar.seek(0)
+        with tarfile.open(fileobj=tar) as files:
+            files.extractall(target, filter="data")
+    return target
+
+
+def run(tree: Path, args: list[str], scratch: Path) -> dict:
+    """One pytest run in `tree`: its wall and CPU time, the processes' finish times."""
+    times = scratch / "times"
+    times.mkdir()
+    (scratch / "suite_times_plugin.py").write_text(PLUGIN)
+    report = scratch / "report.xml"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(scratch), os.environ.get("PYTHONPATH", "")]),
+        "SUITE_TIMES": str(times),
+    }
+    command = [
+        sys.executable,
+        *("-m", "pytest", "-n", "2", "--dist", "loadgroup", "-q", "-p", "no:cacheprovider"),
+        *("-p", "suite_times_plugin", f"--junitxml={report}", *args),
+    ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.time()
+    done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
+    wall = time.time() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    finished = {
+        f.name: max(float(line) for line in f.read_text().split()) - start
+        for f in sorted(times.iterdir())
+    }
+    if len(finished) > 1:  # with pytest-xdist the main process only relays the reports
+        finished.pop("main", None)
+    tests = []
+    if report.exists():
+        for case in ET.parse(report).getroot().iter("testcase"):
+            tests.append(
+                (float(case.get("time", 0)), f"{case.get('classname')}::{case.get('name')}")
+            )
+    summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-300:]
+    return {"wall": wall, "cpu": cpu, "finished": finished, "tests": tests, "summary": summary}
+
+
+def show(name: str, result: dict, slowest: int) -> None:
+    print(f"\n{name}: {result['summary']}")
+    print(
+        f"  wall {result['wall']:.0f} s, CPU {result['cpu']:.0f} s, CPU / 2 {result['cpu'] / 2:.0f} s"
+    )
+    ends = ", ".join(f"{w} {t:.0f} s" for w, t in result["finished"].items())
+    print(f"  last test finished: {ends}")
+    for seconds, test in sorted(result["tests"], reverse=True)[:slowest]:
+        print(f"  {seconds:7.1f} s  {test}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--baseline", required=True, help="the commit to compare with")
+    parser.add_argument("--slowest", type=int, default=15)
+    options, pytest_args = parser.parse_known_args(argv)
+    with tempfile.TemporaryDirectory(prefix="suite-") as scratch:
+        scratch = Path(scratch)
+        (scratch / "base").mkdir()
+        (scratch / "base_run").mkdir()
+        (scratch / "head_run").mkdir()
+        base_tree = extract(options.baseline, scratch / "base")
+        base = run(base_tree, pytest_args, scratch / "base_run")
+        head = run(ROOT, pytest_args, scratch / "head_run")
+    show(f"baseline {options.baseline}", base, options.slowest)
+    show("working tree", head, options.slowest)
+    print(
+        f"\nworking tree / baseline: wall {head['wall'] / base['wall']:.2f}, "
+        f"CPU {head['cpu'] / base['cpu']:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
