@@ -2,9 +2,9 @@
 the same page paths measured in the same run, and a filter change on the overview.
 
 A load: a fresh browser context (empty cache, no cookies) opens the page's link; it is
-settled when Streamlit has finished the run, a map has its canvas, and the page's elements
-stopped changing (polled every 50 ms, three equal polls). Both apps are served by `streamlit run` on
-loopback ports; each page is opened once before measuring (a server's first run of a page
+settled when Streamlit has finished the run, a map has its canvas (on the map page the map
+must be there at all), and the page's elements stopped changing (polled every 50 ms, three
+equal polls). Both apps are served by `streamlit run` on loopback ports; each page is opened once before measuring (a server's first run of a page
 pays its imports) and then --repeat times, the median is shown.
 
     python -m benchmarks.browser [--repeat 5] [--synthetic] [--pages map,timeline]
@@ -33,13 +33,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["", "map", "timeline", "cooperation", "profiles", "data", "present", "about"]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 CHROMIUM_ARGS += ["--disable-background-networking", "--disable-component-update"]
-SETTLED = """() => {
+SETTLED = """(needsMap) => {
     const app = document.querySelector('[data-testid="stApp"]');
     const main = document.querySelector('[data-testid="stMain"]');
     // a map counts once its canvas is there: before, a busy machine settled the page
-    // with the map still loading
+    // with the map still loading. The map's code loads after the page's first elements,
+    // so on the map page the map must be there at all (else the page settled without it).
     const deck = main && main.querySelector('[data-testid="stDeckGlJsonChart"]');
     if (!app || !main || !main.querySelector('h1, h3') || (deck && !deck.querySelector('canvas'))
+        || (needsMap && !deck)
         || app.getAttribute('data-test-script-state') !== 'notRunning') {
         window.__last = null; window.__stable = 0; return false;
     }
@@ -94,7 +96,7 @@ def served(script: Path, env: dict):
         stop(process)
 
 
-def settled_load(browser, url: str, sizes: dict | None = None) -> float:
+def settled_load(browser, url: str, sizes: dict | None = None, needs_map: bool = False) -> float:
     """Seconds from opening the link in a fresh context to the settled page. With `sizes`,
     the bytes of Streamlit's messages the page received are added to sizes["socket"]
     (what the app sends for the page; scripts and static files are the same for every
@@ -111,7 +113,7 @@ def settled_load(browser, url: str, sizes: dict | None = None) -> float:
             page.on("websocket", on_socket)
         start = time.perf_counter()
         page.goto(url)
-        page.wait_for_function(SETTLED, timeout=120_000, polling=50)
+        page.wait_for_function(SETTLED, arg=needs_map, timeout=180_000, polling=50)
         seconds = time.perf_counter() - start
         if sizes is not None:
             sizes["socket"] = sizes.get("socket", 0) + received["socket"]
@@ -130,7 +132,7 @@ def filter_change(browser, base: str) -> float:
     try:
         page = context.new_page()
         page.goto(base)
-        page.wait_for_function(SETTLED, timeout=120_000, polling=50)
+        page.wait_for_function(SETTLED, arg=False, timeout=120_000, polling=50)
         header = page.locator('[data-testid="stMain"] [data-testid="stMarkdown"]').first
         before = header.inner_text()
         page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
@@ -146,17 +148,18 @@ def filter_change(browser, base: str) -> float:
             timeout=60_000,
             polling=50,
         )
-        page.wait_for_function(SETTLED, timeout=60_000, polling=50)
+        page.wait_for_function(SETTLED, arg=False, timeout=60_000, polling=50)
         return time.perf_counter() - start
     finally:
         context.close()
 
 
-def median_load(browser, url: str, repeat: int) -> tuple[float, dict]:
+def median_load(browser, url: str, repeat: int, needs_map: bool = False) -> tuple[float, dict]:
     """(median seconds, bytes received by one load as in settled_load)."""
     sizes: dict = {}
-    settled_load(browser, url, sizes)  # the server's first run of this page
-    return statistics.median(settled_load(browser, url) for _ in range(repeat)), sizes
+    settled_load(browser, url, sizes, needs_map)  # the server's first run of this page
+    loads = [settled_load(browser, url, needs_map=needs_map) for _ in range(repeat)]
+    return statistics.median(loads), sizes
 
 
 def main(argv=None) -> None:
@@ -164,6 +167,9 @@ def main(argv=None) -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--synthetic", action="store_true", help="11,000 municipalities")
     parser.add_argument("--pages", help="comma-separated paths (overview is the empty one)")
+    parser.add_argument(
+        "--no-filter-change", action="store_true", help="only the page loads, not the filter"
+    )
     args = parser.parse_args(argv)
     pages = [("" if p == "overview" else p) for p in args.pages.split(",")] if args.pages else PAGES
     chromium = shutil.which("chromium")
@@ -189,7 +195,7 @@ def main(argv=None) -> None:
         for path in pages:
             # back to back, so both see the same machine
             floor_s, _ = median_load(browser, f"{floor}/{path}", args.repeat)
-            app_s, sizes = median_load(browser, f"{app}/{path}", args.repeat)
+            app_s, sizes = median_load(browser, f"{app}/{path}", args.repeat, path == "map")
             print(
                 row(
                     f"/{path}: app {app_s * 1000:.0f} ms, trivial app {floor_s * 1000:.0f} ms",
@@ -197,6 +203,9 @@ def main(argv=None) -> None:
                     f"target <= {target}x   sent: {sizes['socket'] / 1024:.0f} kB",
                 )
             )
+        if args.no_filter_change:
+            browser.close()
+            return
         change = statistics.median(filter_change(browser, app) for _ in range(args.repeat))
         print(
             row(

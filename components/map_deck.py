@@ -1,6 +1,7 @@
 """The map as a pydeck Deck, built without Streamlit running, so tests can look at the
-spec. `build_deck` stacks one layer per step, bottom to top: boundaries, the choropleth,
-links, faded partners, partner organisations, members, names.
+spec. `build_deck` stacks one layer per step, bottom to top: boundaries (only over a tile
+basemap; the local styles draw them), the choropleth, links, faded partners, partner
+organisations, members, names.
 
 Beside it: components/map_style.py (colours, outlines, link styles), map_labels.py (the
 names and the collision filter that picks them at every zoom), map_tooltips.py and
@@ -43,13 +44,14 @@ from components.map_tooltips import (
     describe_points,
     tip,
 )
-from components.payload import area_fill
+from components.payload import area_fill, labels_at_scale
 
 __all__ = [
     "ARC_COLOUR",
     "HOLLOW",
     "INITIAL_VIEW",
     "LINK_STYLES",
+    "LOCAL_AREAS_STYLE",
     "LOCAL_STYLE",
     "ORG_OFFSET",
     "PHASE_OUTLINES",
@@ -70,7 +72,13 @@ __all__ = [
 
 # Served by the app itself, so no request leaves the machine. The boundaries go by URL
 # too: the browser caches them, and a rerun does not send 1.7 MB of outlines again.
+# The local styles draw the state and district outlines themselves (and the white land
+# under the members; not under a choropleth, which colours the land itself): MapLibre's
+# small line and fill shaders instead of three deck.gl layers. Without a graphics card
+# (a projector laptop's browser in software rendering, or headless Chromium) deck.gl's
+# path and polygon layers over 73,000 outline segments cost more than all the members.
 LOCAL_STYLE = "/app/static/map-style.json"
+LOCAL_AREAS_STYLE = "/app/static/map-style-areas.json"
 STATES_URL = "/app/static/geo/states.geojson"
 DISTRICTS_URL = "/app/static/geo/districts.geojson"
 INITIAL_VIEW = {"latitude": 51.2, "longitude": 10.4, "zoom": 5.0}
@@ -125,14 +133,18 @@ def build_deck(
     """mode: "points", "states" or "districts" (choropleth: `choropleth` is the coloured
     GeoJSON of that level). `faded`: partners outside the filter that a link ends at."""
     on_points = mode == "points"
-    layers = [*boundary_layers(filled=on_points)]
+    # a tile basemap of one's own has no outlines: the deck draws them over it
+    layers = [] if style == LOCAL_STYLE else [*boundary_layers(filled=on_points)]
     if mode in ("states", "districts") and choropleth is not None:
         layers.append(choropleth_layer(choropleth, mode))
     if len(links):
         layers.append(link_layer(links))
     if on_points and faded is not None and len(faded):
         layers.append(faded_partner_layer(faded))
-    labels = name_labels(points if on_points else None, faded if on_points else None, organisations)
+    labels = labels_at_scale(
+        name_labels(points if on_points else None, faded if on_points else None, organisations),
+        len(points) if on_points and points is not None else 0,
+    )
     if len(organisations):  # below the members: an organisation never hides one
         layers += [organisation_marker_layer(organisations), organisation_label_layer(labels)]
     if on_points and points is not None and len(points):
@@ -142,7 +154,7 @@ def build_deck(
     return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**(view or INITIAL_VIEW)),
-        map_style=style,
+        map_style=style if on_points or style != LOCAL_STYLE else LOCAL_AREAS_STYLE,
         # a MapLibre style of our own: no CARTO basemap and no CARTO key in the spec
         map_provider="maplibre",
         tooltip=TOOLTIP,
@@ -151,7 +163,7 @@ def build_deck(
 
 def boundary_layers(filled: bool) -> list[pdk.Layer]:
     """District and state outlines from the app's static files (states filled white on
-    the points map, so the members stand out)."""
+    the points map, so the members stand out), over a tile basemap that lacks them."""
     return [
         pdk.Layer(
             "GeoJsonLayer",

@@ -1,5 +1,5 @@
-"""Sending less to the browser: short tooltips on a large map, and the choropleth's
-boundaries as static files.
+"""Sending less to the browser: short tooltips and fewer names on a large map, and the
+choropleth's boundaries as static files.
 
 At 11,000 members the map's deck was 4.3 MB of JSON, two thirds of it tooltips; the
 browser parses and converts all of it on every run before it draws a dot. What a tooltip
@@ -11,6 +11,13 @@ run. Its layer now takes them from the static file the outline layer already loa
 deck.gl expression that looks its key up in the view's colours: a few kilobytes per run.
 A tooltip is read from the feature itself, so the static files carry each area's `tip`
 (`python -m components.payload` writes it after the boundaries are rebuilt).
+
+Names: the browser draws every name it is sent on every frame, whatever the zoom (a name
+waiting for its zoom is drawn a fraction of a pixel large). Without a graphics card the
+2,500 names of an 11,000-member map (55,000 letters) cost more to draw than the members
+themselves; above SHORT_TIPS_ABOVE members the map names those that have room up to a
+state's view (zoom LABEL_ZOOM_AT_SCALE, about 800 at 11,000), the others by tooltip and
+click. A map of a few hundred members keeps every name.
 """
 
 from __future__ import annotations
@@ -36,6 +43,21 @@ def short_tips(points: pd.DataFrame | None, lines: int = TIP_LINES) -> pd.DataFr
         return points
     cut = ["\n".join(tip.split("\n", lines)[:lines]) for tip in points["tip"].tolist()]
     return points.assign(tip=cut)
+
+
+# Above SHORT_TIPS_ABOVE members, names that have room only beyond this zoom are not sent
+# (5: Germany, 7: a state, 9: a district).
+LABEL_ZOOM_AT_SCALE = 7.0
+
+
+def labels_at_scale(labels: pd.DataFrame, members: int) -> pd.DataFrame:
+    """The names the map is sent: all of them up to SHORT_TIPS_ABOVE members, else the
+    partner organisations and the names that have room from LABEL_ZOOM_AT_SCALE on
+    (`labels`: components.map_labels.name_labels, with `kind` and `min_zoom`)."""
+    if members <= SHORT_TIPS_ABOVE:
+        return labels
+    kept = (labels["kind"] == "organisation") | (labels["min_zoom"] <= LABEL_ZOOM_AT_SCALE)
+    return labels[kept].reset_index(drop=True)
 
 
 # The property that names an area in the static files and in atlas.geo.choropleth.

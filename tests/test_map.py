@@ -15,8 +15,10 @@ from atlas.network import BUNDLED_DATA_DIR
 from atlas.source import open_network
 from components.map_deck import (
     INITIAL_VIEW,
+    LOCAL_AREAS_STYLE,
     LOCAL_STYLE,
     basemap_style,
+    build_deck,
     legend_markdown,
     point_colours,
     rgb,
@@ -44,7 +46,7 @@ def layer(spec: dict, layer_id: str) -> dict:
     return next(item for item in spec["layers"] if item["id"] == layer_id)
 
 
-def test_deck_has_boundaries_points_links_and_a_local_style(monkeypatch, network):
+def test_deck_has_points_links_and_a_local_style_with_the_boundaries(monkeypatch, network):
     at = run_app(monkeypatch, page="map")
     assert not at.exception
     spec = deck_spec(at)
@@ -53,8 +55,9 @@ def test_deck_has_boundaries_points_links_and_a_local_style(monkeypatch, network
     assert "http" not in json.dumps(spec) and "cartocdn" not in json.dumps(
         spec
     )  # nothing to fetch outside
-    assert layer(spec, "states")["data"].endswith("/static/geo/states.geojson")
-    assert layer(spec, "districts")["data"].endswith("/static/geo/districts.geojson")
+    # the local style draws the outlines, so the deck does not draw them again
+    ids = {item["id"] for item in spec["layers"]}
+    assert not ids & {"states", "districts"}
     assert (
         len(layer(spec, "members")["data"])
         == network.municipalities[["lat", "lon"]].notna().all(axis=1).sum()
@@ -67,11 +70,43 @@ def test_deck_has_boundaries_points_links_and_a_local_style(monkeypatch, network
     assert layer(spec, "organisation_labels")["characterSet"] == "auto"
 
 
-def test_local_style_is_blank_and_carries_the_attribution():
-    style = json.loads((geo.GEO_DIR.parent / "map-style.json").read_text(encoding="utf-8"))
+def local_style(url: str) -> dict:
+    return json.loads((geo.GEO_DIR.parent / url.rsplit("/", 1)[1]).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("url", "land"), [(LOCAL_STYLE, True), (LOCAL_AREAS_STYLE, False)])
+def test_local_styles_draw_the_boundaries_and_carry_the_attribution(url, land):
+    """Offline styles that draw the state and district outlines from the app's static
+    files, white land under the members only (a choropleth colours the land itself)."""
+    style = local_style(url)
     assert "http" not in json.dumps(style)
     assert "GeoBasis-DE / BKG" in style["sources"]["bkg"]["attribution"]
     assert any(item.get("source") == "bkg" for item in style["layers"])  # shown only if used
+    data = {name: source["data"] for name, source in style["sources"].items()}
+    assert data == {
+        "bkg": "/app/static/geo/states.geojson",
+        "districts": "/app/static/geo/districts.geojson",
+    }
+    for name in data.values():  # the files the style names are there
+        assert (geo.GEO_DIR / name.rsplit("/", 1)[1]).is_file()
+    drawn = {(item["source"], item["type"]) for item in style["layers"] if "source" in item}
+    assert {("bkg", "line"), ("districts", "line")} <= drawn
+    assert (("bkg", "fill") in drawn) is land
+
+
+def test_a_tile_basemap_gets_the_boundaries_from_the_deck(network):
+    """A configured basemap has no outlines of its own: the deck draws them over it."""
+    points = geo.member_points(network).assign(tip="")
+    empty = pd.DataFrame(columns=["lon", "lat", "name", "kind", "tip"])
+    tiles = "https://tiles.example/style.json"
+    spec = json.loads(
+        build_deck(points, pd.DataFrame(), empty, "points", "phase", style=tiles).to_json()
+    )
+    assert spec["mapStyle"] == tiles
+    assert layer(spec, "states")["data"].endswith("/static/geo/states.geojson")
+    assert layer(spec, "districts")["data"].endswith("/static/geo/districts.geojson")
+    local = json.loads(build_deck(points, pd.DataFrame(), empty, "points", "phase").to_json())
+    assert not {item["id"] for item in local["layers"]} & {"states", "districts"}
 
 
 def test_tooltips_name_kind_state_projects_phase_topics(monkeypatch):
@@ -126,6 +161,8 @@ def test_a_link_to_a_region_opens_fitted_to_it(monkeypatch):
 
 def test_choropleth_of_districts(monkeypatch):
     at = run_app(monkeypatch, page="map", params={"mode": "districts", "state": "Niedersachsen"})
+    # the outlines' style without the white land: the areas' colours are the land
+    assert deck_spec(at)["mapStyle"] == LOCAL_AREAS_STYLE
     areas = layer(deck_spec(at), "areas")
     # the 400 outlines come from the static file; the deck colours the areas with a value
     assert areas["data"] == "/app/static/geo/districts.geojson"
@@ -370,3 +407,44 @@ def test_an_organisation_is_its_own_marker_beside_the_member_it_shares_a_place_w
 def test_only_members_with_coordinates_are_located(lat, lon, kept):
     munis = pd.DataFrame({"id": ["a", "b"], "lat": lat, "lon": lon})
     assert geo.located(munis)["id"].tolist() == kept
+
+
+def test_a_large_map_is_sent_the_names_that_have_room_up_to_a_states_view():
+    """Above SHORT_TIPS_ABOVE members only the names that show from a state's view on are
+    sent (the browser draws every name it gets, however small); a small map keeps all."""
+    from components.map_labels import name_labels
+    from components.payload import LABEL_ZOOM_AT_SCALE, SHORT_TIPS_ABOVE, labels_at_scale
+
+    rng = np.random.default_rng(1)
+    n = SHORT_TIPS_ABOVE + 300  # all named: below map_labels.LABEL_MAX
+    points = pd.DataFrame(
+        {
+            "lon": rng.uniform(6.0, 15.0, n),
+            "lat": rng.uniform(47.5, 55.0, n),
+            "name": [f"Ort {i}" for i in range(n)],
+            "projects": rng.integers(1, 6, n),
+            "population": rng.integers(1_000, 100_000, n),
+        }
+    )
+    organisations = pd.DataFrame(
+        {"lon": [8.9], "lat": [52.0], "name": ["Institut mit langem Namen"], "kind": ["x"]}
+    )
+    labels = name_labels(points, None, organisations)
+    sent = labels_at_scale(labels, len(points))
+    wanted = labels[(labels["min_zoom"] <= LABEL_ZOOM_AT_SCALE) | (labels["kind"] != "member")]
+    assert set(sent["name"]) == set(wanted["name"])
+    assert 0 < (sent["kind"] == "member").sum() < (labels["kind"] == "member").sum()
+    assert "Institut mit langem Namen" in set(sent["name"])
+    assert labels_at_scale(labels, SHORT_TIPS_ABOVE) is labels
+    # what the deck is sent
+    deck = build_deck(
+        points.assign(tip=points["name"], phase="Umsetzung", id=points["name"]),
+        pd.DataFrame(),
+        organisations.assign(tip=""),
+        "points",
+        "phase",
+    )
+    spec = json.loads(deck.to_json())
+    assert {row["name"] for row in layer(spec, "member_labels")["data"]} == set(
+        sent.loc[sent["kind"] == "member", "name"]
+    )
