@@ -19,6 +19,7 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from components.map_labels import (
+    LABEL_SIZE,
     ON_TOP,
     ORG_OFFSET,
     member_label_layer,
@@ -121,6 +122,7 @@ def build_deck(
     style: str = LOCAL_STYLE,
     choropleth: dict | None = None,
     faded: pd.DataFrame | None = None,
+    label_px: float = LABEL_SIZE,
 ) -> pdk.Deck:
     """mode: "points", "states" or "districts" (choropleth: `choropleth` is the coloured
     GeoJSON of that level). `faded`: partners outside the filter that a link ends at."""
@@ -132,7 +134,13 @@ def build_deck(
         layers.append(link_layer(links))
     if on_points and faded is not None and len(faded):
         layers.append(faded_partner_layer(faded))
-    labels = name_labels(points if on_points else None, faded if on_points else None, organisations)
+    labels = name_labels(
+        points if on_points else None,
+        faded if on_points else None,
+        organisations,
+        zoom=(view or INITIAL_VIEW)["zoom"],  # the names with room where the map opens
+        px=label_px,
+    )
     if len(organisations):  # below the members: an organisation never hides one
         layers += [organisation_marker_layer(organisations), organisation_label_layer(labels)]
     if on_points and points is not None and len(points):

@@ -33,6 +33,7 @@ from components.map_deck import (
     scale_svg,
     tip,
 )
+from components.map_labels import LABEL_PX
 from components.memo import shared
 from components.page import lazy_expander
 from components.payload import short_tips
@@ -497,7 +498,7 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
     style = configured_style()
     deck = shared(
         "map_deck",
-        (inputs, colour, where, style),
+        (inputs, colour, where, style, presenting),
         lambda: build_deck(
             short_tips(points),
             links,
@@ -508,6 +509,7 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
             style=style,
             choropleth=areas,
             faded=faded,
+            label_px=LABEL_PX[presenting],
         ),
     )
     with chart_box:
