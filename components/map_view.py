@@ -137,8 +137,8 @@ ASSUMED_SIZE = {False: (607, MAP_HEIGHT), True: (875, 544)}
 PADDING = (36, 130, 36, 36)
 GERMANY_CORNERS = pd.DataFrame({"lat": [47.27, 55.06], "lon": [5.87, 15.04]})
 
-# Reports the map's size in CSS pixels to the server when it differs from the size the
-# server fitted the view for (`data`), so the view is fitted for the map as drawn: the
+# Reports the map's size in CSS pixels to the server once, and again when it differs from
+# the size the server fitted the view for (`data`), so the view is fitted for the map as drawn: the
 # map's size follows the screen (taller on a projector, wider on a slide), which the
 # server cannot know otherwise. Polls, as the map appears after this probe and changes
 # size with the window; only numbers go back and forth.
@@ -153,7 +153,9 @@ export default function ({ data, setStateValue }) {
     const same = last && last[0] === size[0] && last[1] === size[1];
     last = size;
     if (!same) return;  // a size counts once it held for two looks (not mid-resize)
-    if (Math.abs(size[0] - used.width) > 8 || Math.abs(size[1] - used.height) > 8) {
+    const moved = Math.abs(size[0] - used.width) > 8 || Math.abs(size[1] - used.height) > 8;
+    if (!used.measured || moved) {
+      used.measured = true;
       used.width = size[0];
       used.height = size[1];
       setStateValue("size", { width: size[0], height: size[1] });
@@ -177,7 +179,7 @@ def map_size(presenting: bool) -> tuple[int, int] | None:
         _size_probe = st.components.v2.component("atlas_map_size", js=SIZE_PROBE_JS)
     result = _size_probe(
         key="map_size",
-        data={"width": used[0], "height": used[1]},
+        data={"width": used[0], "height": used[1], "measured": size is not None},
         on_size_change=lambda: None,
     )
     measured = measured_size(getattr(result, "size", None))

@@ -200,14 +200,15 @@ def screen_position(view: dict, lat: float, lon: float) -> tuple[float, float]:
     return view["width"] / 2 + x - cx, view["height"] / 2 + y - cy
 
 
-def niedersachsen_members() -> list[tuple[float, float, str]]:
+def members_in(*states: str) -> list[tuple[float, float, str]]:
+    """(lat, lon, name) of the members in these states (all without states)."""
     from atlas import geo
     from atlas.filters import Filters, apply_filters
     from atlas.network import BUNDLED_DATA_DIR
     from atlas.source import open_network
 
     network = open_network(BUNDLED_DATA_DIR, dt.date.today())
-    view = apply_filters(network, Filters(states=("Niedersachsen",)))
+    view = apply_filters(network, Filters(states=states))
     points = geo.located(view.municipalities)
     return list(zip(points["lat"], points["lon"], points["name"], strict=True))
 
@@ -234,15 +235,17 @@ def test_the_niedersachsen_map_fits_its_members_on_page_and_slide(
     server, output_dir, width, height
 ):
     """Every filtered member lies inside the map with a margin, on the page and on its
-    slide, and the members span most of the map (not fitted for a smaller one)."""
-    members = niedersachsen_members()
+    slide, and the members span most of the map (not fitted for a smaller one); so does
+    the whole network on the page without filters."""
+    niedersachsen, everyone = members_in("Niedersachsen"), members_in()
     links = {
-        "page": "/map?state=Niedersachsen",
-        "slide": "/map?show=niedersachsen-karte&slide=0&state=Niedersachsen",
+        "page": ("/map?state=Niedersachsen", niedersachsen),
+        "slide": ("/map?show=niedersachsen-karte&slide=0&state=Niedersachsen", niedersachsen),
+        "germany": ("/map", everyone),
     }
     with browser_page(width, height) as (new_page, requests):
         page = new_page()
-        for name, link in links.items():
+        for name, (link, members) in links.items():
             page.goto(server.url + link)
             settle(page)
             view, box = fitted_view(page)
