@@ -35,7 +35,7 @@ EARTH_CIRCUMFERENCE_M = 40_075_016.686
 MEMBER_OFFSET = [9, 0]  # right of the dot
 # one size in pixels, whatever the zoom: a name is either readable or not drawn
 SIZING = {"get_size": "px", "size_units": '"pixels"'}
-ORG_OFFSET = [-14, -18]  # up and left of the place: the member's dot stays visible
+ORG_OFFSET = [-28, -28]  # up and left of the place, clear of a member's dot there (24 px at most)
 ORG_LABEL_OFFSET = [ORG_OFFSET[0] - 12, ORG_OFFSET[1]]  # its name ends left of the diamond
 DOT_PX = 24  # the largest a member's dot is drawn (components/map_deck.RADIUS_PIXELS)
 # The arcs rise above the ground, so with depth testing they would hide the partner rings
