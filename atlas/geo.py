@@ -353,9 +353,16 @@ def projects_in_area(network: Network, level: str, key: str) -> pd.DataFrame:
     return network.projects[mask].sort_values("name")
 
 
-def fit_view(points: pd.DataFrame, width: int = 560, height: int = 560) -> dict:
+def fit_view(
+    points: pd.DataFrame,
+    width: int = 560,
+    height: int = 560,
+    padding: tuple[float, float, float, float] | None = None,
+) -> dict:
     """Centre and zoom (Web Mercator, 512-pixel world as deck.gl) that show every point
-    within a map of about width x height pixels, with a margin; Germany when none."""
+    within a map of width x height pixels, with a margin; Germany when none. `padding`
+    (left, right, top, bottom, in pixels) is the room kept free at each edge, for the
+    dots and the names beside them; without it a quarter of the map is kept free."""
     if points.empty:
         return {"latitude": 51.2, "longitude": 10.4, "zoom": 5.0}
     lat = points["lat"].to_numpy(dtype=float).clip(-85, 85)
@@ -363,16 +370,32 @@ def fit_view(points: pd.DataFrame, width: int = 560, height: int = 560) -> dict:
     y = np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))  # Mercator, in radians
     lon_span = max(lon.max() - lon.min(), 0.2)
     y_span = max(y.max() - y.min(), 0.2 * np.pi / 180)
-    margin = 0.75  # of the map, so dots and labels at the edge stay inside
-    zoom = min(
-        np.log2(width * margin * 360 / (512 * lon_span)),
-        np.log2(height * margin * 2 * np.pi / (512 * y_span)),
+    if padding is None:
+        margin = 0.75  # of the map, so dots and labels at the edge stay inside
+        left = right = width * (1 - margin) / 2
+        top = bottom = height * (1 - margin) / 2
+    else:
+        left, right, top, bottom = padding
+    inner_w, inner_h = max(width - left - right, 40), max(height - top - bottom, 40)
+    zoom = float(
+        np.clip(
+            min(
+                np.log2(inner_w * 360 / (512 * lon_span)),
+                np.log2(inner_h * 2 * np.pi / (512 * y_span)),
+            ),
+            4.5,
+            11,
+        )
     )
-    centre_y = (y.max() + y.min()) / 2
+    # the points' box sits in the free area between the paddings: the centre moves by
+    # half the difference of opposite paddings, in world units at this zoom
+    scale = 512 * 2**zoom
+    centre_lon = (lon.max() + lon.min()) / 2 + (right - left) / 2 * 360 / scale
+    centre_y = (y.max() + y.min()) / 2 - (bottom - top) / 2 * 2 * np.pi / scale
     return {
         "latitude": round(float(np.degrees(2 * np.arctan(np.exp(centre_y)) - np.pi / 2)), 5),
-        "longitude": round(float((lon.max() + lon.min()) / 2), 5),
-        "zoom": round(float(np.clip(zoom, 4.5, 11)), 2),
+        "longitude": round(float(centre_lon), 5),
+        "zoom": round(zoom, 2),
     }
 
 

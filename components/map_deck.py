@@ -20,6 +20,7 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from components.map_labels import (
+    LABEL_SIZE,
     ON_TOP,
     ORG_OFFSET,
     member_label_layer,
@@ -129,6 +130,7 @@ def build_deck(
     style: str = LOCAL_STYLE,
     choropleth: dict | None = None,
     faded: pd.DataFrame | None = None,
+    label_px: float = LABEL_SIZE,
 ) -> pdk.Deck:
     """mode: "points", "states" or "districts" (choropleth: `choropleth` is the coloured
     GeoJSON of that level). `faded`: partners outside the filter that a link ends at."""
@@ -142,7 +144,13 @@ def build_deck(
     if on_points and faded is not None and len(faded):
         layers.append(faded_partner_layer(faded))
     labels = labels_at_scale(
-        name_labels(points if on_points else None, faded if on_points else None, organisations),
+        name_labels(
+            points if on_points else None,
+            faded if on_points else None,
+            organisations,
+            zoom=(view or INITIAL_VIEW)["zoom"],  # the names with room where the map opens
+            px=label_px,
+        ),
         len(points) if on_points and points is not None else 0,
     )
     if len(organisations):  # below the members: an organisation never hides one

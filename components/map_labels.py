@@ -1,15 +1,20 @@
 """The map's names: members, partners outside the filter and partner organisations.
 
-Every name goes to the map with the zoom from which it has room (`min_zoom`): the names
-are taken by priority (members by number of projects, then the larger place; then the
-partner organisations, so a long organisation name never costs a member its label; then
-partners outside the filter), and each gets the lowest zoom at which it overlaps no name
-of higher priority that shows there. The label is sized in metres so that it reaches its
-full size exactly at that zoom (and stays there, `sizeMaxPixels`): zoomed out it shrinks
-instead of covering another name; zoomed in by hand every member is named in turn, all
-once there is room. (A choice made on the server for the opening zoom stayed the same
-when zoomed in; deck.gl's CollisionFilterExtension would decide in the browser, but drew
-no name at all on Streamlit's map.)
+Every name gets the zoom from which it has room (`min_zoom`): the names are taken by
+priority (members by number of projects, then the larger place; then the partner
+organisations, so a long organisation name never costs a member its label; then partners
+outside the filter), and each gets the lowest zoom at which it overlaps no name of higher
+priority that shows there. The map draws the names that have room at its opening zoom,
+all at one size readable from the back of a room (`LABEL_PX`, larger on a slide): fewer
+names rather than tiny ones. (Names sized in metres, each reaching full size where it had
+room, were drawn a few pixels high at the opening zoom; deck.gl's
+CollisionFilterExtension would decide in the browser, but drew no name at all on
+Streamlit's map.)
+
+An organisation's name stands left of its diamond, which stands up and left of its
+place: a member at the same place keeps its dot and its name (on the right) free. An
+organisation's name that would still touch a member's dot or a name is left out; the
+diamond, the legend and the tooltip name it.
 """
 
 from __future__ import annotations
@@ -19,19 +24,20 @@ import pandas as pd
 import pydeck as pdk
 
 LABEL_SIZE = 15
+# the names' size in pixels: on the page (1280x720 and up) and on a slide, whose type is
+# a quarter larger (components/present.py); never smaller, whatever the zoom
+LABEL_PX = {False: LABEL_SIZE, True: 18}
 # at most this many names are sent (the highest priorities): beyond that a dense country
 # map gains nothing readable, and each name costs bytes on every run
 LABEL_MAX = 2500
 MIN_ZOOM, MAX_ZOOM = 3.0, 16.0  # a label that never has room is full size from MAX_ZOOM
 EARTH_CIRCUMFERENCE_M = 40_075_016.686
 MEMBER_OFFSET = [9, 0]  # right of the dot
-# names grow with the zoom up to their full size, which they reach where they have room
-SIZING = {
-    "get_size": "size",
-    "size_units": '"meters"',
-    "size_max_pixels": LABEL_SIZE,
-}
-ORG_OFFSET = [-14, -18]  # up and left of the place: the member's dot stays visible
+# one size in pixels, whatever the zoom: a name is either readable or not drawn
+SIZING = {"get_size": "px", "size_units": '"pixels"'}
+ORG_OFFSET = [-28, -28]  # up and left of the place, clear of a member's dot there (24 px at most)
+ORG_LABEL_OFFSET = [ORG_OFFSET[0] - 12, ORG_OFFSET[1]]  # its name ends left of the diamond
+DOT_PX = 24  # the largest a member's dot is drawn (components/map_deck.RADIUS_PIXELS)
 # The arcs rise above the ground, so with depth testing they would hide the partner rings
 # and labels drawn after them; these draw over whatever was drawn before.
 ON_TOP = {"depthCompare": "always"}
@@ -44,50 +50,90 @@ def name_labels(
     points: pd.DataFrame | None,
     faded: pd.DataFrame | None,
     organisations: pd.DataFrame | None,
+    zoom: float | None = None,
+    px: float = LABEL_SIZE,
 ) -> pd.DataFrame:
-    """Every name the map may show (lon, lat, name, colour, kind), highest priority first,
-    with the zoom from which it has room (`min_zoom`) and its size in metres (`size`)."""
+    """The names the map shows (lon, lat, name, colour, kind, offset dx/dy and `anchor`),
+    highest priority first, with the zoom from which each has room (`min_zoom`, for
+    names `px` pixels high) and `px`. With `zoom` (the map's opening zoom): only those
+    that have room there, and no organisation's name that touches a member's dot.
+    (`size`: the size in metres that is `px` pixels at `min_zoom`.)"""
     frames = []
     if points is not None and len(points):
         population = pd.to_numeric(points.get("population"), errors="coerce").fillna(0)
         rank = points["projects"].astype(float).to_numpy() + population.to_numpy() / 1e8
         frames.append(_labels(points, MEMBER, [20, 20, 20, 255], MEMBER_OFFSET).assign(rank=rank))
     if organisations is not None and len(organisations):
-        offset = [ORG_OFFSET[0] + 12, ORG_OFFSET[1]]
-        frames.append(_labels(organisations, ORGANISATION, [0, 0, 0, 255], offset).assign(rank=0.5))
+        orgs = _labels(organisations, ORGANISATION, [0, 0, 0, 255], ORG_LABEL_OFFSET, "end")
+        frames.append(orgs.assign(rank=0.5))
     if faded is not None and len(faded):
         frames.append(_labels(faded, FADED, [90, 90, 90, 255], MEMBER_OFFSET).assign(rank=-1.0))
-    columns = ["lon", "lat", "name", "colour", "kind", "dx", "dy", "min_zoom", "size"]
+    columns = ["lon", "lat", "name", "colour", "kind", "dx", "dy", "anchor", "min_zoom"]
+    columns += ["size", "px"]
     if not frames:
         return pd.DataFrame(columns=columns)
     places = pd.concat(frames, ignore_index=True).dropna(subset=["lat", "lon"])
     places = places.sort_values(["rank", "name"], ascending=[False, True], kind="stable")
     places = places.head(LABEL_MAX).reset_index(drop=True)
-    places["min_zoom"] = min_zooms(places)
+    places["min_zoom"] = min_zooms(places, px)
     places["size"] = metres_at(places["lat"].to_numpy(dtype=float), places["min_zoom"].to_numpy())
+    places["px"] = float(px)
+    if zoom is not None:
+        places = places[places["min_zoom"] <= zoom + 1e-9]
+        members = points if points is not None else places.iloc[:0]
+        places = places[~covers_a_dot(places, members, zoom, px)].reset_index(drop=True)
     return places[columns]
 
 
-def label_boxes(places: pd.DataFrame) -> tuple[np.ndarray, ...]:
-    """Each name's place on the zoom-0 world (512 px wide, as deck.gl) and its box in
-    pixels relative to that place: (x, y, left, right, top, bottom)."""
-    lat = np.radians(places["lat"].to_numpy(dtype=float).clip(-85, 85))
-    x = (places["lon"].to_numpy(dtype=float) + 180) / 360 * 512
+def covers_a_dot(places: pd.DataFrame, members: pd.DataFrame, zoom: float, px: float) -> np.ndarray:
+    """Which organisations' names touch a member's dot at this zoom or closer in (a dot
+    as large as it is ever drawn; zooming in only moves other places away, but the own
+    place's dot stays where it is)."""
+    hits = np.zeros(len(places), dtype=bool)
+    orgs = np.flatnonzero((places["kind"] == ORGANISATION).to_numpy())
+    if not len(orgs) or members is None or not len(members):
+        return hits
+    x, y, left, right, top, bottom = label_boxes(places.iloc[orgs], px)
+    mx, my = world_xy(members["lat"].to_numpy(dtype=float), members["lon"].to_numpy(dtype=float))
+    scale = 2.0**zoom
+    for k, i in enumerate(orgs):
+        dx = (mx - x[k]) * scale  # each dot's centre, in pixels from the name's place
+        dy = (my - y[k]) * scale
+        near = (dx + DOT_PX > left[k]) & (dx - DOT_PX < right[k])
+        near &= (dy + DOT_PX > top[k]) & (dy - DOT_PX < bottom[k])
+        hits[i] = bool(near.any())
+    return hits
+
+
+def world_xy(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Places on the zoom-0 world (512 px wide, as deck.gl's Web Mercator)."""
+    lat = np.radians(np.clip(lat, -85, 85))
+    x = (lon + 180) / 360 * 512
     y = (1 - np.log(np.tan(np.pi / 4 + lat / 2)) / np.pi) / 2 * 512
-    width = 0.55 * LABEL_SIZE * places["name"].str.len().clip(lower=1).to_numpy() + 8
+    return x, y
+
+
+def label_boxes(places: pd.DataFrame, px: float = LABEL_SIZE) -> tuple[np.ndarray, ...]:
+    """Each name's place on the zoom-0 world (512 px wide, as deck.gl) and its box in
+    pixels relative to that place, for names `px` high: (x, y, left, right, top, bottom).
+    A name anchored at its end (`anchor` "end") runs left from its offset."""
+    x, y = world_xy(places["lat"].to_numpy(dtype=float), places["lon"].to_numpy(dtype=float))
+    width = 0.55 * px * places["name"].str.len().clip(lower=1).to_numpy() + 8
     left = places["dx"].to_numpy(dtype=float)
-    top = places["dy"].to_numpy(dtype=float) - LABEL_SIZE * 0.6
-    return x, y, left, left + width, top, top + LABEL_SIZE * 1.2
+    if "anchor" in places:
+        left = np.where(places["anchor"].to_numpy() == "end", left - width, left)
+    top = places["dy"].to_numpy(dtype=float) - px * 0.6
+    return x, y, left, left + width, top, top + px * 1.2
 
 
-def min_zooms(places: pd.DataFrame) -> np.ndarray:
+def min_zooms(places: pd.DataFrame, px: float = LABEL_SIZE) -> np.ndarray:
     """For names in priority order: the lowest zoom from which each overlaps no name of
     higher priority that shows there. Boxes are fixed in pixels while distances double
     with each zoom step, so two names part from one zoom on (`_parting`); a name waits
     for every higher one it would meet after that higher one's own zoom. (Worked in
     scales, 2**zoom, and without numpy's error state per name: at 2,500 names this is a
     third of the time.)"""
-    x, y, left, right, top, bottom = label_boxes(places)
+    x, y, left, right, top, bottom = label_boxes(places, px)
     lowest, highest = 2.0**MIN_ZOOM, 2.0**MAX_ZOOM
     found = np.full(len(places), highest)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -124,7 +170,9 @@ def metres_at(lat: np.ndarray, zoom: np.ndarray) -> np.ndarray:
     return (LABEL_SIZE * metres_per_pixel).round(1)
 
 
-def _labels(frame: pd.DataFrame, kind: str, colour: list[int], offset: list) -> pd.DataFrame:
+def _labels(
+    frame: pd.DataFrame, kind: str, colour: list[int], offset: list, anchor: str = "start"
+) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "lon": frame["lon"].to_numpy(),
@@ -134,6 +182,7 @@ def _labels(frame: pd.DataFrame, kind: str, colour: list[int], offset: list) -> 
             "kind": kind,
             "dx": float(offset[0]),
             "dy": float(offset[1]),
+            "anchor": anchor,
         }
     )
 
@@ -141,7 +190,7 @@ def _labels(frame: pd.DataFrame, kind: str, colour: list[int], offset: list) -> 
 def member_label_layer(labels: pd.DataFrame) -> pdk.Layer:
     """Names of members (dark) and of partners outside the filter (grey), right of the dot."""
     # lowest priority first: a name drawn later lies on top
-    data = labels.loc[labels["kind"] != ORGANISATION, ["lon", "lat", "name", "colour", "size"]]
+    data = labels.loc[labels["kind"] != ORGANISATION, ["lon", "lat", "name", "colour", "px"]]
     data = data.iloc[::-1]
     return pdk.Layer(
         "TextLayer",
@@ -190,8 +239,9 @@ def organisation_marker_layer(organisations: pd.DataFrame) -> pdk.Layer:
 
 
 def organisation_label_layer(labels: pd.DataFrame) -> pdk.Layer:
-    """The organisations' names beside their diamonds."""
-    data = labels.loc[labels["kind"] == ORGANISATION, ["lon", "lat", "name", "size"]]
+    """The organisations' names left of their diamonds, away from the member at the
+    same place (whose name stands right of its dot)."""
+    data = labels.loc[labels["kind"] == ORGANISATION, ["lon", "lat", "name", "px"]]
     return pdk.Layer(
         "TextLayer",
         data,
@@ -202,9 +252,9 @@ def organisation_label_layer(labels: pd.DataFrame) -> pdk.Layer:
         font_family=LABEL_FONT,
         font_weight=600,
         get_color=[0, 0, 0, 255],
-        get_text_anchor='"start"',
+        get_text_anchor='"end"',
         get_alignment_baseline='"center"',
-        get_pixel_offset=[ORG_OFFSET[0] + 12, ORG_OFFSET[1]],
+        get_pixel_offset=ORG_LABEL_OFFSET,
         background=True,
         get_background_color=[255, 255, 255, 215],
         background_padding=[4, 2],

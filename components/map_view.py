@@ -33,6 +33,7 @@ from components.map_deck import (
     scale_svg,
     tip,
 )
+from components.map_labels import LABEL_PX
 from components.memo import shared
 from components.page import lazy_expander
 from components.payload import short_tips
@@ -123,30 +124,125 @@ def organisation_points(network: Network, links: pd.DataFrame) -> pd.DataFrame:
 MAP_HEIGHT = 470  # map and legend on one 1280x720 screen, below the page's header
 MAP_CSS = (
     "<style>[data-testid='stDeckGlJsonChart'] "
-    f"{{ height: max({MAP_HEIGHT}px, calc(100vh - 250px)) !important; }}</style>"
+    f"{{ height: max({MAP_HEIGHT}px, calc(100vh - 250px)) !important; }}"
+    # the size probe draws nothing; its element takes no room in the column
+    ".st-key-map_size { display: none !important; }</style>"
 )
-MAP_SIZE = (860, MAP_HEIGHT)  # about the map's pixels beside the panel at 1280x720
+# The map's pixels at 1280x720 (beside the panel on the page; filling the slide below its
+# bar), until the browser has measured them: the first view of a session is fitted for
+# these, later ones for what the map measures.
+ASSUMED_SIZE = {False: (607, MAP_HEIGHT), True: (875, 544)}
+# free pixels at the map's edges (left, right, top, bottom): dots reach 24 px, and a
+# name runs to the right of its dot
+PADDING = (36, 130, 36, 36)
+GERMANY_CORNERS = pd.DataFrame({"lat": [47.27, 55.06], "lon": [5.87, 15.04]})
+
+# Reports the map's size in CSS pixels to the server once, and again when it differs from
+# the size the server fitted the view for (`data`), so the view is fitted for the map as drawn: the
+# map's size follows the screen (taller on a projector, wider on a slide), which the
+# server cannot know otherwise. Polls, as the map appears after this probe and changes
+# size with the window; only numbers go back and forth.
+SIZE_PROBE_JS = """
+export default function ({ data, setStateValue }) {
+  const used = data || {};
+  let last = null;
+  const measure = () => {
+    const map = document.querySelector('[data-testid="stDeckGlJsonChart"]');
+    if (!map || !map.clientWidth || !map.clientHeight) return;
+    const size = [Math.round(map.clientWidth), Math.round(map.clientHeight)];
+    const same = last && last[0] === size[0] && last[1] === size[1];
+    last = size;
+    if (!same) return;  // a size counts once it held for two looks (not mid-resize)
+    const moved = Math.abs(size[0] - used.width) > 8 || Math.abs(size[1] - used.height) > 8;
+    if (!used.measured || moved) {
+      used.measured = true;
+      used.width = size[0];
+      used.height = size[1];
+      setStateValue("size", { width: size[0], height: size[1] });
+    }
+  };
+  const timer = setInterval(measure, 300);
+  return () => clearInterval(timer);
+}
+"""
+_size_probe = None
 
 
-def fitted(points: pd.DataFrame, filters: Filters, size: tuple[int, int] = MAP_SIZE) -> dict:
-    """Germany for the whole network, else the filtered members' extent."""
-    return INITIAL_VIEW if filters.is_empty else geo.fit_view(points, *size)
+def map_size(presenting: bool) -> tuple[int, int] | None:
+    """The map's size in pixels as the browser last measured it (on a slide or on the
+    page); None until it has."""
+    global _size_probe
+    remembered_key = f"map_px_{'slide' if presenting else 'page'}"
+    size = st.session_state.get(remembered_key)
+    used = size or ASSUMED_SIZE[presenting]
+    if _size_probe is None:
+        _size_probe = st.components.v2.component("atlas_map_size", js=SIZE_PROBE_JS)
+    result = _size_probe(
+        key="map_size",
+        data={"width": used[0], "height": used[1], "measured": size is not None},
+        on_size_change=lambda: None,
+    )
+    measured = measured_size(getattr(result, "size", None))
+    if measured is not None:
+        size = measured
+        st.session_state[remembered_key] = size
+    return size
 
 
-def view_state(points: pd.DataFrame, filters: Filters, lang: str) -> dict:
+def measured_size(value) -> tuple[int, int] | None:
+    """(width, height) from what the probe sent, if it is a plausible map size."""
+    try:
+        width, height = int(value["width"]), int(value["height"])
+    except (TypeError, KeyError, ValueError):
+        return None
+    if 120 <= width <= 8000 and 120 <= height <= 8000:
+        return width, height
+    return None
+
+
+def fitted(
+    points: pd.DataFrame, filters: Filters, size: tuple[int, int] | None, presenting: bool
+) -> dict:
+    """The filtered members' extent, or Germany without filters, fitted to the map's
+    size (as measured, else as at 1280x720): every member inside, with room for the dots
+    and names at the edges."""
+    if filters.is_empty:
+        return whole_country(size)
+    return members_view(points, size, presenting)
+
+
+def members_view(points: pd.DataFrame, size: tuple[int, int] | None, presenting: bool) -> dict:
+    return geo.fit_view(points, *(size or ASSUMED_SIZE[presenting]), padding=PADDING)
+
+
+def whole_country(size: tuple[int, int] | None) -> dict:
+    """All of Germany: the app's opening view until the map was measured, then Germany
+    fitted to the map (larger on a projector)."""
+    if size is None:
+        return INITIAL_VIEW
+    return geo.fit_view(GERMANY_CORNERS, *size, padding=(16, 16, 16, 16))
+
+
+def view_state(
+    points: pd.DataFrame,
+    filters: Filters,
+    lang: str,
+    size: tuple[int, int] | None = None,
+    presenting: bool = False,
+) -> dict:
     """The filtered members' extent (Germany without filters): fitted again when the
-    filters change, and kept while they stay, so a click or a setting never moves a map
-    the user has panned. Every slide starts fitted to its own filters; the buttons move
-    the map at any time."""
+    filters or the map's size change, and kept while they stay, so a click or a setting
+    never moves a map the user has panned. Every slide starts fitted to its own filters;
+    the buttons move the map at any time."""
     # each slide of a slide show is a view of its own and starts from its own filters
-    origin = (st.query_params.get("show"), st.query_params.get("slide"), filters)
+    origin = (st.query_params.get("show"), st.query_params.get("slide"), filters, size)
     if "map_view" not in st.session_state or st.session_state.get("map_view_origin") != origin:
-        st.session_state["map_view"] = fitted(points, filters)
+        st.session_state["map_view"] = fitted(points, filters, size, presenting)
         st.session_state["map_view_origin"] = origin
     if st.button(t("map.fit", lang), key="map_fit", width="stretch"):
-        _move_to(geo.fit_view(points, *MAP_SIZE))
+        _move_to(members_view(points, size, presenting))
     if st.button(t("map.reset_view", lang), key="map_whole", width="stretch"):
-        _move_to(INITIAL_VIEW)
+        _move_to(whole_country(size))
     return st.session_state["map_view"]
 
 
@@ -390,17 +486,21 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
     st.html(MAP_CSS)
     chart, panel = st.columns([3, 1])
     settings_box, legend_box, buttons_box, selection_box = (panel.container() for _ in range(4))
+    chart_box, probe_box = chart.container(), chart.container()
     mode, colour, measure = settings(lang, settings_box)
     inputs = (view_inputs(), mode, measure)
     points, areas, peak, links, orgs, faded = shared(
         "map_layers", inputs, lambda: map_layers(network, view, filters, mode, measure, lang)
     )
+    presenting = is_presenting()
+    with probe_box:
+        size = map_size(presenting)
     with buttons_box:
-        where = view_state(geo.located(view.municipalities), filters, lang)
+        where = view_state(geo.located(view.municipalities), filters, lang, size, presenting)
     style = configured_style()
     deck = shared(
         "map_deck",
-        (inputs, colour, where, style),
+        (inputs, colour, where, style, presenting),
         lambda: build_deck(
             short_tips(points),
             links,
@@ -411,9 +511,10 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
             style=style,
             choropleth=areas,
             faded=faded,
+            label_px=LABEL_PX[presenting],
         ),
     )
-    with chart:
+    with chart_box:
         state = st.pydeck_chart(
             deck,
             height=MAP_HEIGHT,
@@ -424,7 +525,6 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
                 "map.alt", lang, members=len(view.municipalities), links=len(links), orgs=len(orgs)
             ),
         )
-    presenting = is_presenting()
     if not presenting:
         with selection_box:
             selected_panel(network, state, mode, lang)

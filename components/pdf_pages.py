@@ -21,6 +21,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 RENDER_TIMEOUT_S = 180  # a whole batch; a stuck browser is closed after this
+TABS = 2  # a handout's pages render two at a time
 
 
 class _Session:
@@ -33,8 +34,7 @@ class _Session:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         try:
-            # two tabs: a handout's pages render two at a time
-            self.kaleido = kaleido.Kaleido(n=2, mathjax=False)
+            self.kaleido = kaleido.Kaleido(n=TABS, mathjax=False)
             self._run(self.kaleido.open())
         except BaseException:
             self._stop_loop()
@@ -85,8 +85,22 @@ def warm_up() -> None:
             if _session is None:
                 with contextlib.suppress(Exception):  # the request will report it
                     _session = _Session()
+                    _prime(_session)
 
     threading.Thread(target=start, daemon=True).start()
+
+
+def _prime(session: _Session) -> None:
+    """One empty page in each tab: a tab's first page pays for compiling plotly.js's
+    drawing code and loading the fonts, which the warm-up does before anyone waits."""
+    with tempfile.TemporaryDirectory() as tmp:
+        opts = {"format": "pdf", "width": 400, "height": 300}
+        session.write(
+            [
+                {"fig": go.Figure(), "path": Path(tmp) / f"{i}.pdf", "opts": opts}
+                for i in range(TABS)
+            ]
+        )
 
 
 def write_pdf_pages(figures: list[go.Figure], width: int, height: int) -> list[bytes]:

@@ -4,6 +4,9 @@ freshly started server; the map names its places."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
 import pytest
 
 from tests.browser import assert_offline, browser_page, click_until, serve_app, wait_for_app
@@ -111,16 +114,17 @@ def test_a_show_link_works_in_a_fresh_browser_on_a_restarted_server(tmp_path, ou
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
 def test_names_stay_on_the_map_when_zoomed_in_by_hand(server, output_dir, width, height):
-    """Zoomed in with the mouse wheel, the map names more members, not fewer."""
+    """Zoomed in with the mouse wheel around Hannover, the map keeps its names at their
+    size (the screenshot shows the Städtetag's diamond beside Hannover, no name on its
+    dot; tests/test_map_labels.py checks the positions)."""
     with browser_page(width, height) as (new_page, requests):
         page = new_page()
         page.goto(f"{server.url}/map?state=Niedersachsen")
         settle(page)
         chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
-        chart.locator("canvas").first.wait_for(state="visible", timeout=60_000)
-        page.wait_for_timeout(3000)  # boundaries load from the app and draw
+        before, box = fitted_view(page)  # fitted to the map's size; boundaries drawn
+        page.wait_for_timeout(1500)
         page.screenshot(path=output_dir / f"meeting-map-zoom-before-{width}.png")
-        box = chart.bounding_box()
         # towards Hannover, Hildesheim and Wolfsburg, the densest part of the filter
         page.mouse.move(box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.62)
         for _ in range(2):  # about two zoom steps: the region around Hannover
@@ -128,6 +132,8 @@ def test_names_stay_on_the_map_when_zoomed_in_by_hand(server, output_dir, width,
             page.wait_for_timeout(400)
         page.wait_for_timeout(2500)
         page.screenshot(path=output_dir / f"meeting-map-zoom-after-{width}.png")
+        assert page.evaluate(DECK_VIEW_STATE)["zoom"] > before["zoom"] + 0.5
+        assert chart.locator("canvas").first.is_visible()
         assert page.locator('[data-testid="stException"]').count() == 0
     assert_offline(requests)
 
@@ -159,4 +165,107 @@ def test_a_profile_shows_measures_and_openable_sources(server, output_dir, membe
             violations = Axe().run(page).response["violations"]
             serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
             assert serious == []
+    assert_offline(requests)
+
+
+# The deck's view state as the map draws it now: React keeps the props of the last
+# render on the tree reachable from the root (a DOM node may point at the previous one)
+DECK_VIEW_STATE = """() => {
+  const canvas = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
+  const key = Object.keys(canvas).find(k => k.startsWith('__reactFiber'));
+  let fiber = canvas[key];
+  while (fiber.return) fiber = fiber.return;
+  const stack = [fiber.stateNode.current];
+  while (stack.length) {
+    const node = stack.pop();
+    const state = node.memoizedProps && node.memoizedProps.viewState;
+    if (state && typeof state.zoom === 'number') {
+      const { latitude, longitude, zoom, width, height } = state;
+      return { latitude, longitude, zoom, width, height };
+    }
+    if (node.sibling) stack.push(node.sibling);
+    if (node.child) stack.push(node.child);
+  }
+  return null;
+}"""
+
+
+def screen_position(view: dict, lat: float, lon: float) -> tuple[float, float]:
+    """Where deck.gl draws (lat, lon) on its canvas (Web Mercator, 512-px world, no pitch)."""
+    scale = 512 * 2 ** view["zoom"]
+
+    def world(la: float, lo: float) -> tuple[float, float]:
+        y = math.log(math.tan(math.pi / 4 + math.radians(la) / 2))
+        return (lo + 180) / 360 * scale, (1 - y / math.pi) / 2 * scale
+
+    cx, cy = world(view["latitude"], view["longitude"])
+    x, y = world(lat, lon)
+    return view["width"] / 2 + x - cx, view["height"] / 2 + y - cy
+
+
+def members_in(*states: str) -> list[tuple[float, float, str]]:
+    """(lat, lon, name) of the members in these states (all without states)."""
+    from atlas import geo
+    from atlas.filters import Filters, apply_filters
+    from atlas.network import BUNDLED_DATA_DIR
+    from atlas.source import open_network
+
+    network = open_network(BUNDLED_DATA_DIR, dt.date.today())
+    view = apply_filters(network, Filters(states=states))
+    points = geo.located(view.municipalities)
+    return list(zip(points["lat"], points["lon"], points["name"], strict=True))
+
+
+def fitted_view(page) -> tuple[dict, dict]:
+    """(the deck's view, the map's box) once the map has been measured and the view
+    fitted to its size (the deck takes the map's size on its first frames)."""
+    chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+    chart.locator("canvas").first.wait_for(state="visible", timeout=60_000)
+    last = None
+    for _ in range(60):
+        page.wait_for_timeout(700)
+        wait_for_app(page, timeout=120_000)
+        view, box = page.evaluate(DECK_VIEW_STATE), chart.bounding_box()
+        sized = view and max(abs(view["width"] - box["width"]), abs(view["height"] - box["height"]))
+        if view == last and sized is not None and sized <= 2:  # the same twice: settled
+            return view, box
+        last = view
+    return view, box
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_the_niedersachsen_map_fits_its_members_on_page_and_slide(
+    server, output_dir, width, height
+):
+    """Every filtered member lies inside the map with a margin, on the page and on its
+    slide, and the members span most of the map (not fitted for a smaller one); so does
+    the whole network on the page without filters."""
+    niedersachsen, everyone = members_in("Niedersachsen"), members_in()
+    links = {
+        "page": ("/map?state=Niedersachsen", niedersachsen),
+        "slide": ("/map?show=niedersachsen-karte&slide=0&state=Niedersachsen", niedersachsen),
+        "germany": ("/map", everyone),
+    }
+    with browser_page(width, height) as (new_page, requests):
+        page = new_page()
+        for name, (link, members) in links.items():
+            page.goto(server.url + link)
+            settle(page)
+            view, box = fitted_view(page)
+            page.wait_for_timeout(1500)  # names and boundaries drawn
+            page.screenshot(path=output_dir / f"meeting-fit-{name}-{width}.png")
+            # the view is for the map's size as drawn
+            assert abs(view["width"] - box["width"]) <= 2, (view, box)
+            assert abs(view["height"] - box["height"]) <= 2, (view, box)
+            spots = {n: screen_position(view, lat, lon) for lat, lon, n in members}
+            outside = {
+                n: (round(x), round(y))
+                for n, (x, y) in spots.items()
+                if not (20 <= x <= view["width"] - 20 and 20 <= y <= view["height"] - 20)
+            }
+            assert outside == {}, (name, view)
+            xs = [x for x, _ in spots.values()]
+            ys = [y for _, y in spots.values()]
+            used = max((max(xs) - min(xs)) / view["width"], (max(ys) - min(ys)) / view["height"])
+            assert used > 0.6, (name, view, used)
     assert_offline(requests)

@@ -119,3 +119,30 @@ def test_a_failed_render_closes_the_session_and_the_next_one_starts_anew(handout
     assert pdf_pages._session is None  # closed, not kept
     assert len(PdfReader(io.BytesIO(render_pdf([go.Figure()]))).pages) == 1
     assert pdf_pages._session not in (None, broken)
+
+
+def test_the_warm_up_starts_and_primes_the_renderer_that_the_handout_then_uses(handout):
+    """The present page starts the renderer when it opens (in the background); the
+    handout made afterwards waits for it and reuses it, instead of starting another."""
+    import threading
+
+    import plotly.graph_objects as go
+
+    from components import pdf_pages
+
+    pdf_pages.close_session()
+    primed = []
+    original = pdf_pages._prime
+    pdf_pages._prime = lambda session: (original(session), primed.append(session))
+    try:
+        pdf_pages.warm_up()
+        pdf_pages.warm_up()  # a second page opened meanwhile starts no second one
+        for _ in range(600):  # until the background start holds the lock or is done
+            if pdf_pages._LOCK.locked() or pdf_pages._session is not None:
+                break
+            threading.Event().wait(0.1)
+        pages = render_pdf([go.Figure()])  # waits for the renderer being started
+    finally:
+        pdf_pages._prime = original
+    assert len(primed) == 1 and pdf_pages._session is primed[0]
+    assert len(PdfReader(io.BytesIO(pages)).pages) == 1

@@ -1,0 +1,135 @@
+"""The map's names as the deck draws them: readable (one size in pixels, larger on a
+slide), never overlapping at the opening zoom, and an organisation's name never over a
+member's dot or name, also when zoomed in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from atlas import geo
+from atlas.filters import Filters, apply_filters
+from atlas.network import BUNDLED_DATA_DIR
+from atlas.source import open_network
+from components.map_deck import (
+    RADIUS_METRES,
+    RADIUS_PIXELS,
+    build_deck,
+    describe_links,
+    describe_points,
+    tip,
+)
+from components.map_labels import LABEL_PX, MEMBER_OFFSET, ORG_LABEL_OFFSET, world_xy
+from components.map_view import ASSUMED_SIZE, PADDING, organisation_points
+
+SIZES = {"page 1280": ((607, 470), False), "page 1920": ((1087, 830), False)}
+SIZES |= {"slide 1280": ((875, 544), True), "slide 1920": ((1355, 904), True)}
+
+
+@pytest.fixture(scope="module")
+def niedersachsen():
+    network = open_network(BUNDLED_DATA_DIR, dt.date(2026, 6, 1))
+    view = apply_filters(network, Filters(states=("Niedersachsen",)))
+    points = describe_points(geo.member_points(view), "de")
+    links = describe_links(geo.links(view, network), "de")
+    return network, view, points, links
+
+
+def deck_layers(network, view, points, links, size, presenting, organisations=None) -> dict:
+    faded = geo.faded_partners(links)
+    orgs = organisation_points(network, links) if organisations is None else organisations
+    where = geo.fit_view(geo.located(view.municipalities), *size, padding=PADDING)
+    deck = build_deck(
+        points, links, orgs, "points", "phase", view=where, faded=faded,
+        label_px=LABEL_PX[presenting],
+    )  # fmt: skip
+    # each layer's data as a table (pydeck keeps it as records)
+    tables = {
+        layer.id: pd.DataFrame(layer.data) for layer in deck.layers if isinstance(layer.data, list)
+    }
+    return tables | {"zoom": where["zoom"]}
+
+
+def boxes(data: pd.DataFrame, offset, anchor: str, zoom: float) -> np.ndarray:
+    """Each name's box in screen pixels (left, right, top, bottom) at this zoom, as
+    deck.gl lays it out: at its place, moved by its pixel offset, `px` high, about 0.55
+    of its height a character wide (plus the background's padding)."""
+    x, y = world_xy(data["lat"].to_numpy(float), data["lon"].to_numpy(float))
+    px = data["px"].to_numpy(float)
+    width = 0.55 * px * data["name"].str.len().to_numpy() + 8
+    left = x * 2**zoom + offset[0] - (width if anchor == "end" else 0)
+    top = y * 2**zoom + offset[1] - 0.6 * px
+    return np.column_stack([left, left + width, top, top + 1.2 * px])
+
+
+def dots(members: pd.DataFrame, zoom: float) -> np.ndarray:
+    """Each member's dot as a box in screen pixels, as large as deck.gl draws it here."""
+    x, y = world_xy(members["lat"].to_numpy(float), members["lon"].to_numpy(float))
+    metres_per_px = 40_075_016.686 * np.cos(np.radians(members["lat"])) / (512 * 2**zoom)
+    radius = np.clip(members["radius"] / metres_per_px, *RADIUS_PIXELS).to_numpy()
+    cx, cy = x * 2**zoom, y * 2**zoom
+    return np.column_stack([cx - radius, cx + radius, cy - radius, cy + radius])
+
+
+def overlapping(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Pairs (i, j) of boxes of a and b that overlap."""
+    hit = (a[:, None, 0] < b[None, :, 1]) & (b[None, :, 0] < a[:, None, 1])
+    hit &= (a[:, None, 2] < b[None, :, 3]) & (b[None, :, 2] < a[:, None, 3])
+    return np.argwhere(hit)
+
+
+@pytest.mark.parametrize("where", list(SIZES))
+def test_names_are_readable_and_do_not_overlap_at_the_opening_zoom(niedersachsen, where):
+    size, presenting = SIZES[where]
+    layers = deck_layers(*niedersachsen, size, presenting)
+    names = layers["member_labels"]
+    assert (names["px"] >= (18 if presenting else 14)).all()
+    assert {"Hannover", "Einbeck", "Osnabrück", "Göttingen"} <= set(names["name"])
+    drawn = boxes(names, MEMBER_OFFSET, "start", layers["zoom"])
+    assert [p for p in overlapping(drawn, drawn) if p[0] < p[1]] == []
+
+
+def test_a_larger_map_names_more_members(niedersachsen):
+    small = deck_layers(*niedersachsen, ASSUMED_SIZE[False], False)["member_labels"]
+    large = deck_layers(*niedersachsen, (1087, 830), False)["member_labels"]
+    assert set(small["name"]) < set(large["name"])
+
+
+@pytest.mark.parametrize("where", list(SIZES))
+@pytest.mark.parametrize("closer", [0, 1, 2, 4])
+def test_an_organisations_name_never_covers_a_members_dot_or_name(niedersachsen, where, closer):
+    """Zoomed in by hand (`closer` steps), the names keep their pixel offsets while the
+    places part: the organisation's name still touches no dot and no name."""
+    network, view, points, links = niedersachsen
+    size, presenting = SIZES[where]
+    # the Städtetag at Hannover, and an organisation at Göttingen's very place
+    extra = points.loc[points["name"] == "Göttingen", ["lon", "lat"]].assign(
+        name="Testverband Südniedersachsen", kind="Verband", tip=tip("Testverband", "Verband")
+    )
+    orgs = pd.concat([organisation_points(network, links), extra], ignore_index=True)
+    layers = deck_layers(network, view, points, links, size, presenting, orgs)
+    zoom = layers["zoom"] + closer
+    org_names = layers["organisation_labels"]
+    assert "Testverband Südniedersachsen" in set(org_names["name"])  # room beside Göttingen
+    members = layers["members"]
+    member_names = layers["member_labels"]
+    own = boxes(org_names, ORG_LABEL_OFFSET, "end", zoom)
+    assert len(overlapping(own, dots(members, zoom))) == 0
+    assert len(overlapping(own, boxes(member_names, MEMBER_OFFSET, "start", zoom))) == 0
+
+
+def test_an_organisations_name_is_left_out_where_it_would_cover_a_dot(niedersachsen):
+    """The Städtetag stands beside Hannover with Langenhagen just above: at the page's
+    opening zoom its name would lie on Langenhagen's dot, so only its diamond is drawn."""
+    layers = deck_layers(*niedersachsen, ASSUMED_SIZE[False], False)
+    assert "Niedersächsischer Städtetag" in set(layers["organisations"]["name"])
+    assert "Niedersächsischer Städtetag" not in set(layers["organisation_labels"].get("name", []))
+
+
+def test_dots_are_sized_as_the_deck_draws_them(niedersachsen):
+    layers = deck_layers(*niedersachsen, ASSUMED_SIZE[False], False)
+    members = layers["members"]
+    assert (members["radius"] >= RADIUS_METRES).all()
