@@ -23,6 +23,7 @@ from components.map_labels import (
     LABEL_SIZE,
     ON_TOP,
     ORG_OFFSET,
+    inside_map,
     member_label_layer,
     name_labels,
     organisation_label_layer,
@@ -131,6 +132,7 @@ def build_deck(
     choropleth: dict | None = None,
     faded: pd.DataFrame | None = None,
     label_px: float = LABEL_SIZE,
+    map_size: tuple[int, int] | None = None,
 ) -> pdk.Deck:
     """mode: "points", "states" or "districts" (choropleth: `choropleth` is the coloured
     GeoJSON of that level). `faded`: partners outside the filter that a link ends at."""
@@ -153,6 +155,8 @@ def build_deck(
         ),
         len(points) if on_points and points is not None else 0,
     )
+    if map_size is not None:  # the map's pixels known: no name cut at its edge
+        labels = inside_map(labels, view or INITIAL_VIEW, map_size)
     if len(organisations):  # below the members: an organisation never hides one
         layers += [organisation_marker_layer(organisations), organisation_label_layer(labels)]
     if on_points and points is not None and len(points):

@@ -85,6 +85,22 @@ def name_labels(
     return places[columns]
 
 
+def inside_map(labels: pd.DataFrame, view: dict, size: tuple[int, int]) -> pd.DataFrame:
+    """The names that lie wholly on a map of `size` (width, height in pixels) opened at
+    `view` (latitude, longitude, zoom): a name cut at the map's edge is left out, as one
+    without room is (zoomed out or panned, the dot and its tooltip still name it)."""
+    if labels.empty:
+        return labels
+    width, height = size
+    scale = 2.0 ** float(view["zoom"])
+    cx, cy = world_xy(np.array([float(view["latitude"])]), np.array([float(view["longitude"])]))
+    x, y, left, right, top, bottom = label_boxes(labels, float(labels["px"].iloc[0]))
+    sx = (x - cx[0]) * scale + width / 2  # each name's place on the map, in pixels
+    sy = (y - cy[0]) * scale + height / 2
+    keep = (sx + left >= 0) & (sx + right <= width) & (sy + top >= 0) & (sy + bottom <= height)
+    return labels[keep].reset_index(drop=True)
+
+
 def covers_a_dot(places: pd.DataFrame, members: pd.DataFrame, zoom: float, px: float) -> np.ndarray:
     """Which organisations' names touch a member's dot at this zoom or closer in (a dot
     as large as it is ever drawn; zooming in only moves other places away, but the own

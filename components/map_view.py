@@ -500,7 +500,7 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
     style = configured_style()
     deck = shared(
         "map_deck",
-        (inputs, colour, where, style, presenting),
+        (inputs, colour, where, style, presenting, size),
         lambda: build_deck(
             short_tips(points),
             links,
@@ -512,6 +512,7 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
             choropleth=areas,
             faded=faded,
             label_px=LABEL_PX[presenting],
+            map_size=size or ASSUMED_SIZE[presenting],
         ),
     )
     with chart_box:

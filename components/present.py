@@ -66,9 +66,9 @@ html { font-size: 20px; }
 }
 .st-key-slide_footer [data-testid="stCaptionContainer"] { font-size: 0.7rem; color: #333333; }
 [data-testid="stMainBlockContainer"] { padding-bottom: 2.5rem !important; }
-/* the map fills the slide's height */
+/* the map fills the slide's height, down to the footer with the as-of date */
 [data-testid="stMain"] [data-testid="stDeckGlJsonChart"] {
-  height: calc(100vh - 8.8rem) !important; min-height: 20rem;
+  height: calc(100vh - 10rem) !important; min-height: 20rem;
 }
 </style>
 """

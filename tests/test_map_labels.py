@@ -23,7 +23,7 @@ from components.map_deck import (
     tip,
 )
 from components.map_labels import LABEL_PX, MEMBER_OFFSET, ORG_LABEL_OFFSET, world_xy
-from components.map_view import ASSUMED_SIZE, PADDING, organisation_points
+from components.map_view import ASSUMED_SIZE, PADDING, organisation_points, whole_country
 
 SIZES = {"page 1280": ((607, 470), False), "page 1920": ((1087, 830), False)}
 SIZES |= {"slide 1280": ((875, 544), True), "slide 1920": ((1355, 904), True)}
@@ -44,7 +44,7 @@ def deck_layers(network, view, points, links, size, presenting, organisations=No
     where = geo.fit_view(geo.located(view.municipalities), *size, padding=PADDING)
     deck = build_deck(
         points, links, orgs, "points", "phase", view=where, faded=faded,
-        label_px=LABEL_PX[presenting],
+        label_px=LABEL_PX[presenting], map_size=size,
     )  # fmt: skip
     # each layer's data as a table (pydeck keeps it as records)
     tables = {
@@ -133,3 +133,37 @@ def test_dots_are_sized_as_the_deck_draws_them(niedersachsen):
     layers = deck_layers(*niedersachsen, ASSUMED_SIZE[False], False)
     members = layers["members"]
     assert (members["radius"] >= RADIUS_METRES).all()
+
+
+@pytest.mark.parametrize("where", list(SIZES))
+def test_no_name_is_cut_at_the_maps_edge(where):
+    """The whole network fitted to the map: every name drawn lies wholly on the map; a
+    long name by the edge (Landkreis Vorpommern-Greifswald, east of the others) that
+    would run off it is left out, not cut."""
+    size, presenting = SIZES[where]
+    network = open_network(BUNDLED_DATA_DIR, dt.date(2026, 11, 30))
+    points = geo.located(network.municipalities).assign(projects=1, tip="", phase="Umsetzung")
+    view = whole_country(size)
+
+    def drawn(map_size):
+        deck = build_deck(
+            points, pd.DataFrame(), pd.DataFrame(), "points", "phase", view=view,
+            label_px=LABEL_PX[presenting], map_size=map_size,
+        )  # fmt: skip
+        return next(pd.DataFrame(x.data) for x in deck.layers if x.id == "member_labels")
+
+    names = drawn(size)
+    # each name's box on the screen: world pixels at the zoom, less the map's centre
+    scale = 2 ** view["zoom"]
+    cx, cy = world_xy(np.array([view["latitude"]]), np.array([view["longitude"]]))
+    box = boxes(names, MEMBER_OFFSET, "start", view["zoom"])
+    box[:, :2] += size[0] / 2 - cx[0] * scale
+    box[:, 2:] += size[1] / 2 - cy[0] * scale
+    assert len(names) > 5
+    assert (box[:, 0] >= 0).all() and (box[:, 1] <= size[0]).all()
+    assert (box[:, 2] >= 0).all() and (box[:, 3] <= size[1]).all()
+    unbounded = drawn(None)
+    assert set(names["name"]) <= set(unbounded["name"])
+    if where == "page 1280":
+        assert "Landkreis Vorpommern-Greifswald" in set(unbounded["name"])
+        assert "Landkreis Vorpommern-Greifswald" not in set(names["name"])
