@@ -3,45 +3,38 @@ its panel, and no request leaves localhost (basemap style and boundaries are the
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
-from tests.browser import assert_offline, browser_page, serve_app, wait_for_app
+from tests.browser import (
+    assert_offline,
+    browser_page,
+    fitted_view,
+    screen_position,
+    serve_app,
+    wait_for_app,
+)
 from tests.helpers import MUNIS, write_folder
 
 pytestmark = pytest.mark.browser
 
-GERMANY = (51.2, 10.4, 5.0)  # the map's initial view: latitude, longitude, zoom
 
-
-def mercator(lat: float, lon: float, zoom: float) -> tuple[float, float]:
-    world = 512 * 2**zoom
-    x = (lon + 180) / 360 * world
-    y = (
-        (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi)
-        / 2
-        * world
-    )
-    return x, y
-
-
-def pixel(canvas_box: dict, lat: float, lon: float) -> tuple[float, float]:
-    """Where a place is drawn on the map canvas in its initial view."""
-    cx, cy = mercator(GERMANY[0], GERMANY[1], GERMANY[2])
-    x, y = mercator(lat, lon, GERMANY[2])
-    return canvas_box["x"] + canvas_box["width"] / 2 + (x - cx), canvas_box["y"] + canvas_box[
-        "height"
-    ] / 2 + (y - cy)
-
-
-def wait_for_map(page) -> dict:
+def wait_for_map(page) -> tuple[dict, dict]:
+    """(the view the map draws, the canvas's box on the page), once the map is fitted to
+    its size and its boundaries have loaded."""
     wait_for_app(page)
     canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
     canvas.wait_for(state="visible", timeout=30_000)
     canvas.scroll_into_view_if_needed()
+    view, _ = fitted_view(page)
     page.wait_for_timeout(2500)  # boundaries load from the app and draw
-    return canvas.bounding_box()
+    return view, canvas.bounding_box()
+
+
+def pixel(drawn: tuple[dict, dict], lat: float, lon: float) -> tuple[float, float]:
+    """Where a place is drawn on the page, in the map's current view."""
+    view, box = drawn
+    x, y = screen_position(view, lat, lon)
+    return box["x"] + x, box["y"] + y
 
 
 def click_until_selected(page, x: float, y: float, text: str, tries: int = 3) -> None:
@@ -65,7 +58,7 @@ def test_map_renders_offline_and_a_click_opens_the_panel(server, output_dir):
     with browser_page() as (new_page, requests):
         page = new_page()
         page.goto(server.url + "/map")
-        box = wait_for_map(page)
+        drawn = wait_for_map(page)
         page.screenshot(path=output_dir / "map-default.png")
         assert any(url.endswith("/app/static/geo/states.geojson") for url in requests.urls)
         # the boundaries' attribution on the map itself (from the local style's source)
@@ -81,7 +74,7 @@ def test_map_renders_offline_and_a_click_opens_the_panel(server, output_dir):
         legend = page.locator('[data-testid="stMarkdownContainer"] img[src^="data:image/svg"]')
         assert legend.count() >= 4
 
-        x, y = pixel(box, 51.77831, 14.38267)  # Cottbus, a dot of its own
+        x, y = pixel(drawn, 51.77831, 14.38267)  # Cottbus, a dot of its own
         click_until_selected(page, x, y, "Ausgewählt: Cottbus")
         wait_for_app(page)
         page.screenshot(path=output_dir / "map-selected.png")
@@ -112,8 +105,8 @@ def test_a_hostile_name_shows_as_text_in_tooltip_and_panel(tmp_path, output_dir)
         alerts = []
         page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
         page.goto(hostile.url + "/map")
-        box = wait_for_map(page)
-        x, y = pixel(box, 52.15, 9.95)  # the hostile member (Hildesheim's place)
+        drawn = wait_for_map(page)
+        x, y = pixel(drawn, 52.15, 9.95)  # the hostile member (Hildesheim's place)
         page.mouse.move(x, y)
         tip = page.locator(".deck-tooltip")
         tip.wait_for(state="visible", timeout=15_000)

@@ -5,11 +5,19 @@ freshly started server; the map names its places."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pytest
 
-from tests.browser import assert_offline, browser_page, click_until, serve_app, wait_for_app
+from tests.browser import (
+    DECK_VIEW_STATE,
+    assert_offline,
+    browser_page,
+    click_until,
+    fitted_view,
+    screen_position,
+    serve_app,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -168,41 +176,6 @@ def test_a_profile_shows_measures_and_openable_sources(server, output_dir, membe
     assert_offline(requests)
 
 
-# The deck's view state as the map draws it now: React keeps the props of the last
-# render on the tree reachable from the root (a DOM node may point at the previous one)
-DECK_VIEW_STATE = """() => {
-  const canvas = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
-  const key = Object.keys(canvas).find(k => k.startsWith('__reactFiber'));
-  let fiber = canvas[key];
-  while (fiber.return) fiber = fiber.return;
-  const stack = [fiber.stateNode.current];
-  while (stack.length) {
-    const node = stack.pop();
-    const state = node.memoizedProps && node.memoizedProps.viewState;
-    if (state && typeof state.zoom === 'number') {
-      const { latitude, longitude, zoom, width, height } = state;
-      return { latitude, longitude, zoom, width, height };
-    }
-    if (node.sibling) stack.push(node.sibling);
-    if (node.child) stack.push(node.child);
-  }
-  return null;
-}"""
-
-
-def screen_position(view: dict, lat: float, lon: float) -> tuple[float, float]:
-    """Where deck.gl draws (lat, lon) on its canvas (Web Mercator, 512-px world, no pitch)."""
-    scale = 512 * 2 ** view["zoom"]
-
-    def world(la: float, lo: float) -> tuple[float, float]:
-        y = math.log(math.tan(math.pi / 4 + math.radians(la) / 2))
-        return (lo + 180) / 360 * scale, (1 - y / math.pi) / 2 * scale
-
-    cx, cy = world(view["latitude"], view["longitude"])
-    x, y = world(lat, lon)
-    return view["width"] / 2 + x - cx, view["height"] / 2 + y - cy
-
-
 def members_in(*states: str) -> list[tuple[float, float, str]]:
     """(lat, lon, name) of the members in these states (all without states)."""
     from atlas import geo
@@ -214,23 +187,6 @@ def members_in(*states: str) -> list[tuple[float, float, str]]:
     view = apply_filters(network, Filters(states=states))
     points = geo.located(view.municipalities)
     return list(zip(points["lat"], points["lon"], points["name"], strict=True))
-
-
-def fitted_view(page) -> tuple[dict, dict]:
-    """(the deck's view, the map's box) once the map has been measured and the view
-    fitted to its size (the deck takes the map's size on its first frames)."""
-    chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
-    chart.locator("canvas").first.wait_for(state="visible", timeout=60_000)
-    last = None
-    for _ in range(60):
-        page.wait_for_timeout(700)
-        wait_for_app(page, timeout=120_000)
-        view, box = page.evaluate(DECK_VIEW_STATE), chart.bounding_box()
-        sized = view and max(abs(view["width"] - box["width"]), abs(view["height"] - box["height"]))
-        if view == last and sized is not None and sized <= 2:  # the same twice: settled
-            return view, box
-        last = view
-    return view, box
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
