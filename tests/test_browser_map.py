@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import (
+    DECK_VIEW_STATE,
     assert_offline,
     browser_page,
     fitted_view,
@@ -30,17 +31,21 @@ def wait_for_map(page) -> tuple[dict, dict]:
     return view, canvas.bounding_box()
 
 
-def pixel(drawn: tuple[dict, dict], lat: float, lon: float) -> tuple[float, float]:
-    """Where a place is drawn on the page, in the map's current view."""
-    view, box = drawn
+def pixel(page, lat: float, lon: float) -> tuple[float, float]:
+    """Where a place is drawn on the page, in the view the map shows at this moment (it
+    is fitted again once it has measured its size, so a view read earlier can be old)."""
+    view = page.evaluate(DECK_VIEW_STATE)
+    box = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.bounding_box()
     x, y = screen_position(view, lat, lon)
     return box["x"] + x, box["y"] + y
 
 
-def click_until_selected(page, x: float, y: float, text: str, tries: int = 3) -> None:
+def click_until_selected(page, lat: float, lon: float, text: str, tries: int = 3) -> None:
     """Click a member until its panel shows `text`. Under CI load a click that lands while
-    the chart is still redrawing can be lost; a user would click again, so does the test."""
+    the chart is still redrawing can be lost; a user would click again, so does the test
+    (each time where the member is drawn then)."""
     for attempt in range(tries):
+        x, y = pixel(page, lat, lon)
         page.mouse.click(x, y)
         try:
             page.wait_for_function(
@@ -58,7 +63,7 @@ def test_map_renders_offline_and_a_click_opens_the_panel(server, output_dir):
     with browser_page() as (new_page, requests):
         page = new_page()
         page.goto(server.url + "/map")
-        drawn = wait_for_map(page)
+        wait_for_map(page)
         page.screenshot(path=output_dir / "map-default.png")
         assert any(url.endswith("/app/static/geo/states.geojson") for url in requests.urls)
         # the boundaries' attribution on the map itself (from the local style's source)
@@ -74,8 +79,7 @@ def test_map_renders_offline_and_a_click_opens_the_panel(server, output_dir):
         legend = page.locator('[data-testid="stMarkdownContainer"] img[src^="data:image/svg"]')
         assert legend.count() >= 4
 
-        x, y = pixel(drawn, 51.77831, 14.38267)  # Cottbus, a dot of its own
-        click_until_selected(page, x, y, "Ausgewählt: Cottbus")
+        click_until_selected(page, 51.77831, 14.38267, "Ausgewählt: Cottbus")  # a dot of its own
         wait_for_app(page)
         page.screenshot(path=output_dir / "map-selected.png")
 
@@ -105,8 +109,8 @@ def test_a_hostile_name_shows_as_text_in_tooltip_and_panel(tmp_path, output_dir)
         alerts = []
         page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
         page.goto(hostile.url + "/map")
-        drawn = wait_for_map(page)
-        x, y = pixel(drawn, 52.15, 9.95)  # the hostile member (Hildesheim's place)
+        wait_for_map(page)
+        x, y = pixel(page, 52.15, 9.95)  # the hostile member (Hildesheim's place)
         page.mouse.move(x, y)
         tip = page.locator(".deck-tooltip")
         tip.wait_for(state="visible", timeout=15_000)
@@ -114,7 +118,7 @@ def test_a_hostile_name_shows_as_text_in_tooltip_and_panel(tmp_path, output_dir)
         assert tip.locator("img").count() == 0
         page.screenshot(path=output_dir / "map-hostile-tooltip.png")
         wait_for_app(page)
-        click_until_selected(page, x, y, "Ausgewählt: <img src=x")
+        click_until_selected(page, 52.15, 9.95, "Ausgewählt: <img src=x")
         assert page.locator('[data-testid="stMain"] img[src="x"]').count() == 0
         assert alerts == []
     assert_offline(requests)
