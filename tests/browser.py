@@ -355,3 +355,19 @@ def fitted_view(page) -> tuple[dict, dict]:
             return view, box
         last = view
     return view, box
+
+
+def wait_for_fit(page, expected, timeout: float = 90) -> dict:
+    """The deck's view once the map shows the view the app fits for the map's measured
+    size: `expected(width, height)` gives that view (the app first fits an assumed size,
+    then once more when the browser has measured the map, at a moment a test cannot
+    know). Returns the view."""
+    view, box = fitted_view(page)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        want = expected(round(box["width"]), round(box["height"]))
+        if view and abs(view["zoom"] - want["zoom"]) < 0.05:
+            return view
+        page.wait_for_timeout(700)
+        view, box = fitted_view(page)
+    return view

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from components.map_view import whole_country
 from tests.browser import (
     DECK_VIEW_STATE,
     assert_offline,
@@ -13,20 +14,22 @@ from tests.browser import (
     screen_position,
     serve_app,
     wait_for_app,
+    wait_for_fit,
 )
 from tests.helpers import MUNIS, write_folder
 
 pytestmark = pytest.mark.browser
 
 
-def wait_for_map(page) -> tuple[dict, dict]:
+def wait_for_map(page, whole=None) -> tuple[dict, dict]:
     """(the view the map draws, the canvas's box on the page), once the map is fitted to
-    its size and its boundaries have loaded."""
+    its size and its boundaries have loaded. `whole`: the view the app fits for the whole
+    network at a map size (components.map_view.whole_country), waited for."""
     wait_for_app(page)
     canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
     canvas.wait_for(state="visible", timeout=30_000)
     canvas.scroll_into_view_if_needed()
-    view, _ = fitted_view(page)
+    view = wait_for_fit(page, lambda w, h: whole((w, h))) if whole else fitted_view(page)[0]
     page.wait_for_timeout(2500)  # boundaries load from the app and draw
     return view, canvas.bounding_box()
 
@@ -63,7 +66,7 @@ def test_map_renders_offline_and_a_click_opens_the_panel(server, output_dir):
     with browser_page() as (new_page, requests):
         page = new_page()
         page.goto(server.url + "/map")
-        wait_for_map(page)
+        wait_for_map(page, whole_country)
         page.screenshot(path=output_dir / "map-default.png")
         assert any(url.endswith("/app/static/geo/states.geojson") for url in requests.urls)
         # the boundaries' attribution on the map itself (from the local style's source)
@@ -109,7 +112,7 @@ def test_a_hostile_name_shows_as_text_in_tooltip_and_panel(tmp_path, output_dir)
         alerts = []
         page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
         page.goto(hostile.url + "/map")
-        wait_for_map(page)
+        wait_for_map(page, whole_country)
         x, y = pixel(page, 52.15, 9.95)  # the hostile member (Hildesheim's place)
         page.mouse.move(x, y)
         tip = page.locator(".deck-tooltip")

@@ -17,6 +17,7 @@ from tests.browser import (
     screen_position,
     serve_app,
     wait_for_app,
+    wait_for_fit,
 )
 
 pytestmark = pytest.mark.browser
@@ -130,7 +131,13 @@ def test_names_stay_on_the_map_when_zoomed_in_by_hand(server, output_dir, width,
         page.goto(f"{server.url}/map?state=Niedersachsen")
         settle(page)
         chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
-        before, box = fitted_view(page)  # fitted to the map's size; boundaries drawn
+        # fitted to the map's measured size (not the assumed one): a refit after the zoom
+        # would undo it
+        from components.map_view import members_view
+
+        points = located_in("Niedersachsen")
+        wait_for_fit(page, lambda w, h: members_view(points, (w, h), False))
+        before, box = fitted_view(page)  # boundaries drawn
         page.wait_for_timeout(1500)
         page.screenshot(path=output_dir / f"meeting-map-zoom-before-{width}.png")
         # towards Hannover, Hildesheim and Wolfsburg, the densest part of the filter
@@ -176,16 +183,21 @@ def test_a_profile_shows_measures_and_openable_sources(server, output_dir, membe
     assert_offline(requests)
 
 
-def members_in(*states: str) -> list[tuple[float, float, str]]:
-    """(lat, lon, name) of the members in these states (all without states)."""
+def located_in(*states: str):
+    """The members in these states with their places (all without states), as the map
+    draws them."""
     from atlas import geo
     from atlas.filters import Filters, apply_filters
     from atlas.network import BUNDLED_DATA_DIR
     from atlas.source import open_network
 
     network = open_network(BUNDLED_DATA_DIR, dt.date.today())
-    view = apply_filters(network, Filters(states=states))
-    points = geo.located(view.municipalities)
+    return geo.located(apply_filters(network, Filters(states=states)).municipalities)
+
+
+def members_in(*states: str) -> list[tuple[float, float, str]]:
+    """(lat, lon, name) of the members in these states (all without states)."""
+    points = located_in(*states)
     return list(zip(points["lat"], points["lon"], points["name"], strict=True))
 
 
