@@ -335,16 +335,18 @@ def fitted_view(page) -> tuple[dict, dict]:
     chart.locator("canvas").first.wait_for(state="visible", timeout=60_000)
     # first the deck's own size catches up with the map's (on a busy machine it draws
     # its first frames at a default size for a while)
-    page.wait_for_function(
-        f"""() => {{
-          const view = ({DECK_VIEW_STATE})();
-          const chart = document.querySelector('[data-testid="stDeckGlJsonChart"]');
-          return view && chart && Math.abs(view.width - chart.clientWidth) <= 2
-            && Math.abs(view.height - chart.clientHeight) <= 2;
-        }}""",
-        timeout=120_000,
-        polling=500,
-    )
+    with contextlib.suppress(Exception):  # not yet: the loop below reports it
+        page.wait_for_function(
+            f"""() => {{
+              const view = ({DECK_VIEW_STATE})();
+              const chart = document.querySelector('[data-testid="stDeckGlJsonChart"]');
+              const box = chart && chart.getBoundingClientRect();
+              return view && box && Math.abs(view.width - box.width) <= 2
+                && Math.abs(view.height - box.height) <= 2;
+            }}""",
+            timeout=30_000,
+            polling=500,
+        )
     last = None
     for _ in range(60):
         page.wait_for_timeout(700)
