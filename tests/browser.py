@@ -296,17 +296,25 @@ def scrolled_to(page, locator, settle: int = 500):
 # The deck's view state as the map draws it now: React keeps the props of the last
 # render on the tree reachable from the root (a DOM node may point at the previous one)
 DECK_VIEW_STATE = """() => {
+  // the view deck.gl draws: its own viewport (the React prop `viewState` keeps the size
+  // from the last view change, which on a busy machine can be the canvas's default 300 px)
   const canvas = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
-  const key = Object.keys(canvas).find(k => k.startsWith('__reactFiber'));
+  const key = canvas && Object.keys(canvas).find(k => k.startsWith('__reactFiber'));
+  if (!key) return null;
   let fiber = canvas[key];
   while (fiber.return) fiber = fiber.return;
   const stack = [fiber.stateNode.current];
   while (stack.length) {
     const node = stack.pop();
-    const state = node.memoizedProps && node.memoizedProps.viewState;
-    if (state && typeof state.zoom === 'number') {
-      const { latitude, longitude, zoom, width, height } = state;
-      return { latitude, longitude, zoom, width, height };
+    for (let hook = node.memoizedState, n = 0; hook && typeof hook === 'object' && n < 64;
+         hook = hook.next, n++) {
+      const ref = hook.memoizedState;
+      const deck = ref && ref.current && ref.current.deck;
+      const viewport = deck && deck.getViewports && deck.getViewports()[0];
+      if (viewport && typeof viewport.zoom === 'number') {
+        const { latitude, longitude, zoom, width, height } = viewport;
+        return { latitude, longitude, zoom, width, height };
+      }
     }
     if (node.sibling) stack.push(node.sibling);
     if (node.child) stack.push(node.child);

@@ -3,9 +3,11 @@ context opening that URL shows the same KPIs; nothing is requested beyond localh
 
 from __future__ import annotations
 
+import contextlib
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser import assert_offline, browser_page, click_until, wait_for_app
 
@@ -23,15 +25,26 @@ def kpis(page) -> dict[str, str]:
 
 
 def choose(page, label: str, option_text: str) -> None:
-    """Open the sidebar multiselect called `label` and pick the option starting with text."""
+    """Open the sidebar multiselect called `label` and pick the option starting with text.
+    A rerun that lands while the list is open closes it, so a pick that did not take is
+    tried again, as a person would."""
     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
         has_text=label
     )
-    box.locator("input").first.click()
-    option = page.get_by_role("option").filter(has_text=option_text).first
-    option.wait_for(state="visible", timeout=30_000)
-    option.click()
-    box.get_by_text(option_text).first.wait_for(timeout=30_000)  # the chosen chip is shown
+    chip = box.get_by_text(option_text).first
+    for _ in range(3):
+        wait_for_app(page)
+        with contextlib.suppress(PlaywrightTimeout):
+            box.locator("input").first.click()
+            option = page.get_by_role("option").filter(has_text=option_text).first
+            option.wait_for(state="visible", timeout=20_000)
+            option.click()
+        with contextlib.suppress(PlaywrightTimeout):
+            chip.wait_for(timeout=20_000)  # the chosen chip is shown
+            break
+        page.keyboard.press("Escape")
+    else:
+        raise AssertionError(f"{label}: {option_text} could not be chosen in 3 tries")
     page.keyboard.press("Escape")
     wait_for_app(page)
 

@@ -157,14 +157,27 @@ def test_two_processes_behind_nginx_share_an_edit(tmp_path, output_dir):
         assert kpi(reader, "Projekte") == "75"
         reader.screenshot(path=output_dir / "serve-nginx-reader.png", full_page=False)
         assert_offline(requests)
-    # every websocket of each browser stayed on its own process (nginx logs a websocket
-    # when it closes: read once browsers and proxy have stopped)
+        # every websocket of each browser stayed on its own process. nginx logs a websocket
+        # when it closes: close both pages, then wait for the lines (stopping nginx at once
+        # can drop a connection that has closed but not yet been logged)
+        writer.close()
+        reader.close()
+        deadline = time.monotonic() + 30
+        while True:
+            by_cookie = streams_by_cookie(log, cookie.values())
+            if all(by_cookie.values()) or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+    assert by_cookie[cookie[ports[0]]] == {f"127.0.0.1:{ports[0]}"}
+    assert by_cookie[cookie[ports[1]]] == {f"127.0.0.1:{ports[1]}"}
+
+
+def streams_by_cookie(log: Path, cookies) -> dict[str, set[str]]:
+    """The processes (host:port) each node cookie's websockets reached, from nginx's log."""
     streams = [
         line.split() for line in log.read_text().splitlines() if line.startswith("/_stcore/stream")
     ]
-    by_cookie = {c: {up for _, up, cc in streams if cc == c} for c in cookie.values()}
-    assert by_cookie[cookie[ports[0]]] == {f"127.0.0.1:{ports[0]}"}
-    assert by_cookie[cookie[ports[1]]] == {f"127.0.0.1:{ports[1]}"}
+    return {c: {up for _, up, cc in streams if cc == c} for c in cookies}
 
 
 # Records every set of page names the sidebar navigation shows, from the first paint on.
