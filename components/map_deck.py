@@ -14,7 +14,6 @@ import json
 import os
 import weakref
 
-import numpy as np
 import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
@@ -23,9 +22,12 @@ from components.map_labels import (
     LABEL_SIZE,
     ON_TOP,
     ORG_OFFSET,
+    RADIUS_PIXELS,
+    dot_metres,
     inside_map,
     member_label_layer,
     name_labels,
+    near_view,
     organisation_label_layer,
     organisation_marker_layer,
 )
@@ -86,8 +88,6 @@ DISTRICTS_URL = "/app/static/geo/districts.geojson"
 INITIAL_VIEW = {"latitude": 51.2, "longitude": 10.4, "zoom": 5.0}
 # Member dots are sized in metres, so they grow and shrink with the zoom (dense areas such
 # as the Ruhr come apart when zoomed in), clamped to stay visible and never cover a city.
-RADIUS_METRES = 7000
-RADIUS_PIXELS = (4, 24)
 
 
 class CompactDeck(pdk.Deck):
@@ -128,6 +128,7 @@ def build_deck(
     mode: str,
     colour_by: str,
     view: dict | None = None,
+    names_for: dict | None = None,
     style: str = LOCAL_STYLE,
     choropleth: dict | None = None,
     faded: pd.DataFrame | None = None,
@@ -135,8 +136,11 @@ def build_deck(
     map_size: tuple[int, int] | None = None,
 ) -> pdk.Deck:
     """mode: "points", "states" or "districts" (choropleth: `choropleth` is the coloured
-    GeoJSON of that level). `faded`: partners outside the filter that a link ends at."""
+    GeoJSON of that level). `faded`: partners outside the filter that a link ends at.
+    `view`: where the map opens; `names_for`: the view whose names are drawn (where the
+    user zoomed in to, so closer in more places are named), else `view`."""
     on_points = mode == "points"
+    named = names_for or view or INITIAL_VIEW
     # a tile basemap of one's own has no outlines: the deck draws them over it
     layers = [] if style == LOCAL_STYLE else [*boundary_layers(filled=on_points)]
     if mode in ("states", "districts") and choropleth is not None:
@@ -145,18 +149,21 @@ def build_deck(
         layers.append(link_layer(links))
     if on_points and faded is not None and len(faded):
         layers.append(faded_partner_layer(faded))
+    # the names are chosen among the places around the view (zoomed in on a region of a
+    # large network, its own places rather than the country's largest)
+    around = (lambda f: near_view(f, named, map_size)) if map_size else (lambda f: f)
     labels = labels_at_scale(
         name_labels(
-            points if on_points else None,
-            faded if on_points else None,
+            around(points) if on_points and points is not None else None,
+            around(faded) if on_points and faded is not None else None,
             organisations,
-            zoom=(view or INITIAL_VIEW)["zoom"],  # the names with room where the map opens
+            zoom=named["zoom"],  # the names with room in the view they are drawn for
             px=label_px,
         ),
         len(points) if on_points and points is not None else 0,
     )
     if map_size is not None:  # the map's pixels known: no name cut at its edge
-        labels = inside_map(labels, view or INITIAL_VIEW, map_size)
+        labels = inside_map(labels, named, map_size)
     if len(organisations):  # below the members: an organisation never hides one
         layers += [organisation_marker_layer(organisations), organisation_label_layer(labels)]
     if on_points and points is not None and len(points):
@@ -248,7 +255,7 @@ def member_layer(points: pd.DataFrame, colour_by: str) -> pdk.Layer:
         fill=fills,
         line=outline,
         lw=outline_width,
-        radius=(RADIUS_METRES * np.sqrt(points["projects"].clip(lower=1))).round().astype(int),
+        radius=dot_metres(points["projects"]).astype(int),
     )
     # only what the browser draws, shows or hands back on a click (id): at 11,000
     # members every column costs a few hundred kilobytes on every run

@@ -32,12 +32,17 @@ LABEL_PX = {False: LABEL_SIZE, True: 18}
 LABEL_MAX = 2500
 MIN_ZOOM, MAX_ZOOM = 3.0, 16.0  # a label that never has room is full size from MAX_ZOOM
 EARTH_CIRCUMFERENCE_M = 40_075_016.686
-MEMBER_OFFSET = [9, 0]  # right of the dot
+MEMBER_OFFSET = [9, 0]  # right of a small dot (a partner outside the filter)
+NAME_GAP = 5  # pixels between a member's dot and its name
+# a member's dot: its area grows with its projects, in metres, never smaller or larger
+# than these pixels (components/map_deck.member_layer draws it so)
+RADIUS_METRES = 7000
+RADIUS_PIXELS = (4, 24)
 # one size in pixels, whatever the zoom: a name is either readable or not drawn
 SIZING = {"get_size": "px", "size_units": '"pixels"'}
 ORG_OFFSET = [-28, -28]  # up and left of the place, clear of a member's dot there (24 px at most)
 ORG_LABEL_OFFSET = [ORG_OFFSET[0] - 12, ORG_OFFSET[1]]  # its name ends left of the diamond
-DOT_PX = 24  # the largest a member's dot is drawn (components/map_deck.RADIUS_PIXELS)
+DOT_PX = RADIUS_PIXELS[1]  # the largest a member's dot is drawn
 # The arcs rise above the ground, so with depth testing they would hide the partner rings
 # and labels drawn after them; these draw over whatever was drawn before.
 ON_TOP = {"depthCompare": "always"}
@@ -62,7 +67,11 @@ def name_labels(
     if points is not None and len(points):
         population = pd.to_numeric(points.get("population"), errors="coerce").fillna(0)
         rank = points["projects"].astype(float).to_numpy() + population.to_numpy() / 1e8
-        frames.append(_labels(points, MEMBER, [20, 20, 20, 255], MEMBER_OFFSET).assign(rank=rank))
+        members = _labels(points, MEMBER, [20, 20, 20, 255], MEMBER_OFFSET).assign(rank=rank)
+        if zoom is not None:  # each name just right of its dot, as large as it is drawn there
+            radius = dot_pixels(points, zoom)
+            members["dx"] = radius.round() + NAME_GAP
+        frames.append(members)
     if organisations is not None and len(organisations):
         orgs = _labels(organisations, ORGANISATION, [0, 0, 0, 255], ORG_LABEL_OFFSET, "end")
         frames.append(orgs.assign(rank=0.5))
@@ -85,6 +94,18 @@ def name_labels(
     return places[columns]
 
 
+def dot_metres(projects: pd.Series) -> np.ndarray:
+    """A member's dot radius in metres: its area grows with its number of projects."""
+    return (RADIUS_METRES * np.sqrt(projects.clip(lower=1).to_numpy(dtype=float))).round()
+
+
+def dot_pixels(points: pd.DataFrame, zoom: float) -> np.ndarray:
+    """Each member's dot radius in pixels at `zoom`, as deck.gl draws it."""
+    lat = points["lat"].to_numpy(dtype=float)
+    metres_per_pixel = EARTH_CIRCUMFERENCE_M * np.cos(np.radians(lat)) / (512 * 2.0**zoom)
+    return np.clip(dot_metres(points["projects"]) / metres_per_pixel, *RADIUS_PIXELS)
+
+
 def inside_map(labels: pd.DataFrame, view: dict, size: tuple[int, int]) -> pd.DataFrame:
     """The names that lie wholly on a map of `size` (width, height in pixels) opened at
     `view` (latitude, longitude, zoom): a name cut at the map's edge is left out, as one
@@ -99,6 +120,23 @@ def inside_map(labels: pd.DataFrame, view: dict, size: tuple[int, int]) -> pd.Da
     sy = (y - cy[0]) * scale + height / 2
     keep = (sx + left >= 0) & (sx + right <= width) & (sy + top >= 0) & (sy + bottom <= height)
     return labels[keep].reset_index(drop=True)
+
+
+def near_view(
+    places: pd.DataFrame, view: dict, size: tuple[int, int], margin: float = 0.5
+) -> pd.DataFrame:
+    """The places on a map of `size` (width, height in pixels) at `view`, and those up to
+    `margin` of its width and height beyond each edge (their names may reach in, or block
+    one that would)."""
+    if places is None or places.empty:
+        return places
+    width, height = size
+    scale = 2.0 ** float(view["zoom"])
+    cx, cy = world_xy(np.array([float(view["latitude"])]), np.array([float(view["longitude"])]))
+    x, y = world_xy(places["lat"].to_numpy(dtype=float), places["lon"].to_numpy(dtype=float))
+    reach_x, reach_y = width * (0.5 + margin), height * (0.5 + margin)
+    keep = (np.abs((x - cx[0]) * scale) <= reach_x) & (np.abs((y - cy[0]) * scale) <= reach_y)
+    return places[keep | np.isnan(x) | np.isnan(y)]
 
 
 def covers_a_dot(places: pd.DataFrame, members: pd.DataFrame, zoom: float, px: float) -> np.ndarray:
@@ -207,7 +245,8 @@ def member_label_layer(labels: pd.DataFrame) -> pdk.Layer:
     """Names of members (dark) and of partners outside the filter (grey), right of the dot."""
     # lowest priority first: a name drawn later lies on top
     data = labels.loc[labels["kind"] != ORGANISATION, ["lon", "lat", "name", "colour", "px"]]
-    data = data.iloc[::-1]
+    offsets = labels.loc[data.index, ["dx", "dy"]].to_numpy().tolist()
+    data = data.assign(offset=offsets).iloc[::-1]
     return pdk.Layer(
         "TextLayer",
         data,
@@ -220,7 +259,7 @@ def member_label_layer(labels: pd.DataFrame) -> pdk.Layer:
         font_weight=600,
         get_text_anchor='"start"',
         get_alignment_baseline='"center"',
-        get_pixel_offset=MEMBER_OFFSET,
+        get_pixel_offset="offset",
         background=True,
         get_background_color=[255, 255, 255, 200],
         background_padding=[3, 1],

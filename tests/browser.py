@@ -295,9 +295,9 @@ def scrolled_to(page, locator, settle: int = 500):
 
 # The deck's view state as the map draws it now: React keeps the props of the last
 # render on the tree reachable from the root (a DOM node may point at the previous one)
-DECK_VIEW_STATE = """() => {
-  // the view deck.gl draws: its own viewport (the React prop `viewState` keeps the size
-  // from the last view change, which on a busy machine can be the canvas's default 300 px)
+# The deck.gl instance behind the first map on the page, found through React's tree (the
+# DeckGL component keeps it in a ref); null while there is none.
+FIND_DECK = """() => {
   const canvas = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
   const key = canvas && Object.keys(canvas).find(k => k.startsWith('__reactFiber'));
   if (!key) return null;
@@ -310,17 +310,29 @@ DECK_VIEW_STATE = """() => {
          hook = hook.next, n++) {
       const ref = hook.memoizedState;
       const deck = ref && ref.current && ref.current.deck;
-      const viewport = deck && deck.getViewports && deck.getViewports()[0];
-      if (viewport && typeof viewport.zoom === 'number') {
-        const { latitude, longitude, zoom, width, height } = viewport;
-        return { latitude, longitude, zoom, width, height };
-      }
+      if (deck && deck.getViewports) return deck;
     }
     if (node.sibling) stack.push(node.sibling);
     if (node.child) stack.push(node.child);
   }
   return null;
 }"""
+# The view deck.gl draws: its own viewport (the React prop `viewState` keeps the size from
+# the last view change, which on a busy machine can be the canvas's default 300 px).
+DECK_VIEW_STATE = f"""() => {{
+  const deck = ({FIND_DECK})();
+  const viewport = deck && deck.getViewports()[0];
+  if (!viewport || typeof viewport.zoom !== 'number') return null;
+  const {{ latitude, longitude, zoom, width, height }} = viewport;
+  return {{ latitude, longitude, zoom, width, height }};
+}}"""
+# The members' names the deck draws (its text layer `member_labels`).
+DECK_NAMES = f"""() => {{
+  const deck = ({FIND_DECK})();
+  const layer = deck && (deck.props.layers || []).find(l => l && l.id === 'member_labels');
+  const data = layer && layer.props && layer.props.data;
+  return Array.isArray(data) ? data.map(d => d.name) : [];
+}}"""
 
 
 def screen_position(view: dict, lat: float, lon: float) -> tuple[float, float]:

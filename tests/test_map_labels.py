@@ -15,14 +15,19 @@ from atlas.filters import Filters, apply_filters
 from atlas.network import BUNDLED_DATA_DIR
 from atlas.source import open_network
 from components.map_deck import (
-    RADIUS_METRES,
-    RADIUS_PIXELS,
     build_deck,
     describe_links,
     describe_points,
     tip,
 )
-from components.map_labels import LABEL_PX, MEMBER_OFFSET, ORG_LABEL_OFFSET, world_xy
+from components.map_labels import (
+    LABEL_PX,
+    MEMBER_OFFSET,
+    ORG_LABEL_OFFSET,
+    RADIUS_METRES,
+    RADIUS_PIXELS,
+    world_xy,
+)
 from components.map_view import ASSUMED_SIZE, PADDING, organisation_points, whole_country
 
 SIZES = {"page 1280": ((607, 470), False), "page 1920": ((1087, 830), False)}
@@ -55,11 +60,14 @@ def deck_layers(network, view, points, links, size, presenting, organisations=No
 
 def boxes(data: pd.DataFrame, offset, anchor: str, zoom: float) -> np.ndarray:
     """Each name's box in screen pixels (left, right, top, bottom) at this zoom, as
-    deck.gl lays it out: at its place, moved by its pixel offset, `px` high, about 0.55
+    deck.gl lays it out: at its place, moved by its pixel offset (the layer's `offset` per
+    name where it has one), `px` high, about 0.55
     of its height a character wide (plus the background's padding)."""
     x, y = world_xy(data["lat"].to_numpy(float), data["lon"].to_numpy(float))
     px = data["px"].to_numpy(float)
     width = 0.55 * px * data["name"].str.len().to_numpy() + 8
+    if "offset" in data:  # one per name
+        offset = np.array(data["offset"].tolist(), dtype=float).T
     left = x * 2**zoom + offset[0] - (width if anchor == "end" else 0)
     top = y * 2**zoom + offset[1] - 0.6 * px
     return np.column_stack([left, left + width, top, top + 1.2 * px])
@@ -167,3 +175,104 @@ def test_no_name_is_cut_at_the_maps_edge(where):
     if where == "page 1280":
         assert "Landkreis Vorpommern-Greifswald" in set(unbounded["name"])
         assert "Landkreis Vorpommern-Greifswald" not in set(names["name"])
+
+
+@pytest.mark.parametrize("where", list(SIZES))
+def test_zoomed_in_by_hand_more_places_are_named_and_none_overlap(niedersachsen, where):
+    """The view the user zoomed to around a member that had no name where the map opened
+    (three steps in): the names drawn for it include places that had no room at the
+    opening zoom, keep their size, do not overlap and lie wholly on the map."""
+    network, view, points, links = niedersachsen
+    size, presenting = SIZES[where]
+    opening = deck_layers(network, view, points, links, size, presenting)
+    unnamed = points[~points["name"].isin(opening["member_labels"]["name"])]
+    assert len(unnamed)  # the opening view cannot name all of Niedersachsen's members
+    around = unnamed.iloc[0]
+    closer = {"latitude": around["lat"], "longitude": around["lon"]}
+    closer["zoom"] = opening["zoom"] + 3
+    where_opened = geo.fit_view(geo.located(view.municipalities), *size, padding=PADDING)
+    deck = build_deck(
+        points, links, organisation_points(network, links), "points", "phase",
+        view=where_opened, names_for=closer, faded=geo.faded_partners(links),
+        label_px=LABEL_PX[presenting], map_size=size,
+    )  # fmt: skip
+    names = next(pd.DataFrame(x.data) for x in deck.layers if x.id == "member_labels")
+    assert set(names["name"]) & set(unnamed["name"])  # newly named
+    assert (names["px"] == LABEL_PX[presenting]).all()
+    drawn = boxes(names, MEMBER_OFFSET, "start", closer["zoom"])
+    assert [p for p in overlapping(drawn, drawn) if p[0] < p[1]] == []
+    scale = 2 ** closer["zoom"]
+    cx, cy = world_xy(np.array([closer["latitude"]]), np.array([closer["longitude"]]))
+    drawn[:, :2] += size[0] / 2 - cx[0] * scale
+    drawn[:, 2:] += size[1] / 2 - cy[0] * scale
+    assert (drawn[:, 0] >= 0).all() and (drawn[:, 1] <= size[0]).all()
+    assert (drawn[:, 2] >= 0).all() and (drawn[:, 3] <= size[1]).all()
+    # the map itself still opens where it did: the user's view is the browser's
+    assert deck.initial_view_state.zoom == pytest.approx(where_opened["zoom"])
+
+
+def test_names_are_chosen_among_the_places_around_the_view():
+    from components.map_labels import near_view
+
+    places = pd.DataFrame(
+        {"name": ["Mitte", "Rand", "Weit"], "lat": [52.0, 52.0, 52.0], "lon": [10.0, 10.6, 13.0]}
+    )
+    view = {"latitude": 52.0, "longitude": 10.0, "zoom": 9.0}  # 0.6° east: 437 px, 3°: 2,185
+    kept = near_view(places, view, (800, 600))
+    assert list(kept["name"]) == ["Mitte", "Rand"]
+    assert list(near_view(places, {**view, "zoom": 5.0}, (800, 600))["name"]) == list(
+        places["name"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("sent", "taken"),
+    [
+        (
+            {"latitude": 52.3759123, "longitude": 9.7320456, "zoom": 9.123456},
+            {"latitude": 52.376, "longitude": 9.732, "zoom": 9.12},
+        ),
+        (
+            {"latitude": "52.1", "longitude": 9, "zoom": 8},
+            {"latitude": 52.1, "longitude": 9.0, "zoom": 8.0},
+        ),
+        ({"latitude": 91, "longitude": 9, "zoom": 8}, None),
+        ({"latitude": 52, "longitude": 181, "zoom": 8}, None),
+        ({"latitude": 52, "longitude": 9, "zoom": 30}, None),
+        ({"latitude": 52, "longitude": 9}, None),
+        ({"latitude": "<b>x</b>", "longitude": 9, "zoom": 8}, None),
+        ("52,9,8", None),
+        (None, None),
+    ],
+)
+def test_only_a_plausible_view_from_the_browser_is_taken(sent, taken):
+    from components.map_view import reported_view
+
+    assert reported_view(sent) == taken
+
+
+@pytest.mark.parametrize("closer", [0, 3])
+def test_a_members_name_starts_beside_its_dot(niedersachsen, closer):
+    """Each member's name begins just right of its dot, as large as the dot is drawn at
+    the zoom the names are for: on the dot it would be hard to read, far off it would
+    seem to name another place."""
+    network, view, points, links = niedersachsen
+    size = SIZES["page 1920"][0]
+    where = geo.fit_view(geo.located(view.municipalities), *size, padding=PADDING)
+    hannover = points.loc[points["name"] == "Hannover"].iloc[0]
+    named = {"latitude": hannover["lat"], "longitude": hannover["lon"]}
+    named["zoom"] = where["zoom"] + closer
+    deck = build_deck(
+        points, links, organisation_points(network, links), "points", "phase",
+        view=where, names_for=named, map_size=size,
+    )  # fmt: skip
+    names = next(pd.DataFrame(x.data) for x in deck.layers if x.id == "member_labels")
+    members = points.set_index("name").loc[names["name"]]
+    drawn = dots(
+        members.assign(radius=members["projects"].clip(lower=1) ** 0.5 * RADIUS_METRES),
+        named["zoom"],
+    )
+    dx = np.array([o[0] for o in names["offset"]])
+    radius = (drawn[:, 1] - drawn[:, 0]) / 2
+    assert len(names)
+    assert ((dx - radius) >= 3).all() and ((dx - radius) <= 8).all()
