@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.map_view import whole_country
+from components.map_viewport import whole_country
 from tests.browser import (
     DECK_VIEW_STATE,
     assert_offline,
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 def wait_for_map(page, whole=None) -> tuple[dict, dict]:
     """(the view the map draws, the canvas's box on the page), once the map is fitted to
     its size and its boundaries have loaded. `whole`: the view the app fits for the whole
-    network at a map size (components.map_view.whole_country), waited for."""
+    network at a map size (components.map_viewport.whole_country), waited for."""
     wait_for_app(page)
     canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
     canvas.wait_for(state="visible", timeout=30_000)

@@ -135,7 +135,7 @@ def test_zooming_in_by_hand_names_more_places(server, output_dir, width, height)
         chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
         # fitted to the map's measured size (not the assumed one): a refit after the zoom
         # would undo it
-        from components.map_view import members_view
+        from components.map_viewport import members_view
 
         points = located_in("Niedersachsen")
         wait_for_fit(page, lambda w, h: members_view(points, (w, h), False))

@@ -28,7 +28,8 @@ from components.map_labels import (
     RADIUS_PIXELS,
     world_xy,
 )
-from components.map_view import ASSUMED_SIZE, PADDING, organisation_points, whole_country
+from components.map_view import organisation_points
+from components.map_viewport import ASSUMED_SIZE, PADDING, whole_country
 
 SIZES = {"page 1280": ((607, 470), False), "page 1920": ((1087, 830), False)}
 SIZES |= {"slide 1280": ((875, 544), True), "slide 1920": ((1355, 904), True)}
@@ -246,7 +247,7 @@ def test_names_are_chosen_among_the_places_around_the_view():
     ],
 )
 def test_only_a_plausible_view_from_the_browser_is_taken(sent, taken):
-    from components.map_view import reported_view
+    from components.map_viewport import reported_view
 
     assert reported_view(sent) == taken
 
