@@ -126,8 +126,12 @@ def organisation_points(network: Network, links: pd.DataFrame) -> pd.DataFrame:
 
 
 MAP_CSS = (
-    "<style>[data-testid='stDeckGlJsonChart'] "
+    "<style>[data-testid='stDeckGlJsonChart'], .st-key-map_placeholder "
     f"{{ height: max({MAP_HEIGHT}px, calc(100vh - 250px)) !important; }}"
+    # the map's place while the browser measures it: the map's own background
+    # (a block's own height rule gives way to Streamlit's; a minimum holds)
+    ".st-key-map_placeholder { background: #F5F5F3; border-radius: 0.5rem; padding: 1rem; "
+    f"min-height: max({MAP_HEIGHT}px, calc(100vh - 250px)); }}"
     # the size probe draws nothing; its element takes no room in the column
     ".st-key-map_size { display: none !important; }</style>"
 )
@@ -379,35 +383,48 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
         st.session_state["map_seen"] = report
     named = named_view() or where
     style = configured_style()
-    deck = shared(
-        "map_deck",
-        (inputs, colour, where, named, style, presenting, size),
-        lambda: build_deck(
-            short_tips(points),
-            links,
-            orgs,
-            mode,
-            colour,
-            view=where,
-            names_for=named,
-            style=style,
-            choropleth=areas,
-            faded=faded,
-            label_px=LABEL_PX[presenting],
-            map_size=size or ASSUMED_SIZE[presenting],
-        ),
-    )
-    with chart_box:
-        state = st.pydeck_chart(
-            deck,
-            height=MAP_HEIGHT,
-            on_select="rerun",
-            selection_mode="single-object",
-            key="map",
-            alt=t(
-                "map.alt", lang, members=len(view.municipalities), links=len(links), orgs=len(orgs)
+    state = None
+    if size is None and not st.session_state.get("map_waited"):
+        # until the browser has measured the map: its place, empty and as large (the
+        # probe measures it); then the map, fitted to that size. Drawn at once, it would
+        # be drawn twice and move when refitted. (Once only: should no size come, the
+        # next run draws the map for the assumed size.)
+        st.session_state["map_waited"] = True
+        chart_box.container(key="map_placeholder").caption(t("map.loading", lang))
+    else:
+        deck = shared(
+            "map_deck",
+            (inputs, colour, where, named, style, presenting, size),
+            lambda: build_deck(
+                short_tips(points),
+                links,
+                orgs,
+                mode,
+                colour,
+                view=where,
+                names_for=named,
+                style=style,
+                choropleth=areas,
+                faded=faded,
+                label_px=LABEL_PX[presenting],
+                map_size=size or ASSUMED_SIZE[presenting],
             ),
         )
+        with chart_box:
+            state = st.pydeck_chart(
+                deck,
+                height=MAP_HEIGHT,
+                on_select="rerun",
+                selection_mode="single-object",
+                key="map",
+                alt=t(
+                    "map.alt",
+                    lang,
+                    members=len(view.municipalities),
+                    links=len(links),
+                    orgs=len(orgs),
+                ),
+            )
     if not presenting:
         with selection_box:
             selected_panel(network, state, mode, lang)

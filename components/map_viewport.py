@@ -71,6 +71,7 @@ export default function ({ data, setStateValue }) {
   // one probe per page, the last one
   if (window.__atlasMapProbe) window.__atlasMapProbe();
   const used = data || {};
+  const started = Date.now();
   let last = null;
   let lastView = null;
   let basis = used.view || null;  // the view the names were chosen for
@@ -82,8 +83,13 @@ export default function ({ data, setStateValue }) {
   const kinds = ["wheel", "pointerdown", "keydown", "touchstart", "dblclick"];
   kinds.forEach(kind => document.addEventListener(kind, touch, true));
   const measure = () => {
-    const map = document.querySelector('[data-testid="stDeckGlJsonChart"]');
+    const deck = document.querySelector('[data-testid="stDeckGlJsonChart"]');
+    const map = deck || document.querySelector('.st-key-map_placeholder');
     if (!map || !map.clientWidth || !map.clientHeight) return;
+    // the map's place counts once the page's style has given it the map's height (it
+    // arrives a moment after the place); after three seconds it counts as it is
+    const styled = deck || !['auto', '0px'].includes(getComputedStyle(map).minHeight);
+    if (!styled && Date.now() - started < 3000) return;
     const size = [Math.round(map.clientWidth), Math.round(map.clientHeight)];
     const same = last && last[0] === size[0] && last[1] === size[1];
     last = size;
@@ -114,7 +120,7 @@ export default function ({ data, setStateValue }) {
       setStateValue("view", view);
     }
   };
-  const timer = setInterval(measure, 400);
+  const timer = setInterval(measure, 250);
   const stop = () => {
     clearInterval(timer);
     kinds.forEach(kind => document.removeEventListener(kind, touch, true));

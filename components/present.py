@@ -70,6 +70,9 @@ html { font-size: 20px; }
 [data-testid="stMain"] [data-testid="stDeckGlJsonChart"] {
   height: calc(100vh - 10rem) !important; min-height: 20rem;
 }
+[data-testid="stMain"] .st-key-map_placeholder {
+  min-height: max(20rem, calc(100vh - 10rem)) !important;
+}
 </style>
 """
 

@@ -14,6 +14,7 @@ from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.testing.v1 import AppTest
 
 from atlas.network import BUNDLED_DATA_DIR
+from components.map_viewport import ASSUMED_SIZE
 from components.pages_folder import ServerPagesManager
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +28,12 @@ def run_app(
     params: dict | None = None,
     timeout: int = 60,
     first_server_run: bool = False,
+    map_measured: bool = True,
 ) -> AppTest:
-    """The whole app (frame + page), as a browser opening `/<page>?<params>` would see it."""
+    """The whole app (frame + page), as a browser opening `/<page>?<params>` would see it.
+    AppTest runs no JavaScript, so the map's size probe never reports: unless
+    `map_measured` is False, the session starts as if the browser had measured the map
+    at 1280x720 (components/map_viewport.py), and the map page draws its map."""
     if not first_server_run:  # first_server_run: test_first_run_of_a_new_server
         monkeypatch.setattr(app_test_module, "PagesManager", ServerPagesManager)
     if data_dir is not None:
@@ -43,6 +48,9 @@ def run_app(
         at._bidi_component_manager = components_registry()
     for key, value in (params or {}).items():
         at.query_params[key] = value
+    if map_measured:
+        for presenting, where in ((False, "page"), (True, "slide")):
+            at.session_state[f"map_px_{where}"] = ASSUMED_SIZE[presenting]
     if page is not None:
         # straight to the page, as a browser opening its link does: one run, not the
         # default page's first (every page's url_path is its file name, which is what

@@ -23,6 +23,7 @@ from components.map_deck import (
     point_colours,
     rgb,
 )
+from components.map_viewport import ASSUMED_SIZE, whole_country
 from tests.apptest import multiselect, open_expander, run_app
 from tests.helpers import MUNIS, write_folder
 
@@ -272,7 +273,8 @@ def test_map_on_a_small_synthetic_network(monkeypatch, small_synth_dir):
 
 def test_every_slide_starts_from_its_own_view(monkeypatch):
     """Slide 1 fits the map to Lower Saxony; slide 2, a view without a region, starts from
-    the whole country again instead of keeping the previous slide's map."""
+    the whole country (fitted to the slide's map) instead of keeping the previous slide's
+    map."""
     at = run_app(monkeypatch, page="map")
     at.session_state["session_views"] = [
         {
@@ -294,7 +296,8 @@ def test_every_slide_starts_from_its_own_view(monkeypatch):
     at.query_params["mode"] = "districts"
     at.run()
     assert not at.exception
-    assert deck_spec(at)["initialViewState"]["zoom"] == INITIAL_VIEW["zoom"]
+    whole = whole_country(ASSUMED_SIZE[True])  # Germany fitted to the slide's map
+    assert deck_spec(at)["initialViewState"]["zoom"] == pytest.approx(whole["zoom"])
 
 
 def test_the_names_with_room_at_the_opening_zoom_are_drawn_at_a_readable_size(monkeypatch):
@@ -451,3 +454,15 @@ def test_a_large_map_is_sent_the_names_that_have_room_up_to_a_states_view():
     assert drawn == set(opening.loc[opening["kind"] == "member", "name"])
     assert 0 < len(drawn) <= (sent["kind"] == "member").sum()
     assert drawn <= set(sent["name"])
+
+
+def test_the_map_waits_for_its_size_before_it_is_drawn(monkeypatch):
+    """Before the browser has measured the map, the page keeps the map's place (the probe
+    measures it) and sends no deck: drawn at an assumed size it would be drawn twice and
+    jump when fitted to the real one. The panel is there from the start."""
+    at = run_app(monkeypatch, page="map", map_measured=False)
+    assert not at.exception
+    assert len(at.get("deck_gl_json_chart")) == 0
+    assert "Phase" in [m.value.strip("*") for m in at.markdown]  # the legend
+    at = run_app(monkeypatch, page="map")
+    assert len(at.get("deck_gl_json_chart")) == 1
