@@ -138,20 +138,70 @@ class Store(Database):
                 return False
             conn.execute(insert(META).values(key="seeded", value=stamp))
             self._set_meta(conn, READ_PROBLEMS, problems_json(read_problems))
-            counts = {}
-            for name, frame in raw.items():
-                frame = normalise_table(TABLES[name], frame)
-                rows = self._rows_for_insert(name, frame, stamp, actor)
-                if rows:
-                    bulk_insert(conn, METADATA.tables[data_table(name)], rows)
-                self._set_meta(conn, f"columns.{name}", json.dumps(_columns(frame)))
-                counts[name] = len(rows)
+            counts = {name: self._seed_table(conn, name, raw[name], stamp, actor) for name in raw}
             conn.execute(
                 insert(CHANGES).values(
                     at=stamp, actor=actor, action="seed", note=json.dumps(counts)
                 )
             )
         return True
+
+    def seed_new_tables(self, folder: str | Path, label: str | None = None) -> dict[str, int]:
+        """Tables this database has never had (the app gained them after the database was
+        seeded, as the measures), filled from the data folder as at the first start:
+        {table: rows}, {} when there are none. A table it has had is never touched, even
+        when empty: no stored columns, no rows and no change in the history mean never had.
+        Cheap when there is nothing to do (one query; the folder is read only for a
+        candidate)."""
+        with self.engine.connect() as conn:
+            if not conn.execute(select(META.c.key).where(META.c.key == "seeded")).first():
+                return {}
+            candidates = self._never_had(conn)
+        if not candidates:
+            return {}
+        raw, _, _ = read_folder(Path(folder))
+        if not set(candidates) & set(raw):
+            return {}
+        stamp, actor = now_text(), f"{SEED_ACTOR} ({label or folder})"
+        with self.writer.begin() as conn:
+            self._lock(conn)
+            new = [name for name in self._never_had(conn) if name in raw]  # under the lock
+            counts = {name: self._seed_table(conn, name, raw[name], stamp, actor) for name in new}
+            if counts:
+                conn.execute(
+                    insert(CHANGES).values(
+                        at=stamp, actor=actor, action="seed", note=json.dumps(counts)
+                    )
+                )
+        return counts
+
+    def _never_had(self, conn: Connection) -> list[str]:
+        """The tables without stored columns, rows or history."""
+        known = {
+            key.removeprefix("columns.")
+            for (key,) in conn.execute(select(META.c.key).where(META.c.key.like("columns.%")))
+        }
+        changed = {
+            name
+            for (name,) in conn.execute(select(CHANGES.c.table_name).distinct())
+            if name is not None
+        }
+        return [
+            name
+            for name in TABLES
+            if name not in known
+            and name not in changed
+            and not conn.execute(select(METADATA.tables[data_table(name)]).limit(1)).first()
+        ]
+
+    def _seed_table(self, conn: Connection, name: str, frame, stamp: str, actor: str) -> int:
+        """One table of a seed: its rows as version 1 and its columns' order."""
+        frame = normalise_table(TABLES[name], frame)
+        rows = self._rows_for_insert(name, frame, stamp, actor)
+        if rows:
+            bulk_insert(conn, METADATA.tables[data_table(name)], rows)
+        self._set_meta(conn, f"columns.{name}", json.dumps(_columns(frame)))
+        return len(rows)
 
     def _rows_for_insert(self, name, frame, stamp, actor) -> list[dict]:
         """The seed's rows, column by column (20,000 rows; no history per row)."""

@@ -92,6 +92,10 @@ def unreachable(url: str, exc: Exception) -> Network:
     return replace(network, problems=(found, *network.problems))
 
 
+# the databases this server has checked for tables the app gained after their seed
+NEW_TABLES_CHECKED: set[str] = set()
+
+
 def data_key(lang: str = DEFAULT_LANGUAGE) -> tuple[str, int, str] | Network:
     """(database, data version, day) for the caches; seeds an empty database first. An
     unusable seed folder or an unreachable database comes back as a Network to report."""
@@ -106,6 +110,11 @@ def data_key(lang: str = DEFAULT_LANGUAGE) -> tuple[str, int, str] | Network:
             if unusable is not None:
                 return replace(unusable, label=folder_label(folder, lang))
             seeded, version = store.state()
+        elif url not in NEW_TABLES_CHECKED:  # once per server and database
+            folder = data_dir()
+            if store.seed_new_tables(folder, folder_label(folder)):
+                seeded, version = store.state()
+            NEW_TABLES_CHECKED.add(url)
     except Exception as exc:  # connection refused, bad URL, locked file, ...
         return unreachable(url, exc)
     return url, version, today().isoformat()

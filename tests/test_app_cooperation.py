@@ -116,3 +116,28 @@ def test_pages_on_a_synthetic_network(monkeypatch, tmp_path):
         at = run_app(monkeypatch, data_dir=tmp_path, page="cooperation", params=params)
         assert not at.exception, params
         assert len(at.dataframe) >= 1, params
+
+
+def test_a_database_seeded_before_the_measures_gets_them_at_the_next_start(
+    monkeypatch, copy_of_bundled
+):
+    """A server whose database was seeded from the data folder before the app had its
+    measures table: opening a page fills the table from the folder, and the finder
+    reasons with sourced measures instead of saying the network has none."""
+    import os
+
+    from atlas.store import Store
+
+    measures = copy_of_bundled / "measures.csv"
+    kept = measures.read_text(encoding="utf-8")
+    measures.unlink()
+    old = Store(f"sqlite:///{os.environ['ATLAS_DB_PATH']}")
+    assert old.seed_from_folder(copy_of_bundled, "data/") is None
+    old.close()
+    measures.write_text(kept, encoding="utf-8")  # the release that brings the measures
+    at = run_app(monkeypatch, copy_of_bundled, page="cooperation", params={"partner": "lemgo"})
+    assert not at.exception
+    shown = " ".join(c.value for c in at.caption)
+    assert "keine Maßnahmen-Tabelle" not in shown
+    table = at.dataframe[0].value
+    assert table["Gemeinsame Maßnahmen (Stand: hier / dort)"].str.contains("in Betrieb").any()

@@ -404,3 +404,53 @@ def test_the_write_path_records_every_change_it_makes(store):
     assert list(history["row_key"]) == ["neu", "lemgo"]
     assert json.loads(history["after"].iloc[1])["name"] == "L"
     assert int(history["row_id"].iloc[0]) == int(row_of(store, "municipalities", "neu")["_row"])
+
+
+def test_a_table_the_app_gained_after_the_seed_is_filled_from_the_folder(
+    url, copy_of_bundled, make_store
+):
+    """A database seeded before the app had its measures table: at the next start the
+    table comes from the data folder, as at the first start, once, with its history
+    entry; the other tables and their edits stay as they are."""
+    measures = copy_of_bundled / "measures.csv"
+    kept = measures.read_text(encoding="utf-8")
+    measures.unlink()  # the folder as it was when the database was seeded
+    store = make_store(url)
+    assert store.seed_from_folder(copy_of_bundled, "data/") is None
+    assert store.rows("measures").empty
+    lemgo = row_of(store, "municipalities", "lemgo")
+    store.save_edits(
+        EditSet("municipalities", changed={int(lemgo["_row"]): (1, {"population": "41000"})}),
+        ANNA,
+    )
+    assert store.seed_new_tables(copy_of_bundled, "data/") == {}  # nothing new in the folder
+    measures.write_text(kept, encoding="utf-8")  # the new release brings the table
+    before = store.data_version()
+    counts = store.seed_new_tables(copy_of_bundled, "data/")
+    assert counts == {"measures": len(open_network(copy_of_bundled, DAY).measures)} != {}
+    assert store.data_version() == before + 1
+    network = store.load_network(DAY)
+    pd.testing.assert_frame_equal(network.measures, open_network(copy_of_bundled, DAY).measures)
+    assert row_of(store, "municipalities", "lemgo")["population"] == "41000"  # edit kept
+    assert store.seed_new_tables(copy_of_bundled, "data/") == {}  # once
+    assert store.data_version() == before + 1
+
+
+@pytest.mark.parametrize("how", ["seeded empty", "emptied by an editor"])
+def test_a_table_the_database_has_had_is_never_refilled(url, copy_of_bundled, make_store, how):
+    store = make_store(url)
+    measures = copy_of_bundled / "measures.csv"
+    if how == "seeded empty":  # the folder had the file, with a header only
+        measures.write_text(measures.read_text(encoding="utf-8").splitlines()[0] + "\n")
+    assert store.seed_from_folder(copy_of_bundled, "data/") is None
+    if how == "emptied by an editor":
+        rows = store.rows("measures")
+        assert len(rows)
+        deleted = [(int(r), int(v)) for r, v in zip(rows["_row"], rows["_ver"], strict=True)]
+        store.save_edits(EditSet("measures", deleted=deleted), ANNA)
+        assert store.rows("measures").empty
+    (copy_of_bundled / "measures.csv").write_text(
+        (BUNDLED_DATA_DIR / "measures.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    assert store.seed_new_tables(copy_of_bundled, "data/") == {}
+    assert store.rows("measures").empty
