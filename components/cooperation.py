@@ -190,6 +190,7 @@ def partner_section(network: Network, view: Network, weights: Weights, lang: str
         param="partner",
         label_of=label.get,
         index=None,
+        placeholder=t("widget.choose", lang),
         help=t("coop.choose_help", lang),
     )
     for value in ignored_in_link("partner"):

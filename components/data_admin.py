@@ -181,7 +181,7 @@ def choose_places(plan: ImportPlan, lang: str) -> None:
             options,
             index=None,
             key=f"place_{item.line}",
-            placeholder=t("data.choose", lang),
+            placeholder=t("widget.choose", lang),
         )
 
 
@@ -297,7 +297,7 @@ def history_section(store: Store, actor: Actor, lang: str) -> None:
         format_func=labels.get,
         index=None,
         key="restore_choice",
-        placeholder=t("data.choose", lang),
+        placeholder=t("widget.choose", lang),
     )
     if chosen is None:
         return

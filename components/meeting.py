@@ -93,6 +93,7 @@ def choose_participants(network: Network, view: Network, lang: str) -> tuple[str
         sorted(names, key=lambda m: str(names[m]).casefold()),
         default=[m for m in default if m in names],
         format_func=names.get,
+        placeholder=t("widget.choose_many", lang),
         key=f"meeting_participants_{source}_{st.session_state.get(f'meeting_{source}', '')}",
     )
     return tuple(picked)
@@ -108,7 +109,13 @@ def choose_focus(lang: str) -> tuple[str, ...]:
         return measure_label(value, lang)
 
     return tuple(
-        st.multiselect(t("meeting.focus", lang), options, format_func=label, key="meeting_focus")
+        st.multiselect(
+            t("meeting.focus", lang),
+            options,
+            format_func=label,
+            placeholder=t("widget.choose_many", lang),
+            key="meeting_focus",
+        )
     )
 
 
@@ -126,7 +133,13 @@ def hosts_section(network: Network, plan: Plan, lang: str) -> str | None:
         lines = [f"{rank}. {escape_markdown(r)}" for rank, r in enumerate(hosts["reason"], 1)]
         st.markdown("\n".join(lines))
     options = list(dict.fromkeys([*hosts["member_id"], *plan.participants]))
-    host = st.selectbox(t("meeting.host", lang), options, format_func=names.get, key="meeting_host")
+    host = st.selectbox(
+        t("meeting.host", lang),
+        options,
+        format_func=names.get,
+        placeholder=t("widget.choose", lang),
+        key="meeting_host",
+    )
     if host and plan.participants:
         km = distances_km(network, list(plan.participants), [host]).round()
         st.caption(t("meeting.distances", lang))
@@ -229,6 +242,7 @@ def record_section(
             t("meeting.follow_ups", lang),
             pairs,
             format_func=lambda p: " – ".join(str(names.get(m, m)) for m in p.split("|")),
+            placeholder=t("widget.choose_many", lang),
             key="meeting_follow_up_pairs",
         )
         kind = st.selectbox(

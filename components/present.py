@@ -325,6 +325,7 @@ def views_section(network: Network, lang: str) -> None:
         list(titles),
         default=list(titles),
         format_func=titles.get,
+        placeholder=t("widget.choose_many", lang),
         key="show_views",
     )
     auto = st.number_input(

@@ -114,6 +114,7 @@ def profile_choice(mode: str, choices: Choices, lang: str):
             param="compare",
             label_of=munis.get,
             max_selections=4,
+            placeholder=t("widget.choose_many", lang),
         )
     else:
         options, names_of = (
@@ -129,6 +130,7 @@ def profile_choice(mode: str, choices: Choices, lang: str):
             param=mode,
             label_of=names_of.get,
             index=None,
+            placeholder=t("widget.choose", lang),
         )
     clear_link(set(MODES) - {mode})
     for value in ignored_in_link(mode):

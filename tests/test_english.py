@@ -112,3 +112,20 @@ def test_data_labels_are_translated_on_the_map(monkeypatch):
 def test_the_check_would_find_german_text(monkeypatch):
     at = run_app(monkeypatch, page="overview")  # German: the phrases must be found
     assert any(p in shown_text(at) for p in german_phrases())
+
+
+@pytest.mark.parametrize("lang", ["DE", "EN"])
+@pytest.mark.parametrize("page", PAGES)
+def test_an_empty_choice_says_so_in_the_interface_language(monkeypatch, page, lang):
+    """A drop-down without a choice shows a hint in the page's language: Streamlit's own
+    ("Choose an option", "Choose options") is English on a German page."""
+    at = run_app(monkeypatch, page=page, params={"lang": lang})
+    assert not at.exception
+    hints = {"DE": {"Bitte auswählen", "Eine oder mehrere auswählen", "Alle"}}
+    hints["EN"] = {"Please choose", "Choose one or more", "All"}
+    boxes = [*at.multiselect, *(box for box in at.selectbox if box.index is None)]
+    assert {
+        box.label: box.proto.placeholder
+        for box in boxes
+        if box.proto.placeholder not in hints[lang]
+    } == {}
