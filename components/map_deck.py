@@ -30,6 +30,7 @@ from components.map_labels import (
     near_view,
     organisation_label_layer,
     organisation_marker_layer,
+    place_diamonds,
 )
 from components.map_legend import legend_markdown, scale_svg, symbol_svg
 from components.map_style import (
@@ -152,6 +153,8 @@ def build_deck(
     # the names are chosen among the places around the view (zoomed in on a region of a
     # large network, its own places rather than the country's largest)
     around = (lambda f: near_view(f, named, map_size)) if map_size else (lambda f: f)
+    # each diamond where no member's dot covers it, in the view the names are for
+    organisations = place_diamonds(organisations, points if on_points else None, named["zoom"])
     labels = labels_at_scale(
         name_labels(
             around(points) if on_points and points is not None else None,

@@ -42,6 +42,10 @@ RADIUS_PIXELS = (4, 24)
 SIZING = {"get_size": "px", "size_units": '"pixels"'}
 ORG_OFFSET = [-28, -28]  # up and left of the place, clear of a member's dot there (24 px at most)
 ORG_LABEL_OFFSET = [ORG_OFFSET[0] - 12, ORG_OFFSET[1]]  # its name ends left of the diamond
+# where else a diamond may stand when a member's dot lies where it would (the dots are
+# drawn over it): up right, down left, down right, straight up, left
+ORG_OFFSETS = [ORG_OFFSET, [28, -28], [-28, 28], [28, 28], [0, -36], [-36, 0]]
+DIAMOND_PX = 12  # half the diamond's size
 DOT_PX = RADIUS_PIXELS[1]  # the largest a member's dot is drawn
 # The arcs rise above the ground, so with depth testing they would hide the partner rings
 # and labels drawn after them; these draw over whatever was drawn before.
@@ -74,6 +78,9 @@ def name_labels(
         frames.append(members)
     if organisations is not None and len(organisations):
         orgs = _labels(organisations, ORGANISATION, [0, 0, 0, 255], ORG_LABEL_OFFSET, "end")
+        if "dx" in organisations:  # each name ends left of its own diamond
+            orgs["dx"] = organisations["dx"].to_numpy(dtype=float) - 12
+            orgs["dy"] = organisations["dy"].to_numpy(dtype=float)
         frames.append(orgs.assign(rank=0.5))
     if faded is not None and len(faded):
         frames.append(_labels(faded, FADED, [90, 90, 90, 255], MEMBER_OFFSET).assign(rank=-1.0))
@@ -92,6 +99,38 @@ def name_labels(
         members = points if points is not None else places.iloc[:0]
         places = places[~covers_a_dot(places, members, zoom, px)].reset_index(drop=True)
     return places[columns]
+
+
+def place_diamonds(
+    organisations: pd.DataFrame, members: pd.DataFrame | None, zoom: float
+) -> pd.DataFrame:
+    """The organisations with the pixel offset of their diamond (`dx`, `dy`): the first
+    of ORG_OFFSETS where no member's dot, as large as it is drawn at `zoom`, touches it
+    (the dots are drawn over the diamonds: the Städtetag's, up and left of Hannover,
+    lay under Langenhagen's dot on a 1920 slide); where every place is taken, the one
+    with the most room."""
+    if organisations is None or organisations.empty:
+        return organisations
+    offsets = np.array(ORG_OFFSETS, dtype=float)
+    chosen = np.repeat(offsets[:1], len(organisations), axis=0)
+    if members is not None and len(members):
+        scale = 2.0**zoom
+        ox, oy = world_xy(
+            organisations["lat"].to_numpy(dtype=float), organisations["lon"].to_numpy(dtype=float)
+        )
+        mx, my = world_xy(
+            members["lat"].to_numpy(dtype=float), members["lon"].to_numpy(dtype=float)
+        )
+        radius = dot_pixels(members, zoom) if "projects" in members else np.full(len(mx), DOT_PX)
+        for i in range(len(organisations)):
+            # each member's centre in pixels from the place, less each candidate spot
+            dx = (mx - ox[i]) * scale
+            dy = (my - oy[i]) * scale
+            gap = np.hypot(dx[None, :] - offsets[:, :1], dy[None, :] - offsets[:, 1:])
+            room = (gap - radius[None, :] - DIAMOND_PX).min(axis=1)
+            free = np.flatnonzero(room > 0)
+            chosen[i] = offsets[free[0] if len(free) else int(np.argmax(room))]
+    return organisations.assign(dx=chosen[:, 0], dy=chosen[:, 1])
 
 
 def dot_metres(projects: pd.Series) -> np.ndarray:
@@ -272,9 +311,14 @@ def member_label_layer(labels: pd.DataFrame) -> pdk.Layer:
 def organisation_marker_layer(organisations: pd.DataFrame) -> pdk.Layer:
     """Partner organisations as their own marker kind: a black diamond beside the place,
     never on a member's dot (Fraunhofer IOSB-INA stands at Lemgo)."""
+    data = organisations.assign(mark="\u25c6")
+    if "dx" in data:  # where place_diamonds put each one
+        data = data.assign(offset=data[["dx", "dy"]].to_numpy().tolist())
+    else:
+        data = data.assign(offset=[ORG_OFFSET] * len(data))
     return pdk.Layer(
         "TextLayer",
-        organisations.assign(mark="\u25c6"),
+        data,
         id="organisations",
         get_position=["lon", "lat"],
         get_text="mark",
@@ -284,7 +328,7 @@ def organisation_marker_layer(organisations: pd.DataFrame) -> pdk.Layer:
         get_color=[0, 0, 0, 255],
         get_text_anchor='"middle"',
         get_alignment_baseline='"center"',
-        get_pixel_offset=ORG_OFFSET,
+        get_pixel_offset="offset",
         outline_width=2,
         outline_color=[255, 255, 255, 255],
         font_settings={"sdf": True},
@@ -297,6 +341,8 @@ def organisation_label_layer(labels: pd.DataFrame) -> pdk.Layer:
     """The organisations' names left of their diamonds, away from the member at the
     same place (whose name stands right of its dot)."""
     data = labels.loc[labels["kind"] == ORGANISATION, ["lon", "lat", "name", "px"]]
+    offsets = labels.loc[data.index, ["dx", "dy"]].to_numpy().tolist()
+    data = data.assign(offset=offsets)
     return pdk.Layer(
         "TextLayer",
         data,
@@ -309,7 +355,7 @@ def organisation_label_layer(labels: pd.DataFrame) -> pdk.Layer:
         get_color=[0, 0, 0, 255],
         get_text_anchor='"end"',
         get_alignment_baseline='"center"',
-        get_pixel_offset=ORG_LABEL_OFFSET,
+        get_pixel_offset="offset",
         background=True,
         get_background_color=[255, 255, 255, 215],
         background_padding=[4, 2],
