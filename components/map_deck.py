@@ -154,7 +154,9 @@ def build_deck(
     # large network, its own places rather than the country's largest)
     around = (lambda f: near_view(f, named, map_size)) if map_size else (lambda f: f)
     # each diamond where no member's dot covers it, in the view the names are for
-    organisations = place_diamonds(organisations, points if on_points else None, named["zoom"])
+    organisations = place_diamonds(
+        organisations, points if on_points else None, named["zoom"], label_px
+    )
     labels = labels_at_scale(
         name_labels(
             around(points) if on_points and points is not None else None,

@@ -42,9 +42,10 @@ RADIUS_PIXELS = (4, 24)
 SIZING = {"get_size": "px", "size_units": '"pixels"'}
 ORG_OFFSET = [-28, -28]  # up and left of the place, clear of a member's dot there (24 px at most)
 ORG_LABEL_OFFSET = [ORG_OFFSET[0] - 12, ORG_OFFSET[1]]  # its name ends left of the diamond
-# where else a diamond may stand when a member's dot lies where it would (the dots are
-# drawn over it): up right, down left, down right, straight up, left
+# where else a diamond may stand when a member's dot or name lies where it would (they
+# are drawn over it): up right, down left, down right, up, left, then a step further out
 ORG_OFFSETS = [ORG_OFFSET, [28, -28], [-28, 28], [28, 28], [0, -36], [-36, 0]]
+ORG_OFFSETS += [[-48, 0], [0, 48], [-40, -40], [-40, 40], [40, 40], [40, -40], [0, -52]]
 DIAMOND_PX = 12  # half the diamond's size
 DOT_PX = RADIUS_PIXELS[1]  # the largest a member's dot is drawn
 # The arcs rise above the ground, so with depth testing they would hide the partner rings
@@ -102,13 +103,17 @@ def name_labels(
 
 
 def place_diamonds(
-    organisations: pd.DataFrame, members: pd.DataFrame | None, zoom: float
+    organisations: pd.DataFrame,
+    members: pd.DataFrame | None,
+    zoom: float,
+    px: float = LABEL_SIZE,
 ) -> pd.DataFrame:
     """The organisations with the pixel offset of their diamond (`dx`, `dy`): the first
-    of ORG_OFFSETS where no member's dot, as large as it is drawn at `zoom`, touches it
-    (the dots are drawn over the diamonds: the Städtetag's, up and left of Hannover,
-    lay under Langenhagen's dot on a 1920 slide); where every place is taken, the one
-    with the most room."""
+    of ORG_OFFSETS (nearest first) where neither a member's dot, as large as it is drawn at `zoom`, nor
+    where its name (`px` high) would stand touches it: dots and names are drawn over the
+    diamonds (the Städtetag's, up and left of Hannover, lay under Langenhagen's dot on a
+    1920 slide, and up and right under its name). Else the first free of dots; where
+    every spot is taken, the one with the most room."""
     if organisations is None or organisations.empty:
         return organisations
     offsets = np.array(ORG_OFFSETS, dtype=float)
@@ -122,13 +127,19 @@ def place_diamonds(
             members["lat"].to_numpy(dtype=float), members["lon"].to_numpy(dtype=float)
         )
         radius = dot_pixels(members, zoom) if "projects" in members else np.full(len(mx), DOT_PX)
+        # each member's name box, from its place: right of its dot (name_labels)
+        width = 0.55 * px * members["name"].astype(str).str.len().to_numpy() + 8
+        name_left = radius.round() + NAME_GAP
         for i in range(len(organisations)):
-            # each member's centre in pixels from the place, less each candidate spot
-            dx = (mx - ox[i]) * scale
-            dy = (my - oy[i]) * scale
-            gap = np.hypot(dx[None, :] - offsets[:, :1], dy[None, :] - offsets[:, 1:])
-            room = (gap - radius[None, :] - DIAMOND_PX).min(axis=1)
-            free = np.flatnonzero(room > 0)
+            dx = ((mx - ox[i]) * scale)[None, :] - offsets[:, :1]  # member from each spot
+            dy = ((my - oy[i]) * scale)[None, :] - offsets[:, 1:]
+            room = (np.hypot(dx, dy) - radius[None, :] - DIAMOND_PX).min(axis=1)
+            left, right = dx + name_left, dx + name_left + width
+            on_name = (left < DIAMOND_PX) & (right > -DIAMOND_PX)
+            on_name &= (dy - 0.6 * px < DIAMOND_PX) & (dy + 0.6 * px > -DIAMOND_PX)
+            free = np.flatnonzero((room > 0) & ~on_name.any(axis=1))
+            if not len(free):
+                free = np.flatnonzero(room > 0)
             chosen[i] = offsets[free[0] if len(free) else int(np.argmax(room))]
     return organisations.assign(dx=chosen[:, 0], dy=chosen[:, 1])
 

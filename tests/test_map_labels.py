@@ -281,9 +281,10 @@ def test_a_members_name_starts_beside_its_dot(niedersachsen, closer):
 
 @pytest.mark.parametrize("where", list(SIZES))
 def test_no_members_dot_covers_an_organisations_diamond(niedersachsen, where):
-    """The dots are drawn over the diamonds, so a diamond stands where no dot lies at the
-    zoom the map opens at: on a 1920 slide the Städtetag's usual place, up and left of
-    Hannover, is under Langenhagen's dot, and it moves to the next free one."""
+    """The dots and names are drawn over the diamonds, so a diamond stands where no dot
+    and no name lies at the zoom the map opens at: on a 1920 slide the Städtetag's usual
+    place, up and left of Hannover, is under Langenhagen's dot, up and right under its
+    name, and it moves to the next free one."""
     size, presenting = SIZES[where]
     layers = deck_layers(*niedersachsen, size, presenting)
     diamonds, members = layers["organisations"], layers["members"]
@@ -297,3 +298,6 @@ def test_no_members_dot_covers_an_organisations_diamond(niedersachsen, where):
     radius = (drawn[:, 1] - drawn[:, 0]) / 2
     gap = np.hypot(cx[:, None] - mx[None, :], cy[:, None] - my[None, :]) - radius[None, :]
     assert (gap > 12).all()  # the diamond reaches 12 px from its centre
+    own = np.column_stack([cx - 12, cx + 12, cy - 12, cy + 12])
+    names = boxes(layers["member_labels"], MEMBER_OFFSET, "start", zoom)
+    assert len(overlapping(own, names)) == 0  # nor does a member's name
