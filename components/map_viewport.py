@@ -34,28 +34,39 @@ GERMANY_CORNERS = pd.DataFrame({"lat": [47.27, 55.06], "lon": [5.87, 15.04]})
 # only numbers go back and forth. The view is deck.gl's own, found through React's tree
 # (Streamlit's map offers no event for it); where that fails, nothing is reported and the
 # names stay those of the opening view.
-SIZE_PROBE_JS = """
+# The deck.gl instance behind the first map on the page, found through React's tree (the
+# DeckGL component keeps it in a ref); null while there is none. (The browser tests read
+# the map's view and names through it too.)
+FIND_DECK_JS = """() => {
+  const canvas = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
+  const key = canvas && Object.keys(canvas).find(k => k.startsWith('__reactFiber'));
+  if (!key) return null;
+  let fiber = canvas[key];
+  while (fiber.return) fiber = fiber.return;
+  const stack = [fiber.stateNode.current];
+  while (stack.length) {
+    const node = stack.pop();
+    for (let hook = node.memoizedState, n = 0; hook && typeof hook === 'object' && n < 64;
+         hook = hook.next, n++) {
+      const ref = hook.memoizedState;
+      const deck = ref && ref.current && ref.current.deck;
+      if (deck && deck.getViewports) return deck;
+    }
+    if (node.sibling) stack.push(node.sibling);
+    if (node.child) stack.push(node.child);
+  }
+  return null;
+}"""
+SIZE_PROBE_JS = (
+    "const findDeck = "
+    + FIND_DECK_JS
+    + """;
 const deckView = () => {
   try {
-    const canvas = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
-    const key = canvas && Object.keys(canvas).find(k => k.startsWith('__reactFiber'));
-    if (!key) return null;
-    let fiber = canvas[key];
-    while (fiber.return) fiber = fiber.return;
-    const stack = [fiber.stateNode.current];
-    while (stack.length) {
-      const node = stack.pop();
-      for (let hook = node.memoizedState, n = 0; hook && typeof hook === 'object' && n < 64;
-           hook = hook.next, n++) {
-        const ref = hook.memoizedState;
-        const deck = ref && ref.current && ref.current.deck;
-        const view = deck && deck.getViewports && deck.getViewports()[0];
-        if (view && typeof view.zoom === 'number') {
-          return { latitude: view.latitude, longitude: view.longitude, zoom: view.zoom };
-        }
-      }
-      if (node.sibling) stack.push(node.sibling);
-      if (node.child) stack.push(node.child);
+    const deck = findDeck();
+    const view = deck && deck.getViewports()[0];
+    if (view && typeof view.zoom === 'number') {
+      return { latitude: view.latitude, longitude: view.longitude, zoom: view.zoom };
     }
   } catch (error) {}
   return null;
@@ -130,6 +141,7 @@ export default function ({ data, setStateValue }) {
   return stop;
 }
 """
+)
 _size_probe = None
 
 

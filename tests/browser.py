@@ -22,6 +22,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from components.map_viewport import FIND_DECK_JS
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
     "--headless",
@@ -293,34 +295,10 @@ def scrolled_to(page, locator, settle: int = 500):
     return locator
 
 
-# The deck's view state as the map draws it now: React keeps the props of the last
-# render on the tree reachable from the root (a DOM node may point at the previous one)
-# The deck.gl instance behind the first map on the page, found through React's tree (the
-# DeckGL component keeps it in a ref); null while there is none.
-FIND_DECK = """() => {
-  const canvas = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
-  const key = canvas && Object.keys(canvas).find(k => k.startsWith('__reactFiber'));
-  if (!key) return null;
-  let fiber = canvas[key];
-  while (fiber.return) fiber = fiber.return;
-  const stack = [fiber.stateNode.current];
-  while (stack.length) {
-    const node = stack.pop();
-    for (let hook = node.memoizedState, n = 0; hook && typeof hook === 'object' && n < 64;
-         hook = hook.next, n++) {
-      const ref = hook.memoizedState;
-      const deck = ref && ref.current && ref.current.deck;
-      if (deck && deck.getViewports) return deck;
-    }
-    if (node.sibling) stack.push(node.sibling);
-    if (node.child) stack.push(node.child);
-  }
-  return null;
-}"""
 # The view deck.gl draws: its own viewport (the React prop `viewState` keeps the size from
 # the last view change, which on a busy machine can be the canvas's default 300 px).
 DECK_VIEW_STATE = f"""() => {{
-  const deck = ({FIND_DECK})();
+  const deck = ({FIND_DECK_JS})();
   const viewport = deck && deck.getViewports()[0];
   if (!viewport || typeof viewport.zoom !== 'number') return null;
   const {{ latitude, longitude, zoom, width, height }} = viewport;
@@ -328,7 +306,7 @@ DECK_VIEW_STATE = f"""() => {{
 }}"""
 # The members' names the deck draws (its text layer `member_labels`).
 DECK_NAMES = f"""() => {{
-  const deck = ({FIND_DECK})();
+  const deck = ({FIND_DECK_JS})();
   const layer = deck && (deck.props.layers || []).find(l => l && l.id === 'member_labels');
   const data = layer && layer.props && layer.props.data;
   return Array.isArray(data) ? data.map(d => d.name) : [];
