@@ -384,12 +384,13 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
     named = named_view() or where
     style = configured_style()
     state = None
-    if size is None and not st.session_state.get("map_waited"):
+    waited = f"map_waited_{'slide' if presenting else 'page'}"  # as the size: per kind
+    if size is None and not st.session_state.get(waited):
         # until the browser has measured the map: its place, empty and as large (the
         # probe measures it); then the map, fitted to that size. Drawn at once, it would
         # be drawn twice and move when refitted. (Once only: should no size come, the
         # next run draws the map for the assumed size.)
-        st.session_state["map_waited"] = True
+        st.session_state[waited] = True
         chart_box.container(key="map_placeholder").caption(t("map.loading", lang))
     else:
         deck = shared(

@@ -466,3 +466,19 @@ def test_the_map_waits_for_its_size_before_it_is_drawn(monkeypatch):
     assert "Phase" in [m.value.strip("*") for m in at.markdown]  # the legend
     at = run_app(monkeypatch, page="map")
     assert len(at.get("deck_gl_json_chart")) == 1
+
+
+def test_a_slide_waits_for_its_own_size(monkeypatch):
+    """The page's map measured and drawn, the first map slide of the session still waits
+    for the slide's size (a slide's map is larger): drawn for the assumed size, it would
+    jump on the projector."""
+    at = run_app(monkeypatch, page="map", map_measured=False)
+    at.session_state["map_px_page"] = (607, 470)  # the browser measured the page's map
+    at.run()
+    assert len(at.get("deck_gl_json_chart")) == 1
+    for key, value in {"show": "niedersachsen-karte", "slide": "0"}.items():
+        at.query_params[key] = value
+    at.query_params["state"] = "Niedersachsen"
+    at.run()
+    assert not at.exception
+    assert len(at.get("deck_gl_json_chart")) == 0  # the slide's map waits for its size
