@@ -96,6 +96,24 @@ def unreachable(url: str, exc: Exception) -> Network:
 NEW_TABLES_CHECKED: set[str] = set()
 
 
+def fill_new_tables(store: Store, url: str) -> bool:
+    """Tables the database never had, filled from the data folder (Store.seed_new_tables);
+    whether any was. A folder that fails here costs only the new table: the stored data
+    is shown as it is, the server's log says why, and the database is not reported as
+    unreachable."""
+    folder = data_dir()
+    try:
+        return bool(store.seed_new_tables(folder, folder_label(folder)))
+    except Exception as exc:
+        LOG.warning(
+            "Neue Tabellen aus %s nicht übernommen (%s): %s",
+            folder_label(folder),
+            describe_url(url),
+            f"{type(exc).__name__}: {exc}",
+        )
+        return False
+
+
 def data_key(lang: str = DEFAULT_LANGUAGE) -> tuple[str, int, str] | Network:
     """(database, data version, day) for the caches; seeds an empty database first. An
     unusable seed folder or an unreachable database comes back as a Network to report."""
@@ -111,10 +129,9 @@ def data_key(lang: str = DEFAULT_LANGUAGE) -> tuple[str, int, str] | Network:
                 return replace(unusable, label=folder_label(folder, lang))
             seeded, version = store.state()
         elif url not in NEW_TABLES_CHECKED:  # once per server and database
-            folder = data_dir()
-            if store.seed_new_tables(folder, folder_label(folder)):
-                seeded, version = store.state()
             NEW_TABLES_CHECKED.add(url)
+            if fill_new_tables(store, url):
+                seeded, version = store.state()
     except Exception as exc:  # connection refused, bad URL, locked file, ...
         return unreachable(url, exc)
     return url, version, today().isoformat()

@@ -141,3 +141,28 @@ def test_a_database_seeded_before_the_measures_gets_them_at_the_next_start(
     assert "keine Maßnahmen-Tabelle" not in shown
     table = at.dataframe[0].value
     assert table["Gemeinsame Maßnahmen (Stand: hier / dort)"].str.contains("in Betrieb").any()
+
+
+def test_a_folder_that_fails_to_give_a_new_table_leaves_the_stored_data_shown(
+    monkeypatch, copy_of_bundled
+):
+    """Filling a table the database never had fails (a file the readers cannot take):
+    the pages show the stored data as before, with no "database unreachable" report."""
+    import os
+
+    from atlas.store import Store
+
+    (copy_of_bundled / "measures.csv").unlink()
+    old = Store(f"sqlite:///{os.environ['ATLAS_DB_PATH']}")
+    assert old.seed_from_folder(copy_of_bundled, "data/") is None
+    old.close()
+
+    def broken(self, folder, label=None):
+        raise ValueError("measures.csv: kaputt")
+
+    monkeypatch.setattr(Store, "seed_new_tables", broken)
+    at = run_app(monkeypatch, copy_of_bundled, page="cooperation", params={"partner": "lemgo"})
+    assert not at.exception
+    assert not at.error
+    assert len(at.dataframe[0].value) >= 10  # the finder works on the stored data
+    assert "keine Maßnahmen-Tabelle" in " ".join(c.value for c in at.caption)
