@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from atlas.schema import PHASES
@@ -35,6 +36,8 @@ def phase_on(projects: pd.DataFrame, phases: pd.DataFrame, day: dt.date) -> pd.S
     today = pd.Timestamp(day)
     covering = phases[
         phases["start_dt"].notna()
+        & phases["phase"].notna()
+        & (phases["phase"] != "")  # an unnamed phase says nothing about the phase
         & (phases["start_dt"] <= today)
         & (phases["end_dt"].isna() | (phases["end_dt"] >= today))
     ]
@@ -45,6 +48,76 @@ def phase_on(projects: pd.DataFrame, phases: pd.DataFrame, day: dt.date) -> pd.S
     after_end = stated.where(stated == DONE, OVERDUE)
     result = from_phases.where(from_phases.notna(), stated.where(~ended, after_end))
     return result.fillna(UNKNOWN).astype(str)
+
+
+def phase_grid(
+    projects: pd.DataFrame, phases: pd.DataFrame, days: pd.DatetimeIndex, stated_from=pd.NaT
+) -> tuple[np.ndarray, list[str]]:
+    """phase_on for many days at once: (grid, names), grid[i, d] is the index in `names`
+    of projects.iloc[i]'s phase on days[d], -1 for "Unbekannt". `names` are PHASE_ORDER's
+    phases, then any other phase the data names on one of the days, sorted.
+
+    A source's stated phase is a statement as of `stated_from` (the data's date) and says
+    nothing about the days before it, except that a project is "Abgeschlossen": before
+    that day (or on every day, without one) only dated phases and known ends count. One
+    pass over arrays instead of one phase_on per day (a hundred months of the bundled
+    network: tens of milliseconds instead of seconds)."""
+    n_days = len(days)
+    when = _nanoseconds(days)[None, :]
+    ids, unique_ids = pd.factorize(projects["id"])
+    dated = phases[phases["start_dt"].notna()]
+    dated = dated[dated["phase"].notna() & (dated["phase"] != "")]  # as in phase_on
+    named = {str(p) for p in dated["phase"]} | {str(p) for p in projects["phase"].dropna()}
+    extra = sorted(named - PHASE_ORDER.keys() - {UNKNOWN, ""})
+    owner = pd.Index(unique_ids).get_indexer(dated["project_id"])
+    dated, owner = dated[owner >= 0], owner[owner >= 0]
+    names = [*PHASE_ORDER, *extra]
+    code = {name: i for i, name in enumerate(names)} | {UNKNOWN: -1}
+    none = -3  # no dated phase covers the day / no stated phase
+    # the covering dated phase with the latest start wins (the later row on equal starts)
+    start, end = _nanoseconds(dated["start_dt"]), _nanoseconds(dated["end_dt"], missing=_MAX)
+    order = np.lexsort((start, owner))
+    owner, start, end = owner[order], start[order], end[order]
+    phase_code = np.array([code.get(str(p), -1) for p in dated["phase"].to_numpy()[order]])
+    from_phases = np.full((len(unique_ids), n_days), none)
+    if len(order):
+        covers = (start[:, None] <= when) & (end[:, None] >= when)
+        ranked = np.where(covers, np.arange(len(order))[:, None], -1)
+        firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        latest = np.maximum.reduceat(ranked, firsts, axis=0)
+        from_phases[owner[firsts]] = np.where(latest >= 0, phase_code[latest], none)
+    from_phases = from_phases[ids]
+    stated_now = projects["phase"].map(lambda p: code[str(p)] if pd.notna(p) and p != "" else none)
+    stated_now = stated_now.to_numpy(dtype=int)[:, None]
+    done = code[DONE]
+    before = (
+        when < _nanoseconds(pd.DatetimeIndex([stated_from]))[0] if pd.notna(stated_from) else True
+    )
+    stated = np.where(before & (stated_now != done), none, stated_now)
+    ends = _nanoseconds(projects["end_dt"], missing=_MAX)[:, None]
+    ended = ends < when
+    after_end = np.where(stated == done, done, code[OVERDUE])
+    otherwise = np.where(ended, after_end, np.where(stated == none, -1, stated))
+    grid = np.where(from_phases != none, from_phases, otherwise)
+    used = set(np.unique(grid).tolist())
+    keep = [i for i, name in enumerate(names) if name in PHASE_ORDER or i in used]
+    if len(keep) < len(names):  # other phases the data names, but on none of the days
+        renumber = np.full(len(names) + 1, -1)
+        renumber[keep] = np.arange(len(keep))
+        grid = renumber[grid]  # -1 stays -1 (the last entry)
+        names = [names[i] for i in keep]
+    return grid, names
+
+
+_MAX = np.iinfo(np.int64).max
+
+
+def _nanoseconds(values, missing: int | None = None) -> np.ndarray:
+    """Timestamps as int64 nanoseconds; NaT becomes `missing` (default: the smallest int)."""
+    array = pd.DatetimeIndex(values).as_unit("ns").asi8.copy()
+    if missing is not None:
+        array[array == np.iinfo(np.int64).min] = missing
+    return array
 
 
 def with_current_phase(projects: pd.DataFrame, phases: pd.DataFrame, day: dt.date) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from atlas.network import Network, in_set
 from atlas.schema import PHASES, STATES, TOPICS
-from atlas.status import DONE, OVERDUE, PHASE_ORDER, UNKNOWN, phase_on
+from atlas.status import DONE, OVERDUE, UNKNOWN, phase_grid
 
 GROUPINGS = ("state", "cohort", "municipality", "topic")
 FAR_FUTURE = pd.Timestamp("2200-01-01")  # "no end known" when comparing dates
@@ -200,38 +200,36 @@ def cohort_phase_counts(network: Network, dates: pd.DatetimeIndex) -> pd.DataFra
     phases = network.phases[network.phases["project_id"].isin(projects["id"])].dropna(
         subset=["start_dt"]
     )
-    # one phase function behind every page: each date's phase is atlas.status.phase_on's,
-    # so the cohort sentence and the overview's phase counts agree on today; the source's
-    # stated phase is a statement as of the data's date and says nothing about the years
-    # before, which stay known from dated phases (and known ends) only
+    # one phase rule behind every page: each date's phase is atlas.status.phase_on's (as
+    # phase_grid, tested against it), so the cohort sentence and the overview's phase
+    # counts agree on today; the source's stated phase is a statement as of the data's
+    # date and says nothing about the years before, which stay known from dated phases
+    # (and known ends) only
     try:
         stated_from = pd.Timestamp(str(network.as_of))
     except (ValueError, TypeError):
         stated_from = pd.NaT
-    unstated = projects.assign(phase=projects["phase"].where(projects["phase"] == DONE, ""))
-    order = {**PHASE_ORDER, UNKNOWN: -1}
-    extra: dict[str, int] = {}
-    columns = []
-    for date in dates:
-        stated = pd.notna(stated_from) and date >= stated_from
-        named = phase_on(projects if stated else unstated, phases, date.date())
-        for name in set(named) - order.keys() - extra.keys():  # a phase state added later
-            extra[name] = len(PHASE_ORDER) + len(extra)
-        columns.append(named.map({**order, **extra}).to_numpy())
-    grid = np.column_stack(columns) if columns else np.empty((len(projects), 0))
+    grid, names = phase_grid(projects, phases, dates, stated_from)
     began = _began(projects, phases).to_numpy()[:, None]
     grid = np.where(when < began, NOT_STARTED, grid)
-    names = {i: p for p, i in {**PHASE_ORDER, **extra}.items()}
-    rows = []
+    codes = [*range(len(names)), -1]  # every phase, then "Unbekannt"
     cohorts = projects["cohort"].astype(int).to_numpy()
-    for cohort in sorted(set(cohorts)):
-        sub = grid[cohorts == cohort]
-        for d, date in enumerate(dates):
-            column = sub[:, d]
-            for phase_index, phase in names.items():
-                rows.append((cohort, date, phase, int((column == phase_index).sum())))
-            rows.append((cohort, date, UNKNOWN, int((column == -1).sum())))
-    return pd.DataFrame(rows, columns=["cohort", "date", "phase", "projects"])
+    years = sorted(set(cohorts.tolist()))
+    counted = np.stack(
+        [
+            np.stack([(grid[cohorts == year] == c).sum(axis=0) for c in codes], axis=1)
+            for year in years
+        ]
+    )  # cohort × date × phase
+    shape = counted.shape
+    return pd.DataFrame(
+        {
+            "cohort": np.repeat(years, shape[1] * shape[2]),
+            "date": np.tile(np.repeat(dates.to_numpy(), shape[2]), shape[0]),
+            "phase": np.tile([*names, UNKNOWN], shape[0] * shape[1]),
+            "projects": counted.ravel().astype(int),
+        }
+    )
 
 
 def count_on(counts: pd.DataFrame, cohort: int, date, phase: str) -> int:
