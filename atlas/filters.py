@@ -191,13 +191,15 @@ def option_counts(network: Network, field: str, states: tuple[str, ...] = ()) ->
     return [(v.item() if hasattr(v, "item") else v, int(n)) for v, n in sorted(counts.items())]
 
 
-def counts_given(network: Network, field: str, f: Filters) -> dict:
+def counts_given(network: Network, field: str, f: Filters, restrict=None) -> dict:
     """{option: number of projects} for one filter among what the *other* filters select:
     with Niedersachsen chosen, a topic's count is its projects in Niedersachsen, not in
     the whole network. The field's own choice is left out, so its other options keep
-    the counts they would have if chosen instead."""
+    the counts they would have if chosen instead. `restrict(network, filters)` does what
+    apply_filters does (the app hands in one that shares its results: for all fields but
+    the chosen ones, the other filters are the page's own)."""
     others = replace(f, **{field: ()})
-    subset = apply_filters(network, others)
+    subset = (restrict or apply_filters)(network, others)
     return dict(option_counts(subset, field, f.states if field == "districts" else ()))
 
 

@@ -247,8 +247,15 @@ def current_view() -> tuple[Network, Network, Filters]:
         show_unusable(network, language())
         st.stop()
     filters = current_filters()
-    view = shared("view", view_inputs()[:2], lambda: apply_filters(network, filters))
-    return network, view, filters
+    return network, filtered(network, filters), filters
+
+
+def filtered(network: Network, filters: Filters) -> Network:
+    """The network reduced to `filters`, once per data version and filters for every
+    session (the pages' view and the sidebar's counts under the other filters)."""
+    memo = st.session_state.get(MEMO_KEY)
+    data = memo[0] if memo else None
+    return shared("view", (data, filters), lambda: apply_filters(network, filters))
 
 
 def view_inputs() -> tuple:

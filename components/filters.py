@@ -15,7 +15,7 @@ import streamlit as st
 from atlas.filters import Filters, counts_given
 from atlas.network import Network
 from atlas.text import escape_markdown, t
-from components.data import filter_options, view_inputs
+from components.data import filter_options, filtered, view_inputs
 from components.filter_state import (
     MAX_TEXT,
     SPECS,
@@ -24,7 +24,7 @@ from components.filter_state import (
     FilterSpec,
     current_filters,
 )
-from components.memo import remembered
+from components.memo import shared
 from components.url_widgets import link_changed, link_seen, link_values, set_link
 
 LINK = "filters"  # the seven filter parameters, seen together
@@ -98,13 +98,13 @@ def _label(spec: FilterSpec, counts: dict, lang: str):
 
 def _counts(network: Network, spec: FilterSpec, chosen: Filters, options: list) -> dict:
     """The options' counts under the other filters (the whole network's without any), once
-    per data version and filters in this session."""
+    per data version and filters for every session."""
     if chosen.is_empty:
         return dict(options)
-    return remembered(
+    return shared(
         f"filter_counts_{spec.field}",
         (view_inputs()[0], chosen),
-        lambda: counts_given(network, spec.field, chosen),
+        lambda: counts_given(network, spec.field, chosen, restrict=filtered),
     )
 
 

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
-from atlas.filters import Filters, apply_filters, counts_given, describe, option_counts
+from atlas.filters import (
+    FIELDS,
+    Filters,
+    apply_filters,
+    counts_given,
+    describe,
+    option_counts,
+)
 from atlas.source import open_network
 from tests.helpers import write_folder
 
@@ -96,6 +104,24 @@ def test_option_counts_follow_the_other_filters(network):
     assert sum(topics.values()) < sum(everywhere.values())
     states = counts_given(network, "states", chosen)
     assert states == {"Niedersachsen": 1}  # only hi has Sicherheit
+
+
+def test_option_counts_through_the_callers_filter_function(network):
+    """The app hands in a filter function that shares its results between sessions: every
+    field's counts come through it, one call each, and equal those of apply_filters."""
+    asked = []
+
+    def restrict(net, filters):
+        asked.append(filters)
+        return apply_filters(net, filters)
+
+    chosen = Filters(states=("Niedersachsen",), topics=("Mobilität",))
+    for field in FIELDS:
+        assert counts_given(network, field, chosen, restrict=restrict) == counts_given(
+            network, field, chosen
+        )
+    assert asked == [replace(chosen, **{field: ()}) for field in FIELDS]
+    assert asked.count(chosen) == len(FIELDS) - 2  # the page's own view, for five fields
 
 
 def test_the_sidebar_shows_the_counts_under_the_other_filters(monkeypatch):
