@@ -131,9 +131,13 @@ export default function ({ data, setStateValue }) {
       setStateValue("view", view);
     }
   };
-  const timer = setInterval(measure, 250);
+  // looks every 100 ms while the page builds up (a size counts after two), then 250 ms
+  let timer = setTimeout(function look() {
+    measure();
+    timer = setTimeout(look, Date.now() - started < 3000 ? 100 : 250);
+  }, 0);
   const stop = () => {
-    clearInterval(timer);
+    clearTimeout(timer);
     kinds.forEach(kind => document.removeEventListener(kind, touch, true));
     if (window.__atlasMapProbe === stop) window.__atlasMapProbe = null;
   };
@@ -143,6 +147,7 @@ export default function ({ data, setStateValue }) {
 """
 )
 _size_probe = None
+PROBE_KEY = "map_size"
 
 
 def map_probe(presenting: bool, shown: dict | None) -> tuple[tuple[int, int] | None, dict | None]:
@@ -151,12 +156,18 @@ def map_probe(presenting: bool, shown: dict | None) -> tuple[tuple[int, int] | N
     this run, else None). `shown`: the view the map's names were chosen for."""
     global _size_probe
     remembered_key = f"map_px_{'slide' if presenting else 'page'}"
+    # what the probe reported, taken before it is drawn again: told in this very run that
+    # the map was measured, it does not report the same size once more (which cost every
+    # first map a third run, once the map had drawn)
+    measured = measured_size(_reported("size"))
+    if measured is not None:
+        st.session_state[remembered_key] = measured
     size = st.session_state.get(remembered_key)
     used = size or ASSUMED_SIZE[presenting]
     if _size_probe is None:
         _size_probe = st.components.v2.component("atlas_map_size", js=SIZE_PROBE_JS)
     result = _size_probe(
-        key="map_size",
+        key=PROBE_KEY,
         data={
             "width": used[0],
             "height": used[1],
@@ -166,10 +177,6 @@ def map_probe(presenting: bool, shown: dict | None) -> tuple[tuple[int, int] | N
         on_size_change=lambda: None,
         on_view_change=lambda: None,
     )
-    measured = measured_size(getattr(result, "size", None))
-    if measured is not None:
-        size = measured
-        st.session_state[remembered_key] = size
     # the probe's value stays until it sends another: only a new one is a report
     raw = getattr(result, "view", None)
     report = None
@@ -177,6 +184,14 @@ def map_probe(presenting: bool, shown: dict | None) -> tuple[tuple[int, int] | N
         st.session_state["map_view_report"] = raw
         report = reported_view(raw)
     return size, report
+
+
+def _reported(name: str):
+    """The probe's last report of `name` ("size", "view"), None if it has sent none."""
+    try:
+        return st.session_state[PROBE_KEY][name]
+    except (KeyError, TypeError):
+        return None
 
 
 def measured_size(value) -> tuple[int, int] | None:
