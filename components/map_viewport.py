@@ -7,6 +7,8 @@ back two things only the browser knows, as numbers."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -82,6 +84,16 @@ export default function ({ data, setStateValue }) {
   // one probe per page, the last one
   if (window.__atlasMapProbe) window.__atlasMapProbe();
   const used = data || {};
+  // the map's code (Streamlit's, several MB) starts loading while the map's place is
+  // measured, instead of after: beside the page's own scripts, named as they are
+  const index = document.querySelector('script[type="module"][src*="/static/js/index."]');
+  if (used.chunk && index && !document.querySelector('link[data-atlas-map-code]')) {
+    const link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = index.src.replace(/[^/]*$/, used.chunk);
+    link.setAttribute('data-atlas-map-code', '');
+    document.head.appendChild(link);
+  }
   const started = Date.now();
   let last = null;
   let lastView = null;
@@ -147,6 +159,16 @@ export default function ({ data, setStateValue }) {
 """
 )
 _size_probe = None
+
+
+def _map_code() -> str | None:
+    """The file name of Streamlit's map code in its static folder, None if not found."""
+    folder = Path(st.__file__).parent / "static" / "static" / "js"
+    found = sorted(folder.glob("DeckGlJsonChart.*.js"))
+    return found[0].name if found else None
+
+
+MAP_CODE = _map_code()
 PROBE_KEY = "map_size"
 
 
@@ -173,6 +195,7 @@ def map_probe(presenting: bool, shown: dict | None) -> tuple[tuple[int, int] | N
             "height": used[1],
             "measured": size is not None,
             "view": shown and {k: float(shown[k]) for k in ("latitude", "longitude", "zoom")},
+            "chunk": None if size else MAP_CODE,
         },
         on_size_change=lambda: None,
         on_view_change=lambda: None,

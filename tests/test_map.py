@@ -482,3 +482,18 @@ def test_a_slide_waits_for_its_own_size(monkeypatch):
     at.run()
     assert not at.exception
     assert len(at.get("deck_gl_json_chart")) == 0  # the slide's map waits for its size
+
+
+def test_the_probe_names_the_map_code_streamlit_serves():
+    """While the map's place is measured, the browser starts loading Streamlit's map code:
+    the probe names that file, and it is among the files this Streamlit serves (a newer
+    Streamlit renaming it would only lose the head start, never the map)."""
+    from pathlib import Path
+
+    import streamlit
+
+    from components.map_viewport import MAP_CODE, SIZE_PROBE_JS
+
+    served = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    assert MAP_CODE and MAP_CODE.startswith("DeckGlJsonChart.") and (served / MAP_CODE).is_file()
+    assert "modulepreload" in SIZE_PROBE_JS and "used.chunk" in SIZE_PROBE_JS
