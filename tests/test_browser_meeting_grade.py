@@ -27,7 +27,9 @@ pytestmark = pytest.mark.browser
 PAGES = ("", "map", "timeline", "cooperation", "profiles", "meeting", "data", "present", "about")
 
 
-def settle(page, ms: int = 2500) -> None:
+def settle(page, ms: int = 0) -> None:
+    """Until the app has run and its page stopped changing (generous: a busy machine); what
+    must be drawn beyond that (a map's view, a text) each test waits for itself."""
     wait_for_app(page, timeout=180_000)
     page.wait_for_timeout(ms)
 
