@@ -129,10 +129,20 @@ def test_an_editor_changes_a_cell_in_the_grid(editor_server, output_dir):
         # the grid is drawn on a canvas: click the first row's first cell (below the 35 px
         # header, right of the row markers), then move to "name" by keyboard, as a user may
         page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)
-        page.keyboard.press("ArrowRight")
-        page.keyboard.press("Enter")
         editor = page.locator("#portal textarea, #portal input").first
-        editor.wait_for(state="visible", timeout=10_000)
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+            page.keyboard.press("Enter")
+            editor.wait_for(state="visible", timeout=10_000)
+            value = editor.input_value()
+            if value != value.lower():  # a name ("Solingen"), not an id ("solingen")
+                break
+            # the arrow key came while the grid was still taking the focus: as a user
+            # would, close the cell that opened and move on to the name
+            editor.press("Escape")
+            editor.wait_for(state="hidden", timeout=10_000)
+        else:
+            pytest.fail(f"the name cell did not open (last opened: {value!r})")
         editor.press("Control+a")
         editor.type("Geänderter Name <b>")
         editor.press("Enter")
