@@ -62,12 +62,39 @@ def click_until_selected(page, lat: float, lon: float, text: str, tries: int = 3
             page.mouse.move(x + 40, y + 40)  # leave the dot so the next click is a fresh pick
 
 
+def reruns_sent(page) -> list:
+    """The runs the page asks the server for, as they are sent (Streamlit's BackMsg)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    sent = []
+
+    def read(payload) -> None:
+        message = BackMsg()
+        message.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+        if message.WhichOneof("type") == "rerun_script":
+            sent.append(message)
+
+    page.on("websocket", lambda socket: socket.on("framesent", read))
+    return sent
+
+
 def test_map_renders_offline_and_a_click_opens_the_panel(server, output_dir):
     with browser_page() as (new_page, requests):
         page = new_page()
+        runs = reruns_sent(page)
         page.goto(server.url + "/map")
         wait_for_map(page, whole_country)
         page.screenshot(path=output_dir / "map-default.png")
+        # drawn once, fitted: the page's run, then the run with the map's measured size,
+        # and no third one once the map has drawn
+        assert len(runs) == 2, [str(run)[:300] for run in runs]
+        # Streamlit's map code was asked for while the map's place was measured, and the
+        # browser fetched that very file once, not a second copy
+        preloaded = page.evaluate(
+            "() => document.querySelector('link[data-atlas-map-code]')?.href || null"
+        )
+        fetched = [url for url in requests.urls if "/static/js/DeckGlJsonChart." in url]
+        assert preloaded and fetched == [preloaded], (preloaded, fetched)
         assert any(url.endswith("/app/static/geo/states.geojson") for url in requests.urls)
         # the boundaries' attribution on the map itself (from the local style's source)
         # (a map narrower than 640 px folds it behind an "i" button; the legend repeats it)
