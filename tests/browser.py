@@ -137,15 +137,15 @@ def assert_offline(requests: RequestLog) -> None:
     assert external == [], f"requests left localhost: {external}"
 
 
-# One chromium per test module (tests/conftest.py closes it after the module's last browser
-# test): starting chromium costs more than most browser tests' own steps. Every
-# browser_page gets fresh contexts in it (cookies, storage, cache), so the tests stay as
-# independent as before.
+# One chromium for the browser tests a process runs one after another (tests/conftest.py
+# closes it before a test that is not a browser test): starting chromium costs more than
+# many browser tests' own steps. Every browser_page gets fresh contexts in it (cookies,
+# storage, cache), so the tests stay as independent as with a chromium each.
 _SHARED: dict = {}
 
 
 def shared_browser():
-    """The module's chromium, started on first use (again if it went away)."""
+    """The shared chromium, started on first use (again if it went away)."""
     browser = _SHARED.get("browser")
     if browser is not None and browser.is_connected():
         return browser
@@ -164,7 +164,7 @@ def shared_browser():
 
 
 def close_shared_browser() -> None:
-    """Stop the module's chromium and Playwright's driver, if started. Playwright's sync API
+    """Stop the shared chromium and Playwright's driver, if started. Playwright's sync API
     keeps its event loop marked as running in this thread while it lives, so it must not
     outlive the browser tests into the other tests of the process."""
     browser, playwright = _SHARED.pop("browser", None), _SHARED.pop("playwright", None)
