@@ -137,15 +137,15 @@ def assert_offline(requests: RequestLog) -> None:
     assert external == [], f"requests left localhost: {external}"
 
 
-# One chromium per test module (tests/conftest.py closes it after the module's last browser
-# test): starting chromium costs more than most browser tests' own steps. Every
-# browser_page gets fresh contexts in it (cookies, storage, cache), so the tests stay as
-# independent as before.
+# One chromium for the browser tests a process runs one after another (tests/conftest.py
+# closes it before a test that is not a browser test): starting chromium costs more than
+# many browser tests' own steps. Every browser_page gets fresh contexts in it (cookies,
+# storage, cache), so the tests stay as independent as with a chromium each.
 _SHARED: dict = {}
 
 
 def shared_browser():
-    """The module's chromium, started on first use (again if it went away)."""
+    """The shared chromium, started on first use (again if it went away)."""
     browser = _SHARED.get("browser")
     if browser is not None and browser.is_connected():
         return browser
@@ -164,7 +164,7 @@ def shared_browser():
 
 
 def close_shared_browser() -> None:
-    """Stop the module's chromium and Playwright's driver, if started. Playwright's sync API
+    """Stop the shared chromium and Playwright's driver, if started. Playwright's sync API
     keeps its event loop marked as running in this thread while it lives, so it must not
     outlive the browser tests into the other tests of the process."""
     browser, playwright = _SHARED.pop("browser", None), _SHARED.pop("playwright", None)
@@ -248,7 +248,8 @@ def click_until(
 
 def wait_for_app(page, timeout: int = 60_000) -> None:
     """Until Streamlit has run the script to the end and the page stopped changing:
-    the run state is "notRunning" and the main area holds the same elements twice in a row."""
+    the run state is "notRunning" and the main area has held the same number of elements
+    for 0.8 s (looked at every 0.2 s, so the wait ends soon after the page settled)."""
     # every page has a title; a slide has the slide bar's instead of the page's
     page.wait_for_selector('[data-testid="stMain"] :is(h1, h3)', timeout=timeout)
     page.wait_for_function(
@@ -263,10 +264,10 @@ def wait_for_app(page, timeout: int = 60_000) -> None:
             const now = main.querySelectorAll('*').length;
             window.__atlasStable = window.__atlasLast === now ? (window.__atlasStable || 0) + 1 : 0;
             window.__atlasLast = now;
-            return window.__atlasStable >= 2;
+            return window.__atlasStable >= 4;
         }""",
         timeout=timeout,
-        polling=400,
+        polling=200,
     )
     page.wait_for_timeout(300)  # let charts finish their first paint
 
@@ -311,6 +312,53 @@ DECK_NAMES = f"""() => {{
   const data = layer && layer.props && layer.props.data;
   return Array.isArray(data) ? data.map(d => d.name) : [];
 }}"""
+
+
+# The MapLibre map under the first deck on the page (it draws the boundaries from the app's
+# style), found through React's tree like the deck; null while there is none.
+FIND_MAPLIBRE_JS = """() => {
+  const canvas = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
+  const key = canvas && Object.keys(canvas).find(k => k.startsWith('__reactFiber'));
+  if (!key) return null;
+  let fiber = canvas[key];
+  while (fiber.return) fiber = fiber.return;
+  const stack = [fiber.stateNode.current];
+  while (stack.length) {
+    const node = stack.pop();
+    for (let hook = node.memoizedState, n = 0; hook && typeof hook === 'object' && n < 64;
+         hook = hook.next, n++) {
+      const map = hook.memoizedState;
+      if (map && typeof map.loaded === 'function' && typeof map.areTilesLoaded === 'function') {
+        return map;
+      }
+    }
+    if (node.sibling) stack.push(node.sibling);
+    if (node.child) stack.push(node.child);
+  }
+  return null;
+}"""
+# Whether the page's charts have drawn: every Plotly chart its SVG, and the map (if any)
+# its boundaries (MapLibre has loaded its style and sources and stands still) and every
+# deck layer with nothing left to redraw.
+DRAWN = f"""() => {{
+  const plots = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  if (!plots.every(p => p.querySelector('.main-svg'))) return false;
+  if (!document.querySelector('[data-testid="stDeckGlJsonChart"]')) return true;
+  const deck = ({FIND_DECK_JS})();
+  const map = ({FIND_MAPLIBRE_JS})();
+  const layers = deck && deck.layerManager && deck.layerManager.getLayers();
+  return Boolean(
+    map && map.loaded() && !map.isMoving() && deck && deck.isInitialized && layers
+      && layers.every(l => l.isLoaded) && !deck.needsRedraw({{ clearRedrawFlags: false }})
+  );
+}}"""
+
+
+def wait_for_drawn(page, timeout: int = 120_000) -> None:
+    """Until the charts and the map on the page have drawn what the app sent (DRAWN), and
+    the browser has painted it: for a screenshot, or a check of what is drawn."""
+    page.wait_for_function(DRAWN, timeout=timeout, polling=100)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def screen_position(view: dict, lat: float, lon: float) -> tuple[float, float]:

@@ -27,16 +27,37 @@ def pytest_configure(config):
         os.environ["ATLAS_TEST_POSTGRES_URL"] = worker_database(url, worker)
 
 
+# Browser test modules whose tests share a served app of their own (a module-scoped
+# fixture), and other modules with a costly module-scoped fixture (the handout's PDF): one
+# process runs all of such a module's tests, so the fixture is made once.
+SHARED_MODULE_FIXTURES = {
+    "test_browser_data.py",
+    "test_browser_links.py",
+    "test_browser_readers.py",
+    "test_handout.py",
+}
+
+
 def xdist_group(nodeid: str) -> str | None:
-    """The tests one process runs together: a browser test module (its chromium and served
-    apps start once) and the tests on the large synthetic network (built, seeded and loaded
-    once); None for a test any process may take."""
-    path = nodeid.split("::", 1)[0]
-    if Path(path).name.startswith("test_browser_"):
+    """The tests one process runs together: a browser test function with all its
+    parameters (they use the same pages; the process's chromium and its served app start
+    once), a module listed in SHARED_MODULE_FIXTURES, and the tests on the large synthetic
+    network (built, seeded and loaded once); None for a test any process may take. Browser
+    tests of one module may run in both processes: a whole module on one process made the
+    largest one alone take as long as all other tests on the other process."""
+    path, _, name = nodeid.partition("::")
+    module = Path(path).name
+    if module in SHARED_MODULE_FIXTURES:
         return path
+    if module.startswith("test_browser_"):
+        return f"{path}::{name.split('[', 1)[0]}"
     if "::test_page_on_large_synthetic_network[" in nodeid:
         return "large_synthetic_network"
     return None
+
+
+def is_browser_group(scope: str) -> bool:
+    return Path(scope.split("::", 1)[0]).name.startswith("test_browser_")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -44,7 +65,10 @@ def pytest_xdist_make_scheduler(config, log):
     """`make test` runs `pytest -n 2 --dist loadgroup`. pytest-xdist groups by a suffix it
     writes into each test's id from its `xdist_group` mark, which pytest 9's ids no longer
     take: without this, every test would be sent on its own, a browser module's tests to
-    both processes. The scheduler here groups by xdist_group() instead."""
+    both processes. The scheduler here groups by xdist_group() instead, and hands out the
+    browser groups first (each takes seconds to minutes; most other tests take less than
+    one), in the order xdist gives them (most tests first): the many short tests then fill
+    the end, and both processes finish together."""
     if config.getoption("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
@@ -52,6 +76,14 @@ def pytest_xdist_make_scheduler(config, log):
     class Grouped(LoadGroupScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return xdist_group(nodeid) or super()._split_scope(nodeid)
+
+        def _assign_work_unit(self, node) -> None:
+            if not getattr(self, "_browser_first", False):  # once, when the work is known
+                self._browser_first = True
+                units = sorted(self.workqueue.items(), key=lambda u: not is_browser_group(u[0]))
+                self.workqueue.clear()
+                self.workqueue.update(units)
+            super()._assign_work_unit(node)
 
     return Grouped(config, log)
 
@@ -176,14 +208,10 @@ def server(tmp_path_factory):
 
 
 def pytest_runtest_teardown(item, nextitem):
-    """Browser tests share one chromium per module (tests/browser.py); it stops when the
-    next test is not a browser test of the same module."""
+    """Browser tests run one after another share one chromium (tests/browser.py); it stops
+    when the next test is not a browser test."""
     browser = sys.modules.get("tests.browser")
     if browser is None:
         return
-    if (
-        nextitem is None
-        or nextitem.module is not item.module
-        or not nextitem.get_closest_marker("browser")
-    ):
+    if nextitem is None or not nextitem.get_closest_marker("browser"):
         browser.close_shared_browser()

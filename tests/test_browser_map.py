@@ -14,6 +14,7 @@ from tests.browser import (
     screen_position,
     serve_app,
     wait_for_app,
+    wait_for_drawn,
     wait_for_fit,
 )
 from tests.helpers import MUNIS, write_folder
@@ -30,7 +31,7 @@ def wait_for_map(page, whole=None) -> tuple[dict, dict]:
     canvas.wait_for(state="visible", timeout=30_000)
     canvas.scroll_into_view_if_needed()
     view = wait_for_fit(page, lambda w, h: whole((w, h))) if whole else fitted_view(page)[0]
-    page.wait_for_timeout(2500)  # boundaries load from the app and draw
+    wait_for_drawn(page)  # boundaries load from the app and draw
     return view, canvas.bounding_box()
 
 

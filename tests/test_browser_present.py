@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import assert_offline, browser_page, click_until, serve_app, wait_for_app
+from tests.browser import (
+    assert_offline,
+    browser_page,
+    click_until,
+    serve_app,
+    wait_for_app,
+    wait_for_drawn,
+)
 from tests.test_browser_data import editor_env, sign_in
 
 pytestmark = pytest.mark.browser
@@ -47,7 +54,7 @@ def test_slide_show_with_arrow_keys(server, output_dir, width, height):
         press(page, "ArrowRight", 1)
         assert counter(page) == "2 / 3"
         page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible")
-        page.wait_for_timeout(2000)
+        wait_for_drawn(page)
         page.screenshot(path=output_dir / f"slide-2-{width}.png")
 
         press(page, "ArrowRight", 2)
