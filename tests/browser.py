@@ -269,7 +269,12 @@ def wait_for_app(page, timeout: int = 60_000) -> None:
         timeout=timeout,
         polling=200,
     )
-    page.wait_for_timeout(300)  # let charts finish their first paint
+    painted(page)  # the browser has painted what it settled on
+
+
+def painted(page) -> None:
+    """Until the browser has painted the page as it stands (two animation frames)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 @contextlib.contextmanager
@@ -358,7 +363,7 @@ def wait_for_drawn(page, timeout: int = 120_000) -> None:
     """Until the charts and the map on the page have drawn what the app sent (DRAWN), and
     the browser has painted it: for a screenshot, or a check of what is drawn."""
     page.wait_for_function(DRAWN, timeout=timeout, polling=100)
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    painted(page)
 
 
 def screen_position(view: dict, lat: float, lon: float) -> tuple[float, float]:

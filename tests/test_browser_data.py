@@ -82,6 +82,48 @@ def import_file(page, tmp_path, output_dir=None, shot: str = "data") -> None:
         page.screenshot(path=output_dir / f"{shot}-applied.png", full_page=False)
 
 
+def edit_first_name(page, box, name: str) -> bool:
+    """In the data grid at `box`, type `name` into the first row's name; whether Save is
+    enabled for it. The grid is drawn on a canvas: click the first row's first cell (below
+    the 35 px header, right of the row markers), then move to "name" by keyboard, as a user
+    may. Each step waits until the grid shows it (its accessible table marks the selected
+    cell): on a loaded machine a key pressed before the grid took the click was lost, and
+    the edit went into the id column."""
+    for _ in range(3):
+        page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(f"() => ({SELECTED_CELL})()?.row === 0", timeout=10_000)
+            break
+    first = page.evaluate(SELECTED_CELL)
+    assert first and first["row"] == 0, first
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(
+                f"() => ({SELECTED_CELL})()?.column !== {json.dumps(first['column'])}",
+                timeout=10_000,
+            )
+            break
+    cell = page.evaluate(SELECTED_CELL)
+    assert cell["column"] == "name" and cell["row"] == 0, cell
+    page.keyboard.press("Enter")
+    editor = page.locator("#portal textarea, #portal input").first
+    editor.wait_for(state="visible", timeout=10_000)
+    assert editor.input_value() in (cell["text"], name)  # the name's own editor
+    editor.press("Control+a")
+    editor.type(name)
+    editor.press("Enter")
+    try:
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('button')].some("
+            "b => b.innerText.includes('Änderungen speichern') && !b.disabled)",
+            timeout=15_000,
+        )
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 @pytest.fixture(scope="module")
 def editor_server(tmp_path_factory):
     """(served app, its database) with an editor account, for this module's two tests: one
@@ -143,42 +185,14 @@ def test_an_editor_changes_a_cell_in_the_grid(editor_server, output_dir):
         grid.scroll_into_view_if_needed()
         page.wait_for_timeout(500)
         box = grid.bounding_box()
-        # the grid is drawn on a canvas: click the first row's first cell (below the 35 px
-        # header, right of the row markers), then move to "name" by keyboard, as a user may.
-        # Each step waits until the grid shows it (its accessible table marks the selected
-        # cell): on a loaded machine a key pressed before the grid took the click was lost,
-        # and the edit went into the id column
-        for _ in range(3):
-            page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)
-            with contextlib.suppress(PlaywrightTimeout):
-                page.wait_for_function(f"() => ({SELECTED_CELL})()?.row === 0", timeout=10_000)
+        # on a loaded machine a run that lands during the edit can redraw the grid without
+        # it: the name stays and Save stays disabled; a user edits again, so does the test
+        for attempt in range(3):
+            if edit_first_name(page, box, "Geänderter Name <b>"):
                 break
-        first = page.evaluate(SELECTED_CELL)
-        assert first and first["row"] == 0, first
-        for _ in range(3):
-            page.keyboard.press("ArrowRight")
-            with contextlib.suppress(PlaywrightTimeout):
-                page.wait_for_function(
-                    f"() => ({SELECTED_CELL})()?.column !== {json.dumps(first['column'])}",
-                    timeout=10_000,
-                )
-                break
-        cell = page.evaluate(SELECTED_CELL)
-        assert cell["column"] == "name" and cell["row"] == 0, cell
-        page.keyboard.press("Enter")
-        editor = page.locator("#portal textarea, #portal input").first
-        editor.wait_for(state="visible", timeout=10_000)
-        assert editor.input_value() == cell["text"]  # the name's own editor
-        editor.press("Control+a")
-        editor.type("Geänderter Name <b>")
-        editor.press("Enter")
+            assert attempt < 2, "the edit never reached the grid's Save"
+            wait_for_app(page)
         save = page.get_by_role("button", name="Änderungen speichern")
-        save.wait_for()
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('button')].some("
-            "b => b.innerText.includes('Änderungen speichern') && !b.disabled)",
-            timeout=15_000,
-        )
         click_until(page, save, "Gespeichert: 1 geändert", timeout=30_000)
         wait_for_app(page)
         page.screenshot(path=output_dir / "data-grid-edited.png", full_page=False)
