@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
 import sqlite3
 import tempfile
 from pathlib import Path
 
 import streamlit.testing.v1.app_test as app_test_module
+from sqlalchemy.engine import make_url
 from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.testing.v1 import AppTest
 
-from atlas.network import BUNDLED_DATA_DIR
+import components.data
+from atlas.network import BUNDLED_DATA_DIR, Network
 from components.map_viewport import ASSUMED_SIZE
 from components.pages_folder import ServerPagesManager
 
@@ -36,6 +39,7 @@ def run_app(
     at 1280x720 (components/map_viewport.py), and the map page draws its map."""
     if not first_server_run:  # first_server_run: test_first_run_of_a_new_server
         monkeypatch.setattr(app_test_module, "PagesManager", ServerPagesManager)
+    monkeypatch.setattr(components.data, "_cached_network", loaded_once)
     if data_dir is not None:
         monkeypatch.setenv("ATLAS_DATA_DIR", str(data_dir))
     else:
@@ -90,6 +94,30 @@ def seeded_once(folder: Path):
     if key not in SEEDED and database.exists():
         SEEDED[key] = Path(tempfile.mkdtemp(prefix="atlas-seeded-")) / "atlas.db"
         copy_database(database, SEEDED[key])
+
+
+# SQLite databases' contents (the files' bytes) and days -> the network the app loaded
+LOADED: dict[tuple[str, str], Network] = {}
+_load_network = components.data._cached_network.__wrapped__  # without st.cache_data
+
+
+def loaded_once(url: str, version: int, day: str) -> Network:
+    """The app's loading of the stored network (components.data._cached_network), once per
+    process for a database whose files hold the same bytes: most page tests start from
+    the same seeded copy, and loading it is half of a page test's first run. A database
+    that any write changed, on any path, differs in its bytes and is loaded anew; the
+    network is never changed by the app (it is shared between sessions as it is)."""
+    database = make_url(url).database if url.startswith("sqlite") else None
+    if not database or not Path(database).is_file():
+        return _load_network(url, version, day)
+    digest = hashlib.sha256()
+    for path in (Path(database), Path(database + "-wal")):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    key = (digest.hexdigest(), day)
+    if key not in LOADED:
+        LOADED[key] = _load_network(url, version, day)
+    return LOADED[key]
 
 
 def copy_database(source: Path, target: Path) -> None:

@@ -399,8 +399,9 @@ def fitted_view(page) -> tuple[dict, dict]:
             polling=500,
         )
     last = None
-    for _ in range(60):
-        page.wait_for_timeout(700)
+    for attempt in range(60):
+        if attempt:  # the same view again after a while: no refit came late
+            page.wait_for_timeout(700)
         wait_for_app(page, timeout=120_000)
         view, box = page.evaluate(DECK_VIEW_STATE), chart.bounding_box()
         sized = view and max(abs(view["width"] - box["width"]), abs(view["height"] - box["height"]))

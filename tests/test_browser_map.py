@@ -114,15 +114,6 @@ def test_map_renders_offline_and_a_click_opens_the_panel(server, output_dir):
         wait_for_app(page)
         page.screenshot(path=output_dir / "map-selected.png")
 
-        lower_saxony = new_page()
-        lower_saxony.goto(server.url + "/map?state=Niedersachsen")
-        wait_for_map(lower_saxony)
-        lower_saxony.screenshot(path=output_dir / "map-niedersachsen.png")
-
-        districts = new_page()
-        districts.goto(server.url + "/map?state=Niedersachsen&mode=districts")
-        wait_for_map(districts)
-        districts.screenshot(path=output_dir / "map-niedersachsen-districts.png")
     assert_offline(requests)
 
 

@@ -477,3 +477,24 @@ def test_overview_has_no_such_notice_when_every_row_is_shown(monkeypatch):
     clean = run_app(monkeypatch)  # the bundled data
     assert not clean.exception
     assert not [w.value for w in clean.warning if "ausgelassen" in w.value]
+
+
+def test_page_tests_load_a_database_once_until_it_changes(tmp_path):
+    """tests/apptest.loaded_once: the same stored bytes give the network loaded before; a
+    write to the database, even one outside the app, gives a network loaded anew."""
+    import sqlite3
+
+    from atlas.store import open_store
+    from tests.apptest import loaded_once
+
+    path = tmp_path / "atlas.db"
+    url = f"sqlite:///{path}"
+    open_store(url).seed_from_folder(write_folder(tmp_path), "test")
+    first = loaded_once(url, 1, "2026-01-01")
+    assert loaded_once(url, 1, "2026-01-01") is first
+    assert loaded_once(url, 1, "2026-06-01") is not first  # another day: phases differ
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE data_municipalities SET name = 'Neu' WHERE id = 'lemgo'")
+    again = loaded_once(url, 1, "2026-01-01")
+    assert again is not first
+    assert "Neu" in set(again.municipalities["name"])
