@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import (
+    assert_accessible,
     assert_offline,
     browser_page,
     click_until,
@@ -100,6 +101,7 @@ def test_an_editor_saves_a_view_that_a_colleague_then_presents(tmp_path, output_
         colleague = new_page()  # another browser: sees the view because it is in the data
         colleague.goto(app.url + "/present")
         wait_for_app(colleague)
+        assert_accessible(colleague)
         chosen = colleague.locator('[data-testid="stMultiSelect"]').filter(
             has_text="Kreise bundesweit"
         )
