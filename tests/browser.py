@@ -366,6 +366,23 @@ def wait_for_drawn(page, timeout: int = 120_000) -> None:
     painted(page)
 
 
+def assert_accessible(page) -> None:
+    """axe-core finds no serious or critical violation on the page as drawn (its charts and
+    map included). Called where a test has opened a page anyway, before it changes it."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    wait_for_app(page, timeout=180_000)
+    wait_for_drawn(page)
+    violations = Axe().run(page).response["violations"]
+    bad = [
+        f"{v['id']}: {n['html'][:80]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+        for n in v["nodes"]
+    ]
+    assert bad == [], (page.url, bad)
+
+
 def screen_position(view: dict, lat: float, lon: float) -> tuple[float, float]:
     """Where deck.gl draws (lat, lon) on its canvas (Web Mercator, 512-px world, no pitch)."""
     scale = 512 * 2 ** view["zoom"]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import assert_offline, browser_page, click_until, wait_for_app
+from tests.browser import (
+    assert_accessible,
+    assert_offline,
+    browser_page,
+    click_until,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +29,7 @@ def test_partner_finder_for_hildesheim_names_measures(server, output_dir):
         page = new_page()
         page.goto(server.url + "/cooperation?partner=hildesheim")
         wait_for_app(page)
+        assert_accessible(page)
         page.get_by_text("Bereits verbunden", exact=True).wait_for()
         suggestions = grid_text(page, 0)
         assert "gemeinsame Maßnahme" in suggestions

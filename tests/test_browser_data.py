@@ -11,7 +11,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from atlas.auth import hash_password
 from atlas.store import open_store, sqlite_url
-from tests.browser import assert_offline, browser_page, click_until, serve_app, wait_for_app
+from tests.browser import (
+    assert_accessible,
+    assert_offline,
+    browser_page,
+    click_until,
+    serve_app,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -137,12 +144,12 @@ def test_import_through_the_page_shows_on_the_overview(editor_server, tmp_path, 
     server, _ = editor_server
     with browser_page() as (new_page, requests):
         page = new_page()
-        page.goto(server.url)
-        wait_for_app(page)
-        assert kpi(page, "Projekte") == "74"
+        # the bundled data's 74 projects (the overview says so: test_app_frame.py,
+        # test_browser_frame.py) become 75 with the import
         page.goto(f"{server.url}/data")
         wait_for_app(page)
         page.screenshot(path=output_dir / "data-viewer.png", full_page=False)
+        assert_accessible(page)
         assert page.locator('[data-testid="stFileUploader"]').count() == 0
         page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').get_by_text(
             "Vollständigkeit", exact=True

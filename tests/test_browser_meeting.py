@@ -12,7 +12,14 @@ import pytest
 from atlas.filters import Filters, apply_filters
 from atlas.geo import links
 from atlas.store import open_store, sqlite_url
-from tests.browser import assert_offline, browser_page, click_until, serve_app, wait_for_app
+from tests.browser import (
+    assert_accessible,
+    assert_offline,
+    browser_page,
+    click_until,
+    serve_app,
+    wait_for_app,
+)
 from tests.test_browser_data import editor_env, sign_in
 
 pytestmark = pytest.mark.browser
@@ -41,6 +48,7 @@ def test_plan_and_record_the_visit_to_kalletal_lemgo(tmp_path, output_dir):
             when="() => location.pathname.endsWith('/meeting')",
         )
         wait_for_app(page)
+        assert_accessible(page)  # as an editor sees it: with the form to record
         choose(page, "Schwerpunkt", "Smart-City-Strategie")
         choose(page, "Schwerpunkt", "Digitale Kompetenzen & Kurse")
         heading = page.get_by_role("heading", name="Vorgeschlagene Gastgeber")

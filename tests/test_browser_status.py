@@ -1,11 +1,13 @@
 """Where projects stand today, in Debian chromium: the as-of note with its warning, the
-state after a planned end in the phase chart, the filter, the map legend and a profile."""
+state after a planned end in the phase chart, the filter and a profile (the map legend's
+entry: test_browser_meeting_grade.py). axe-core checks the overview, timeline and about
+pages as these tests open them."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.browser import app_page, scrolled_to, visit
+from tests.browser import app_page, assert_accessible, scrolled_to, visit
 
 pytestmark = pytest.mark.browser
 
@@ -16,6 +18,7 @@ CHARTS = '[data-testid="stPlotlyChart"]'
 
 def test_overview_names_the_data_date_and_the_state_after_a_planned_end(server, output_dir):
     with app_page(server.url + "/") as page:
+        assert_accessible(page)
         assert page.get_by_text(AS_OF).count() == 1
         assert page.get_by_text("Monate älter als heute").count() == 1
         page.screenshot(path=output_dir / "status-overview.png")
@@ -30,12 +33,10 @@ def test_filter_by_the_state_after_a_planned_end(server, output_dir):
         page.screenshot(path=output_dir / "status-filter-1920.png")
 
 
-def test_map_legend_and_profile(server, output_dir):
-    with app_page(server.url + "/map") as page:
-        assert page.get_by_text(OVERDUE_DE).count() >= 1  # legend entry
-        assert page.get_by_text(AS_OF).count() == 1
-        page.screenshot(path=output_dir / "status-map.png")
-        visit(page, server.url + "/profiles?project=mpsc-2021-bochum")
+def test_profile_names_the_state_after_a_planned_end(server, output_dir):
+    """(The map's legend entry and as-of note: the whole-network map in
+    test_browser_meeting_grade.py's map test.)"""
+    with app_page(server.url + "/profiles?project=mpsc-2021-bochum") as page:
         text = "geplantes Ende überschritten (bis 09.2026) – Verlängerung bis 31.03.2028"
         assert page.get_by_text(text).count() == 1
         page.screenshot(path=output_dir / "status-profile.png")
@@ -43,6 +44,7 @@ def test_map_legend_and_profile(server, output_dir):
 
 def test_timeline_lower_saxony_and_the_2020_cohort(server, output_dir):
     with app_page(server.url + "/timeline?state=Niedersachsen") as page:
+        assert_accessible(page)
         assert page.get_by_text(AS_OF).count() == 1
         scrolled_to(page, page.locator(CHARTS).first)
         page.screenshot(path=output_dir / "status-timeline-ni.png")
@@ -54,6 +56,7 @@ def test_timeline_lower_saxony_and_the_2020_cohort(server, output_dir):
 
 def test_about_page_coverage_figures(server, output_dir):
     with app_page(server.url + "/about") as page:
+        assert_accessible(page)
         assert page.get_by_text("Vollständigkeit der Fakten").count() == 1
         table = page.locator('[data-testid="stDataFrame"]').last
         assert scrolled_to(page, table, settle=800).is_visible()

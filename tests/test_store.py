@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import sqlite3
 import threading
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -69,8 +71,26 @@ def make_store():
         store.close()
 
 
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory) -> Path:
+    """A SQLite database seeded from the bundled data, made once: each test that needs a
+    seeded store gets a copy of its file (seeding reads and checks the whole folder)."""
+    path = tmp_path_factory.mktemp("seeded") / "atlas.db"
+    store = Store(f"sqlite:///{path}")
+    try:
+        assert store.seed_from_folder(BUNDLED_DATA_DIR, "data/") is None
+    finally:
+        store.close()
+    return path
+
+
 @pytest.fixture()
-def store(url, make_store) -> Store:
+def store(url, make_store, request) -> Store:
+    """A store seeded from the bundled data, of the test's own (on SQLite a copy of the
+    database seeded once; the seeding itself: test_seeding_happens_once and others)."""
+    if url.startswith("sqlite:///"):
+        shutil.copyfile(request.getfixturevalue("seeded_sqlite"), url.removeprefix("sqlite:///"))
+        return make_store(url)
     store = make_store(url)
     assert store.seed_from_folder(BUNDLED_DATA_DIR, "data/") is None
     return store
