@@ -11,6 +11,9 @@ pays its imports) and then --repeat times, the median is shown.
 
 Targets: each page <= 2x the trivial app's on the bundled data, <= 3x at 11,000
 municipalities (--synthetic); the filter change on the overview settled in < 1 s.
+
+Beside the map, the trivial app's empty map (Streamlit's deck chart with no layer over the
+app's own style) shows what a map costs in this browser before anything is drawn on it.
 """
 
 from __future__ import annotations
@@ -58,8 +61,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The map's floor: a page of the trivial app with Streamlit's deck chart and no layer, over
+# the app's own MapLibre style (served the same way, by static serving): what any map in
+# st.pydeck_chart costs before the first member is drawn.
+EMPTY_MAP = "empty-map"
+EMPTY_MAP_PAGE = """import pydeck as pdk
+import streamlit as st
+st.title("empty map")
+st.pydeck_chart(pdk.Deck(layers=[], map_style="/app/static/map-style.json",
+    map_provider="maplibre", initial_view_state=pdk.ViewState(latitude=51.2, longitude=10.4, zoom=5)))
+"""
+
+
 def write_trivial_app(folder: Path) -> Path:
-    """st.navigation over the app's page paths, each page a title and one line of text."""
+    """st.navigation over the app's page paths, each page a title and one line of text,
+    and the empty map (EMPTY_MAP)."""
     (folder / "views").mkdir(parents=True)
     names = [p or "overview" for p in PAGES]
     lines = ["import streamlit as st", "pages = ["]
@@ -68,8 +84,13 @@ def write_trivial_app(folder: Path) -> Path:
             f"import streamlit as st\nst.title({name!r})\nst.write('x')\n"
         )
         lines.append(f"    st.Page('views/{name}.py', url_path={name!r}, default={i == 0}),")
+    (folder / "views" / "empty_map.py").write_text(EMPTY_MAP_PAGE)
+    lines.append(f"    st.Page('views/empty_map.py', url_path={EMPTY_MAP!r}),")
     lines += ["]", "st.navigation(pages).run()", ""]
     (folder / "app.py").write_text("\n".join(lines))
+    shutil.copytree(ROOT / "static", folder / "static")
+    (folder / ".streamlit").mkdir()
+    (folder / ".streamlit" / "config.toml").write_text("[server]\nenableStaticServing = true\n")
     return folder / "app.py"
 
 
@@ -203,6 +224,15 @@ def main(argv=None) -> None:
                     f"target <= {target}x   sent: {sizes['socket'] / 1024:.0f} kB",
                 )
             )
+            if path == "map":  # beside it, the same machine: what an empty map costs
+                empty_s, _ = median_load(browser, f"{floor}/{EMPTY_MAP}", args.repeat, True)
+                print(
+                    row(
+                        f"  an empty map (no layer, same style) {empty_s * 1000:.0f} ms",
+                        f"{empty_s / floor_s:.2f}x",
+                        f"the map's floor; app's map {app_s / empty_s:.2f}x of it",
+                    )
+                )
         if args.no_filter_change:
             browser.close()
             return
