@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from benchmarks.common import row, stop, synthetic_network, wait_until_healthy
+from components.map_deck import INITIAL_VIEW, LOCAL_STYLE
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["", "map", "timeline", "cooperation", "profiles", "data", "present", "about"]
@@ -65,11 +66,11 @@ def free_port() -> int:
 # the app's own MapLibre style (served the same way, by static serving): what any map in
 # st.pydeck_chart costs before the first member is drawn.
 EMPTY_MAP = "empty-map"
-EMPTY_MAP_PAGE = """import pydeck as pdk
+EMPTY_MAP_PAGE = f"""import pydeck as pdk
 import streamlit as st
 st.title("empty map")
-st.pydeck_chart(pdk.Deck(layers=[], map_style="/app/static/map-style.json",
-    map_provider="maplibre", initial_view_state=pdk.ViewState(latitude=51.2, longitude=10.4, zoom=5)))
+st.pydeck_chart(pdk.Deck(layers=[], map_style={LOCAL_STYLE!r}, map_provider="maplibre",
+    initial_view_state=pdk.ViewState(**{INITIAL_VIEW!r})))
 """
 
 
