@@ -252,6 +252,9 @@ def wait_for_app(page, timeout: int = 60_000) -> None:
     for 0.8 s (looked at every 0.2 s, so the wait ends soon after the page settled)."""
     # every page has a title; a slide has the slide bar's instead of the page's
     page.wait_for_selector('[data-testid="stMain"] :is(h1, h3)', timeout=timeout)
+    # the stillness counted in an earlier wait does not count for this one: right after a
+    # click, before the rerun it asked for has begun, the page still looks settled
+    page.evaluate("() => { window.__atlasLast = null; window.__atlasStable = 0; }")
     page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
