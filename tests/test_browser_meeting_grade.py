@@ -1,7 +1,7 @@
 """Meeting-grade, in Debian chromium: a profile shows its measures and sources (and axe-core
 finds no serious or critical violation on it; the other pages are checked by the tests
-that open them: assert_accessible); a slide shows content only; a show link carries its
-views to a fresh browser on a freshly started server; the map names its places."""
+that open them: assert_accessible); a show link carries its views to a fresh browser on
+a freshly started server; the map page is fitted to its members and names its places."""
 
 from __future__ import annotations
 
@@ -150,14 +150,18 @@ def assert_fits(view: dict, box: dict, members, name: str) -> None:
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
-def test_the_map_fits_names_and_zooms_on_page_and_slide(server, output_dir, width, height):
+def test_the_map_page_fits_its_members_and_names_them_when_zoomed(
+    server, output_dir, width, height
+):
     """The Niedersachsen map, on its page and on its slide, and the whole network on the
     page without filters: every filtered member lies inside the map with a margin, and the
     members span most of the map (not fitted for a smaller one).
-    On the page, zoomed in with the mouse wheel on a member that has no name where the map
+    At 1920x1080, zoomed in with the mouse wheel on a member that has no name where the map
     opens, the map names it (and keeps its names at their size: the screenshots before and
-    after show it; tests/test_map_labels.py checks sizes, overlaps and positions).
-    The slide shows content only (no page controls) and the map fills it below the bar."""
+    after, meeting-fit-page and meeting-map-zoom-after, show it; tests/test_map_labels.py
+    checks sizes, overlaps and positions).
+    The map's slide (content only, the map filling it below the bar, fitted the same way)
+    is checked where the slide show steps onto it: test_slide_show_with_arrow_keys."""
     from components.map_viewport import members_view
 
     points = located_in("Niedersachsen")
@@ -175,54 +179,35 @@ def test_the_map_fits_names_and_zooms_on_page_and_slide(server, output_dir, widt
         settle(page)  # names and boundaries drawn
         page.screenshot(path=output_dir / f"meeting-fit-page-{width}.png")
         assert_fits(before, box, niedersachsen, "page")
-        page.screenshot(path=output_dir / f"meeting-map-zoom-before-{width}.png")
-        named = set(page.evaluate(DECK_NAMES))
-        assert "Hannover" in named
-        unnamed = points[~points["name"].isin(named)]
-        assert len(unnamed), "every member already has its name: nothing to reveal"
-        target = unnamed.iloc[0]
-        x, y = screen_position(before, target["lat"], target["lon"])
-        page.mouse.move(box["x"] + x, box["y"] + y)
-        for _ in range(3):  # about three zoom steps, on the unnamed member
-            page.mouse.wheel(0, -200)
-            page.wait_for_timeout(400)
-        # once the view has held still, the browser reports it and the names for it come.
-        # On a loaded machine the view can be reported between two steps, and the run
-        # that brings its names can swallow the report of the last step (the map then
-        # names the places of the view before it); a user who sees no name scrolls once
-        # more, so does the test
-        shown = f"() => ({DECK_NAMES})().includes({json.dumps(target['name'])})"
-        try:
-            page.wait_for_function(shown, timeout=20_000, polling=500)
-        except PlaywrightTimeout:
-            wait_for_app(page)
-            page.mouse.wheel(0, -100)
-            page.wait_for_function(shown, timeout=60_000, polling=500)
-        settle(page)
-        page.screenshot(path=output_dir / f"meeting-map-zoom-after-{width}.png")
-        after = page.evaluate(DECK_VIEW_STATE)
-        assert after["zoom"] > before["zoom"] + 0.5  # the server's new names kept the zoom
-        assert chart.locator("canvas").first.is_visible()
-        assert page.locator('[data-testid="stException"]').count() == 0
-
-        # its slide: content only, the map below the slide bar, fitted the same way
-        page.goto(f"{server.url}/map?show=niedersachsen-karte&slide=0&state=Niedersachsen")
-        settle(page)
-        chart.locator("canvas").first.wait_for(state="visible", timeout=60_000)
-        page.screenshot(path=output_dir / f"meeting-slide-map-{width}.png")
-        main = page.locator('[data-testid="stMain"]')
-        # no page controls, expanders or page buttons: only the slide bar's
-        for testid in ("stSelectbox", "stExpander", "stDownloadButton"):
-            assert main.locator(f'[data-testid="{testid}"]:visible').count() == 0, testid
-        visible_buttons = main.locator('[data-testid="stButton"]:visible')
-        assert visible_buttons.count() == 3  # back, forward, end
-        # the map fills the slide below the bar
-        filled = chart.bounding_box()
-        assert filled["y"] + filled["height"] > height * 0.85
-        view, box = fitted_view(page)
-        settle(page)
-        page.screenshot(path=output_dir / f"meeting-fit-slide-{width}.png")
-        assert_fits(view, box, niedersachsen, "slide")
+        if width == 1920:  # zoomed in (the same at either size; the axe check is at 1280)
+            named = set(page.evaluate(DECK_NAMES))
+            assert "Hannover" in named
+            unnamed = points[~points["name"].isin(named)]
+            assert len(unnamed), "every member already has its name: nothing to reveal"
+            target = unnamed.iloc[0]
+            x, y = screen_position(before, target["lat"], target["lon"])
+            page.mouse.move(box["x"] + x, box["y"] + y)
+            for _ in range(3):  # about three zoom steps, on the unnamed member
+                page.mouse.wheel(0, -200)
+                page.wait_for_timeout(400)
+            # once the view has held still, the browser reports it and the names for it come.
+            # On a loaded machine the view can be reported between two steps, and the run
+            # that brings its names can swallow the report of the last step (the map then
+            # names the places of the view before it); a user who sees no name scrolls once
+            # more, so does the test
+            shown = f"() => ({DECK_NAMES})().includes({json.dumps(target['name'])})"
+            try:
+                page.wait_for_function(shown, timeout=20_000, polling=500)
+            except PlaywrightTimeout:
+                wait_for_app(page)
+                page.mouse.wheel(0, -100)
+                page.wait_for_function(shown, timeout=60_000, polling=500)
+            settle(page)
+            page.screenshot(path=output_dir / f"meeting-map-zoom-after-{width}.png")
+            after = page.evaluate(DECK_VIEW_STATE)
+            assert after["zoom"] > before["zoom"] + 0.5  # the server's new names kept the zoom
+            assert chart.locator("canvas").first.is_visible()
+            assert page.locator('[data-testid="stException"]').count() == 0
 
         # the whole network on the page without filters
         page.goto(f"{server.url}/map")
