@@ -275,6 +275,15 @@ def wait_for_app(page, timeout: int = 60_000) -> None:
     painted(page)  # the browser has painted what it settled on
 
 
+def resized(page, width: int, height: int) -> None:
+    """The page shown at another screen size, as a laptop switched to the projector shows
+    it: the same session, laid out anew (charts redraw for their new width); for pages
+    whose content does not depend on the size the server measured (not the map)."""
+    page.set_viewport_size({"width": width, "height": height})
+    wait_for_app(page)
+    wait_for_drawn(page)
+
+
 def painted(page) -> None:
     """Until the browser has painted the page as it stands (two animation frames)."""
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")

@@ -1,4 +1,4 @@
-"""The cooperation page in Debian chromium at 1280x720: finder, network graph, groups."""
+"""The cooperation page in Debian chromium: finder, network graph, groups."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from tests.browser import (
     assert_offline,
     browser_page,
     click_until,
+    resized,
     wait_for_app,
 )
 
@@ -47,28 +48,34 @@ def test_partner_finder_for_hildesheim_names_measures(server, output_dir):
 
 
 def test_network_graph_and_groups(server, output_dir):
-    for width, height in ((1280, 720), (1920, 1080)):
-        with browser_page(width, height) as (new_page, requests):
-            page = new_page()
-            page.goto(server.url + "/cooperation?partner=lemgo")
-            wait_for_app(page)
-            network = page.get_by_role("radio", name="Netzwerk")
-            click_until(page, network, when="() => location.search.includes('view=network')")
-            wait_for_app(page)
-            chart = page.locator('[data-testid="stPlotlyChart"]')
-            chart.wait_for(timeout=60_000)
-            assert chart.count() == 1
-            chart.scroll_into_view_if_needed()
-            page.locator(".legendtext", has_text="Gemeinsames Projekt").first.wait_for()
-            page.screenshot(path=output_dir / f"cooperation-network-{width}.png")
+    """Each view at 1280x720 and, resized, at 1920x1080 (the network view), or the other
+    way round (the groups)."""
+    with browser_page(1280, 720) as (new_page, requests):
+        page = new_page()
+        page.goto(server.url + "/cooperation?partner=lemgo")
+        wait_for_app(page)
+        network = page.get_by_role("radio", name="Netzwerk")
+        click_until(page, network, when="() => location.search.includes('view=network')")
+        wait_for_app(page)
+        chart = page.locator('[data-testid="stPlotlyChart"]')
+        chart.wait_for(timeout=60_000)
+        assert chart.count() == 1
+        chart.scroll_into_view_if_needed()
+        page.locator(".legendtext", has_text="Gemeinsames Projekt").first.wait_for()
+        page.screenshot(path=output_dir / "cooperation-network-1280.png")
+        resized(page, 1920, 1080)
+        chart.scroll_into_view_if_needed()
+        page.screenshot(path=output_dir / "cooperation-network-1920.png")
 
-            groups = page.get_by_role("radio", name="Arbeitsgruppen")
-            click_until(page, groups, when="() => location.search.includes('view=groups')")
-            wait_for_app(page)
-            assert page.get_by_text("Als CSV herunterladen").is_visible()
-            assert "Maßnahme" in grid_text(page, 0)
-            page.screenshot(path=output_dir / f"cooperation-groups-{width}.png")
-        assert_offline(requests)
+        groups = page.get_by_role("radio", name="Arbeitsgruppen")
+        click_until(page, groups, when="() => location.search.includes('view=groups')")
+        wait_for_app(page)
+        assert page.get_by_text("Als CSV herunterladen").is_visible()
+        assert "Maßnahme" in grid_text(page, 0)
+        page.screenshot(path=output_dir / "cooperation-groups-1920.png")
+        resized(page, 1280, 720)
+        page.screenshot(path=output_dir / "cooperation-groups-1280.png")
+    assert_offline(requests)
 
 
 def test_weights_include_shared_partners(server, output_dir):
