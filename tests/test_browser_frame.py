@@ -1,4 +1,5 @@
-"""The served app in Debian chromium: choose a state, the URL carries it, a new browser
+"""The served app in Debian chromium: the overview with the data's date and the state after
+a planned end (axe-core checks it), choose a state, the URL carries it, a new browser
 context opening that URL shows the same KPIs; nothing is requested beyond localhost."""
 
 from __future__ import annotations
@@ -9,7 +10,15 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser import assert_offline, browser_page, click_until, wait_for_app
+from tests.browser import (
+    assert_accessible,
+    assert_offline,
+    browser_page,
+    click_until,
+    scrolled_to,
+    wait_for_app,
+)
+from tests.test_browser_status import AS_OF, CHARTS, OVERDUE_DE
 
 pytestmark = pytest.mark.browser
 
@@ -37,10 +46,10 @@ def choose(page, label: str, option_text: str) -> None:
         with contextlib.suppress(PlaywrightTimeout):
             box.locator("input").first.click()
             option = page.get_by_role("option").filter(has_text=option_text).first
-            option.wait_for(state="visible", timeout=20_000)
+            option.wait_for(state="visible", timeout=8_000)
             option.click()
         with contextlib.suppress(PlaywrightTimeout):
-            chip.wait_for(timeout=20_000)  # the chosen chip is shown
+            chip.wait_for(timeout=8_000)  # the chosen chip is shown (at once, if taken)
             break
         page.keyboard.press("Escape")
     else:
@@ -54,9 +63,16 @@ def test_filter_travels_in_the_link(server, output_dir):
         page = new_page()
         page.goto(server.url)
         wait_for_app(page)
+        assert_accessible(page)
         before = kpis(page)
         assert before["Projekte"] == "74"
+        # phases are computed for today from data of then, which the page says
+        assert page.get_by_text(AS_OF).count() == 1
+        assert page.get_by_text("Monate älter als heute").count() == 1
         page.screenshot(path=output_dir / "overview.png", full_page=False)
+        phases = page.locator(CHARTS).filter(has_text="aktueller Phase").first
+        assert OVERDUE_DE in scrolled_to(page, phases).inner_text()
+        page.screenshot(path=output_dir / "overview-phases.png")
 
         choose(page, "Bundesland", "Niedersachsen")
         page.wait_for_function("() => location.search.includes('state=')", timeout=60_000)

@@ -1,30 +1,20 @@
-"""Where projects stand today, in Debian chromium: the as-of note with its warning, the
-state after a planned end in the phase chart, the filter and a profile (the map legend's
-entry: test_browser_meeting_grade.py). axe-core checks the overview, timeline and about
-pages as these tests open them."""
+"""Where projects stand today, in Debian chromium: the state after a planned end in the
+filter, a profile, the cohort timeline and the about page's coverage (the as-of note with
+its warning and the phase chart on the overview: test_browser_frame.py; on the timeline:
+test_browser_timeline.py; the map legend's entry: test_browser_meeting_grade.py). axe-core
+checks the about page as this test opens it."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.browser import app_page, assert_accessible, scrolled_to, visit
+from tests.browser import app_page, assert_accessible, scrolled_to
 
 pytestmark = pytest.mark.browser
 
 OVERDUE_DE = "Geplantes Ende überschritten"
 AS_OF = "aus Daten mit Stand 09.2025"
 CHARTS = '[data-testid="stPlotlyChart"]'
-
-
-def test_overview_names_the_data_date_and_the_state_after_a_planned_end(server, output_dir):
-    with app_page(server.url + "/") as page:
-        assert_accessible(page)
-        assert page.get_by_text(AS_OF).count() == 1
-        assert page.get_by_text("Monate älter als heute").count() == 1
-        page.screenshot(path=output_dir / "status-overview.png")
-        phases = page.locator(CHARTS).filter(has_text="aktueller Phase").first
-        assert OVERDUE_DE in scrolled_to(page, phases).inner_text()
-        page.screenshot(path=output_dir / "status-overview-phases.png")
 
 
 def test_filter_by_the_state_after_a_planned_end(server, output_dir):
@@ -42,13 +32,8 @@ def test_profile_names_the_state_after_a_planned_end(server, output_dir):
         page.screenshot(path=output_dir / "status-profile.png")
 
 
-def test_timeline_lower_saxony_and_the_2020_cohort(server, output_dir):
-    with app_page(server.url + "/timeline?state=Niedersachsen") as page:
-        assert_accessible(page)
-        assert page.get_by_text(AS_OF).count() == 1
-        scrolled_to(page, page.locator(CHARTS).first)
-        page.screenshot(path=output_dir / "status-timeline-ni.png")
-        visit(page, server.url + "/timeline?cohort=2020")
+def test_timeline_of_the_2020_cohort(server, output_dir):
+    with app_page(server.url + "/timeline?cohort=2020") as page:
         cohorts = scrolled_to(page, page.locator(CHARTS).nth(1))
         assert OVERDUE_DE in cohorts.inner_text()
         page.screenshot(path=output_dir / "status-timeline-cohort.png")

@@ -1,10 +1,12 @@
-"""The timeline in Debian chromium at 1280x720: Gantt chart, click a bar, profile link."""
+"""The timeline in Debian chromium at 1280x720: Gantt chart with the data's date, click a
+bar, profile link (axe-core checks the page as it opens)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.browser import assert_offline, browser_page, wait_for_app
+from tests.browser import assert_accessible, assert_offline, browser_page, wait_for_app
+from tests.test_browser_status import AS_OF
 
 pytestmark = pytest.mark.browser
 
@@ -14,6 +16,8 @@ def test_timeline_renders_and_a_bar_selects_its_project(server, output_dir):
         page = new_page()
         page.goto(server.url + "/timeline?state=Nordrhein-Westfalen")
         wait_for_app(page)
+        assert_accessible(page)
+        assert page.get_by_text(AS_OF).count() == 1  # phases are for today, from data of then
         chart = page.locator('[data-testid="stPlotlyChart"]').first
         chart.scroll_into_view_if_needed()
         page.screenshot(path=output_dir / "timeline.png")
