@@ -8,6 +8,7 @@ Outside CI a missing chromium skips the browser tests; in CI (CI=true) it fails 
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import os
 import shutil
@@ -222,28 +223,44 @@ def click_until(
     """Click `target` (a locator) until the page shows the text `seen`, or until the
     JavaScript condition `when` (e.g. "() => location.search.includes('view=network')")
     holds. Under CI load a click can land while Streamlit is still redrawing and get lost
-    (one in some dozen runs); a user clicks again when nothing happens, so does the test."""
-
-    def wait(wait_timeout: int) -> None:
-        if when is not None:
-            page.wait_for_function(when, timeout=wait_timeout)
-        else:
-            page.get_by_text(seen).first.wait_for(timeout=wait_timeout)
-
-    for attempt in range(3):
+    (one in some dozen runs); a user clicks again when nothing happens, so does the test:
+    once the app has stood idle and unchanged for 3 s after a click without showing it
+    (a click that took starts a run well within that), or after `timeout`."""
+    shown = when or (
+        "() => document.body.innerText.replace(/\\s+/g, ' ').includes(" + json.dumps(seen) + ")"
+    )
+    outcome = None
+    for _ in range(3):
+        page.evaluate("() => { window.__atlasClickLast = null; window.__atlasClickQuiet = 0; }")
         target.click()
         try:
-            wait(timeout)
+            outcome = page.wait_for_function(
+                CLICK_TOOK.replace("SHOWN", shown), timeout=timeout, polling=200
+            ).json_value()
+        except Exception:  # noqa: BLE001 - slow, not lost: the final check reports it
+            outcome = None
+        if outcome == "shown":
             return
-        except Exception:
-            if attempt == 2:
-                raise
-            wait_for_app(page)
-            try:  # the click was slow, not lost
-                wait(1_000)
-                return
-            except Exception:
-                pass
+    wait_for_app(page)
+    page.wait_for_function(shown, timeout=1_000)  # raises with what was waited for
+
+
+# "shown" once the click's result is on the page, "ignored" once the app has stood idle and
+# unchanged for 15 looks (0.2 s apart) without it
+CLICK_TOOK = """() => {
+    if ((SHOWN)()) return 'shown';
+    const app = document.querySelector('[data-testid="stApp"]');
+    const main = document.querySelector('[data-testid="stMain"]');
+    const idle = app && app.getAttribute('data-test-script-state') === 'notRunning';
+    const now = main ? main.querySelectorAll('*').length : -1;
+    if (!idle || window.__atlasClickLast !== now) {
+        window.__atlasClickLast = now;
+        window.__atlasClickQuiet = 0;
+        return false;
+    }
+    window.__atlasClickQuiet += 1;
+    return window.__atlasClickQuiet >= 15 ? 'ignored' : false;
+}"""
 
 
 def wait_for_app(page, timeout: int = 60_000) -> None:
