@@ -65,6 +65,8 @@ def test_network_graph_and_groups(server, output_dir):
         page.screenshot(path=output_dir / "cooperation-network-1280.png")
         resized(page, 1920, 1080)
         chart.scroll_into_view_if_needed()
+        assert chart.count() == 1
+        page.locator(".legendtext", has_text="Gemeinsames Projekt").first.wait_for()
         page.screenshot(path=output_dir / "cooperation-network-1920.png")
 
         groups = page.get_by_role("radio", name="Arbeitsgruppen")
@@ -74,6 +76,8 @@ def test_network_graph_and_groups(server, output_dir):
         assert "Maßnahme" in grid_text(page, 0)
         page.screenshot(path=output_dir / "cooperation-groups-1920.png")
         resized(page, 1280, 720)
+        assert page.get_by_text("Als CSV herunterladen").is_visible()
+        assert "Maßnahme" in grid_text(page, 0)
         page.screenshot(path=output_dir / "cooperation-groups-1280.png")
     assert_offline(requests)
 
