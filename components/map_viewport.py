@@ -27,19 +27,16 @@ ASSUMED_SIZE = {False: (607, MAP_HEIGHT), True: (875, 544)}
 PADDING = (36, 130, 36, 36)
 GERMANY_CORNERS = pd.DataFrame({"lat": [47.27, 55.06], "lon": [5.87, 15.04]})
 
-# Reports to the server what only the browser knows: the map's size in CSS pixels (it
-# follows the screen: taller on a projector, wider on a slide), once and again when it
-# differs from the size the view was fitted for; and the view the user has zoomed or
-# panned to, once it has held still, so the server sends the names that have room there
-# (zoomed in by hand, more places get their names). `data` says what the server used.
-# Polls, as the map appears after this probe and changes with the window and the mouse;
-# only numbers go back and forth. The view is deck.gl's own, found through React's tree
-# (Streamlit's map offers no event for it); where that fails, nothing is reported and the
-# names stay those of the opening view.
-# The deck.gl instance behind the first map on the page, found through React's tree (the
-# DeckGL component keeps it in a ref); null while there is none. (The browser tests read
-# the map's view and names through it too.)
-FIND_DECK_JS = """() => {
+
+def find_in_map_js(pick: str) -> str:
+    """A JavaScript function that finds an object behind the first map on the page through
+    React's tree: the first hook state for which `pick` (a JavaScript function of it)
+    gives something other than null; null while there is none."""
+    return (
+        """() => {
+  const pick = """
+        + pick
+        + """;
   const canvas = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
   const key = canvas && Object.keys(canvas).find(k => k.startsWith('__reactFiber'));
   if (!key) return null;
@@ -50,15 +47,32 @@ FIND_DECK_JS = """() => {
     const node = stack.pop();
     for (let hook = node.memoizedState, n = 0; hook && typeof hook === 'object' && n < 64;
          hook = hook.next, n++) {
-      const ref = hook.memoizedState;
-      const deck = ref && ref.current && ref.current.deck;
-      if (deck && deck.getViewports) return deck;
+      const found = hook.memoizedState ? pick(hook.memoizedState) : null;
+      if (found) return found;
     }
     if (node.sibling) stack.push(node.sibling);
     if (node.child) stack.push(node.child);
   }
   return null;
 }"""
+    )
+
+
+# The deck.gl instance behind the first map on the page (the DeckGL component keeps it in a
+# ref). (The browser tests read the map's view and names through it too.)
+FIND_DECK_JS = find_in_map_js(
+    "ref => (ref.current && ref.current.deck && ref.current.deck.getViewports"
+    " ? ref.current.deck : null)"
+)
+# Reports to the server what only the browser knows: the map's size in CSS pixels (it
+# follows the screen: taller on a projector, wider on a slide), once and again when it
+# differs from the size the view was fitted for; and the view the user has zoomed or
+# panned to, once it has held still, so the server sends the names that have room there
+# (zoomed in by hand, more places get their names). `data` says what the server used.
+# Polls, as the map appears after this probe and changes with the window and the mouse;
+# only numbers go back and forth. The view is deck.gl's own, found through React's tree
+# (Streamlit's map offers no event for it); where that fails, nothing is reported and the
+# names stay those of the opening view.
 SIZE_PROBE_JS = (
     "const findDeck = "
     + FIND_DECK_JS

@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from components.map_viewport import FIND_DECK_JS
+from components.map_viewport import FIND_DECK_JS, find_in_map_js
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -352,27 +352,10 @@ DECK_NAMES = f"""() => {{
 
 # The MapLibre map under the first deck on the page (it draws the boundaries from the app's
 # style), found through React's tree like the deck; null while there is none.
-FIND_MAPLIBRE_JS = """() => {
-  const canvas = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
-  const key = canvas && Object.keys(canvas).find(k => k.startsWith('__reactFiber'));
-  if (!key) return null;
-  let fiber = canvas[key];
-  while (fiber.return) fiber = fiber.return;
-  const stack = [fiber.stateNode.current];
-  while (stack.length) {
-    const node = stack.pop();
-    for (let hook = node.memoizedState, n = 0; hook && typeof hook === 'object' && n < 64;
-         hook = hook.next, n++) {
-      const map = hook.memoizedState;
-      if (map && typeof map.loaded === 'function' && typeof map.areTilesLoaded === 'function') {
-        return map;
-      }
-    }
-    if (node.sibling) stack.push(node.sibling);
-    if (node.child) stack.push(node.child);
-  }
-  return null;
-}"""
+FIND_MAPLIBRE_JS = find_in_map_js(
+    "map => (typeof map.loaded === 'function' && typeof map.areTilesLoaded === 'function'"
+    " ? map : null)"
+)
 # Whether the page's charts have drawn: every Plotly chart its SVG, and the map (if any)
 # its boundaries (MapLibre has loaded its style and sources and stands still) and every
 # deck layer with nothing left to redraw.
