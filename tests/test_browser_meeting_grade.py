@@ -160,8 +160,8 @@ def assert_fits(view: dict, box: dict, members, name: str) -> None:
 def test_the_map_page_fits_its_members_and_names_them_when_zoomed(
     server, output_dir, width, height
 ):
-    """The Niedersachsen map, on its page and on its slide, and the whole network on the
-    page without filters: every filtered member lies inside the map with a margin, and the
+    """The Niedersachsen map on its page, and the whole network on the page without
+    filters: every filtered member lies inside the map with a margin, and the
     members span most of the map (not fitted for a smaller one).
     On the page, zoomed in with the mouse wheel on a member that has no name where the map
     opens, the map names it (and keeps its names at their size: the screenshots before and
