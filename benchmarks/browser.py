@@ -43,8 +43,11 @@ SETTLED = """(needsMap) => {
     // a map counts once its canvas is there: before, a busy machine settled the page
     // with the map still loading. The map's code loads after the page's first elements,
     // so on the map page the map must be there at all (else the page settled without it).
-    const deck = main && main.querySelector('[data-testid="stDeckGlJsonChart"]');
-    if (!app || !main || !main.querySelector('h1, h3') || (deck && !deck.querySelector('canvas'))
+    // the app's own map (.atlas-map) counts once MapLibre has drawn everything it was given
+    const deck = main && main.querySelector('[data-testid="stDeckGlJsonChart"], .atlas-map');
+    const drawn = deck && (deck.classList.contains('atlas-map')
+        ? deck.dataset.drawn === '1' : deck.querySelector('canvas'));
+    if (!app || !main || !main.querySelector('h1, h3') || (deck && !drawn)
         || (needsMap && !deck)
         || app.getAttribute('data-test-script-state') !== 'notRunning') {
         window.__last = null; window.__stable = 0; return false;

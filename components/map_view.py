@@ -17,6 +17,7 @@ from atlas.text import escape_markdown, t
 from components.asof import show_as_of
 from components.data import view_inputs
 from components.links import profile_url
+from components.map_chart import map_chart
 from components.map_deck import (
     HOLLOW,
     PHASE_OUTLINES,
@@ -34,8 +35,9 @@ from components.map_labels import LABEL_PX
 from components.map_viewport import (
     ASSUMED_SIZE,
     MAP_HEIGHT,
-    map_probe,
+    measured_size,
     named_view,
+    reported_view,
     view_state,
 )
 from components.memo import shared
@@ -126,7 +128,7 @@ def organisation_points(network: Network, links: pd.DataFrame) -> pd.DataFrame:
 
 
 MAP_CSS = (
-    "<style>[data-testid='stDeckGlJsonChart'], .st-key-map_placeholder "
+    "<style>[data-testid='stDeckGlJsonChart'], .atlas-map, .st-key-map_placeholder "
     f"{{ height: max({MAP_HEIGHT}px, calc(100vh - 250px)) !important; }}"
     # the map's place while the browser measures it: the map's own background
     # (a block's own height rule gives way to Streamlit's; a minimum holds)
@@ -368,64 +370,59 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
     st.html(MAP_CSS)
     chart, panel = st.columns([3, 1])
     settings_box, legend_box, buttons_box, selection_box = (panel.container() for _ in range(4))
-    chart_box, probe_box = chart.container(), chart.container()
+    chart_box = chart.container()
     mode, colour, measure = settings(lang, settings_box)
     inputs = (view_inputs(), mode, measure)
     points, areas, peak, links, orgs, faded = shared(
         "map_layers", inputs, lambda: map_layers(network, view, filters, mode, measure, lang)
     )
     presenting = is_presenting()
-    with probe_box:
-        size, report = map_probe(presenting, named_view())
+    reported = st.session_state.get("map", {}) or {}
+    size = measured_size(reported.get("size"))
+    if size is not None:
+        st.session_state[f"map_px_{'slide' if presenting else 'page'}"] = size
+    size = st.session_state.get(f"map_px_{'slide' if presenting else 'page'}")
+    report = reported_view(reported.get("view"))
+    if report is not None and report != st.session_state.get("map_view_report"):
+        st.session_state["map_view_report"] = report
+        st.session_state["map_seen"] = report
     with buttons_box:
         where = view_state(geo.located(view.municipalities), filters, lang, size, presenting)
-    if report is not None:  # the user zoomed or panned: the names with room there
-        st.session_state["map_seen"] = report
     named = named_view() or where
     style = configured_style()
-    state = None
-    waited = f"map_waited_{'slide' if presenting else 'page'}"  # as the size: per kind
-    if size is None and not st.session_state.get(waited):
-        # until the browser has measured the map: its place, empty and as large (the
-        # probe measures it); then the map, fitted to that size. Drawn at once, it would
-        # be drawn twice and move when refitted. (Once only: should no size come, the
-        # next run draws the map for the assumed size.)
-        st.session_state[waited] = True
-        chart_box.container(key="map_placeholder").caption(t("map.loading", lang))
-    else:
-        deck = shared(
-            "map_deck",
-            (inputs, colour, where, named, style, presenting, size),
-            lambda: build_deck(
-                short_tips(points),
-                links,
-                orgs,
-                mode,
-                colour,
-                view=where,
-                names_for=named,
-                style=style,
-                choropleth=areas,
-                faded=faded,
-                label_px=LABEL_PX[presenting],
-                map_size=size or ASSUMED_SIZE[presenting],
+    deck = shared(
+        "map_deck",
+        (inputs, colour, where, named, style, presenting, size),
+        lambda: build_deck(
+            short_tips(points),
+            links,
+            orgs,
+            mode,
+            colour,
+            view=where,
+            names_for=named,
+            style=style,
+            choropleth=areas,
+            faded=faded,
+            label_px=LABEL_PX[presenting],
+            map_size=size or ASSUMED_SIZE[presenting],
+        ),
+    )
+    with chart_box:
+        state = map_chart(
+            deck,
+            key="map",
+            height=MAP_HEIGHT,
+            alt=t(
+                "map.alt",
+                lang,
+                members=len(view.municipalities),
+                links=len(links),
+                orgs=len(orgs),
             ),
+            size=size or ASSUMED_SIZE[presenting],
         )
-        with chart_box:
-            state = st.pydeck_chart(
-                deck,
-                height=MAP_HEIGHT,
-                on_select="rerun",
-                selection_mode="single-object",
-                key="map",
-                alt=t(
-                    "map.alt",
-                    lang,
-                    members=len(view.municipalities),
-                    links=len(links),
-                    orgs=len(orgs),
-                ),
-            )
+    state = {"selection": (state or {}).get("selection") or {}}
     if not presenting:
         with selection_box:
             selected_panel(network, state, mode, lang)
