@@ -381,7 +381,12 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
     size = measured_size(reported.get("size"))
     if size is not None:
         st.session_state[f"map_px_{'slide' if presenting else 'page'}"] = size
-    size = st.session_state.get(f"map_px_{'slide' if presenting else 'page'}")
+    # the size the map was measured at, else the one assumed (which the map reports only
+    # when it differs): the view is fitted to it from the first run
+    size = (
+        st.session_state.get(f"map_px_{'slide' if presenting else 'page'}")
+        or ASSUMED_SIZE[presenting]
+    )
     report = reported_view(reported.get("view"))
     if report is not None and report != st.session_state.get("map_view_report"):
         st.session_state["map_view_report"] = report
