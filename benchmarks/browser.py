@@ -2,10 +2,12 @@
 the same page paths measured in the same run, and a filter change on the overview.
 
 A load: a fresh browser context (empty cache, no cookies) opens the page's link; it is
-settled when Streamlit has finished the run, a map has its canvas (on the map page the map
+settled when Streamlit has finished the run, the app's map has drawn everything it was sent
+(MapLibre idle; the trivial app's deck chart: its canvas is there; on the map page the map
 must be there at all), and the page's elements stopped changing (polled every 50 ms, three
-equal polls). Both apps are served by `streamlit run` on loopback ports; each page is opened once before measuring (a server's first run of a page
-pays its imports) and then --repeat times, the median is shown.
+equal polls). Both apps are served by `streamlit run` on loopback ports; each page is
+opened once before measuring (a server's first run of a page pays its imports) and then
+--repeat times, the median is shown.
 
     python -m benchmarks.browser [--repeat 5] [--synthetic] [--pages map,timeline]
 
@@ -40,10 +42,10 @@ CHROMIUM_ARGS += ["--disable-background-networking", "--disable-component-update
 SETTLED = """(needsMap) => {
     const app = document.querySelector('[data-testid="stApp"]');
     const main = document.querySelector('[data-testid="stMain"]');
-    // a map counts once its canvas is there: before, a busy machine settled the page
-    // with the map still loading. The map's code loads after the page's first elements,
-    // so on the map page the map must be there at all (else the page settled without it).
-    // the app's own map (.atlas-map) counts once MapLibre has drawn everything it was given
+    // the app's map (.atlas-map) counts once MapLibre has drawn everything it was sent,
+    // the trivial app's deck chart once its canvas is there. The map's code loads after
+    // the page's first elements, so on the map page the map must be there at all (else
+    // the page settled without it).
     const deck = main && main.querySelector('[data-testid="stDeckGlJsonChart"], .atlas-map');
     const drawn = deck && (deck.classList.contains('atlas-map')
         ? deck.dataset.drawn === '1' : deck.querySelector('canvas'));

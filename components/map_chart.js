@@ -4,8 +4,8 @@
 // fields go back to the server; every text is set as text, never as HTML.
 const TIP_STYLE = "position:absolute;z-index:3;pointer-events:none;display:none;"
   + "background:#fff;color:#1a1a1a;border-radius:4px;padding:6px 8px;font-size:15px;"
-  + "max-width:240px;overflow-wrap:anywhere;white-space:pre-line;"
-  + "box-shadow:0 1px 4px rgba(0,0,0,.35);transform:translate(-50%,16px)";
+  + "max-width:340px;overflow-wrap:anywhere;white-space:pre-line;"
+  + "box-shadow:0 1px 4px rgba(0,0,0,.35)";
 
 const libraries = {};
 const library = (path) => {
@@ -74,20 +74,31 @@ function remember(state, data) {
   state.pickable = data.pickable;
 }
 
+// the tooltip beside the pointer, below it unless there is no room (then above), always
+// inside the map
 function showTip(state, point, text) {
   const tip = state.tip;
   if (!text) { tip.style.display = "none"; return; }
   tip.textContent = text;
-  tip.style.left = `${point.x}px`;
-  tip.style.top = `${point.y}px`;
   tip.style.display = "block";
+  const box = state.root.getBoundingClientRect();
+  const width = tip.offsetWidth, height = tip.offsetHeight;
+  const x = Math.min(Math.max(point.x - width / 2, 4), box.width - width - 4);
+  const below = point.y + 16 + height <= box.height - 4;
+  const y = below ? point.y + 16 : Math.max(point.y - 16 - height, 4);
+  tip.style.left = `${x}px`;
+  tip.style.top = `${y}px`;
 }
 
-async function baseStyle(data) {
-  const style = await (await fetch(new URL(data.style, window.location.href))).json();
-  style.sources = { ...style.sources, ...data.sources };
-  style.layers = [...style.layers, ...data.layers];
-  return style;
+const fetchStyle = async (url) => (await fetch(new URL(url, window.location.href))).json();
+
+// a base style with `data`'s sources and layers in it
+function withLayers(style, data) {
+  return {
+    ...style,
+    sources: { ...style.sources, ...data.sources },
+    layers: [...style.layers, ...data.layers],
+  };
 }
 
 export default async function ({ parentElement, data, setStateValue }) {
@@ -97,7 +108,7 @@ export default async function ({ parentElement, data, setStateValue }) {
     root.className = "atlas-map";
     root.style.cssText = `position:relative;width:100%;height:${data.height}px;`
       + "border-radius:0.5rem;overflow:hidden;background:#eef1f4";
-    root.setAttribute("role", "img");
+    root.setAttribute("role", "region");  // named by its aria-label; holds the controls
     const canvasBox = document.createElement("div");
     canvasBox.style.cssText = "position:absolute;inset:0";
     const layer = document.createElement("div");
@@ -107,31 +118,58 @@ export default async function ({ parentElement, data, setStateValue }) {
     tip.style.cssText = TIP_STYLE;
     root.append(canvasBox, layer, tip);
     parentElement.appendChild(root);
-    state = { root, layer, tip, data: null, marks: [] };
+    state = { root, layer, tip, data: null, marks: [], latest: data, calls: 0 };
     parentElement.__atlasMap = state;
+    watchSize(state, setStateValue);
     state.ready = create(state, data, setStateValue);
   }
+  state.latest = data;
+  state.calls += 1;
   await state.ready;
-  update(state, data);
+  if (state.latest === data) update(state, data);
+}
+
+const boxSize = (root) => {
+  const box = root.getBoundingClientRect();
+  return { width: Math.round(box.width), height: Math.round(box.height) };
+};
+
+// What to draw of `data`: all of it when its view was fitted for the map's size, or once
+// the server has answered the size the map reported (or not within two seconds); until
+// then the base map only: drawn for another size, the map would jump when refitted.
+function drawable(state, data) {
+  const size = boxSize(state.root);
+  const fitted = !data.size || !size.width
+    || (data.size.width === size.width && data.size.height === size.height);
+  const answered = state.reportedAt !== undefined && state.calls > state.reportedAt;
+  if (fitted || answered || state.waitedLong) return data;
+  return { ...data, sources: {}, layers: [], marks: [], pickable: [], waiting: true };
 }
 
 async function create(state, data, setStateValue) {
   const { root, layer } = state;
   const canvasBox = root.firstChild;
   {
-    // the base style with this view's sources and layers in it: one load, every source
-    // read at once (added after the map's first load, they waited for its first frame)
-    const [maplibregl, style] = await Promise.all([library(data.library), baseStyle(data)]);
+    // MapLibre and the base style load while the server draws for the size reported;
+    // the map starts with the newest view's sources and layers in its style: one load,
+    // every source read at once (added after the map's first load, they waited for its
+    // first frame)
+    const [maplibregl, base] = await Promise.all([library(data.library), fetchStyle(data.style)]);
+    if (state.latest.style === data.style) data = state.latest;
+    data = drawable(state, data);
+    const style = withLayers(base, data);
     const view = data.view;
     state.map = new maplibregl.Map({
       container: canvasBox, style, center: [view.longitude, view.latitude],
-      zoom: view.zoom, attributionControl: false, fadeDuration: 0, dragRotate: false,
+      zoom: view.zoom, fadeDuration: 0, dragRotate: false,
       pitchWithRotate: false, touchPitch: false,
     });
     state.map.touchZoomRotate.disableRotation();
     state.basis = view;
     remember(state, data);
-    state.data = { style: data.style, sources: data.sources, layers: data.layers };
+    state.data = {
+      style: data.style, sources: data.sources, layers: data.layers, view, waiting: data.waiting,
+    };
     await new Promise((resolve) => state.map.once("load", resolve));
     const map = state.map;
     map.on("move", () => placeMarks(state));
@@ -145,7 +183,7 @@ async function create(state, data, setStateValue) {
       const tipText = e.target.dataset && e.target.dataset.tip;
       if (tipText) {
         const box = root.getBoundingClientRect(), at = e.target.getBoundingClientRect();
-        showTip(state, { x: at.left - box.left + at.width / 2, y: at.top - box.top }, tipText);
+        showTip(state, { x: at.left - box.left + at.width / 2, y: at.bottom - box.top }, tipText);
       }
     });
     layer.addEventListener("mouseout", () => showTip(state, null, null));
@@ -157,35 +195,55 @@ async function create(state, data, setStateValue) {
       setStateValue("selection", { objects: object ? { [id]: [object] } : {} });
     });
     // the view the user moved to, once it holds still and differs enough from the last
-    map.on("moveend", (e) => {
-      if (!e.originalEvent) return;
+    // (moved by the user: a wheel, drag, key or touch on the map since the last report;
+    // the server's own moves bring their names along)
+    let touched = false;
+    for (const kind of ["wheel", "pointerdown", "keydown", "touchstart", "dblclick"]) {
+      root.addEventListener(kind, () => { touched = true; }, { capture: true, passive: true });
+    }
+    map.on("moveend", () => {
+      if (!touched) return;
       const now = viewOf(map), basis = state.basis;
       const [x0, y0] = pixels(basis, now.zoom), [x1, y1] = pixels(now, now.zoom);
       const box = root.getBoundingClientRect();
       const shifted = Math.abs(x1 - x0) > box.width / 5 || Math.abs(y1 - y0) > box.height / 5;
       if (Math.abs(now.zoom - basis.zoom) >= 0.25 || shifted) {
+        touched = false;
         state.basis = now;
         setStateValue("view", now);
       }
     });
-    const report = () => {
-      const box = root.getBoundingClientRect();
-      const size = { width: Math.round(box.width), height: Math.round(box.height) };
-      // only a size the server did not draw for (at first, the size it assumed)
-      const known = state.size || state.data && state.data.size || data.size;
-      if (size.width && (!known || known.width !== size.width || known.height !== size.height)) {
-        state.size = size;
-        setStateValue("size", size);
-      }
-      map.resize();
-      placeMarks(state);
-    };
-    new ResizeObserver(report).observe(root);
-    report();
   }
 }
 
+// The map's size in CSS pixels, sent as soon as the map's place is there (the server
+// waits for it before it fits the view and draws), and again whenever it differs from
+// the size the view was fitted for (the window changed): at once the first time, then
+// once a size has held for a tenth of a second (not mid-resize).
+function watchSize(state, setStateValue) {
+  let timer = null, first = true;
+  const report = () => {
+    const size = boxSize(state.root);
+    const known = state.size || state.latest.size;
+    if (size.width && (!known || known.width !== size.width || known.height !== size.height)) {
+      state.size = size;
+      state.reportedAt = state.calls;
+      setStateValue("size", size);
+      setTimeout(() => {
+        state.waitedLong = true;
+        if (state.map && state.data && state.data.waiting) update(state, state.latest);
+      }, 2000);
+    }
+  };
+  new ResizeObserver(() => {
+    if (state.map) { state.map.resize(); placeMarks(state); }
+    clearTimeout(timer);
+    if (first) { first = false; report(); } else timer = setTimeout(report, 100);
+  }).observe(state.root);
+}
+
 function update(state, data) {
+  data = drawable(state, data);
   const map = state.map;
   const last = state.data;
   state.root.setAttribute("aria-label", data.alt || "");
@@ -193,9 +251,10 @@ function update(state, data) {
   state.root.dataset.drawn = "";
   if (last && last.style !== data.style) {
     state.layerIds = []; state.sourceIds = [];
-    baseStyle(data).then((style) => map.setStyle(style));
+    fetchStyle(data.style).then((style) => map.setStyle(withLayers(style, data)));
     remember(state, data);
-  } else if (!last || JSON.stringify(last.sources) !== JSON.stringify(data.sources)
+  } else if (!last || (last.sources !== data.sources
+      && JSON.stringify(last.sources) !== JSON.stringify(data.sources))
       || JSON.stringify(last.layers) !== JSON.stringify(data.layers)) {
     setLayers(state, data);
   }
@@ -205,6 +264,7 @@ function update(state, data) {
   }
   setMarks(state, data);
   state.data = data;
-  map.once("idle", () => { state.root.dataset.drawn = "1"; });
+  // drawn: everything the server sent is on the screen (not the base map while waiting)
+  if (!data.waiting) map.once("idle", () => { state.root.dataset.drawn = "1"; });
   map.triggerRepaint();
 }

@@ -109,6 +109,7 @@ def _links(layer: dict) -> tuple[dict, list[dict]]:
                 "geometry": {"type": "LineString", "coordinates": row["path"]},
                 "properties": {
                     "tip": row.get("tip", ""),
+                    "kind": row.get("kind", ""),
                     "colour": rgba(row["colour"]),
                     "width": row["width"],
                     "dash": dashes.index(dash),
@@ -133,21 +134,23 @@ def _links(layer: dict) -> tuple[dict, list[dict]]:
     return _collection(features), layers
 
 
-_TEST = re.compile(r'properties\.(\w+) == ("(?:[^"\\]|\\.)*")')
+_KEY = r'properties\.(\w+) == ("(?:[^"\\]|\\.)*")'
+_BRANCH = re.compile(rf"((?:{_KEY}(?: \|\| )?)+) \? (\[[^\]]*\]) : ")
 
 
 def area_colours(expression: str) -> tuple[str, list, str]:
     """(the property the areas are told apart by, a MapLibre `match` over it, the empty
-    colour) from the deck's fill expression (components/payload.area_fill)."""
-    *branches, empty = expression.split(" : ")
+    colour) from the deck's fill expression (components/payload.area_fill):
+    `properties.ags == "03241" || ... ? [r, g, b, a] : ... : [empty]`."""
+    rest = expression.removeprefix("@@=")  # pydeck marks an expression so
     match: list = []
     key = "name"
-    for branch in branches:
-        test, colour = branch.rsplit(" ? ", 1)
-        keys = _TEST.findall(test)
-        key = keys[0][0] if keys else key
-        match += [[json.loads(k) for _, k in keys], rgba(json.loads(colour))]
-    return key, match, rgba(json.loads(empty))
+    while branch := _BRANCH.match(rest):
+        keys = re.findall(_KEY, branch.group(1))
+        key = keys[0][0]
+        match += [[json.loads(k) for _, k in keys], rgba(json.loads(branch.group(4)))]
+        rest = rest[branch.end() :]
+    return key, match, rgba(json.loads(rest))
 
 
 def _areas(layer: dict) -> tuple[dict, list[dict]]:
@@ -224,8 +227,14 @@ def maplibre_spec(spec: dict) -> dict:
     }
 
 
-def map_chart(deck, key: str, height: int, alt: str, size: tuple[int, int]) -> dict:
-    """Draws the deck with MapLibre; returns what the browser reported: the selection
+def drawn_deck(deck) -> dict:
+    """What the browser draws for a deck (built once per view: the page remembers it)."""
+    return maplibre_spec(json.loads(deck.to_json()))
+
+
+def map_chart(spec: dict, key: str, height: int, alt: str, size: tuple[int, int]) -> dict:
+    """Draws `spec` (maplibre_spec's) with MapLibre; `size`: the map's pixels its view was
+    fitted for (a map of another size reports its own). Returns what the browser reported: the selection
     ({"selection": {"objects": {layer: [object]}}}, as st.pydeck_chart gives it), the
     map's size and the view the user moved to."""
     global _component
@@ -233,7 +242,6 @@ def map_chart(deck, key: str, height: int, alt: str, size: tuple[int, int]) -> d
         # in the page itself, not a shadow root: MapLibre's stylesheet and the page's rules
         # (the map's height) reach it
         _component = st.components.v2.component("atlas_map", js=JS, isolate_styles=False)
-    spec = maplibre_spec(json.loads(deck.to_json()))
     result = _component(
         key=key,
         data={

@@ -17,7 +17,7 @@ from atlas.text import escape_markdown, t
 from components.asof import show_as_of
 from components.data import view_inputs
 from components.links import profile_url
-from components.map_chart import map_chart
+from components.map_chart import drawn_deck, map_chart
 from components.map_deck import (
     HOLLOW,
     PHASE_OUTLINES,
@@ -128,14 +128,9 @@ def organisation_points(network: Network, links: pd.DataFrame) -> pd.DataFrame:
 
 
 MAP_CSS = (
-    "<style>[data-testid='stDeckGlJsonChart'], .atlas-map, .st-key-map_placeholder "
-    f"{{ height: max({MAP_HEIGHT}px, calc(100vh - 250px)) !important; }}"
-    # the map's place while the browser measures it: the map's own background
-    # (a block's own height rule gives way to Streamlit's; a minimum holds)
-    ".st-key-map_placeholder { background: #F5F5F3; border-radius: 0.5rem; padding: 1rem; "
-    f"min-height: max({MAP_HEIGHT}px, calc(100vh - 250px)); }}"
-    # the size probe draws nothing; its element takes no room in the column
-    ".st-key-map_size { display: none !important; }</style>"
+    f"<style>.atlas-map {{ height: max({MAP_HEIGHT}px, calc(100vh - 250px)) !important; }}"
+    # the attribution's link told apart from its text by more than colour
+    ".atlas-map .maplibregl-ctrl-attrib a { text-decoration: underline; }</style>"
 )
 
 
@@ -377,45 +372,47 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
         "map_layers", inputs, lambda: map_layers(network, view, filters, mode, measure, lang)
     )
     presenting = is_presenting()
-    reported = st.session_state.get("map", {}) or {}
-    size = measured_size(reported.get("size"))
-    if size is not None:
-        st.session_state[f"map_px_{'slide' if presenting else 'page'}"] = size
-    # the size the map was measured at, else the one assumed (which the map reports only
-    # when it differs): the view is fitted to it from the first run
-    size = (
-        st.session_state.get(f"map_px_{'slide' if presenting else 'page'}")
-        or ASSUMED_SIZE[presenting]
-    )
+    kind = "slide" if presenting else "page"  # a slide's map is larger: a size per kind
+    reported = st.session_state.get("map") or {}
+    measured = measured_size(reported.get("size"))
+    if measured is not None:
+        st.session_state[f"map_px_{kind}"] = measured
+    size = st.session_state.get(f"map_px_{kind}")
     report = reported_view(reported.get("view"))
     if report is not None and report != st.session_state.get("map_view_report"):
-        st.session_state["map_view_report"] = report
+        st.session_state["map_view_report"] = report  # a new one: the names with room there
         st.session_state["map_seen"] = report
+    # the size the map was measured at, else the one assumed: the view is fitted to it
+    # from the first run (a map of another size reports its size and shows its base only
+    # until it is drawn for it)
+    size = size or ASSUMED_SIZE[presenting]
     with buttons_box:
         where = view_state(geo.located(view.municipalities), filters, lang, size, presenting)
     named = named_view() or where
     style = configured_style()
-    deck = shared(
-        "map_deck",
+    drawn = shared(
+        "map_drawn",
         (inputs, colour, where, named, style, presenting, size),
-        lambda: build_deck(
-            short_tips(points),
-            links,
-            orgs,
-            mode,
-            colour,
-            view=where,
-            names_for=named,
-            style=style,
-            choropleth=areas,
-            faded=faded,
-            label_px=LABEL_PX[presenting],
-            map_size=size or ASSUMED_SIZE[presenting],
+        lambda: drawn_deck(
+            build_deck(
+                short_tips(points),
+                links,
+                orgs,
+                mode,
+                colour,
+                view=where,
+                names_for=named,
+                style=style,
+                choropleth=areas,
+                faded=faded,
+                label_px=LABEL_PX[presenting],
+                map_size=size,
+            )
         ),
     )
     with chart_box:
         state = map_chart(
-            deck,
+            drawn,
             key="map",
             height=MAP_HEIGHT,
             alt=t(
@@ -425,7 +422,7 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
                 links=len(links),
                 orgs=len(orgs),
             ),
-            size=size or ASSUMED_SIZE[presenting],
+            size=size,
         )
     state = {"selection": (state or {}).get("selection") or {}}
     if not presenting:

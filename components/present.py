@@ -67,11 +67,8 @@ html { font-size: 20px; }
 .st-key-slide_footer [data-testid="stCaptionContainer"] { font-size: 0.7rem; color: #333333; }
 [data-testid="stMainBlockContainer"] { padding-bottom: 2.5rem !important; }
 /* the map fills the slide's height, down to the footer with the as-of date */
-[data-testid="stMain"] [data-testid="stDeckGlJsonChart"] {
+[data-testid="stMain"] .atlas-map {
   height: calc(100vh - 10rem) !important; min-height: 20rem;
-}
-[data-testid="stMain"] .st-key-map_placeholder {
-  min-height: max(20rem, calc(100vh - 10rem)) !important;
 }
 </style>
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import os
 import sqlite3
 import tempfile
@@ -17,7 +18,6 @@ from streamlit.testing.v1 import AppTest
 
 import components.data
 from atlas.network import BUNDLED_DATA_DIR, Network
-from components.map_viewport import ASSUMED_SIZE
 from components.pages_folder import ServerPagesManager
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,12 +31,10 @@ def run_app(
     params: dict | None = None,
     timeout: int = 60,
     first_server_run: bool = False,
-    map_measured: bool = True,
 ) -> AppTest:
     """The whole app (frame + page), as a browser opening `/<page>?<params>` would see it.
-    AppTest runs no JavaScript, so the map's size probe never reports: unless
-    `map_measured` is False, the session starts as if the browser had measured the map
-    at 1280x720 (components/map_viewport.py), and the map page draws its map."""
+    AppTest runs no JavaScript: the map never reports its size, and is drawn for the size
+    assumed (1280x720's, components/map_viewport.py)."""
     if not first_server_run:  # first_server_run: test_first_run_of_a_new_server
         monkeypatch.setattr(app_test_module, "PagesManager", ServerPagesManager)
     monkeypatch.setattr(components.data, "_cached_network", loaded_once)
@@ -52,9 +50,6 @@ def run_app(
         at._bidi_component_manager = components_registry()
     for key, value in (params or {}).items():
         at.query_params[key] = value
-    if map_measured:
-        for presenting, where in ((False, "page"), (True, "slide")):
-            at.session_state[f"map_px_{where}"] = ASSUMED_SIZE[presenting]
     if page is not None:
         # straight to the page, as a browser opening its link does: one run, not the
         # default page's first (every page's url_path is its file name, which is what
@@ -154,3 +149,39 @@ def metric_values(at: AppTest) -> dict[str, str]:
 
 def multiselect(at: AppTest, key: str):
     return next(w for w in at.multiselect if w.key == key)
+
+
+def drawn_maps(at: AppTest) -> list[dict]:
+    """What each map on the page was sent to draw (components/map_chart.py): its style,
+    view, sources, layers and marks."""
+    return [
+        json.loads(element.proto.json)
+        for element in at.get("bidi_component")
+        if element.proto.component_name.endswith("atlas_map")
+    ]
+
+
+def drawn_map(at: AppTest) -> dict:
+    """What the page's one map was sent to draw."""
+    (found,) = drawn_maps(at)
+    return found
+
+
+def features(spec: dict, source: str) -> list[dict]:
+    """A map source's features as rows: their properties, with lon and lat for a point
+    and the path for a line."""
+    rows = []
+    for feature in spec["sources"][source]["data"]["features"]:
+        geometry = feature["geometry"]
+        where = (
+            dict(zip(("lon", "lat"), geometry["coordinates"], strict=True))
+            if geometry["type"] == "Point"
+            else {"path": geometry["coordinates"]}
+        )
+        rows.append({**feature["properties"], **where})
+    return rows
+
+
+def marks(spec: dict, kind: str) -> list[dict]:
+    """The names ("name") or organisations' diamonds ("organisation") a map draws."""
+    return [mark for mark in spec["marks"] if mark["kind"] == kind]

@@ -23,8 +23,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from components.map_viewport import FIND_DECK_JS, find_in_map_js
-
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
     "--headless",
@@ -332,44 +330,33 @@ def scrolled_to(page, locator, settle: int = 500):
     return locator
 
 
-# The view deck.gl draws: its own viewport (the React prop `viewState` keeps the size from
-# the last view change, which on a busy machine can be the canvas's default 300 px).
-DECK_VIEW_STATE = f"""() => {{
-  const deck = ({FIND_DECK_JS})();
-  const viewport = deck && deck.getViewports()[0];
-  if (!viewport || typeof viewport.zoom !== 'number') return null;
-  const {{ latitude, longitude, zoom, width, height }} = viewport;
-  return {{ latitude, longitude, zoom, width, height }};
+# The MapLibre map the page's map component keeps beside its element
+# (components/map_chart.js); null while there is none.
+FIND_MAP_JS = """() => {
+  const root = document.querySelector('.atlas-map');
+  const state = root && root.parentElement.__atlasMap;
+  return (state && state.map) || null;
+}"""
+# The view the map draws, with its size in CSS pixels.
+MAP_VIEW_STATE = f"""() => {{
+  const map = ({FIND_MAP_JS})();
+  if (!map) return null;
+  const centre = map.getCenter(), box = map.getContainer().getBoundingClientRect();
+  return {{ latitude: centre.lat, longitude: centre.lng, zoom: map.getZoom(),
+           width: box.width, height: box.height }};
 }}"""
-# The members' names the deck draws (its text layer `member_labels`).
-DECK_NAMES = f"""() => {{
-  const deck = ({FIND_DECK_JS})();
-  const layer = deck && (deck.props.layers || []).find(l => l && l.id === 'member_labels');
-  const data = layer && layer.props && layer.props.data;
-  return Array.isArray(data) ? data.map(d => d.name) : [];
-}}"""
-
-
-# The MapLibre map under the first deck on the page (it draws the boundaries from the app's
-# style), found through React's tree like the deck; null while there is none.
-FIND_MAPLIBRE_JS = find_in_map_js(
-    "map => (typeof map.loaded === 'function' && typeof map.areTilesLoaded === 'function'"
-    " ? map : null)"
-)
+# The names the map shows (members' and organisations').
+MAP_NAMES = """() => [...document.querySelectorAll('.atlas-map .atlas-name')]
+  .map(name => name.textContent)"""
 # Whether the page's charts have drawn: every Plotly chart its SVG, and the map (if any)
-# its boundaries (MapLibre has loaded its style and sources and stands still) and every
-# deck layer with nothing left to redraw.
+# everything the app sent (its element says so once MapLibre is idle) and stands still.
 DRAWN = f"""() => {{
   const plots = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
   if (!plots.every(p => p.querySelector('.main-svg'))) return false;
-  if (!document.querySelector('[data-testid="stDeckGlJsonChart"]')) return true;
-  const deck = ({FIND_DECK_JS})();
-  const map = ({FIND_MAPLIBRE_JS})();
-  const layers = deck && deck.layerManager && deck.layerManager.getLayers();
-  return Boolean(
-    map && map.loaded() && !map.isMoving() && deck && deck.isInitialized && layers
-      && layers.every(l => l.isLoaded) && !deck.needsRedraw({{ clearRedrawFlags: false }})
-  );
+  const root = document.querySelector('.atlas-map');
+  if (!root) return true;
+  const map = ({FIND_MAP_JS})();
+  return Boolean(root.dataset.drawn === '1' && map && map.loaded() && !map.isMoving());
 }}"""
 
 
@@ -398,7 +385,7 @@ def assert_accessible(page) -> None:
 
 
 def screen_position(view: dict, lat: float, lon: float) -> tuple[float, float]:
-    """Where deck.gl draws (lat, lon) on its canvas (Web Mercator, 512-px world, no pitch)."""
+    """Where the map draws (lat, lon) in its box (Web Mercator, 512-px world, no pitch)."""
     scale = 512 * 2 ** view["zoom"]
 
     def world(la: float, lo: float) -> tuple[float, float]:
@@ -411,42 +398,26 @@ def screen_position(view: dict, lat: float, lon: float) -> tuple[float, float]:
 
 
 def fitted_view(page) -> tuple[dict, dict]:
-    """(the deck's view, the map's box) once the map has been measured and the view
-    fitted to its size (the deck takes the map's size on its first frames)."""
-    chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
-    chart.locator("canvas").first.wait_for(state="visible", timeout=60_000)
-    # first the deck's own size catches up with the map's (on a busy machine it draws
-    # its first frames at a default size for a while)
-    with contextlib.suppress(Exception):  # not yet: the loop below reports it
-        page.wait_for_function(
-            f"""() => {{
-              const view = ({DECK_VIEW_STATE})();
-              const chart = document.querySelector('[data-testid="stDeckGlJsonChart"]');
-              const box = chart && chart.getBoundingClientRect();
-              return view && box && Math.abs(view.width - box.width) <= 2
-                && Math.abs(view.height - box.height) <= 2;
-            }}""",
-            timeout=30_000,
-            polling=500,
-        )
-    last = None
+    """(the map's view, the map's box) once the map has drawn what the app sent and the
+    same view holds a while (no refit came late)."""
+    chart = page.locator(".atlas-map").first
+    chart.wait_for(state="visible", timeout=60_000)
+    last = view = None
     for attempt in range(60):
-        if attempt:  # the same view again after a while: no refit came late
+        if attempt:
             page.wait_for_timeout(700)
         wait_for_app(page, timeout=120_000)
-        view, box = page.evaluate(DECK_VIEW_STATE), chart.bounding_box()
-        sized = view and max(abs(view["width"] - box["width"]), abs(view["height"] - box["height"]))
-        if view == last and sized is not None and sized <= 2:  # the same twice: settled
-            return view, box
+        wait_for_drawn(page)
+        view = page.evaluate(MAP_VIEW_STATE)
+        if view is not None and view == last:  # the same twice: settled
+            return view, chart.bounding_box()
         last = view
-    return view, box
+    return view, chart.bounding_box()
 
 
 def wait_for_fit(page, expected, timeout: float = 90) -> dict:
-    """The deck's view once the map shows the view the app fits for the map's measured
-    size: `expected(width, height)` gives that view (the app first fits an assumed size,
-    then once more when the browser has measured the map, at a moment a test cannot
-    know). Returns the view."""
+    """The map's view once the map shows the view the app fits for the map's measured
+    size: `expected(width, height)` gives that view. Returns the view."""
     view, box = fitted_view(page)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

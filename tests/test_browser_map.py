@@ -7,7 +7,7 @@ import pytest
 
 from components.map_viewport import whole_country
 from tests.browser import (
-    DECK_VIEW_STATE,
+    MAP_VIEW_STATE,
     assert_offline,
     browser_page,
     fitted_view,
@@ -27,7 +27,7 @@ def wait_for_map(page, whole=None) -> tuple[dict, dict]:
     its size and its boundaries have loaded. `whole`: the view the app fits for the whole
     network at a map size (components.map_viewport.whole_country), waited for."""
     wait_for_app(page)
-    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    canvas = page.locator(".atlas-map canvas").first
     canvas.wait_for(state="visible", timeout=30_000)
     canvas.scroll_into_view_if_needed()
     view = wait_for_fit(page, lambda w, h: whole((w, h))) if whole else fitted_view(page)[0]
@@ -38,8 +38,8 @@ def wait_for_map(page, whole=None) -> tuple[dict, dict]:
 def pixel(page, lat: float, lon: float) -> tuple[float, float]:
     """Where a place is drawn on the page, in the view the map shows at this moment (it
     is fitted again once it has measured its size, so a view read earlier can be old)."""
-    view = page.evaluate(DECK_VIEW_STATE)
-    box = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.bounding_box()
+    view = page.evaluate(MAP_VIEW_STATE)
+    box = page.locator(".atlas-map canvas").first.bounding_box()
     x, y = screen_position(view, lat, lon)
     return box["x"] + x, box["y"] + y
 
@@ -86,16 +86,12 @@ def test_map_renders_offline_and_a_click_opens_the_panel(server, output_dir):
         page.goto(server.url + "/map")
         wait_for_map(page, whole_country)
         page.screenshot(path=output_dir / "map-default.png")
-        # drawn once, fitted: the page's run, then the run with the map's measured size,
-        # and no third one once the map has drawn
-        assert len(runs) == 2, [str(run)[:300] for run in runs]
-        # Streamlit's map code was asked for while the map's place was measured, and the
-        # browser fetched that very file once, not a second copy
-        preloaded = page.evaluate(
-            "() => document.querySelector('link[data-atlas-map-code]')?.href || null"
-        )
-        fetched = [url for url in requests.urls if "/static/js/DeckGlJsonChart." in url]
-        assert preloaded and fetched == [preloaded], (preloaded, fetched)
+        # drawn once, fitted for the map's size from the first run (the assumed size is
+        # 1280x720's): the page's run only, no second one for the map's size
+        assert len(runs) == 1, [str(run)[:300] for run in runs]
+        # MapLibre comes from the app, once
+        fetched = [url for url in requests.urls if "/maplibre-gl/maplibre-gl.mjs" in url]
+        assert len(fetched) == 1 and fetched[0].startswith(server.url), fetched
         assert any(url.endswith("/app/static/geo/states.geojson") for url in requests.urls)
         # the boundaries' attribution on the map itself (from the local style's source)
         # (a map narrower than 640 px folds it behind an "i" button; the legend repeats it)
@@ -134,7 +130,7 @@ def test_a_hostile_name_shows_as_text_in_tooltip_and_panel(tmp_path, output_dir)
         wait_for_map(page, whole_country)
         x, y = pixel(page, 52.15, 9.95)  # the hostile member (Hildesheim's place)
         page.mouse.move(x, y)
-        tip = page.locator(".deck-tooltip")
+        tip = page.locator(".atlas-map-tooltip")
         tip.wait_for(state="visible", timeout=15_000)
         assert tip.inner_text().startswith(HOSTILE)
         assert tip.locator("img").count() == 0

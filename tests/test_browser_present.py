@@ -59,7 +59,7 @@ def test_slide_show_with_arrow_keys(server, output_dir, width, height):
         # is fitted to the members of Lower Saxony as it is drawn there
         press(page, "ArrowRight", 1)
         assert counter(page) == "2 / 3"
-        chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+        chart = page.locator(".atlas-map").first
         chart.locator("canvas").first.wait_for(state="visible", timeout=60_000)
         main = page.locator('[data-testid="stMain"]')
         # no page controls, expanders or page buttons: only the slide bar's

@@ -238,7 +238,7 @@ def test_the_map_loads_its_boundaries_through_nginx_compressed_and_cached(
         with page.expect_response(lambda r: r.url.endswith("/districts.geojson"), timeout=60_000):
             page.goto(f"{proxy}/map?mode=districts&state=Niedersachsen")
             wait_for_app(page)
-            canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+            canvas = page.locator(".atlas-map canvas").first
             canvas.wait_for(state="visible", timeout=30_000)
         page.wait_for_timeout(500)  # and are drawn, for the screenshot
         assert page.locator('[data-testid="stException"], [data-testid="stAlert"] pre').count() == 0

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from atlas.text import TEXTS
-from tests.apptest import run_app
+from tests.apptest import drawn_maps, features, run_app
 
 PAGES = (
     "overview",
@@ -86,10 +86,11 @@ def shown_text(at) -> str:
             )
             for trace in spec.get("data", [])
         )
-    for deck in at.get("deck_gl_json_chart"):  # the map's tooltips
-        for layer in json.loads(deck.proto.json)["layers"]:
-            if isinstance(layer.get("data"), list):
-                pieces.extend(str(row.get("tip", "")) for row in layer["data"])
+    for spec in drawn_maps(at):  # the map's tooltips
+        for source in spec["sources"]:
+            if isinstance(spec["sources"][source].get("data"), dict):
+                pieces.extend(str(row.get("tip", "")) for row in features(spec, source))
+        pieces.extend(str(mark.get("tip") or "") for mark in spec["marks"])
     return "\n".join(pieces).replace("\\", "")
 
 

@@ -13,6 +13,7 @@ import pytest
 from atlas import geo
 from atlas.network import BUNDLED_DATA_DIR
 from atlas.source import open_network
+from components.map_chart import JS
 from components.map_deck import (
     INITIAL_VIEW,
     LOCAL_AREAS_STYLE,
@@ -24,7 +25,7 @@ from components.map_deck import (
     rgb,
 )
 from components.map_viewport import ASSUMED_SIZE, whole_country
-from tests.apptest import multiselect, open_expander, run_app
+from tests.apptest import drawn_map, features, marks, multiselect, open_expander, run_app
 from tests.helpers import MUNIS, write_folder
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -35,14 +36,6 @@ def network():
     return open_network(BUNDLED_DATA_DIR, dt.date(2026, 11, 28))
 
 
-def deck_spec(at) -> dict:
-    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-
-
-def tooltip(at) -> dict:
-    return json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)
-
-
 def layer(spec: dict, layer_id: str) -> dict:
     return next(item for item in spec["layers"] if item["id"] == layer_id)
 
@@ -50,25 +43,29 @@ def layer(spec: dict, layer_id: str) -> dict:
 def test_deck_has_points_links_and_a_local_style_with_the_boundaries(monkeypatch, network):
     at = run_app(monkeypatch, page="map")
     assert not at.exception
-    spec = deck_spec(at)
-    assert spec["mapStyle"] == LOCAL_STYLE
-    assert spec["mapProvider"] != "carto"
-    assert "http" not in json.dumps(spec) and "cartocdn" not in json.dumps(
-        spec
-    )  # nothing to fetch outside
-    # the local style draws the outlines, so the deck does not draw them again
-    ids = {item["id"] for item in spec["layers"]}
-    assert not ids & {"states", "districts"}
+    spec = drawn_map(at)
+    assert spec["style"] == LOCAL_STYLE
+    assert "http" not in json.dumps(spec)  # nothing to fetch outside
+    # the local style draws the outlines, so the map does not draw them again
+    assert not set(spec["sources"]) & {"states", "districts"}
     assert (
-        len(layer(spec, "members")["data"])
+        len(features(spec, "members"))
         == network.municipalities[["lat", "lon"]].notna().all(axis=1).sum()
     )
-    visit = {row["tip"] for row in layer(spec, "links")["data"]}
+    visit = {row["tip"] for row in features(spec, "links")}
     assert any("Wolfsburg" in text and "Lemgo" in text for text in visit)
-    assert {row["name"] for row in layer(spec, "organisations")["data"]} >= {"Fraunhofer IOSB-INA"}
-    # literal strings, not column expressions ("@@=meters" would size dots in pixels)
-    assert layer(spec, "members")["radiusUnits"] == "meters"
-    assert layer(spec, "organisation_labels")["characterSet"] == "auto"
+    diamonds = {mark["tip"].split("\n")[0] for mark in marks(spec, "organisation")}
+    assert diamonds >= {"Fraunhofer IOSB-INA"}
+    assert {mark["text"] for mark in marks(spec, "organisation")} == {"◆"}
+    # the dots are sized in metres (grow with the zoom) within 4-24 pixels
+    radius = layer(spec, "members")["paint"]["circle-radius"]
+    assert radius[:5] == [
+        "interpolate",
+        ["exponential", 2],
+        ["zoom"],
+        0,
+        ["max", 4, ["min", 24, ["*", ["get", "r0"], 1]]],
+    ]
 
 
 def local_style(url: str) -> dict:
@@ -112,63 +109,64 @@ def test_a_tile_basemap_gets_the_boundaries_from_the_deck(network):
 
 def test_tooltips_name_kind_state_projects_phase_topics(monkeypatch):
     at = run_app(monkeypatch, page="map")
-    members = {row["id"]: row for row in layer(deck_spec(at), "members")["data"]}
+    members = {row["id"]: row for row in features(drawn_map(at), "members")}
     lemgo = members["lemgo"]
     lines = lemgo["tip"].split("\n")
     assert lines[:3] == ["Lemgo", "Stadt · Nordrhein-Westfalen", "Kreis Lippe"]
     assert lines[3].startswith("Projekte: 1 · Phase: ") and "Themen: " in lines[3]
     assert "digital.interkommunal" in lines[4]
-    visit = next(row for row in layer(deck_spec(at), "links")["data"] if "2022" in row["tip"])
+    visit = next(row for row in features(drawn_map(at), "links") if "2022" in row["tip"])
     assert "09.06.2022" in visit["tip"]  # German date
-    assert tooltip(at)["text"] == "{tip}"
 
 
 def test_filtering_by_state_changes_the_points(monkeypatch):
     at = run_app(monkeypatch, page="map", params={"state": "Niedersachsen"})
-    members = layer(deck_spec(at), "members")["data"]
+    members = features(drawn_map(at), "members")
     assert len(members) == 19
     assert all(row["tip"].split("\n")[1].endswith("· Niedersachsen") for row in members)
-    everyone = layer(deck_spec(run_app(monkeypatch, page="map")), "members")["data"]
+    everyone = features(drawn_map(run_app(monkeypatch, page="map")), "members")
     assert len(everyone) > len(members)
 
 
 def test_the_view_fits_the_filtered_members_and_stays_while_they_do(monkeypatch):
     at = run_app(monkeypatch, page="map")
-    germany = deck_spec(at)["initialViewState"]
+    germany = drawn_map(at)["view"]
     multiselect(at, "f_state").set_value(["Bayern"]).run()
     assert not at.exception
-    fitted = deck_spec(at)["initialViewState"]
+    fitted = drawn_map(at)["view"]
     assert fitted["zoom"] > germany["zoom"] and fitted["latitude"] < 50.5  # Bavaria
-    assert len(layer(deck_spec(at), "members")["data"]) < 30
+    assert len(features(drawn_map(at), "members")) < 30
     next(b for b in at.button if b.key == "map_whole").click().run()
-    assert round(deck_spec(at)["initialViewState"]["zoom"], 2) == germany["zoom"]
+    assert round(drawn_map(at)["view"]["zoom"], 2) == germany["zoom"]
     # a rerun with the same filters (a setting, a click) keeps where the user went
     at.run()
-    assert round(deck_spec(at)["initialViewState"]["zoom"], 2) == germany["zoom"]
+    assert round(drawn_map(at)["view"]["zoom"], 2) == germany["zoom"]
     next(b for b in at.button if b.key == "map_fit").click().run()
-    again = deck_spec(at)["initialViewState"]
+    again = drawn_map(at)["view"]
     assert abs(again["zoom"] - fitted["zoom"]) < 0.001
     # pressed again (after the user panned away): the view given must differ, or the
     # chart would not move
     next(b for b in at.button if b.key == "map_fit").click().run()
-    assert deck_spec(at)["initialViewState"] != again
+    assert drawn_map(at)["view"] != again
 
 
 def test_a_link_to_a_region_opens_fitted_to_it(monkeypatch):
     at = run_app(monkeypatch, page="map", params={"state": "Niedersachsen"})
-    opened = deck_spec(at)["initialViewState"]
+    opened = drawn_map(at)["view"]
     assert opened["zoom"] > 5.0 and opened["latitude"] > 51.5
 
 
 def test_choropleth_of_districts(monkeypatch):
     at = run_app(monkeypatch, page="map", params={"mode": "districts", "state": "Niedersachsen"})
     # the outlines' style without the white land: the areas' colours are the land
-    assert deck_spec(at)["mapStyle"] == LOCAL_AREAS_STYLE
-    areas = layer(deck_spec(at), "areas")
-    # the 400 outlines come from the static file; the deck colours the areas with a value
-    assert areas["data"] == "/app/static/geo/districts.geojson"
-    valued = areas["getFillColor"]
-    assert '"03241"' in valued and '"05766"' not in valued  # Region Hannover, Kreis Lippe
+    spec = drawn_map(at)
+    assert spec["style"] == LOCAL_AREAS_STYLE
+    # the 400 outlines come from the static file; the map colours the areas with a value
+    assert spec["sources"]["areas"]["data"] == "/app/static/geo/districts.geojson"
+    fill = layer(spec, "areas")["paint"]["fill-color"]
+    assert fill[:2] == ["match", ["get", "ags"]]
+    valued = {key for keys in fill[2:-1:2] for key in keys}
+    assert "03241" in valued and "05766" not in valued  # Region Hannover, Kreis Lippe
 
 
 def test_hostile_name_is_escaped_in_the_tooltip(monkeypatch, tmp_path):
@@ -185,13 +183,13 @@ def test_hostile_name_is_escaped_in_the_tooltip(monkeypatch, tmp_path):
     )
     at = run_app(monkeypatch, folder, page="map")
     assert not at.exception
-    spec = deck_spec(at)
-    # a plain-text tooltip (deck.gl sets it with innerText): the name shows as itself and
-    # no template can become markup; an "html" tooltip would have to escape every field
-    assert tooltip(at)["text"] == "{tip}" and "html" not in tooltip(at)
-    members = layer(spec, "members")["data"]
+    spec = drawn_map(at)
+    # the tooltips are plain text (the map sets them with textContent): the name shows as
+    # itself and cannot become markup
+    members = features(spec, "members")
     assert any(row["tip"].startswith(HOSTILE + "\n") for row in members)
-    assert any(HOSTILE in row["tip"] for row in layer(spec, "links")["data"])
+    assert any(HOSTILE in row["tip"] for row in features(spec, "links"))
+    assert "textContent = text" in JS and "innerHTML" not in JS
     # the table alternative (built when opened) shows it as plain text, the legend and
     # captions not at all
     assert HOSTILE in open_expander(at, "map_table").dataframe[0].value.to_string()
@@ -255,7 +253,7 @@ def test_table_alternative_lists_every_point_link_and_partner(monkeypatch):
     open_expander(at, "map_table")
     members, links, partners = (frame.value for frame in at.dataframe[:3])
     assert len(members) == 19
-    assert len(links) == len(layer(deck_spec(at), "links")["data"])
+    assert len(links) == len(features(drawn_map(at), "links"))
     # a partner shows when a shown link ends at it: the Städtetag supports Lower Saxony's
     # projects; Fraunhofer's links all lie in North Rhine-Westphalia
     assert set(partners["Name"]) == {"Niedersächsischer Städtetag"}
@@ -264,11 +262,11 @@ def test_table_alternative_lists_every_point_link_and_partner(monkeypatch):
 def test_map_on_a_small_synthetic_network(monkeypatch, small_synth_dir):
     at = run_app(monkeypatch, small_synth_dir, page="map")
     assert not at.exception
-    members = layer(deck_spec(at), "members")["data"]
+    members = features(drawn_map(at), "members")
     assert 0 < len(members) <= 300
     at = run_app(monkeypatch, small_synth_dir, page="map", params={"mode": "states"})
     assert not at.exception
-    assert "properties.name ==" in layer(deck_spec(at), "areas")["getFillColor"]
+    assert layer(drawn_map(at), "areas")["paint"]["fill-color"][:2] == ["match", ["get", "name"]]
 
 
 def test_every_slide_starts_from_its_own_view(monkeypatch):
@@ -289,7 +287,7 @@ def test_every_slide_starts_from_its_own_view(monkeypatch):
     for key, value in {"show": show, "slide": "0", "state": "Niedersachsen"}.items():
         at.query_params[key] = value
     at.run()
-    fitted = deck_spec(at)["initialViewState"]
+    fitted = drawn_map(at)["view"]
     assert fitted["zoom"] > INITIAL_VIEW["zoom"] and 51.5 < fitted["latitude"] < 53.5
     del at.query_params["state"]
     at.query_params["slide"] = "1"
@@ -297,21 +295,19 @@ def test_every_slide_starts_from_its_own_view(monkeypatch):
     at.run()
     assert not at.exception
     whole = whole_country(ASSUMED_SIZE[True])  # Germany fitted to the slide's map
-    assert deck_spec(at)["initialViewState"]["zoom"] == pytest.approx(whole["zoom"])
+    assert drawn_map(at)["view"]["zoom"] == pytest.approx(whole["zoom"])
 
 
 def test_the_names_with_room_at_the_opening_zoom_are_drawn_at_a_readable_size(monkeypatch):
     """The names that have room where the map opens go to the map, each at one size in
     pixels readable from the back of a room: fewer names rather than tiny ones."""
     at = run_app(monkeypatch, page="map", params={"state": "Niedersachsen"})
-    spec = deck_spec(at)
-    member_labels = layer(spec, "member_labels")
-    names = {row["name"] for row in member_labels["data"]}
-    members = {row["tip"].split("\n")[0] for row in layer(spec, "members")["data"]}
+    spec = drawn_map(at)
+    names = {mark["text"] for mark in marks(spec, "name")}
+    members = {row["tip"].split("\n")[0] for row in features(spec, "members")}
     assert len(names & members) >= len(members) // 2 and "Lemgo" in names  # outside the filter
-    for labels in (member_labels, layer(spec, "organisation_labels")):
-        assert labels["sizeUnits"] == "pixels" and labels["getSize"] == "@@=px"
-        assert all(row["px"] >= 14 for row in labels["data"])
+    assert "Niedersächsischer Städtetag" in names  # an organisation's name
+    assert all(mark["px"] >= 14 for mark in marks(spec, "name"))
 
 
 def test_names_do_not_overlap_at_the_opening_zoom_and_all_show_when_zoomed_in(network):
@@ -347,13 +343,6 @@ def test_names_do_not_overlap_at_the_opening_zoom_and_all_show_when_zoomed_in(ne
     assert np.allclose(labels["size"] / metres_per_pixel, 15, atol=0.01)
 
 
-def test_organisations_are_drawn_below_the_members(monkeypatch):
-    """An organisation's diamond and name lie under the members' dots, never over one."""
-    ids = [item["id"] for item in deck_spec(run_app(monkeypatch, page="map"))["layers"]]
-    assert ids.index("organisations") < ids.index("members")
-    assert ids.index("organisation_labels") < ids.index("members") < ids.index("member_labels")
-
-
 def test_label_choice_names_all_when_few_and_never_overlaps(network):
     points = geo.member_points(network)
     few = points[points["state"] == "Niedersachsen"]
@@ -366,17 +355,23 @@ def test_label_choice_names_all_when_few_and_never_overlaps(network):
 
 def test_links_to_partners_outside_the_filter_reach_the_faded_partner(monkeypatch):
     at = run_app(monkeypatch, page="map", params={"state": "Niedersachsen"})
-    spec = deck_spec(at)
-    visits = [row for row in layer(spec, "links")["data"] if "Wolfsburg" in row["tip"]]
+    spec = drawn_map(at)
+    visits = [row for row in features(spec, "links") if "Wolfsburg" in row["tip"]]
     assert any("Lemgo" in row["tip"] for row in visits)  # Lemgo is in NRW
-    faded = {row["tip"] for row in layer(spec, "faded_partners")["data"]}
+    faded = {row["tip"] for row in features(spec, "faded_partners")}
     assert "Lemgo" in faded and "Wolfsburg" not in faded
 
 
 def test_link_kinds_differ_in_colour_and_in_dash_or_width(monkeypatch):
     at = run_app(monkeypatch, page="map")
-    rows = layer(deck_spec(at), "links")["data"]
-    style = {row["kind"]: (tuple(row["colour"]), row["width"], tuple(row["dash"])) for row in rows}
+    spec = drawn_map(at)
+    dashes = {
+        item["filter"][2]: item["paint"].get("line-dasharray")
+        for item in spec["layers"]
+        if item["id"].startswith("links_")
+    }
+    rows = features(spec, "links")
+    style = {row["kind"]: (row["colour"], row["width"], str(dashes[row["dash"]])) for row in rows}
     assert {"joint", "cooperation", "visit", "support"} <= set(style)
     for a in style:
         for b in style:
@@ -391,12 +386,12 @@ def test_link_kinds_differ_in_colour_and_in_dash_or_width(monkeypatch):
 
 def test_an_organisation_is_its_own_marker_beside_the_member_it_shares_a_place_with(monkeypatch):
     at = run_app(monkeypatch, page="map")
-    spec = deck_spec(at)
-    orgs = layer(spec, "organisations")
-    assert orgs["@@type"] == "TextLayer" and orgs["getPixelOffset"] != [0, 0]
-    assert {row["name"] for row in orgs["data"]} >= {"Fraunhofer IOSB-INA"}
+    spec = drawn_map(at)
+    fraunhofer = next(m for m in marks(spec, "organisation") if m["tip"].startswith("Fraunhofer"))
     # members are drawn and picked as before: the diamond sits beside Lemgo, not on it
-    assert any(row["tip"].startswith("Lemgo\n") for row in layer(spec, "members")["data"])
+    lemgo = next(row for row in features(spec, "members") if row["tip"].startswith("Lemgo\n"))
+    assert (fraunhofer["lon"], fraunhofer["lat"]) == (lemgo["lon"], lemgo["lat"])
+    assert (fraunhofer["dx"], fraunhofer["dy"]) != (0, 0)
 
 
 @pytest.mark.parametrize(
@@ -456,44 +451,38 @@ def test_a_large_map_is_sent_the_names_that_have_room_up_to_a_states_view():
     assert drawn <= set(sent["name"])
 
 
-def test_the_map_waits_for_its_size_before_it_is_drawn(monkeypatch):
-    """Before the browser has measured the map, the page keeps the map's place (the probe
-    measures it) and sends no deck: drawn at an assumed size it would be drawn twice and
-    jump when fitted to the real one. The panel is there from the start."""
-    at = run_app(monkeypatch, page="map", map_measured=False)
-    assert not at.exception
-    assert len(at.get("deck_gl_json_chart")) == 0
-    assert "Phase" in [m.value.strip("*") for m in at.markdown]  # the legend
+def test_the_map_is_fitted_for_the_size_the_browser_reports(monkeypatch):
+    """The first run fits the view for the size assumed (1280x720's), so the map is drawn at
+    once; a map of another size reports its own (and shows only its base until then) and
+    is drawn again, fitted to it."""
     at = run_app(monkeypatch, page="map")
-    assert len(at.get("deck_gl_json_chart")) == 1
-
-
-def test_a_slide_waits_for_its_own_size(monkeypatch):
-    """The page's map measured and drawn, the first map slide of the session still waits
-    for the slide's size (a slide's map is larger): drawn for the assumed size, it would
-    jump on the projector."""
-    at = run_app(monkeypatch, page="map", map_measured=False)
-    at.session_state["map_px_page"] = (607, 470)  # the browser measured the page's map
+    assert not at.exception
+    first = drawn_map(at)
+    assert first["size"] == {"width": ASSUMED_SIZE[False][0], "height": ASSUMED_SIZE[False][1]}
+    assert features(first, "members") and first["marks"]
+    assert "Phase" in [m.value.strip("*") for m in at.markdown]  # the legend
+    at.session_state["map"] = {"size": {"width": 1087, "height": 830}}  # a 1920x1080 screen
     at.run()
-    assert len(at.get("deck_gl_json_chart")) == 1
+    drawn = drawn_map(at)
+    assert drawn["size"] == {"width": 1087, "height": 830}
+    assert drawn["view"]["zoom"] > first["view"]["zoom"]
+    assert drawn["view"]["zoom"] == pytest.approx(whole_country((1087, 830))["zoom"])
+    # a size no map has is not taken
+    at.session_state["map"] = {"size": {"width": 99_999, "height": -1}}
+    at.run()
+    assert drawn_map(at)["size"] == {"width": 1087, "height": 830}
+
+
+def test_a_slide_is_fitted_for_its_own_size(monkeypatch):
+    """The page's map measured, a map slide is still fitted for a slide's map (larger,
+    below the slide's bar) until the slide's map reports its size: not the page's."""
+    at = run_app(monkeypatch, page="map")
+    at.session_state["map"] = {"size": {"width": 1087, "height": 830}}
+    at.run()
     for key, value in {"show": "niedersachsen-karte", "slide": "0"}.items():
         at.query_params[key] = value
     at.query_params["state"] = "Niedersachsen"
     at.run()
     assert not at.exception
-    assert len(at.get("deck_gl_json_chart")) == 0  # the slide's map waits for its size
-
-
-def test_the_probe_names_the_map_code_streamlit_serves():
-    """While the map's place is measured, the browser starts loading Streamlit's map code:
-    the probe names that file, and it is among the files this Streamlit serves (a newer
-    Streamlit renaming it would only lose the head start, never the map)."""
-    from pathlib import Path
-
-    import streamlit
-
-    from components.map_viewport import MAP_CODE, SIZE_PROBE_JS
-
-    served = Path(streamlit.__file__).parent / "static" / "static" / "js"
-    assert MAP_CODE and MAP_CODE.startswith("DeckGlJsonChart.") and (served / MAP_CODE).is_file()
-    assert "modulepreload" in SIZE_PROBE_JS and "used.chunk" in SIZE_PROBE_JS
+    size = ASSUMED_SIZE[True]
+    assert drawn_map(at)["size"] == {"width": size[0], "height": size[1]}
