@@ -21,6 +21,7 @@ EARTH_CIRCUMFERENCE_M = 40_075_016.686
 LIBRARY = "/app/static/vendor/maplibre-gl/maplibre-gl.mjs"
 JS = (Path(__file__).with_name("map_chart.js")).read_text(encoding="utf-8")
 _component = None
+PICKABLE = {"members", "faded_partners", "links", "areas"}  # what a hover or click finds
 
 
 def rgba(colour) -> str:
@@ -168,6 +169,27 @@ def _areas(layer: dict) -> tuple[dict, list[dict]]:
     ]
 
 
+def _boundaries(layer: dict) -> tuple[dict, list[dict]]:
+    """The app's outlines of districts or states over a tile basemap (which has none):
+    lines, the states' land filled white on the members' map."""
+    kind = layer["id"]
+    drawn = [
+        {
+            "id": f"{kind}_outline",
+            "type": "line",
+            "source": kind,
+            "paint": {
+                "line-color": rgba(layer["getLineColor"]),
+                "line-width": layer.get("lineWidthMinPixels", 1),
+            },
+        }
+    ]
+    if layer.get("filled"):
+        fill = {"id": f"{kind}_fill", "type": "fill", "source": kind}
+        drawn.insert(0, fill | {"paint": {"fill-color": rgba(layer["getFillColor"])}})
+    return {"type": "geojson", "data": layer["data"]}, drawn
+
+
 def _marks(layer: dict, kind: str) -> list[dict]:
     """Names and diamonds: drawn by the page beside the canvas, at their pixel offset."""
     anchor = {"start": "left", "end": "right", "middle": "center"}[
@@ -213,6 +235,9 @@ def maplibre_spec(spec: dict) -> dict:
         elif kind == "areas":
             sources[kind], drawn = _areas(layer)
             layers += drawn
+        elif kind in ("districts", "states"):
+            sources[kind], drawn = _boundaries(layer)
+            layers += drawn
         elif kind == "organisations":
             marks += _marks(layer, "organisation")
         elif kind in ("organisation_labels", "member_labels"):
@@ -223,7 +248,9 @@ def maplibre_spec(spec: dict) -> dict:
         "sources": sources,
         "layers": layers,
         "marks": marks,
-        "pickable": [x["id"] for x in layers if x["id"] != "areas_outline"],
+        "pickable": [
+            x["id"] for x in layers if x["source"] in PICKABLE and "outline" not in x["id"]
+        ],
     }
 
 

@@ -168,3 +168,21 @@ def test_an_areas_map_draws_the_static_outlines_over_the_style_without_land(nied
     assert drawn["sources"]["areas"]["promoteId"] == "ags"
     assert [layer["id"] for layer in drawn["layers"]][:2] == ["areas", "areas_outline"]
     assert "areas_outline" not in drawn["pickable"]
+
+
+def test_over_a_tile_basemap_the_map_draws_the_apps_outlines(niedersachsen):
+    """A tile basemap has no district or state outlines: the map draws the app's own
+    boundary files over it (states filled white on the members' map), never picked."""
+    _, points, links = niedersachsen
+    tiles = "https://tiles.example/style.json"
+    none = pd.DataFrame(columns=["lon", "lat", "name", "kind", "tip"])
+    drawn = maplibre_spec(
+        deck_spec(build_deck(points, links, none, "points", "phase", style=tiles))
+    )
+    assert drawn["style"] == tiles
+    assert drawn["sources"]["districts"]["data"].endswith("/static/geo/districts.geojson")
+    assert drawn["sources"]["states"]["data"].endswith("/static/geo/states.geojson")
+    ids = [layer["id"] for layer in drawn["layers"]]
+    assert ids[:4] == ["districts_outline", "states_fill", "states_outline", "links_0"]
+    assert not {"districts_outline", "states_fill", "states_outline"} & set(drawn["pickable"])
+    assert "members" in drawn["pickable"]
