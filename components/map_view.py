@@ -374,8 +374,11 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
     presenting = is_presenting()
     kind = "slide" if presenting else "page"  # a slide's map is larger: a size per kind
     reported = st.session_state.get("map") or {}
+    # a new report only: the map's last one stays in its state, a slide's map is not the
+    # page's
     measured = measured_size(reported.get("size"))
-    if measured is not None:
+    if measured is not None and reported["size"] != st.session_state.get("map_size_report"):
+        st.session_state["map_size_report"] = reported["size"]
         st.session_state[f"map_px_{kind}"] = measured
     size = st.session_state.get(f"map_px_{kind}")
     report = reported_view(reported.get("view"))
