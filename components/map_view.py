@@ -33,11 +33,9 @@ from components.map_deck import (
 )
 from components.map_labels import LABEL_PX
 from components.map_viewport import (
-    ASSUMED_SIZE,
     MAP_HEIGHT,
-    measured_size,
     named_view,
-    reported_view,
+    take_reports,
     view_state,
 )
 from components.memo import shared
@@ -372,23 +370,10 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
         "map_layers", inputs, lambda: map_layers(network, view, filters, mode, measure, lang)
     )
     presenting = is_presenting()
-    kind = "slide" if presenting else "page"  # a slide's map is larger: a size per kind
-    reported = st.session_state.get("map") or {}
-    # a new report only: the map's last one stays in its state, a slide's map is not the
-    # page's
-    measured = measured_size(reported.get("size"))
-    if measured is not None and reported["size"] != st.session_state.get("map_size_report"):
-        st.session_state["map_size_report"] = reported["size"]
-        st.session_state[f"map_px_{kind}"] = measured
-    size = st.session_state.get(f"map_px_{kind}")
-    report = reported_view(reported.get("view"))
-    if report is not None and report != st.session_state.get("map_view_report"):
-        st.session_state["map_view_report"] = report  # a new one: the names with room there
-        st.session_state["map_seen"] = report
-    # the size the map was measured at, else the one assumed: the view is fitted to it
-    # from the first run (a map of another size reports its size and shows its base only
-    # until it is drawn for it)
-    size = size or ASSUMED_SIZE[presenting]
+    # the size the map reported, else the one assumed: the view is fitted to it from the
+    # first run (a map of another size reports its size and shows its base only until it
+    # is drawn for it)
+    size = take_reports(st.session_state.get("map"), presenting)
     with buttons_box:
         where = view_state(geo.located(view.municipalities), filters, lang, size, presenting)
     named = named_view() or where

@@ -24,6 +24,25 @@ PADDING = (36, 130, 36, 36)
 GERMANY_CORNERS = pd.DataFrame({"lat": [47.27, 55.06], "lon": [5.87, 15.04]})
 
 
+def take_reports(reported: dict | None, presenting: bool) -> tuple[int, int]:
+    """The map's size to fit the view for, after taking what the map reported (its
+    component's state: "size", "view"): the size it measured, on a slide or on the page,
+    else the one assumed. A report is taken once, when new: the map's last one stays in
+    its state, and a slide's map is not the page's. A new view (the user zoomed or
+    panned) is where the names are chosen for."""
+    kind = "slide" if presenting else "page"
+    reported = reported or {}
+    measured = measured_size(reported.get("size"))
+    if measured is not None and reported["size"] != st.session_state.get("map_size_report"):
+        st.session_state["map_size_report"] = reported["size"]
+        st.session_state[f"map_px_{kind}"] = measured
+    view = reported_view(reported.get("view"))
+    if view is not None and view != st.session_state.get("map_view_report"):
+        st.session_state["map_view_report"] = view
+        st.session_state["map_seen"] = view
+    return st.session_state.get(f"map_px_{kind}") or ASSUMED_SIZE[presenting]
+
+
 def measured_size(value) -> tuple[int, int] | None:
     """(width, height) from what the map sent, if it is a plausible map size."""
     try:
