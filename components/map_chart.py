@@ -41,11 +41,11 @@ def _collection(features: list) -> dict:
     return {"type": "geojson", "data": {"type": "FeatureCollection", "features": features}}
 
 
-def member_radius(radius_m: float, lat: float, pixels: tuple[int, int]) -> list:
-    """circle-radius for a dot of `radius_m` metres at `lat`, never under or over
-    `pixels`: one stop per zoom level (MapLibre's zoom is deck.gl's: 512-px world)."""
+def member_radius(pixels: tuple[int, int]) -> list:
+    """circle-radius for each dot from its "r0" (its metres in pixels at zoom 0), never
+    under or over `pixels`: one stop per zoom level (MapLibre's zoom is deck.gl's: a
+    512-px world)."""
     stops: list = ["interpolate", ["exponential", 2], ["zoom"]]
-    del radius_m, lat  # per feature: the expression reads "r0" (pixels at zoom 0)
     for zoom in range(0, 21):
         stops += [zoom, ["max", pixels[0], ["min", pixels[1], ["*", ["get", "r0"], 2**zoom]]]]
     return stops
@@ -78,7 +78,7 @@ def _members(layer: dict) -> tuple[dict, dict]:
             "circle-color": ["get", "fill"],
             "circle-stroke-color": ["get", "line"],
             "circle-stroke-width": ["get", "lw"],
-            "circle-radius": member_radius(0, 0, pixels),
+            "circle-radius": member_radius(pixels),
         },
     }
 

@@ -102,7 +102,7 @@ def test_every_member_link_partner_and_name_is_carried_over(niedersachsen):
 
 @pytest.mark.parametrize("zoom", [0, 3, 4.63, 6, 8.5, 12, 20])
 def test_a_dot_grows_with_the_zoom_between_4_and_24_pixels(zoom):
-    stops = member_radius(0, 0, (4, 24))
+    stops = member_radius((4, 24))
     assert stops[:3] == ["interpolate", ["exponential", 2], ["zoom"]]
     pairs = list(zip(stops[3::2], stops[4::2], strict=True))
 
