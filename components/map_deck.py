@@ -85,7 +85,10 @@ __all__ = [
 LOCAL_STYLE = "/app/static/map-style.json"
 LOCAL_AREAS_STYLE = "/app/static/map-style-areas.json"
 STATES_URL = "/app/static/geo/states.geojson"
-DISTRICTS_URL = "/app/static/geo/districts.geojson"
+DISTRICTS_URL = "/app/static/geo/districts.geojson"  # polygons, for the choropleth
+# the borders between districts, each once, as lines (data/build/build_outlines.py): the
+# outlines cost the browser a third of the polygons before the map is drawn
+DISTRICT_OUTLINES_URL = "/app/static/geo/district-outlines.geojson"
 INITIAL_VIEW = {"latitude": 51.2, "longitude": 10.4, "zoom": 5.0}
 # Member dots are sized in metres, so they grow and shrink with the zoom (dense areas such
 # as the Ruhr come apart when zoomed in), clamped to stay visible and never cover a city.
@@ -191,7 +194,7 @@ def boundary_layers(filled: bool) -> list[pdk.Layer]:
     return [
         pdk.Layer(
             "GeoJsonLayer",
-            DISTRICTS_URL,
+            DISTRICT_OUTLINES_URL,
             id="districts",
             stroked=True,
             filled=False,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 
 import pandas as pd
 import pytest
-from shapely.geometry import Point, shape
+from shapely.geometry import Point, mapping, shape
 
 from atlas.coverage import SOURCE_TABLES, data_coverage, has_full_url, is_url_like
 from atlas.network import BOUNDARY_DIR, BUNDLED_DATA_DIR, load_folder, members
@@ -66,6 +67,51 @@ def test_every_municipality_lies_inside_its_state(network):
     ]
     assert network.municipalities[["lat", "lon"]].notna().all().all()
     assert outside == []
+
+
+def build_outlines():
+    """data/build/build_outlines.py, a script beside the data, as a module."""
+    path = BUNDLED_DATA_DIR / "build" / "build_outlines.py"
+    spec = importlib.util.spec_from_file_location("build_outlines", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def square(x: int, y: int) -> dict:
+    ring = [[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+@pytest.mark.parametrize(
+    ("states", "inner"),
+    [
+        ("AA", [[(1, 0), (1, 1)]]),  # two districts of one state: the border between them
+        ("AB", []),  # a state border: the states' own lines draw it
+        ("AAA", [[(1, 0), (1, 1)], [(2, 0), (2, 1)]]),
+        ("AAB", [[(1, 0), (1, 1)]]),
+    ],
+)
+def test_district_outlines_are_the_borders_inside_a_state_once(states, inner):
+    features = [
+        {"properties": {"state": state}, "geometry": square(x, 0)} for x, state in enumerate(states)
+    ]
+    lines = build_outlines().district_outlines(features)
+    drawn = sorted(sorted(tuple(map(int, xy)) for xy in line.coords) for line in lines.geoms)
+    assert drawn == sorted(sorted(line) for line in inner)
+
+
+def test_the_district_outlines_file_is_derived_from_the_district_polygons():
+    """The members' map draws static/geo/district-outlines.geojson: it must hold what
+    data/build/build_outlines.py makes of today's districts.geojson (rerun it after a
+    change of the polygons)."""
+    module = build_outlines()
+    polygons = json.loads((GEO / "districts.geojson").read_text())["features"]
+    outlines = json.loads((GEO / "district-outlines.geojson").read_text())
+    [feature] = outlines["features"]
+    assert feature["properties"] == {}
+    assert feature["geometry"] == module.rounded(mapping(module.district_outlines(polygons)))
+    assert "GeoBasis-DE / BKG" in outlines["attribution"]
 
 
 def test_todays_400_districts():

@@ -83,7 +83,7 @@ def test_local_styles_draw_the_boundaries_and_carry_the_attribution(url, land):
     data = {name: source["data"] for name, source in style["sources"].items()}
     assert data == {
         "bkg": "/app/static/geo/states.geojson",
-        "districts": "/app/static/geo/districts.geojson",
+        "districts": "/app/static/geo/district-outlines.geojson",
     }
     for name in data.values():  # the files the style names are there
         assert (geo.GEO_DIR / name.rsplit("/", 1)[1]).is_file()
@@ -102,7 +102,7 @@ def test_a_tile_basemap_gets_the_boundaries_from_the_deck(network):
     )
     assert spec["mapStyle"] == tiles
     assert layer(spec, "states")["data"].endswith("/static/geo/states.geojson")
-    assert layer(spec, "districts")["data"].endswith("/static/geo/districts.geojson")
+    assert layer(spec, "districts")["data"].endswith("/static/geo/district-outlines.geojson")
     local = json.loads(build_deck(points, pd.DataFrame(), empty, "points", "phase").to_json())
     assert not {item["id"] for item in local["layers"]} & {"states", "districts"}
 

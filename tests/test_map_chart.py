@@ -180,7 +180,7 @@ def test_over_a_tile_basemap_the_map_draws_the_apps_outlines(niedersachsen):
         deck_spec(build_deck(points, links, none, "points", "phase", style=tiles))
     )
     assert drawn["style"] == tiles
-    assert drawn["sources"]["districts"]["data"].endswith("/static/geo/districts.geojson")
+    assert drawn["sources"]["districts"]["data"].endswith("/static/geo/district-outlines.geojson")
     assert drawn["sources"]["states"]["data"].endswith("/static/geo/states.geojson")
     ids = [layer["id"] for layer in drawn["layers"]]
     assert ids[:4] == ["districts_outline", "states_fill", "states_outline", "links_0"]
