@@ -102,7 +102,7 @@ def test_district_outlines_are_the_borders_inside_a_state_once(states, inner):
 
 
 def test_the_district_outlines_file_is_derived_from_the_district_polygons():
-    """The members' map draws static/geo/district-outlines.geojson: it must hold what
+    """The maps draw static/geo/district-outlines.geojson: it must hold what
     data/build/build_outlines.py makes of today's districts.geojson (rerun it after a
     change of the polygons)."""
     module = build_outlines()

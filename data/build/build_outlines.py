@@ -1,4 +1,4 @@
-"""Derive the district outlines of the members' map from static/geo/districts.geojson.
+"""Derive the district outlines the maps draw from static/geo/districts.geojson.
 
 The maps draw the districts' outlines as thin grey lines under the states' darker ones.
 The polygon file holds every border twice (once for each district beside it), the
