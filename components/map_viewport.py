@@ -22,6 +22,9 @@ ASSUMED_SIZE = {False: (607, MAP_HEIGHT), True: (875, 544)}
 # name runs to the right of its dot
 PADDING = (36, 130, 36, 36)
 GERMANY_CORNERS = pd.DataFrame({"lat": [47.27, 55.06], "lon": [5.87, 15.04]})
+# the boundaries' attribution runs along the map's foot (about 20 px high), over the
+# Alps when Germany is fitted with a margin of 16 px only
+GERMANY_PADDING = (16, 16, 16, 16 + 24)
 
 
 def take_reports(reported: dict | None, presenting: bool) -> tuple[int, int]:
@@ -99,7 +102,7 @@ def whole_country(size: tuple[int, int] | None) -> dict:
     fitted to the map (larger on a projector)."""
     if size is None:
         return INITIAL_VIEW
-    return geo.fit_view(GERMANY_CORNERS, *size, padding=(16, 16, 16, 16))
+    return geo.fit_view(GERMANY_CORNERS, *size, padding=GERMANY_PADDING)
 
 
 def view_state(
