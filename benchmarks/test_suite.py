@@ -4,12 +4,15 @@
 
 runs the tests as `make test` does (`pytest -n 2 --dist loadgroup`), first on the baseline
 commit (extracted to a temporary folder with `git archive`), then on the working tree,
-and prints for each: wall time, CPU time (user + sys of pytest and everything it waited
-for: its processes, served apps, browsers), CPU time / 2 (the floor on a quiet 2-core
-machine), when each of the two processes finished its last test, and the slowest tests;
-then the ratios. Without pytest arguments the whole suite runs; name files or `-m "not
-browser"` for a part. On a busy machine wall times grow with the load; the CPU ratio
-stays comparable.
+and prints for each: wall time; CPU time (user + sys of pytest and everything it waited
+for: its processes and served apps); the machine's busy time over the run (every
+process's CPU time, from /proc/stat: the browsers too, which Playwright's driver starts
+and pytest never waits for, so the CPU time misses them; on a browser test about half
+of the work); busy time / 2 (the floor on a quiet 2-core machine); when each of the two
+processes finished its last test; and the slowest tests; then the ratios. Without pytest
+arguments the whole suite runs; name files or `-m "not browser"` for a part. On a busy
+machine wall times grow with the load, and the busy time counts the other load too; the
+CPU ratio stays comparable.
 """
 
 from __future__ import annotations
@@ -53,6 +56,18 @@ def extract(commit: str, target: Path) -> Path:
     return target
 
 
+def busy_seconds() -> float:
+    """CPU time the machine has spent outside idle since it started, all processes and
+    cores together (Linux's /proc/stat; 0 where there is none)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:9]
+    except OSError:
+        return 0.0
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in fields)
+    ticks = user + nice + system + irq + softirq + steal
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def run(tree: Path, args: list[str], scratch: Path) -> dict:
     """One pytest run in `tree`: its wall and CPU time, the processes' finish times."""
     times = scratch / "times"
@@ -70,9 +85,11 @@ def run(tree: Path, args: list[str], scratch: Path) -> dict:
         *("-p", "suite_times_plugin", f"--junitxml={report}", *args),
     ]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy = busy_seconds()
     start = time.time()
     done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
     wall = time.time() - start
+    busy = busy_seconds() - busy
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     finished = {
@@ -88,13 +105,21 @@ def run(tree: Path, args: list[str], scratch: Path) -> dict:
                 (float(case.get("time", 0)), f"{case.get('classname')}::{case.get('name')}")
             )
     summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-300:]
-    return {"wall": wall, "cpu": cpu, "finished": finished, "tests": tests, "summary": summary}
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "busy": busy,
+        "finished": finished,
+        "tests": tests,
+        "summary": summary,
+    }
 
 
 def show(name: str, result: dict, slowest: int) -> None:
     print(f"\n{name}: {result['summary']}")
     print(
-        f"  wall {result['wall']:.0f} s, CPU {result['cpu']:.0f} s, CPU / 2 {result['cpu'] / 2:.0f} s"
+        f"  wall {result['wall']:.0f} s, CPU {result['cpu']:.0f} s, machine busy "
+        f"{result['busy']:.0f} s, busy / 2 {result['busy'] / 2:.0f} s"
     )
     ends = ", ".join(f"{w} {t:.0f} s" for w, t in result["finished"].items())
     print(f"  last test finished: {ends}")
@@ -119,7 +144,7 @@ def main(argv: list[str] | None = None) -> None:
     show("working tree", head, options.slowest)
     print(
         f"\nworking tree / baseline: wall {head['wall'] / base['wall']:.2f}, "
-        f"CPU {head['cpu'] / base['cpu']:.2f}"
+        f"CPU {head['cpu'] / base['cpu']:.2f}, machine busy {head['busy'] / base['busy']:.2f}"
     )
 
 
