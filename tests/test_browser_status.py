@@ -1,8 +1,9 @@
 """Where projects stand today, in Debian chromium: the state after a planned end in the
-filter, a profile, the cohort timeline and the about page's coverage (the as-of note with
-its warning and the phase chart on the overview: test_browser_frame.py; on the timeline:
-test_browser_timeline.py; the map legend's entry: test_browser_meeting_grade.py). axe-core
-checks the about page as this test opens it."""
+filter at 1920x1080, and the about page's coverage (the as-of note with its warning and the
+phase chart on the overview: test_browser_frame.py; the cohort chart on the timeline:
+test_browser_timeline.py; the map legend's entry: test_browser_meeting_grade.py; a
+profile's text and a chosen cohort's chart, which need no browser: tests/test_status.py).
+axe-core checks the about page as this test opens it."""
 
 from __future__ import annotations
 
@@ -21,22 +22,6 @@ def test_filter_by_the_state_after_a_planned_end(server, output_dir):
     with app_page(server.url + "/?phase=Ende%20%C3%BCberschritten", 1920, 1080) as page:
         assert page.get_by_text(OVERDUE_DE).count() >= 1
         page.screenshot(path=output_dir / "status-filter-1920.png")
-
-
-def test_profile_names_the_state_after_a_planned_end(server, output_dir):
-    """(The map's legend entry and as-of note: the whole-network map in
-    test_browser_meeting_grade.py's map test.)"""
-    with app_page(server.url + "/profiles?project=mpsc-2021-bochum") as page:
-        text = "geplantes Ende überschritten (bis 09.2026) – Verlängerung bis 31.03.2028"
-        assert page.get_by_text(text).count() == 1
-        page.screenshot(path=output_dir / "status-profile.png")
-
-
-def test_timeline_of_the_2020_cohort(server, output_dir):
-    with app_page(server.url + "/timeline?cohort=2020") as page:
-        cohorts = scrolled_to(page, page.locator(CHARTS).nth(1))
-        assert OVERDUE_DE in cohorts.inner_text()
-        page.screenshot(path=output_dir / "status-timeline-cohort.png")
 
 
 def test_about_page_coverage_figures(server, output_dir):

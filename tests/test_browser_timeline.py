@@ -1,12 +1,13 @@
 """The timeline in Debian chromium at 1280x720: Gantt chart with the data's date, click a
-bar, profile link (axe-core checks the page as it opens)."""
+bar, profile link, the cohort chart with the state after a planned end (axe-core checks
+the page as it opens)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.browser import assert_accessible, assert_offline, browser_page, wait_for_app
-from tests.test_browser_status import AS_OF
+from tests.test_browser_status import AS_OF, OVERDUE_DE
 
 pytestmark = pytest.mark.browser
 
@@ -33,5 +34,6 @@ def test_timeline_renders_and_a_bar_selects_its_project(server, output_dir):
         cohorts = page.locator('[data-testid="stPlotlyChart"]').nth(1)
         cohorts.scroll_into_view_if_needed()
         page.wait_for_timeout(500)
+        assert OVERDUE_DE in cohorts.inner_text()  # a phase of its own in the cohort's chart
         page.screenshot(path=output_dir / "timeline-cohort.png")
     assert_offline(requests)

@@ -163,6 +163,31 @@ def test_pages_with_phases_for_today_name_the_data_date(monkeypatch, page, day, 
     assert bool(stale) == warned
 
 
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [("profiles", {"project": "mpsc-2021-bochum"}), ("timeline", {"cohort": "2020"})],
+)
+def test_pages_name_the_state_after_a_planned_end(monkeypatch, page, params):
+    """On the bundled data, today: a 2021 project's profile names the planned end passed
+    with the programme's extension offer, and the chosen cohort's phase chart on the
+    timeline has the state as a phase of its own (the filter on it and the map's legend
+    entry: tests/test_browser_status.py, tests/test_browser_meeting_grade.py)."""
+    import json
+
+    from tests.apptest import run_app
+
+    monkeypatch.setattr("components.data.today", lambda: dt.date(2026, 11, 30))
+    at = run_app(monkeypatch, page=page, params=params)
+    assert not at.exception, at.exception
+    if page == "profiles":
+        text = "geplantes Ende überschritten (bis 09.2026) – Verlängerung bis 31.03.2028"
+        assert sum(text in m.value.replace("\\", "") for m in at.markdown) == 1
+    else:
+        chart = json.loads(at.get("plotly_chart")[1].proto.spec)
+        assert chart["layout"]["title"]["text"] == "Staffel 2020: Projekte je Phase"
+        assert "Geplantes Ende überschritten" in [trace.get("name") for trace in chart["data"]]
+
+
 def test_exports_carry_the_phase_today_in_a_sheet_of_their_own(tmp_path):
     """Computed, so not in the exchange tables: a sheet beside them, formula-safe, with the
     day and the data date; the importer does not take it for a table."""
