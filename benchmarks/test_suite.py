@@ -9,7 +9,9 @@ for: its processes and served apps); the machine's busy time over the run (every
 process's CPU time, from /proc/stat: the browsers too, which Playwright's driver starts
 and pytest never waits for, so the CPU time misses them; on a browser test about half
 of the work); busy time / 2 (the floor on a quiet 2-core machine); when each of the two
-processes finished its last test; and the slowest tests; then the ratios. Without pytest
+processes finished its last test; the CPU time by kind of process (sampled from /proc:
+the browsers of the browser tests, the PDF renderer's Chromium, the served apps, pytest's
+processes, anything else); and the slowest tests; then the ratios. Without pytest
 arguments the whole suite runs; name files or `-m "not browser"` for a part. On a busy
 machine wall times grow with the load, and the busy time counts the other load too; the
 CPU ratio stays comparable.
@@ -24,6 +26,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -68,6 +71,72 @@ def busy_seconds() -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+KINDS = ("browser", "PDF renderer", "served apps", "pytest", "other")
+
+
+def kind_of(pid: str, commands: dict[str, str], parents: dict[str, str]) -> str:
+    """What a process is, by its command line and its parents' (KINDS)."""
+    command = commands.get(pid, "")
+    chain, seen = [], pid
+    while seen in commands and len(chain) < 20:
+        chain.append(commands[seen])
+        seen = parents.get(seen, "")
+    if "chromium" in command or "chrome" in command:
+        return "PDF renderer" if any("choreographer" in c for c in chain) else "browser"
+    if "streamlit" in command and " run " in f" {command} ":
+        return "served apps"
+    if "pytest" in command or any("pytest" in c for c in chain[1:]):
+        return "pytest"
+    return "other"
+
+
+class CpuByKind(threading.Thread):
+    """Samples every process's CPU time (/proc) while the tests run; `seconds` sums what
+    each kind of process used (a process living less than a sample apart is missed)."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.every, self.halt = every, threading.Event()
+        self.first: dict[str, float] = {}
+        self.last: dict[str, tuple[str, float]] = {}
+        self.sample(first=True)
+
+    def sample(self, first: bool = False) -> None:
+        commands, parents, used = {}, {}, {}
+        for entry in Path("/proc").iterdir() if Path("/proc/stat").exists() else []:
+            if not entry.name.isdigit():
+                continue
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError, UnicodeDecodeError):
+                continue
+            commands[entry.name], parents[entry.name] = command.strip(), stat[1]
+            used[entry.name] = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+        for pid, seconds in used.items():
+            if first:
+                self.first[pid] = seconds
+            elif commands[pid] or pid not in self.last:  # an ended process keeps its kind
+                known = self.last.get(pid)
+                kind = known[0] if known else kind_of(pid, commands, parents)
+                self.last[pid] = (kind, seconds)
+            else:
+                self.last[pid] = (self.last[pid][0], seconds)
+
+    def run(self) -> None:
+        while not self.halt.wait(self.every):
+            self.sample()
+
+    def stop(self) -> dict[str, float]:
+        self.halt.set()
+        self.join()
+        self.sample()
+        seconds = dict.fromkeys(KINDS, 0.0)
+        for pid, (kind, used) in self.last.items():
+            seconds[kind] += used - self.first.get(pid, 0.0)
+        return seconds
+
+
 def run(tree: Path, args: list[str], scratch: Path) -> dict:
     """One pytest run in `tree`: its wall and CPU time, the processes' finish times."""
     times = scratch / "times"
@@ -86,10 +155,13 @@ def run(tree: Path, args: list[str], scratch: Path) -> dict:
     ]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy = busy_seconds()
+    kinds = CpuByKind()
+    kinds.start()
     start = time.time()
     done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
     wall = time.time() - start
     busy = busy_seconds() - busy
+    by_kind = kinds.stop()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     finished = {
@@ -109,6 +181,7 @@ def run(tree: Path, args: list[str], scratch: Path) -> dict:
         "wall": wall,
         "cpu": cpu,
         "busy": busy,
+        "by_kind": by_kind,
         "finished": finished,
         "tests": tests,
         "summary": summary,
@@ -121,6 +194,8 @@ def show(name: str, result: dict, slowest: int) -> None:
         f"  wall {result['wall']:.0f} s, CPU {result['cpu']:.0f} s, machine busy "
         f"{result['busy']:.0f} s, busy / 2 {result['busy'] / 2:.0f} s"
     )
+    kinds = ", ".join(f"{kind} {result['by_kind'][kind]:.0f} s" for kind in KINDS)
+    print(f"  CPU by process: {kinds}")
     ends = ", ".join(f"{w} {t:.0f} s" for w, t in result["finished"].items())
     print(f"  last test finished: {ends}")
     for seconds, test in sorted(result["tests"], reverse=True)[:slowest]:
