@@ -928,14 +928,20 @@ def products_in(text: str) -> list[str]:
     return [name for name, pattern in _compiled_products() if pattern.search(norm)]
 
 
+@lru_cache(maxsize=1)
+def _measure_names() -> dict[str, str]:
+    """Every id and normalised label -> its measure's id (the first entry that has it)."""
+    names: dict[str, str] = {}
+    for m in MEASURE_TYPES:
+        for name in (m.id, normalise(m.de), normalise(m.en)):
+            names.setdefault(name, m.id)
+    return names
+
+
 def resolve_measure(value: str) -> str | None:
     """A cell's measure as an id: the id itself, or a label in either language; None
     when the value names no vocabulary entry exactly (never a guess)."""
-    norm = normalise(value)
-    for m in MEASURE_TYPES:
-        if norm in (m.id, normalise(m.de), normalise(m.en)):
-            return m.id
-    return None
+    return _measure_names().get(normalise(value))
 
 
 def resolve_status(value: str) -> str | None:
