@@ -151,6 +151,10 @@ class TableCoercer:
     def __init__(self, table: Table, raw: pd.DataFrame, file: str):
         self.table, self.file = table, file
         self.frame = raw.reset_index(drop=True).copy()
+        # the reader's notes on the file (its headers, for header_notes) stay with the raw
+        # table: pandas deep-copies a frame's attrs in every operation, which on the typed
+        # tables and everything made from them would be copying for nothing
+        self.frame.attrs = {}
         self.lines = line_numbers(self.frame)
         self.problems: list[Problem] = []
         self.drop = pd.Series(False, index=self.frame.index)
