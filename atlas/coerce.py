@@ -161,6 +161,8 @@ class TableCoercer:
 
     def report(self, mask: pd.Series, column: str, key: str, severity: str, values=None, **params):
         """One problem per marked row; `key` names the text in atlas.text_problems."""
+        if not mask.any():  # most checks mark no row: nothing to say or drop
+            return
         values = self.frame[column] if values is None else values
         drops = severity == "error" and self.table.column(column).required
         if drops:  # say why a row is missing from the network
