@@ -91,7 +91,7 @@ def kind_of(pid: str, commands: dict[str, str], parents: dict[str, str]) -> str:
 
 
 class CpuByKind(threading.Thread):
-    """Samples every process's CPU time (/proc) while the tests run; `seconds` sums what
+    """Samples every process's CPU time (/proc) while the tests run; `stop()` gives what
     each kind of process used (a process living less than a sample apart is missed)."""
 
     def __init__(self, every: float = 0.25) -> None:

@@ -163,29 +163,32 @@ def test_pages_with_phases_for_today_name_the_data_date(monkeypatch, page, day, 
     assert bool(stale) == warned
 
 
-@pytest.mark.parametrize(
-    ("page", "params"),
-    [("profiles", {"project": "mpsc-2021-bochum"}), ("timeline", {"cohort": "2020"})],
-)
-def test_pages_name_the_state_after_a_planned_end(monkeypatch, page, params):
-    """On the bundled data, today: a 2021 project's profile names the planned end passed
-    with the programme's extension offer, and the chosen cohort's phase chart on the
-    timeline has the state as a phase of its own (the filter on it and the map's legend
-    entry: tests/test_browser_status.py, tests/test_browser_meeting_grade.py)."""
-    import json
-
+def bundled_page_today(monkeypatch, page: str, params: dict):
+    """A page run on the bundled data, as on 30.11.2026 (after the 2020 and 2021 cohorts'
+    planned end)."""
     from tests.apptest import run_app
 
     monkeypatch.setattr("components.data.today", lambda: dt.date(2026, 11, 30))
     at = run_app(monkeypatch, page=page, params=params)
     assert not at.exception, at.exception
-    if page == "profiles":
-        text = "geplantes Ende überschritten (bis 09.2026) – Verlängerung bis 31.03.2028"
-        assert sum(text in m.value.replace("\\", "") for m in at.markdown) == 1
-    else:
-        chart = json.loads(at.get("plotly_chart")[1].proto.spec)
-        assert chart["layout"]["title"]["text"] == "Staffel 2020: Projekte je Phase"
-        assert "Geplantes Ende überschritten" in [trace.get("name") for trace in chart["data"]]
+    return at
+
+
+def test_a_profile_names_the_planned_end_passed_and_the_offer(monkeypatch):
+    """(The filter on the state and the map's legend entry, in the browser:
+    tests/test_browser_status.py, tests/test_browser_meeting_grade.py.)"""
+    at = bundled_page_today(monkeypatch, "profiles", {"project": "mpsc-2021-bochum"})
+    text = "geplantes Ende überschritten (bis 09.2026) – Verlängerung bis 31.03.2028"
+    assert sum(text in m.value.replace("\\", "") for m in at.markdown) == 1
+
+
+def test_the_chosen_cohorts_chart_has_the_planned_end_passed_as_a_phase(monkeypatch):
+    import json
+
+    at = bundled_page_today(monkeypatch, "timeline", {"cohort": "2020"})
+    chart = json.loads(at.get("plotly_chart")[1].proto.spec)
+    assert chart["layout"]["title"]["text"] == "Staffel 2020: Projekte je Phase"
+    assert "Geplantes Ende überschritten" in [trace.get("name") for trace in chart["data"]]
 
 
 def test_exports_carry_the_phase_today_in_a_sheet_of_their_own(tmp_path):
