@@ -69,10 +69,13 @@ def test_every_municipality_lies_inside_its_state(network):
     assert outside == []
 
 
-def build_outlines():
-    """data/build/build_outlines.py, a script beside the data, as a module."""
-    path = BUNDLED_DATA_DIR / "build" / "build_outlines.py"
-    spec = importlib.util.spec_from_file_location("build_outlines", path)
+@pytest.fixture()
+def build_outlines(monkeypatch):
+    """data/build/build_outlines.py, a script beside the data, as a module (it takes its
+    file helpers from build_boundaries.py beside it)."""
+    folder = BUNDLED_DATA_DIR / "build"
+    monkeypatch.syspath_prepend(str(folder))
+    spec = importlib.util.spec_from_file_location("build_outlines", folder / "build_outlines.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -92,25 +95,27 @@ def square(x: int, y: int) -> dict:
         ("AAB", [[(1, 0), (1, 1)]]),
     ],
 )
-def test_district_outlines_are_the_borders_inside_a_state_once(states, inner):
+def test_district_outlines_are_the_borders_inside_a_state_once(build_outlines, states, inner):
     features = [
         {"properties": {"state": state}, "geometry": square(x, 0)} for x, state in enumerate(states)
     ]
-    lines = build_outlines().district_outlines(features)
+    lines = build_outlines.district_outlines(features)
     drawn = sorted(sorted(tuple(map(int, xy)) for xy in line.coords) for line in lines.geoms)
     assert drawn == sorted(sorted(line) for line in inner)
 
 
-def test_the_district_outlines_file_is_derived_from_the_district_polygons():
+def test_the_district_outlines_file_is_derived_from_the_district_polygons(build_outlines):
     """The maps draw static/geo/district-outlines.geojson: it must hold what
     data/build/build_outlines.py makes of today's districts.geojson (rerun it after a
     change of the polygons)."""
-    module = build_outlines()
     polygons = json.loads((GEO / "districts.geojson").read_text())["features"]
     outlines = json.loads((GEO / "district-outlines.geojson").read_text())
     [feature] = outlines["features"]
     assert feature["properties"] == {}
-    assert feature["geometry"] == module.rounded(mapping(module.district_outlines(polygons)))
+    from build_boundaries import DECIMALS, round_geometry  # as the script writes it
+
+    outlines_now = build_outlines.district_outlines(polygons)
+    assert feature["geometry"] == round_geometry(mapping(outlines_now), DECIMALS)
     assert "GeoBasis-DE / BKG" in outlines["attribution"]
 
 

@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from pathlib import Path
 
 import shapely
-from shapely.geometry import mapping, shape
+from build_boundaries import REPO, STATIC, write_geojson  # the script beside this one
+from shapely.geometry import shape
 
-REPO = Path(__file__).resolve().parents[2]
-SOURCE = REPO / "static" / "geo" / "districts.geojson"
-TARGET = REPO / "static" / "geo" / "district-outlines.geojson"
-DECIMALS = 4  # as the polygon file: about 10 m
+SOURCE = STATIC / "districts.geojson"
+TARGET = STATIC / "district-outlines.geojson"
 
 
 def district_outlines(features: list[dict]) -> shapely.MultiLineString:
@@ -52,27 +50,10 @@ def district_outlines(features: list[dict]) -> shapely.MultiLineString:
     return lines
 
 
-def rounded(geometry: dict) -> dict:
-    return {
-        "type": geometry["type"],
-        "coordinates": [
-            [[round(x, DECIMALS), round(y, DECIMALS)] for x, y in line]
-            for line in geometry["coordinates"]
-        ],
-    }
-
-
 def main() -> None:
     source = json.loads(SOURCE.read_text(encoding="utf-8"))
     outlines = district_outlines(source["features"])
-    collection = {
-        "type": "FeatureCollection",
-        "attribution": source.get("attribution"),
-        "features": [{"type": "Feature", "properties": {}, "geometry": rounded(mapping(outlines))}],
-    }
-    TARGET.write_text(
-        json.dumps(collection, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
-    )
+    write_geojson(TARGET, [({}, outlines)])  # rounded and attributed as the polygon file
     print(f"{TARGET.relative_to(REPO)}: {len(outlines.geoms)} lines, {TARGET.stat().st_size} bytes")
 
 
