@@ -110,6 +110,18 @@ def worker_database(url: str, worker: str) -> str:
     return own.render_as_string(hide_password=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _apptest_waits_on_the_script_thread():
+    """Every AppTest in the process waits for a run as tests.apptest.wait_for_run does."""
+    import streamlit.testing.v1.local_script_runner as runner
+
+    from tests.apptest import wait_for_run
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runner, "require_widgets_deltas", wait_for_run)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_streamlit_caches(request):
     """st.cache_data outlives an AppTest run within one process: start every test clean.
