@@ -156,7 +156,7 @@ def test_import_through_the_page_shows_on_the_overview(editor_server, tmp_path, 
         ).click()
         page.wait_for_function("() => location.search.includes('section=')")
         link = page.url
-        page = new_page()  # a section is a link: a new browser opens the same section
+        page = new_page(fresh=True)  # a section is a link: a new browser opens it
         page.goto(link)
         wait_for_app(page)
         page.get_by_text("Mitglieder vollständig").wait_for()  # a busy machine draws late

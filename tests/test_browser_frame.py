@@ -98,7 +98,7 @@ def test_filter_travels_in_the_link(server, output_dir):
         wait_for_app(page)
         assert kpis(page) == filtered
 
-        fresh = new_page()  # a new browser context: no shared session, only the link
+        fresh = new_page(fresh=True)  # another browser: no shared session, only the link
         fresh.goto(page.url)
         wait_for_app(fresh)
         assert kpis(fresh) == filtered

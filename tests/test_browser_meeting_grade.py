@@ -76,7 +76,7 @@ def test_a_show_link_works_in_a_fresh_browser_on_a_restarted_server(server, tmp_
         assert "views=" in link
     assert_offline(requests)  # the viewer's browser, before the link moves on
     with serve_app(env) as second, browser_page() as (new_page, requests):
-        page = new_page()
+        page = new_page(fresh=True)
         page.goto(second.url + link)
         settle(page)
         body = page.locator("body").inner_text()

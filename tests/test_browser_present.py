@@ -113,7 +113,7 @@ def test_an_editor_saves_a_view_that_a_colleague_then_presents(tmp_path, output_
         click_until(page, save, "Gespeichert mit den Daten", timeout=30_000)
         page.screenshot(path=output_dir / "view-saved.png")
 
-        colleague = new_page()  # another browser: sees the view because it is in the data
+        colleague = new_page(fresh=True)  # another browser: sees the view because it is in the data
         colleague.goto(app.url + "/present")
         wait_for_app(colleague)
         assert_accessible(colleague)

@@ -140,7 +140,7 @@ def test_two_processes_behind_nginx_share_an_edit(tmp_path, output_dir):
             assert "atlas_node=" in (response.headers.get("Set-Cookie") or "")
 
         def browser_on(port: int):
-            page = new_page()
+            page = new_page(fresh=True)
             page.context.add_cookies([{"name": "atlas_node", "value": cookie[port], "url": proxy}])
             return page
 
@@ -194,7 +194,7 @@ RAW_NAMES = {"app", "about", "cooperation", "data", "map", "overview", "present"
 
 
 def test_the_first_request_after_a_start_never_shows_the_raw_page_list(tmp_path):
-    """A freshly started server, its very first requests (two browsers at once, one on the
+    """A freshly started server, its very first requests (two pages at once, one on the
     overview and one on the map): the sidebar only ever lists the app's page names, never
     Streamlit's v1 list of file names (app, about, ...)."""
     with (
@@ -222,13 +222,14 @@ def test_the_map_loads_its_boundaries_through_nginx_compressed_and_cached(
 ):
     """Behind deploy/'s nginx the districts map draws its choropleth from the static
     boundary file, which comes compressed and may be kept by the browser (the app is the
-    process's served one: the test only reads)."""
+    process's served one: the test only reads; a browser of its own, whose cache has never
+    seen the file)."""
     app = server
     with (
         nginx([int(app.url.rsplit(":", 1)[1])], tmp_path / "nginx") as (proxy, _),
         browser_page() as (new_page, requests),
     ):
-        page = new_page()
+        page = new_page(fresh=True)
         boundaries = []
         page.on(
             "response",
