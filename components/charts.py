@@ -5,7 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.theme import FONT_FAMILY, FONT_SIZE, OKABE_ITO, PRIMARY, SEQUENTIAL
+from components.theme import (
+    FONT_FAMILY,
+    FONT_SIZE,
+    OKABE_ITO,
+    PRESENTATION_FONT_SIZE,
+    PRIMARY,
+    SEQUENTIAL,
+)
 
 # Our charts set their colours themselves, so they need no theme template. Plotly's default
 # here would be Streamlit's (placeholder colours for its own theme, which we switch off), and
@@ -55,6 +62,23 @@ def label_width(labels, size: int = FONT_SIZE) -> int:
     """Pixels the longest of `labels` (lines split at <br>) takes in the chart font."""
     lines = [line for label in labels for line in str(label).split("<br>")]
     return int(max((len(line) for line in lines), default=0) * size * CHAR_WIDTH) + 12
+
+
+def for_slides(figure: go.Figure) -> go.Figure:
+    """The figure in the slides' type (readable from the back of a room), its margins grown
+    with the type: they were set for its labels in the page's (label_width), and a long
+    label would lose its first letters."""
+    scale = PRESENTATION_FONT_SIZE / FONT_SIZE
+    margin = {
+        side: round(value * scale)
+        for side in ("l", "r", "t", "b")
+        if (value := getattr(figure.layout.margin, side)) is not None
+    }
+    return go.Figure(figure).update_layout(
+        font_size=PRESENTATION_FONT_SIZE,
+        title_font_size=PRESENTATION_FONT_SIZE + 4,
+        margin=margin,
+    )
 
 
 def base_layout(title: str, height: int, lang: str | None = None, **extra) -> dict:

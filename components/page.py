@@ -15,8 +15,8 @@ from atlas.filters import Filters, describe
 from atlas.network import Network
 from atlas.problems import problems_frame, skipped
 from atlas.text import escape_markdown, t
+from components.charts import for_slides
 from components.memo import serialised
-from components.theme import PRESENTATION_FONT_SIZE
 
 SKIPPED_NAMED = 10  # rows left out named at the top of a page; the notes list every one
 
@@ -87,9 +87,7 @@ def chart(fig: go.Figure, alt: str, table: pd.DataFrame, key: str, lang: str) ->
     """A chart, its alt text (the chart's accessible name, and visible on demand) and the
     same numbers as a table, for everyone who cannot use the chart."""
     if "show" in st.query_params:  # a slide: type readable from the back of the room
-        fig = go.Figure(fig).update_layout(
-            font_size=PRESENTATION_FONT_SIZE, title_font_size=PRESENTATION_FONT_SIZE + 4
-        )
+        fig = for_slides(fig)
     # theme=None: keep our projector-sized fonts instead of the Streamlit theme's small ones
     st.plotly_chart(
         serialised(fig),

@@ -11,7 +11,16 @@ import pytest
 from atlas.network import BUNDLED_DATA_DIR
 from atlas.source import open_network
 from atlas.timeline import cohort_phase_counts, month_range, phase_bars
-from components.charts import FONT_SIZE, bar_chart, count_step, label_width, matrix_chart, wrapped
+from components.charts import (
+    FONT_SIZE,
+    bar_chart,
+    count_step,
+    for_slides,
+    label_width,
+    matrix_chart,
+    wrapped,
+)
+from components.theme import PRESENTATION_FONT_SIZE
 from components.timeline_charts import cohort_chart, gantt, without_slivers
 
 DAY = dt.date(2026, 11, 30)
@@ -65,6 +74,19 @@ def test_overview_charts_leave_room_for_their_labels_without_plotly_measuring():
     heat = matrix_chart(matrix, "t", ["Mecklenburg-Vorpommern"], ["Digitale Kompetenzen", "b"])
     assert heat.layout.margin.l == label_width(["Mecklenburg-Vorpommern"]) + 10
     assert heat.layout.margin.t > 60 + 20  # title plus two lines of column labels
+
+
+def test_a_slide_leaves_room_for_the_labels_in_its_larger_type():
+    """A slide shows the page's charts in larger type: the longest phase label keeps its
+    first letters (its margin was set for the page's type)."""
+    labels = ["Geplantes Ende überschritten", "Umsetzung", "Abgeschlossen"]
+    page = bar_chart(labels, [6, 48, 1], "Projekte nach aktueller Phase", "Projekte")
+    slide = for_slides(page)
+    assert slide.layout.font.size == PRESENTATION_FONT_SIZE > FONT_SIZE
+    assert page.layout.margin.l < label_width(labels, PRESENTATION_FONT_SIZE) + 10
+    assert slide.layout.margin.l >= label_width(labels, PRESENTATION_FONT_SIZE) + 10
+    assert slide.layout.margin.t > page.layout.margin.t  # the larger title
+    assert page.layout.font.size == FONT_SIZE  # the page's own figure is left as it was
 
 
 def test_cohort_chart_counts_whole_projects(network):
