@@ -30,6 +30,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.charts import for_slides
+
 T = TypeVar("T")
 PREFIX = "_memo_"
 DEFAULT_BUDGET_MB = 160
@@ -201,10 +203,17 @@ class SerialisedFigure(go.Figure):
         return self._spec
 
 
-def serialised(figure: go.Figure) -> go.Figure:
+def serialised(figure: go.Figure, slide: bool = False) -> go.Figure:
     """`figure` for st.plotly_chart, converted once for as long as the figure lives (the
     shared cache keeps it; the converted form is kept on the figure, as plotly figures
-    cannot be dictionary keys). Nobody may change the figure afterwards."""
+    cannot be dictionary keys). Nobody may change the figure afterwards. `slide`: in the
+    slides' type (components.charts.for_slides), made and converted once as well."""
+    if slide:
+        kept = getattr(figure, "_atlas_slide", None)
+        if kept is None:
+            kept = serialised(for_slides(figure))
+            figure._atlas_slide = kept
+        return kept
     if isinstance(figure, SerialisedFigure):
         return figure
     kept = getattr(figure, "_atlas_serialised", None)

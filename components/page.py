@@ -15,7 +15,6 @@ from atlas.filters import Filters, describe
 from atlas.network import Network
 from atlas.problems import problems_frame, skipped
 from atlas.text import escape_markdown, t
-from components.charts import for_slides
 from components.memo import serialised
 
 SKIPPED_NAMED = 10  # rows left out named at the top of a page; the notes list every one
@@ -86,11 +85,10 @@ def kpi_cards(cards: list[tuple[str, str, str | None]], widths: list[float] | No
 def chart(fig: go.Figure, alt: str, table: pd.DataFrame, key: str, lang: str) -> None:
     """A chart, its alt text (the chart's accessible name, and visible on demand) and the
     same numbers as a table, for everyone who cannot use the chart."""
-    if "show" in st.query_params:  # a slide: type readable from the back of the room
-        fig = for_slides(fig)
-    # theme=None: keep our projector-sized fonts instead of the Streamlit theme's small ones
+    # theme=None: keep our projector-sized fonts instead of the Streamlit theme's small ones;
+    # a slide's type is larger still, readable from the back of the room
     st.plotly_chart(
-        serialised(fig),
+        serialised(fig, slide="show" in st.query_params),
         width="stretch",
         key=key,
         theme=None,

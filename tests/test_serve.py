@@ -17,7 +17,9 @@ import plotly.graph_objects as go
 import plotly.tools
 import pytest
 
+from components.charts import bar_chart, for_slides
 from components.memo import SharedCache, approx_bytes, frozen, serialised
+from components.theme import FONT_SIZE, PRESENTATION_FONT_SIZE
 from tests.browser import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,6 +125,17 @@ def test_a_figure_is_converted_once_and_streamlit_takes_that_conversion():
     assert shown.to_dict() == figure.to_dict()
     # what st.plotly_chart does with the figure it gets: no second conversion
     assert plotly.tools.return_figure_from_figure_or_data(shown, True) is shown.to_dict()
+
+
+def test_a_slides_figure_is_made_and_converted_once_in_the_slides_type():
+    """A slide reruns on every arrow key: its charts in the larger type are made once per
+    figure, and the page's own conversion stays as it was."""
+    figure = bar_chart(["Geplantes Ende überschritten", "Umsetzung"], [6, 48], "Phase", "Projekte")
+    slide = serialised(figure, slide=True)
+    assert serialised(figure, slide=True) is slide
+    assert slide.to_dict()["layout"]["font"]["size"] == PRESENTATION_FONT_SIZE
+    assert slide.to_dict() == for_slides(figure).to_dict()
+    assert serialised(figure).to_dict()["layout"]["font"]["size"] == FONT_SIZE
 
 
 # --------------------------------------------------------------------- nothing leaves
