@@ -55,6 +55,7 @@ def measure(folder, params: dict) -> tuple[float, float, int]:
 def main() -> None:
     run_as_a_running_server()
     boundaries = sum(p.stat().st_size for p in BOUNDARY_DIR.glob("*.geojson"))
+    tiles = {z: list((BOUNDARY_DIR / "tiles" / str(z)).rglob("*.pbf")) for z in (4, 5)}
     print("Map page (server side, AppTest), and what the map is sent on each run")
     for label, folder in (
         ("bundled", BUNDLED_DATA_DIR),
@@ -69,6 +70,9 @@ def main() -> None:
             )
             print(row(f"{label}, {mode}: map spec sent", f"{size / 1e6:.2f} MB", "target < 5 MB"))
     print(row("boundary files, fetched once from /app/static/geo", f"{boundaries / 1e6:.2f} MB"))
+    for zoom, files in tiles.items():  # Germany on the page's map (4) or a slide (5)
+        size = sum(p.stat().st_size for p in files)
+        print(row(f"boundary tiles at zoom {zoom} (all of Germany)", f"{size / 1e3:.0f} kB"))
 
 
 if __name__ == "__main__":

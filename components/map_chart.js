@@ -90,7 +90,18 @@ function showTip(state, point, text) {
   tip.style.top = `${y}px`;
 }
 
-const fetchStyle = async (url) => (await fetch(new URL(url, window.location.href))).json();
+// the style with its tile addresses made whole: MapLibre's worker fetches the tiles and
+// cannot resolve an address that is only a path on this server
+const fetchStyle = async (url) => {
+  const style = await (await fetch(new URL(url, window.location.href))).json();
+  for (const source of Object.values(style.sources || {})) {
+    if (source.tiles) {
+      source.tiles = source.tiles.map((t) => new URL(t, window.location.href).href
+        .replace(/%7B/g, "{").replace(/%7D/g, "}"));  // the {z}/{x}/{y} MapLibre fills in
+    }
+  }
+  return style;
+};
 
 // a base style with `data`'s sources and layers in it
 function withLayers(style, data) {

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+
+BUILD_SCRIPTS = Path(__file__).resolve().parent.parent / "data" / "build"
 
 MUNIS = """id,name,kind,state,district,population,lat,lon,ags,source
 lemgo,Lemgo,Stadt,Nordrhein-Westfalen,Kreis Lippe,40000,52.03,8.90,05766040,test
@@ -48,3 +52,16 @@ def xlsx(**sheets) -> bytes:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)
     return out.getvalue()
+
+
+def build_script(name: str):
+    """data/build/<name>.py, a script beside the data, as a module (the scripts take
+    their helpers from each other: the folder is on the path while it loads)."""
+    spec = importlib.util.spec_from_file_location(name, BUILD_SCRIPTS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(BUILD_SCRIPTS))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BUILD_SCRIPTS))
+    return module

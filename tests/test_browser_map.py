@@ -92,7 +92,9 @@ def test_map_renders_offline_and_a_click_opens_the_panel(server, output_dir):
         # MapLibre comes from the app, once
         fetched = [url for url in requests.urls if "/maplibre-gl/maplibre-gl.mjs" in url]
         assert len(fetched) == 1 and fetched[0].startswith(server.url), fetched
-        assert any(url.endswith("/app/static/geo/states.geojson") for url in requests.urls)
+        # the boundaries: the few vector tiles this view shows, from the app
+        tiles = [url for url in requests.urls if "/app/static/geo/tiles/" in url]
+        assert 0 < len(tiles) <= 8 and all(url.startswith(server.url) for url in tiles), tiles
         # the boundaries' attribution on the map itself (from the local style's source)
         # (a map narrower than 640 px folds it behind an "i" button; the legend repeats it)
         attribution = page.locator(".mapboxgl-ctrl-attrib, .maplibregl-ctrl-attrib").first

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 
 import pandas as pd
@@ -15,6 +14,7 @@ from atlas.network import BOUNDARY_DIR, BUNDLED_DATA_DIR, load_folder, members
 from atlas.schema import TOPICS
 from atlas.source import open_network
 from atlas.status import extension_offers
+from tests.helpers import build_script
 
 GEO = BOUNDARY_DIR
 
@@ -69,16 +69,9 @@ def test_every_municipality_lies_inside_its_state(network):
     assert outside == []
 
 
-@pytest.fixture()
-def build_outlines(monkeypatch):
-    """data/build/build_outlines.py, a script beside the data, as a module (it takes its
-    file helpers from build_boundaries.py beside it)."""
-    folder = BUNDLED_DATA_DIR / "build"
-    monkeypatch.syspath_prepend(str(folder))
-    spec = importlib.util.spec_from_file_location("build_outlines", folder / "build_outlines.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture(scope="module")
+def build_outlines():
+    return build_script("build_outlines")
 
 
 def square(x: int, y: int) -> dict:
@@ -112,11 +105,55 @@ def test_the_district_outlines_file_is_derived_from_the_district_polygons(build_
     outlines = json.loads((GEO / "district-outlines.geojson").read_text())
     [feature] = outlines["features"]
     assert feature["properties"] == {}
-    from build_boundaries import DECIMALS, round_geometry  # as the script writes it
+    written = build_script("build_boundaries")  # rounded as the script writes it
 
     outlines_now = build_outlines.district_outlines(polygons)
-    assert feature["geometry"] == round_geometry(mapping(outlines_now), DECIMALS)
+    assert feature["geometry"] == written.round_geometry(mapping(outlines_now), written.DECIMALS)
     assert "GeoBasis-DE / BKG" in outlines["attribution"]
+
+
+def test_the_map_tiles_are_cut_from_todays_boundary_files(tmp_path):
+    """The maps' styles draw static/geo/tiles: they must hold what
+    data/build/build_tiles.py cuts from today's states.geojson and district-outlines.geojson
+    (rerun it after a change of either), every tile the styles may ask for."""
+    build_tiles = build_script("build_tiles")
+    build_tiles.build(tmp_path)
+    made = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*.pbf")}
+    bundled = {p.relative_to(GEO / "tiles"): p.read_bytes() for p in (GEO / "tiles").rglob("*.pbf")}
+    assert made.keys() == bundled.keys()
+    assert [name for name in made if made[name] != bundled[name]] == []
+
+
+# The examples of the vector tile format's specification (2.1, section 4.3.5): a line
+# (2,2) (2,10) (10,10) and a polygon (3,6) (8,12) (20,34), as MoveTo, LineTo, ClosePath
+# with zigzag-encoded steps
+@pytest.mark.parametrize(
+    ("parts", "closed", "commands"),
+    [
+        ([[(2, 2), (2, 10), (10, 10)]], False, [9, 4, 4, 18, 0, 16, 16, 0]),
+        ([[(3, 6), (8, 12), (20, 34), (3, 6)]], True, [9, 6, 12, 18, 10, 12, 24, 44, 15]),
+        (
+            [[(0, 0), (10, 0), (10, 10)], [(1, 1), (3, 5)]],
+            False,
+            [9, 0, 0, 18, 20, 0, 0, 20, 9, 17, 17, 10, 4, 8],
+        ),
+    ],
+)
+def test_tile_geometry_is_encoded_as_the_format_specifies(parts, closed, commands):
+    assert build_script("build_tiles").geometry_commands(parts, closed) == commands
+
+
+def test_tile_polygons_have_outer_rings_clockwise_and_holes_the_other_way():
+    """As the format asks (positive area on a screen whose y grows downwards), whatever
+    the ring order the source had."""
+    import shapely
+
+    build_tiles = build_script("build_tiles")
+    outer = [(0, 0), (0, 100), (100, 100), (100, 0), (0, 0)]  # anticlockwise on screen
+    hole = [(10, 10), (20, 10), (20, 20), (10, 20), (10, 10)]  # clockwise on screen
+    rings = build_tiles.polygon_parts(shapely.Polygon(outer, [hole]))
+    areas = [build_tiles._signed_area(ring) for ring in rings]
+    assert areas[0] > 0 and areas[1] < 0
 
 
 def test_todays_400_districts():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import itertools
 import json
 
 import numpy as np
@@ -26,7 +27,7 @@ from components.map_deck import (
 )
 from components.map_viewport import ASSUMED_SIZE, whole_country
 from tests.apptest import drawn_map, features, marks, multiselect, open_expander, run_app
-from tests.helpers import MUNIS, write_folder
+from tests.helpers import MUNIS, build_script, write_folder
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -74,22 +75,23 @@ def local_style(url: str) -> dict:
 
 @pytest.mark.parametrize(("url", "land"), [(LOCAL_STYLE, True), (LOCAL_AREAS_STYLE, False)])
 def test_local_styles_draw_the_boundaries_and_carry_the_attribution(url, land):
-    """Offline styles that draw the state and district outlines from the app's static
-    files, white land under the members only (a choropleth colours the land itself)."""
+    """Offline styles that draw the state and district outlines from the app's own vector
+    tiles (data/build/build_tiles.py), white land under the members only (a choropleth
+    colours the land itself)."""
+    build_tiles = build_script("build_tiles")
     style = local_style(url)
     assert "http" not in json.dumps(style)
-    assert "GeoBasis-DE / BKG" in style["sources"]["bkg"]["attribution"]
-    assert any(item.get("source") == "bkg" for item in style["layers"])  # shown only if used
-    data = {name: source["data"] for name, source in style["sources"].items()}
-    assert data == {
-        "bkg": "/app/static/geo/states.geojson",
-        "districts": "/app/static/geo/district-outlines.geojson",
-    }
-    for name in data.values():  # the files the style names are there
-        assert (geo.GEO_DIR / name.rsplit("/", 1)[1]).is_file()
-    drawn = {(item["source"], item["type"]) for item in style["layers"] if "source" in item}
-    assert {("bkg", "line"), ("districts", "line")} <= drawn
-    assert (("bkg", "fill") in drawn) is land
+    (source,) = style["sources"].values()
+    assert "GeoBasis-DE / BKG" in source["attribution"]  # shown only if used
+    assert source["tiles"] == ["/app/static/geo/tiles/{z}/{x}/{y}.pbf"]
+    # every tile the map may ask for (at the zooms and over the bounds it names) is there
+    for zoom in range(source["minzoom"], source["maxzoom"] + 1):
+        xs, ys = build_tiles.tile_range(source["bounds"], zoom)
+        for x, y in itertools.product(xs, ys):
+            assert (geo.GEO_DIR / "tiles" / str(zoom) / str(x) / f"{y}.pbf").is_file()
+    drawn = {(item["source-layer"], item["type"]) for item in style["layers"] if "source" in item}
+    assert {("states", "line"), ("districts", "line")} <= drawn
+    assert (("states", "fill") in drawn) is land
 
 
 def test_a_tile_basemap_gets_the_boundaries_from_the_deck(network):
