@@ -122,6 +122,47 @@ def _apptest_waits_on_the_script_thread():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _bundled_folder_read_once():
+    """Reading, typing and checking the bundled folder takes a third of a second, and
+    dozens of tests open it (atlas.source.open_network): each process reads it once for as
+    long as its files are unchanged, and every caller gets a copy of its own (pandas copies
+    a shallow copy's data before anyone changes it), dated as it asked."""
+    import dataclasses
+
+    import pandas as pd
+
+    import atlas.source
+
+    read = atlas.source.load_folder
+    kept: dict[tuple, object] = {}
+
+    def load_folder(folder, label=None):
+        if Path(folder) != BUNDLED_DATA_DIR:
+            return read(folder, label)
+        key = (
+            label,
+            *(
+                (f.name, f.stat().st_size, f.stat().st_mtime_ns)
+                for f in sorted(BUNDLED_DATA_DIR.iterdir())
+                if f.is_file()
+            ),
+        )
+        if key not in kept:
+            kept[key] = read(folder, label)
+        network = kept[key]
+        frames = {
+            f.name: getattr(network, f.name).copy(deep=False)
+            for f in dataclasses.fields(network)
+            if isinstance(getattr(network, f.name), pd.DataFrame)
+        }
+        return dataclasses.replace(network, files=dict(network.files), **frames)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(atlas.source, "load_folder", load_folder)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_streamlit_caches(request):
     """st.cache_data outlives an AppTest run within one process: start every test clean.
