@@ -16,7 +16,14 @@ from pathlib import Path
 import pytest
 
 from atlas.auth import hash_password
-from tests.browser import assert_offline, browser_page, free_port, serve_app, wait_for_app
+from tests.browser import (
+    assert_offline,
+    browser_page,
+    free_port,
+    serve_app,
+    wait_for_app,
+    wait_for_drawn,
+)
 from tests.test_browser_data import PASSWORD, import_file, kpi
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,31 +228,37 @@ def test_the_map_loads_its_boundaries_through_nginx_compressed_and_cached(
     server, tmp_path, output_dir
 ):
     """Behind deploy/'s nginx the districts map draws its choropleth from the static
-    boundary file, which comes compressed and may be kept by the browser (the app is the
-    process's served one: the test only reads; a browser of its own, whose cache has never
-    seen the file)."""
+    boundary file and its outlines from the boundary tiles, which come compressed and may
+    be kept by the browser (the app is the process's served one: the test only reads; a
+    browser of its own, whose cache has never seen the files)."""
     app = server
     with (
         nginx([int(app.url.rsplit(":", 1)[1])], tmp_path / "nginx") as (proxy, _),
         browser_page() as (new_page, requests),
     ):
         page = new_page(fresh=True)
-        boundaries = []
+        boundaries, tiles = [], []
         page.on(
             "response",
             lambda r: boundaries.append(r) if r.url.endswith("/districts.geojson") else None,
         )
+        page.on("response", lambda r: tiles.append(r) if r.url.endswith(".pbf") else None)
         # until the boundaries have arrived, not for a fixed time
         with page.expect_response(lambda r: r.url.endswith("/districts.geojson"), timeout=60_000):
             page.goto(f"{proxy}/map?mode=districts&state=Niedersachsen")
             wait_for_app(page)
             canvas = page.locator(".atlas-map canvas").first
             canvas.wait_for(state="visible", timeout=30_000)
-        page.wait_for_timeout(500)  # and are drawn, for the screenshot
+        wait_for_drawn(page)  # the choropleth and the outlines' tiles, for the screenshot
         assert page.locator('[data-testid="stException"], [data-testid="stAlert"] pre').count() == 0
         assert boundaries and boundaries[0].status == 200
         headers = boundaries[0].all_headers()
         assert headers.get("content-encoding") == "gzip"
         assert "max-age=86400" in headers.get("cache-control", "")
+        assert tiles and all(tile.status == 200 for tile in tiles)
+        for tile in tiles:
+            headers = tile.all_headers()
+            assert headers.get("content-encoding") == "gzip", tile.url
+            assert "max-age=86400" in headers.get("cache-control", ""), tile.url
         page.screenshot(path=output_dir / "serve-nginx-districts.png")
         assert_offline(requests)
