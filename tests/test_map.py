@@ -84,6 +84,9 @@ def test_local_styles_draw_the_boundaries_and_carry_the_attribution(url, land):
     (source,) = style["sources"].values()
     assert "GeoBasis-DE / BKG" in source["attribution"]  # shown only if used
     assert source["tiles"] == ["/app/static/geo/tiles/{z}/{x}/{y}.pbf"]
+    # the zooms and bounds the script cut the tiles for (rerun it after a change of either)
+    assert source["maxzoom"] == build_tiles.MAX_ZOOM
+    assert source["bounds"] == list(build_tiles.bounds(build_tiles.read_shapes()))
     # every tile the map may ask for (at the zooms and over the bounds it names) is there
     for zoom in range(source["minzoom"], source["maxzoom"] + 1):
         xs, ys = build_tiles.tile_range(source["bounds"], zoom)
