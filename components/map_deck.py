@@ -77,10 +77,10 @@ __all__ = [
 
 # Served by the app itself, so no request leaves the machine. The boundaries go by URL
 # too: the browser caches them, and a rerun does not send 1.7 MB of outlines again.
-# The local styles draw the state and district outlines themselves, from vector tiles
-# (static/geo/tiles, data/build/build_tiles.py: the browser reads the few a view shows,
-# already cut, instead of tiling both GeoJSON files before the first frame) (and the white land
-# under the members; not under a choropleth, which colours the land itself): MapLibre's
+# The local styles draw the state and district outlines themselves (and the white land
+# under the members; not under a choropleth, which colours the land itself) from vector
+# tiles (static/geo/tiles, data/build/build_tiles.py: the browser reads the few a view
+# shows, already cut, instead of tiling both GeoJSON files before the first frame): MapLibre's
 # small line and fill shaders instead of three deck.gl layers. Without a graphics card
 # (a projector laptop's browser in software rendering, or headless Chromium) deck.gl's
 # path and polygon layers over 73,000 outline segments cost more than all the members.

@@ -81,8 +81,9 @@ def test_local_styles_draw_the_boundaries_and_carry_the_attribution(url, land):
     build_tiles = build_script("build_tiles")
     style = local_style(url)
     assert "http" not in json.dumps(style)
-    (source,) = style["sources"].values()
-    assert "GeoBasis-DE / BKG" in source["attribution"]  # shown only if used
+    ((name, source),) = style["sources"].items()
+    assert "GeoBasis-DE / BKG" in source["attribution"]
+    assert any(item.get("source") == name for item in style["layers"])  # shown only if used
     assert source["tiles"] == ["/app/static/geo/tiles/{z}/{x}/{y}.pbf"]
     # the zooms and bounds the script cut the tiles for (rerun it after a change of either)
     assert source["maxzoom"] == build_tiles.MAX_ZOOM
