@@ -36,6 +36,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+# The test browsers are set to reduce motion, as a user can set it for the system: while a
+# page loads its element code, Streamlit shows a placeholder for each element that pulses
+# until the element is drawn, unless motion is reduced. Without a graphics card every frame
+# of that pulse is composited in software: a fifth of the browser's work for a page load,
+# for nothing a test looks at. benchmarks/browser.py times the pages as most people see
+# them, with the pulse.
+MOTION = "reduce"
 
 
 def chromium_path() -> str:
@@ -164,7 +171,11 @@ def shared_profile():
     executable = chromium_path()
     folder = tempfile.mkdtemp(prefix="atlas-chromium-")
     context = _playwright().chromium.launch_persistent_context(
-        folder, executable_path=executable, args=CHROMIUM_ARGS, locale="de-DE"
+        folder,
+        executable_path=executable,
+        args=CHROMIUM_ARGS,
+        locale="de-DE",
+        reduced_motion=MOTION,
     )
     context.on("close", lambda _: _SHARED.pop("profile", None))
     _SHARED.update(profile=context, profile_folder=folder)
@@ -219,7 +230,9 @@ def browser_page(width: int = 1280, height: int = 720):
     def new_page(fresh: bool = False):
         if fresh:
             context = shared_browser().new_context(
-                viewport={"width": width, "height": height}, locale="de-DE"
+                viewport={"width": width, "height": height},
+                locale="de-DE",
+                reduced_motion=MOTION,
             )
             contexts.append(context)
             context.on("request", requests.record)
