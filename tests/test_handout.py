@@ -25,12 +25,43 @@ def network():
 
 
 @pytest.fixture(scope="module")
-def handout(network):
+def warmed():
+    """The renderer as the present page starts it when it opens (in the background), twice
+    (a second page opened meanwhile): {"primed": the sessions primed, "used": the session
+    the module's handout was then made with}."""
+    import threading
+
+    from components import pdf_pages
+
     if shutil.which("chromium") is None and not os.environ.get("CI"):
         pytest.skip("chromium not installed (apt-get install chromium)")
+    pdf_pages.close_session()
+    primed = []
+    original = pdf_pages._prime
+    pdf_pages._prime = lambda session: (original(session), primed.append(session))
+    started = {"primed": primed, "used": None}
+    try:
+        pdf_pages.warm_up()
+        pdf_pages.warm_up()  # starts no second one
+        for _ in range(600):  # until the background start holds the lock or is done
+            if pdf_pages._LOCK.locked() or pdf_pages._session is not None:
+                break
+            threading.Event().wait(0.1)
+        yield started
+    finally:
+        pdf_pages._prime = original
+
+
+@pytest.fixture(scope="module")
+def handout(network, warmed):
+    """The handout for Lower Saxony, made once the warm-up has started the renderer."""
+    from components import pdf_pages
+
     filters = Filters(states=("Niedersachsen",))
     view = apply_filters(network, filters)
-    return render_pdf(handout_figures(network, view, filters, "de", dt.date(2026, 11, 28)))
+    pdf = render_pdf(handout_figures(network, view, filters, "de", dt.date(2026, 11, 28)))
+    warmed["used"] = pdf_pages._session
+    return pdf
 
 
 def test_handout_has_the_expected_pages(handout):
@@ -121,28 +152,8 @@ def test_a_failed_render_closes_the_session_and_the_next_one_starts_anew(handout
     assert pdf_pages._session not in (None, broken)
 
 
-def test_the_warm_up_starts_and_primes_the_renderer_that_the_handout_then_uses(handout):
-    """The present page starts the renderer when it opens (in the background); the
-    handout made afterwards waits for it and reuses it, instead of starting another."""
-    import threading
-
-    import plotly.graph_objects as go
-
-    from components import pdf_pages
-
-    pdf_pages.close_session()
-    primed = []
-    original = pdf_pages._prime
-    pdf_pages._prime = lambda session: (original(session), primed.append(session))
-    try:
-        pdf_pages.warm_up()
-        pdf_pages.warm_up()  # a second page opened meanwhile starts no second one
-        for _ in range(600):  # until the background start holds the lock or is done
-            if pdf_pages._LOCK.locked() or pdf_pages._session is not None:
-                break
-            threading.Event().wait(0.1)
-        pages = render_pdf([go.Figure()])  # waits for the renderer being started
-    finally:
-        pdf_pages._prime = original
-    assert len(primed) == 1 and pdf_pages._session is primed[0]
-    assert len(PdfReader(io.BytesIO(pages)).pages) == 1
+def test_the_warm_up_starts_and_primes_the_renderer_that_the_handout_then_uses(warmed, handout):
+    """The present page starts the renderer when it opens; the handout made afterwards
+    waited for it and used it, instead of starting another (the module's handout)."""
+    assert len(warmed["primed"]) == 1
+    assert warmed["used"] is warmed["primed"][0]
