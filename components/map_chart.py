@@ -190,11 +190,14 @@ def _boundaries(layer: dict) -> tuple[dict, list[dict]]:
     return {"type": "geojson", "data": layer["data"]}, drawn
 
 
+# deck.gl's text anchors as the page's names are placed (components/map_chart.js)
+ANCHORS = {"start": "left", "end": "right", "middle": "center"}
+
+
 def _marks(layer: dict, kind: str) -> list[dict]:
     """Names and diamonds: drawn by the page beside the canvas, at their pixel offset."""
-    anchor = {"start": "left", "end": "right", "middle": "center"}[
-        layer.get("getTextAnchor", "middle")
-    ]
+    # the layer's anchor, unless a name has its own (a member's name left of its dot: "end")
+    anchor = ANCHORS.get(layer.get("getTextAnchor", "middle"), "center")
     out = []
     for row in layer["data"] if isinstance(layer["data"], list) else []:
         colour = row.get("colour") or layer.get("getColor") or [0, 0, 0, 255]
@@ -209,7 +212,7 @@ def _marks(layer: dict, kind: str) -> list[dict]:
                 "dy": row.get("offset", [0, 0])[1],
                 "px": row.get("px", layer.get("getSize", 15)),
                 "colour": rgba(colour if isinstance(colour, list) else [0, 0, 0, 255]),
-                "anchor": anchor,
+                "anchor": ANCHORS.get(row.get("anchor"), anchor),
             }
         )
     return out

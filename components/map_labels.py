@@ -11,10 +11,12 @@ room, were drawn a few pixels high at the opening zoom; deck.gl's
 CollisionFilterExtension would decide in the browser, but drew no name at all on
 Streamlit's map.)
 
-An organisation's name stands left of its diamond, which stands up and left of its
-place: a member at the same place keeps its dot and its name (on the right) free. An
-organisation's name that would still touch a member's dot or a name is left out; the
-diamond, the legend and the tooltip name it.
+A member's name stands right of its dot; where that would lie on another member's dot
+or a diamond, it stands left of it, above or below (beside_dots). An organisation's name
+stands left of its diamond, which stands up and left of its place: a member at the same
+place keeps its dot and its name (on the right) free. An organisation's name that would
+still touch a member's dot or a name is left out; the diamond, the legend and the tooltip
+name it.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def name_labels(
         population = pd.to_numeric(points.get("population"), errors="coerce").fillna(0)
         rank = points["projects"].astype(float).to_numpy() + population.to_numpy() / 1e8
         members = _labels(points, MEMBER, [20, 20, 20, 255], MEMBER_OFFSET).assign(rank=rank)
-        if zoom is not None:  # each name just right of its dot, as large as it is drawn there
+        if zoom is not None:  # each name just beside its dot, as large as it is drawn there
             radius = dot_pixels(points, zoom)
             members["dx"] = radius.round() + NAME_GAP
         frames.append(members)
@@ -99,6 +101,7 @@ def name_labels(
         places = places[places["min_zoom"] <= zoom + 1e-9]
         members = points if points is not None else places.iloc[:0]
         places = places[~covers_a_dot(places, members, zoom, px)].reset_index(drop=True)
+        places = beside_dots(places, members, organisations, zoom, px)
     return places[columns]
 
 
@@ -209,6 +212,94 @@ def covers_a_dot(places: pd.DataFrame, members: pd.DataFrame, zoom: float, px: f
     return hits
 
 
+def beside_dots(
+    places: pd.DataFrame,
+    members: pd.DataFrame | None,
+    organisations: pd.DataFrame | None,
+    zoom: float,
+    px: float,
+) -> pd.DataFrame:
+    """The names as drawn at `zoom`, highest priority first: a member's (or a partner's)
+    name right of its dot, or where that would lie on another member's dot or an
+    organisation's diamond: left of it, else above, else below (read from a projector, a
+    name written over its neighbour's dot names the wrong place). Where every side lies
+    on a dot, the first side clear of the names already placed (a name is worth more than
+    the dot it covers: its tooltip still names that one); with no such side the name is
+    not drawn at this zoom (zoomed in it has room). An organisation's name stays where it
+    is, or is left out where it would lie on a name."""
+    if places.empty:
+        return places
+    scale = 2.0**zoom
+    x, y = world_xy(places["lat"].to_numpy(dtype=float), places["lon"].to_numpy(dtype=float))
+    x, y = x * scale, y * scale
+    width = 0.55 * px * places["name"].str.len().clip(lower=1).to_numpy() + 8
+    half = px * 0.6
+    # what a name must not lie on: the members' dots and the diamonds (centre, half size)
+    obstacles = [np.empty((0, 3))]
+    if members is not None and len(members):
+        mx, my = world_xy(
+            members["lat"].to_numpy(dtype=float), members["lon"].to_numpy(dtype=float)
+        )
+        radius = dot_pixels(members, zoom) if "projects" in members else np.full(len(mx), DOT_PX)
+        obstacles.append(np.column_stack([mx * scale, my * scale, radius]))
+    if organisations is not None and len(organisations) and "dx" in organisations:
+        ox, oy = world_xy(
+            organisations["lat"].to_numpy(dtype=float), organisations["lon"].to_numpy(dtype=float)
+        )
+        obstacles.append(
+            np.column_stack(
+                [
+                    ox * scale + organisations["dx"].to_numpy(dtype=float),
+                    oy * scale + organisations["dy"].to_numpy(dtype=float),
+                    np.full(len(ox), DIAMOND_PX),
+                ]
+            )
+        )
+    spots = np.concatenate(obstacles)
+    kinds = places["kind"].to_numpy()
+    dx = places["dx"].to_numpy(dtype=float, copy=True)
+    dy = places["dy"].to_numpy(dtype=float, copy=True)
+    anchors = places["anchor"].to_numpy(dtype=object).copy()
+    kept = np.zeros(len(places), dtype=bool)
+    boxes = []  # (left, right, top, bottom) of the names placed, in pixels
+    for i in range(len(places)):
+        if kinds[i] == ORGANISATION:
+            sides = [(dx[i], dy[i], anchors[i])]
+        else:  # its own dot's radius, from the gap its name keeps on the right
+            gap = dx[i]
+            down = gap + half  # its middle, NAME_GAP above or below the dot
+            sides = [(gap, 0.0, "start"), (-gap, 0.0, "end")]
+            sides += [(0.0, -down, "middle"), (0.0, down, "middle")]
+        free = []  # the sides clear of the names placed: (lies on a dot, side, box)
+        for sx, sy, anchor in sides:
+            left = x[i] + sx - {"start": 0, "end": width[i], "middle": width[i] / 2}[anchor]
+            box = (left, left + width[i], y[i] + sy - half, y[i] + sy + half)
+            if not any(_overlap(box, other) for other in boxes):
+                on_dot = kinds[i] != ORGANISATION and _on_a_spot(box, spots, x[i], y[i])
+                free.append((on_dot, (sx, sy, anchor), box))
+        if free:
+            _, (dx[i], dy[i], anchors[i]), box = min(free, key=lambda side: side[0])
+            kept[i] = True
+            boxes.append(box)
+    placed = places.assign(dx=dx, dy=dy, anchor=anchors)
+    return placed[kept].reset_index(drop=True)
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
+
+def _on_a_spot(box: tuple, spots: np.ndarray, x: float, y: float) -> bool:
+    """Whether the box touches a dot or diamond other than those at the name's own place."""
+    if not len(spots):
+        return False
+    others = (np.abs(spots[:, 0] - x) > 0.5) | (np.abs(spots[:, 1] - y) > 0.5)
+    cx, cy, r = spots[others, 0], spots[others, 1], spots[others, 2]
+    # the nearest point of the box to each centre, closer than the radius: touching
+    nx, ny = np.clip(cx, box[0], box[1]), np.clip(cy, box[2], box[3])
+    return bool((np.hypot(cx - nx, cy - ny) < r).any())
+
+
 def world_xy(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Places on the zoom-0 world (512 px wide, as deck.gl's Web Mercator)."""
     lat = np.radians(np.clip(lat, -85, 85))
@@ -225,7 +316,9 @@ def label_boxes(places: pd.DataFrame, px: float = LABEL_SIZE) -> tuple[np.ndarra
     width = 0.55 * px * places["name"].str.len().clip(lower=1).to_numpy() + 8
     left = places["dx"].to_numpy(dtype=float)
     if "anchor" in places:
-        left = np.where(places["anchor"].to_numpy() == "end", left - width, left)
+        anchor = places["anchor"].to_numpy()
+        left = np.where(anchor == "end", left - width, left)
+        left = np.where(anchor == "middle", left - width / 2, left)
     top = places["dy"].to_numpy(dtype=float) - px * 0.6
     return x, y, left, left + width, top, top + px * 1.2
 
@@ -292,9 +385,11 @@ def _labels(
 
 
 def member_label_layer(labels: pd.DataFrame) -> pdk.Layer:
-    """Names of members (dark) and of partners outside the filter (grey), right of the dot."""
+    """Names of members (dark) and of partners outside the filter (grey), beside the dot
+    (right of it, unless that lies on another: beside_dots)."""
     # lowest priority first: a name drawn later lies on top
-    data = labels.loc[labels["kind"] != ORGANISATION, ["lon", "lat", "name", "colour", "px"]]
+    columns = ["lon", "lat", "name", "colour", "px", "anchor"]
+    data = labels.loc[labels["kind"] != ORGANISATION, columns]
     offsets = labels.loc[data.index, ["dx", "dy"]].to_numpy().tolist()
     data = data.assign(offset=offsets).iloc[::-1]
     return pdk.Layer(
@@ -307,7 +402,7 @@ def member_label_layer(labels: pd.DataFrame) -> pdk.Layer:
         character_set='"auto"',
         font_family=LABEL_FONT,
         font_weight=600,
-        get_text_anchor='"start"',
+        get_text_anchor="anchor",
         get_alignment_baseline='"center"',
         get_pixel_offset="offset",
         background=True,

@@ -96,6 +96,11 @@ def test_every_member_link_partner_and_name_is_carried_over(niedersachsen):
         for row in deck_layer(spec, layer_id)["data"]
     ]
     assert names == deck_names
+    # each name placed as the deck places it: beside its dot on the side it was given
+    sides = {"start": "left", "end": "right", "middle": "center"}
+    deck_sides = [sides[row["anchor"]] for row in deck_layer(spec, "member_labels")["data"]]
+    own = [m["anchor"] for m in marks(drawn, "name")][-len(deck_sides) :]
+    assert own == deck_sides
     # what a hover or a click can pick: everything but the areas' outlines
     assert set(drawn["pickable"]) == {layer["id"] for layer in drawn["layers"]}
 

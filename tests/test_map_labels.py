@@ -62,14 +62,17 @@ def deck_layers(network, view, points, links, size, presenting, organisations=No
 def boxes(data: pd.DataFrame, offset, anchor: str, zoom: float) -> np.ndarray:
     """Each name's box in screen pixels (left, right, top, bottom) at this zoom, as
     deck.gl lays it out: at its place, moved by its pixel offset (the layer's `offset` per
-    name where it has one), `px` high, about 0.55
-    of its height a character wide (plus the background's padding)."""
+    name where it has one), starting there, ending there or centred on it (the layer's
+    `anchor` per name where it has one), `px` high, about 0.55 of its height a character
+    wide (plus the background's padding)."""
     x, y = world_xy(data["lat"].to_numpy(float), data["lon"].to_numpy(float))
     px = data["px"].to_numpy(float)
     width = 0.55 * px * data["name"].str.len().to_numpy() + 8
     if "offset" in data:  # one per name
         offset = np.array(data["offset"].tolist(), dtype=float).T
-    left = x * 2**zoom + offset[0] - (width if anchor == "end" else 0)
+    anchors = data["anchor"].to_numpy() if "anchor" in data else np.full(len(data), anchor)
+    shift = np.select([anchors == "end", anchors == "middle"], [width, width / 2], 0.0)
+    left = x * 2**zoom + offset[0] - shift
     top = y * 2**zoom + offset[1] - 0.6 * px
     return np.column_stack([left, left + width, top, top + 1.2 * px])
 
@@ -254,9 +257,10 @@ def test_only_a_plausible_view_from_the_browser_is_taken(sent, taken):
 
 @pytest.mark.parametrize("closer", [0, 3])
 def test_a_members_name_starts_beside_its_dot(niedersachsen, closer):
-    """Each member's name begins just right of its dot, as large as the dot is drawn at
-    the zoom the names are for: on the dot it would be hard to read, far off it would
-    seem to name another place."""
+    """Each member's name begins just beside its dot (right of it, or left, above or below
+    where the right lies on another dot: test_a_members_name_lies_on_no_other_dot), as
+    large as the dot is drawn at the zoom the names are for: on the dot it would be hard
+    to read, far off it would seem to name another place."""
     network, view, points, links = niedersachsen
     size = SIZES["page 1920"][0]
     where = geo.fit_view(geo.located(view.municipalities), *size, padding=PADDING)
@@ -274,9 +278,121 @@ def test_a_members_name_starts_beside_its_dot(niedersachsen, closer):
         named["zoom"],
     )
     dx = np.array([o[0] for o in names["offset"]])
+    dy = np.array([o[1] for o in names["offset"]])
     radius = (drawn[:, 1] - drawn[:, 0]) / 2
+    # the gap between the dot and the name: beside it (start or end) or above or below
+    # it (centred; a name is 1.2 px high, half of it above its middle)
+    side = names["anchor"].to_numpy() != "middle"
+    gap = np.where(side, np.abs(dx), np.abs(dy) - 0.6 * names["px"].to_numpy(float)) - radius
     assert len(names)
-    assert ((dx - radius) >= 3).all() and ((dx - radius) <= 8).all()
+    assert ((gap >= 3) & (gap <= 8)).all(), names.assign(gap=gap)[["name", "anchor", "offset"]]
+    assert (dx[~side] == 0).all() and (dy[side] == 0).all()
+
+
+def touching(box: np.ndarray, round_ones: np.ndarray) -> bool:
+    """Whether a box (left, right, top, bottom) touches any of the dots given as boxes
+    (`dots`): the point of the box nearest to a dot's centre lies inside the dot."""
+    cx, cy = (round_ones[:, 0] + round_ones[:, 1]) / 2, (round_ones[:, 2] + round_ones[:, 3]) / 2
+    radius = (round_ones[:, 1] - round_ones[:, 0]) / 2
+    nx, ny = np.clip(cx, box[0], box[1]), np.clip(cy, box[2], box[3])
+    return bool((np.hypot(cx - nx, cy - ny) < radius).any())
+
+
+def sides(name: pd.Series, dot: np.ndarray, zoom: float) -> np.ndarray:
+    """The four boxes (right, left, above, below) a name may take beside its dot (a box
+    as `dots` gives it), in screen pixels, 5 pixels from the dot."""
+    px = float(name["px"])
+    width = 0.55 * px * len(name["name"]) + 8
+    cx, cy = (dot[0] + dot[1]) / 2, (dot[2] + dot[3]) / 2
+    radius, half = (dot[1] - dot[0]) / 2, 0.6 * px
+    rise = radius + 5 + half
+    return np.array(
+        [
+            [cx + radius + 5, cx + radius + 5 + width, cy - half, cy + half],
+            [cx - radius - 5 - width, cx - radius - 5, cy - half, cy + half],
+            [cx - width / 2, cx + width / 2, cy - rise - half, cy - rise + half],
+            [cx - width / 2, cx + width / 2, cy + rise - half, cy + rise + half],
+        ]
+    )
+
+
+@pytest.mark.parametrize("where", list(SIZES))
+@pytest.mark.parametrize("closer", [0, 1])
+def test_a_members_name_lies_on_no_other_dot_where_a_side_is_free(niedersachsen, where, closer):
+    """Read from a projector, a name written over its neighbour's dot names the wrong
+    place: each member's name stands right of its dot, or where that lies on another
+    member's dot, on a side (left, above, below) that does not. Only where every side
+    lies on a dot or on another name may a name lie on a dot (on a dense map a name is
+    worth more than the dot it covers, whose tooltip still names it)."""
+    network, view, points, links = niedersachsen
+    size, presenting = SIZES[where]
+    fitted = geo.fit_view(geo.located(view.municipalities), *size, padding=PADDING)
+    named = fitted | {"zoom": fitted["zoom"] + closer}
+    deck = build_deck(
+        points, links, organisation_points(network, links), "points", "phase",
+        view=fitted, names_for=named, map_size=size, label_px=LABEL_PX[presenting],
+    )  # fmt: skip
+    tables = {x.id: pd.DataFrame(x.data) for x in deck.layers if isinstance(x.data, list)}
+    names, members = tables["member_labels"], tables["members"]
+    zoom = named["zoom"]
+    drawn, spots = boxes(names, MEMBER_OFFSET, "start", zoom), dots(members, zoom)
+    assert [p for p in overlapping(drawn, drawn) if p[0] < p[1]] == []
+    # a diamond is as much in the way as a dot (tables["organisations"]: place, offset)
+    if len(tables.get("organisations", [])):
+        diamonds = dots(tables["organisations"].assign(radius=0.0), zoom)
+        shift = np.array(tables["organisations"]["offset"].tolist(), dtype=float)
+        diamonds += np.column_stack([shift[:, 0], shift[:, 0], shift[:, 1], shift[:, 1]])
+        diamonds += np.array([-8.0, 8.0, -8.0, 8.0])  # RADIUS_PIXELS[0] + 8 = 12 px half
+        spots_and_diamonds = np.concatenate([spots, diamonds])
+    else:
+        spots_and_diamonds = spots
+    # each member's dot by its place (the members' layer names none)
+    places = zip(members["lon"], members["lat"], strict=True)
+    own = {place: k for k, place in enumerate(places)}
+    moved = 0
+    for i, name in names.iterrows():
+        k = own.get((name["lon"], name["lat"]))
+        if k is None:  # a partner outside the filter: its own small dot
+            continue
+        others = np.delete(spots, k, axis=0)
+        moved += name["anchor"] != "start"
+        if not touching(drawn[i], others):
+            continue
+        # on a dot: every side it could take lies on a dot or on another name
+        rest = np.delete(drawn, i, axis=0)
+        blockers = np.delete(spots_and_diamonds, k, axis=0)
+        for side in sides(name, spots[k], zoom):
+            assert touching(side, blockers) or len(overlapping(side[None, :], rest)), (
+                name["name"],
+                "lies on a dot though a side is free",
+            )
+    if where == "page 1920" and closer == 0:  # the map of the pictures: names did move
+        assert moved >= 1
+
+
+def test_a_name_moves_to_the_first_side_free_of_dots():
+    """Table-driven, on a map of four members: Alpha's name goes right of its dot, else
+    left, else above, else below; with every side on a dot it stays on the right."""
+    from components.map_labels import name_labels
+
+    def placed(neighbours: list[tuple[float, float]]) -> pd.Series:
+        rows = [("Alpha", 52.0, 9.0, 9)] + [
+            (f"N{k}", 52.0 + dlat, 9.0 + dlon, 1) for k, (dlat, dlon) in enumerate(neighbours)
+        ]
+        points = pd.DataFrame(rows, columns=["name", "lat", "lon", "projects"])
+        points["population"] = 10_000
+        labels = name_labels(points, None, None, zoom=9.0, px=15)
+        return labels.set_index("name").loc["Alpha"]
+
+    east, west = (0.0, 0.12), (0.0, -0.12)
+    north, south = (0.045, 0.0), (-0.045, 0.0)
+    assert placed([])["anchor"] == "start"
+    assert placed([east])["anchor"] == "end"
+    alpha = placed([east, west])
+    assert alpha["anchor"] == "middle" and alpha["dy"] < 0  # above
+    alpha = placed([east, west, north])
+    assert alpha["anchor"] == "middle" and alpha["dy"] > 0  # below
+    assert placed([east, west, north, south])["anchor"] == "start"
 
 
 @pytest.mark.parametrize("where", list(SIZES))
