@@ -256,46 +256,67 @@ def beside_dots(
             )
         )
     spots = np.concatenate(obstacles)
+    spots = spots[np.argsort(spots[:, 0], kind="stable")]  # by x: a name's few found at once
     kinds = places["kind"].to_numpy()
     dx = places["dx"].to_numpy(dtype=float, copy=True)
     dy = places["dy"].to_numpy(dtype=float, copy=True)
     anchors = places["anchor"].to_numpy(dtype=object).copy()
     kept = np.zeros(len(places), dtype=bool)
-    boxes = []  # (left, right, top, bottom) of the names placed, in pixels
+    # the boxes (left, right, top, bottom) of the names placed, in pixels, and of those
+    # placed elsewhere than given: the names as given overlap no other at this zoom
+    # (min_zooms), so a name on its given side need only keep clear of the moved ones
+    boxes = np.empty((len(places), 4))
+    count, moved = 0, []
     for i in range(len(places)):
         if kinds[i] == ORGANISATION:
             sides = [(dx[i], dy[i], anchors[i])]
+            near = spots[:0]
         else:  # its own dot's radius, from the gap its name keeps on the right
             gap = dx[i]
             down = gap + half  # its middle, NAME_GAP above or below the dot
             sides = [(gap, 0.0, "start"), (-gap, 0.0, "end")]
             sides += [(0.0, -down, "middle"), (0.0, down, "middle")]
-        free = []  # the sides clear of the names placed: (lies on a dot, side, box)
-        for sx, sy, anchor in sides:
+            # the dots and diamonds any side could touch, but those at its own place
+            across = gap + width[i] + DOT_PX
+            near = spots[slice(*np.searchsorted(spots[:, 0], [x[i] - across, x[i] + across]))]
+            off_x, off_y = np.abs(near[:, 0] - x[i]), np.abs(near[:, 1] - y[i])
+            near = near[(off_y < gap + 2 * half + DOT_PX) & ((off_x > 0.5) | (off_y > 0.5))]
+        chosen = None  # the first side clear of the names placed, and of dots if any is
+        for k, (sx, sy, anchor) in enumerate(sides):
             left = x[i] + sx - {"start": 0, "end": width[i], "middle": width[i] / 2}[anchor]
             box = (left, left + width[i], y[i] + sy - half, y[i] + sy + half)
-            if not any(_overlap(box, other) for other in boxes):
-                on_dot = kinds[i] != ORGANISATION and _on_a_spot(box, spots, x[i], y[i])
-                free.append((on_dot, (sx, sy, anchor), box))
-        if free:
-            _, (dx[i], dy[i], anchors[i]), box = min(free, key=lambda side: side[0])
+            if _overlaps(box, boxes[moved] if k == 0 else boxes[:count]):
+                continue
+            if chosen is None:
+                chosen = (k, (sx, sy, anchor), box)
+            if not _on_a_spot(box, near):
+                chosen = (k, (sx, sy, anchor), box)
+                break
+        if chosen is not None:
+            k, (dx[i], dy[i], anchors[i]), box = chosen
             kept[i] = True
-            boxes.append(box)
+            boxes[count] = box
+            if k:
+                moved.append(count)
+            count += 1
     placed = places.assign(dx=dx, dy=dy, anchor=anchors)
     return placed[kept].reset_index(drop=True)
 
 
-def _overlap(a: tuple, b: tuple) -> bool:
-    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+def _overlaps(box: tuple, others: np.ndarray) -> bool:
+    """Whether the box overlaps any of the boxes (rows: left, right, top, bottom)."""
+    if not len(others):
+        return False
+    hit = (others[:, 0] < box[1]) & (box[0] < others[:, 1])
+    return bool((hit & (others[:, 2] < box[3]) & (box[2] < others[:, 3])).any())
 
 
-def _on_a_spot(box: tuple, spots: np.ndarray, x: float, y: float) -> bool:
-    """Whether the box touches a dot or diamond other than those at the name's own place."""
+def _on_a_spot(box: tuple, spots: np.ndarray) -> bool:
+    """Whether the box touches any of the dots or diamonds (rows: centre x, y, radius): the
+    point of the box nearest to a centre lies closer to it than the radius."""
     if not len(spots):
         return False
-    others = (np.abs(spots[:, 0] - x) > 0.5) | (np.abs(spots[:, 1] - y) > 0.5)
-    cx, cy, r = spots[others, 0], spots[others, 1], spots[others, 2]
-    # the nearest point of the box to each centre, closer than the radius: touching
+    cx, cy, r = spots[:, 0], spots[:, 1], spots[:, 2]
     nx, ny = np.clip(cx, box[0], box[1]), np.clip(cy, box[2], box[3])
     return bool((np.hypot(cx - nx, cy - ny) < r).any())
 
