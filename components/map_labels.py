@@ -234,7 +234,7 @@ def beside_dots(
     x, y = x * scale, y * scale
     width = 0.55 * px * places["name"].str.len().clip(lower=1).to_numpy() + 8
     half = px * 0.6
-    # what a name must not lie on: the members' dots and the diamonds (centre, half size)
+    # what a name must not lie on: the members' dots and the diamonds (centre x, y, radius)
     obstacles = [np.empty((0, 3))]
     if members is not None and len(members):
         mx, my = world_xy(
