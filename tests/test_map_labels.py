@@ -298,7 +298,7 @@ def touching(box: np.ndarray, round_ones: np.ndarray) -> bool:
     return bool((np.hypot(cx - nx, cy - ny) < radius).any())
 
 
-def sides(name: pd.Series, dot: np.ndarray, zoom: float) -> np.ndarray:
+def sides(name: pd.Series, dot: np.ndarray) -> np.ndarray:
     """The four boxes (right, left, above, below) a name may take beside its dot (a box
     as `dots` gives it), in screen pixels, 5 pixels from the dot."""
     px = float(name["px"])
@@ -361,7 +361,7 @@ def test_a_members_name_lies_on_no_other_dot_where_a_side_is_free(niedersachsen,
         # on a dot: every side it could take lies on a dot or on another name
         rest = np.delete(drawn, i, axis=0)
         blockers = np.delete(spots_and_diamonds, k, axis=0)
-        for side in sides(name, spots[k], zoom):
+        for side in sides(name, spots[k]):
             assert touching(side, blockers) or len(overlapping(side[None, :], rest)), (
                 name["name"],
                 "lies on a dot though a side is free",
