@@ -22,9 +22,9 @@ st.dataframe(coverage_table(network, lang), hide_index=True)
 text_section("about.format", t("about.format_text", lang), lang=lang)
 st.download_button(
     t("about.template", lang),
-    template_xlsx(),
-    "netzwerkatlas-vorlage.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    data=template_xlsx,  # made when clicked: a page load fetches no file
+    file_name="netzwerkatlas-vorlage.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 text_section("about.suggestions", t("coop.how_text", lang), lang=lang)
 text_section("about.accessibility", t("about.accessibility_text", lang), lang=lang)

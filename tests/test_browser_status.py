@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import app_page, assert_accessible, scrolled_to
+from tests.browser import (
+    app_page,
+    assert_accessible,
+    assert_offline,
+    browser_page,
+    scrolled_to,
+    visit,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -25,9 +32,16 @@ def test_filter_by_the_state_after_a_planned_end(server, output_dir):
 
 
 def test_about_page_coverage_figures(server, output_dir):
-    with app_page(server.url + "/about") as page:
+    with browser_page() as (new_page, requests):
+        page = new_page()
+        visit(page, server.url + "/about")
         assert_accessible(page)
         assert page.get_by_text("Vollständigkeit der Fakten").count() == 1
         table = page.locator('[data-testid="stDataFrame"]').last
         assert scrolled_to(page, table, settle=800).is_visible()
         page.screenshot(path=output_dir / "status-about-coverage.png")
+        # the data template is made when its button is clicked: opening the page, as a
+        # whole room does at a meeting, fetches no file
+        files = [url for url in requests.urls if "/media/" in url and "/static/" not in url]
+        assert files == []
+    assert_offline(requests)
