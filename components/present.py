@@ -70,6 +70,11 @@ html { font-size: 20px; }
 [data-testid="stMain"] .atlas-map {
   height: calc(100vh - 10rem) !important; min-height: 20rem;
 }
+/* a presenter clicks into the slide and then uses the arrow keys: Streamlit would frame
+   the whole slide with the main area's keyboard-focus ring, and show a heading's link
+   icon under the pointer; the buttons keep their own focus rings */
+[data-testid="stMain"]:focus-visible::before { box-shadow: none !important; }
+[data-testid="stMain"] [data-testid="stHeaderActionElements"] { display: none !important; }
 </style>
 """
 

@@ -62,9 +62,16 @@ def test_slide_show_with_arrow_keys(server, output_dir, width, height):
         chart = page.locator(".atlas-map").first
         chart.locator("canvas").first.wait_for(state="visible", timeout=60_000)
         main = page.locator('[data-testid="stMain"]')
-        # no page controls, expanders or page buttons: only the slide bar's
-        for testid in ("stSelectbox", "stExpander", "stDownloadButton"):
+        # no page controls, expanders or page buttons: only the slide bar's; no link icon
+        # beside the title, though the pointer rests on it
+        for testid in ("stSelectbox", "stExpander", "stDownloadButton", "stHeaderActionElements"):
             assert main.locator(f'[data-testid="{testid}"]:visible').count() == 0, testid
+        # the presenter clicked into the slide and pressed a key: no focus ring frames it
+        ring = page.evaluate(
+            """() => { const m = document.querySelector('[data-testid="stMain"]');
+            return [m.matches(':focus-visible'), getComputedStyle(m, '::before').boxShadow]; }"""
+        )
+        assert ring == [True, "none"]
         assert main.locator('[data-testid="stButton"]:visible').count() == 3  # back, on, end
         filled = chart.bounding_box()
         assert filled["y"] + filled["height"] > height * 0.85
