@@ -186,9 +186,10 @@ def phase_label(phase: str, end, cohort, lang: str, offers: dict | None = None) 
     return label
 
 
-def as_of_texts(as_of: str, day: dt.date, lang: str) -> tuple[str, str | None]:
+def as_of_texts(as_of: str, day: dt.date, lang: str, short: bool = False) -> tuple[str, str | None]:
     """The sentence every page shows where it computes a phase for `day`, and a warning
-    when `day` is more than STALE_AFTER_MONTHS after the data's as-of date (else None)."""
+    when `day` is more than STALE_AFTER_MONTHS after the data's as-of date (else None);
+    `short`: the warning's first sentence only (a slide's one-line footer)."""
     from atlas import fmt
     from atlas.text import t
 
@@ -197,7 +198,8 @@ def as_of_texts(as_of: str, day: dt.date, lang: str) -> tuple[str, str | None]:
         return t("asof.unknown", lang, today=today_text), None
     line = t("asof.line", lang, today=today_text, asof=fmt.date(str(as_of).strip(), lang))
     months = staleness(as_of, day)
-    return line, (t("asof.stale", lang, months=months) if months else None)
+    key = "asof.stale_short" if short else "asof.stale"
+    return line, (t(key, lang, months=months) if months else None)
 
 
 PHASE_SHEET = "phasen_heute"  # computed: exported beside the tables, ignored on import

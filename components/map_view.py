@@ -429,7 +429,6 @@ def map_section(network: Network, view: Network, filters: Filters, lang: str) ->
             links=links,
             faded=len(faded),
         )
-        if not presenting:  # a slide's footer says it, below the map
-            show_as_of(network, lang)
+        show_as_of(network, lang)
     if not presenting:
         table_alternative(points, areas, links, orgs, mode, measure, lang)

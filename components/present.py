@@ -280,13 +280,15 @@ def presentation_bar(network: Network, ids: list[str], pages: dict, lang: str) -
 
 
 def slide_footer(network: Network, lang: str) -> None:
-    """The data's as-of date at the foot of the slide: a slide shows phases for today, and
-    the room should see from which data they come."""
+    """The data's as-of date at the foot of the slide, and in bold that the data is old
+    where it is: a slide shows phases for today, and the room should see from which data
+    they come."""
     from atlas.status import as_of_texts
     from components.data import today
 
-    line, _ = as_of_texts(network.as_of, today(), lang)
-    st.container(key="slide_footer").caption(escape_markdown(line))
+    line, warning = as_of_texts(network.as_of, today(), lang, short=True)
+    text = escape_markdown(line) + (f" **{escape_markdown(warning)}**" if warning else "")
+    st.container(key="slide_footer").caption(text)
 
 
 def _advance_after(seconds: int, network, ids, index, pages, lang) -> None:
