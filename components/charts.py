@@ -119,6 +119,7 @@ def bar_chart(
         text=values,
         textposition="outside",
         textangle=0,
+        constraintext="none",  # plotly shrinks printed values to a thin bar's thickness
         cliponaxis=False,
         hovertemplate="%{label}: %{value}<extra></extra>".replace(
             "%{label}", "%{y}" if horizontal else "%{x}"

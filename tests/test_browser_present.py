@@ -53,6 +53,16 @@ def test_slide_show_with_arrow_keys(server, output_dir, width, height):
         assert page.locator('[data-testid="stSidebar"]').is_hidden()
         assert counter(page) == "1 / 3"
         assert "Niedersachsen: Überblick" in page.locator("h3").first.inner_text()
+        # the counts printed beside the bars as tall as the axis labels: plotly scaled them
+        # down to a thin bar's thickness
+        page.locator(".bartext").first.wait_for(timeout=60_000)
+        heights = page.evaluate(
+            "() => [...document.querySelectorAll('.bartext, .ytick text')]"
+            ".map(e => [e.classList.contains('bartext'), e.getBoundingClientRect().height])"
+        )
+        printed = [h for is_value, h in heights if is_value]
+        labels = [h for is_value, h in heights if not is_value]
+        assert printed and labels and min(printed) >= 0.95 * max(labels), heights
         page.screenshot(path=output_dir / f"slide-1-{width}.png")
 
         # the map's slide: content only, the map below the slide bar fills the slide and

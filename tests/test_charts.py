@@ -46,6 +46,7 @@ def test_bar_chart_counts_whole_numbers_cohorts_as_categories_in_german():
     assert layout.yaxis.type == "category"  # not 2,020.6
     assert layout.separators == ",."
     assert figure.data[0].textangle == 0 and layout.yaxis.tickangle == 0
+    assert figure.data[0].constraintext == "none"  # printed values keep the chart's type
     english = bar_chart(["a"], [1500], "t", "Projects", lang="en")
     assert english.layout.separators == ".,"
 
