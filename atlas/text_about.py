@@ -20,7 +20,7 @@ DE: dict[str, str] = {
     "about.asof_phase": "Stand der Daten: {date}. Die aktuelle Phase eines Projekts wird täglich aus seinen datierten Phasen berechnet.",
     "about.suggestions": "Wie Kooperationsvorschläge entstehen",
     "about.accessibility": "Barrierefreiheit",
-    "about.accessibility_text": "Farben nach Okabe & Ito, für Farbsehschwächen unterscheidbar, und nie allein: Zahlen stehen auf den Balken, Phasen haben Formen und Schraffuren. Jede Karte und jedes Diagramm hat einen Alternativtext und eine Tabelle mit denselben Zahlen. Alle Bedienelemente sind per Tastatur erreichbar; in der Präsentation blättern die Pfeiltasten. Alles läuft ohne Internet.",
+    "about.accessibility_text": "Farben nach Okabe & Ito, für Farbsehschwächen unterscheidbar, und nie allein: Zahlen stehen auf den Balken, Phasen haben Formen und Schraffuren. Jede Karte und jedes Diagramm hat einen Alternativtext und eine Tabelle mit denselben Zahlen. Alle Bedienelemente sind per Tastatur erreichbar; in der Präsentation blättern die Pfeiltasten und Bild auf/ab (ein Presenter). Alles läuft ohne Internet.",
     "about.counts": "{projects} Projekte, {municipalities} Kommunen, {links} bekannte Verbindungen, {events} Treffen.",
 }
 
@@ -43,6 +43,6 @@ EN: dict[str, str] = {
     "about.asof_phase": "Data as of: {date}. A project's current phase is computed every day from its dated phases.",
     "about.suggestions": "How cooperation suggestions are made",
     "about.accessibility": "Accessibility",
-    "about.accessibility_text": "Okabe & Ito colours, distinguishable with colour-vision deficiency, and never alone: numbers are printed on bars, phases have shapes and hatching. Every map and chart has alt text and a table with the same numbers. All controls are keyboard-reachable; in the presentation the arrow keys turn the slides. Everything runs without the internet.",
+    "about.accessibility_text": "Okabe & Ito colours, distinguishable with colour-vision deficiency, and never alone: numbers are printed on bars, phases have shapes and hatching. Every map and chart has alt text and a table with the same numbers. All controls are keyboard-reachable; in the presentation the arrow keys and Page Up/Down (a presentation remote) turn the slides. Everything runs without the internet.",
     "about.counts": "{projects} projects, {municipalities} municipalities, {links} known links, {events} meetings.",
 }

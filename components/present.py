@@ -75,6 +75,8 @@ html { font-size: 20px; }
    icon under the pointer; the buttons keep their own focus rings */
 [data-testid="stMain"]:focus-visible::before { box-shadow: none !important; }
 [data-testid="stMain"] [data-testid="stHeaderActionElements"] { display: none !important; }
+/* the remote's keys: buttons the slide does not show, without the gap of their place */
+[data-testid="stLayoutWrapper"]:has(> .st-key-slide_remote) { display: none !important; }
 </style>
 """
 
@@ -273,6 +275,16 @@ def presentation_bar(network: Network, ids: list[str], pages: dict, lang: str) -
         t("present.end", lang), key="slide_exit", shortcut="Esc", help=t("present.exit", lang)
     ):
         st.switch_page(pages["present"])  # the language switch keeps the language
+    # a presenter's remote sends Page Up and Page Down: the same moves by buttons the slide
+    # does not show (a button has one shortcut)
+    remote = st.container(key="slide_remote")
+    for step, key, shortcut, off in (
+        (-1, "prev", "PageUp", index == 0),
+        (1, "next", "PageDown", last),
+    ):
+        label = t("present.back" if step < 0 else "present.forward", lang)
+        if remote.button(label, key=f"slide_{key}_remote", shortcut=shortcut, disabled=off):
+            go_to_slide(network, ids, index + step, pages, lang)
     slide_footer(network, lang)
     auto = auto_seconds(st.query_params.get("auto"))
     if auto and not last:
