@@ -53,7 +53,7 @@ filter_sidebar(network, lang)
 if unknown_slides:
     st.warning(escape_markdown(t("present.unknown_ids", lang, ids=", ".join(unknown_slides))))
 if presenting:
-    presentation_bar(network, slides, pages_by_path, lang)
+    presentation_bar(network, slides, pages_by_path, page.url_path or OVERVIEW, lang)
 else:
     save_view_form(network, page.url_path or OVERVIEW, lang)
 page.run()

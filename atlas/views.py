@@ -99,6 +99,14 @@ def parse_show(show: str | None, known_ids: set[str]) -> tuple[list[str], list[s
     return [i for i in ids if i in known_ids], [i for i in ids if i not in known_ids]
 
 
+def link_shows_view(page: str, params: str | None, page_path: str, link_keys) -> bool:
+    """Whether a slide's link shows its saved view: the view's page, and each of the view's
+    settings in the link (a slide hides the controls that change them; the map's own moves
+    change a value, never remove one)."""
+    keys = set(link_keys)
+    return page == page_path and all(key in keys for key in text_to_params(params))
+
+
 def slide_index(text: str | None, count: int) -> int:
     """The slide number from the link, clamped to the show (0-based)."""
     try:

@@ -21,6 +21,7 @@ from atlas.text import escape_markdown, t
 from atlas.views import (
     VIEW_COLUMNS,
     auto_seconds,
+    link_shows_view,
     new_view,
     ordered,
     params_to_text,
@@ -245,11 +246,18 @@ def go_to_slide(
     st.switch_page(pages[view["page"]], query_params=slide_link(view, ids, index, auto, lang))
 
 
-def presentation_bar(network: Network, ids: list[str], pages: dict, lang: str) -> None:
-    """Title, filter-independent counter and navigation above the slide."""
+def presentation_bar(
+    network: Network, ids: list[str], pages: dict, page_path: str, lang: str
+) -> None:
+    """Title, filter-independent counter and navigation above the slide. A link that opens
+    a slide on another page than its view's, or without its settings (written by hand, cut
+    short), goes to the view's page with them: else the title names what is not shown."""
     st.html(PRESENTATION_CSS)
     index = slide_index(st.query_params.get("slide"), len(ids))
     view = saved_views(network).set_index("id").loc[ids[index]]
+    shown = link_shows_view(view["page"], view["params"], page_path, st.query_params.keys())
+    if view["page"] in pages and not shown:
+        go_to_slide(network, ids, index, pages, lang)
     bar = st.container(key="slide_bar")
     title, back, counter, forward, leave = bar.columns([6, 2, 1, 2, 2], vertical_alignment="center")
     title.markdown(f"### {escape_markdown(view['title'])}")

@@ -13,6 +13,7 @@ from atlas.text import t
 from atlas.views import (
     add_view,
     auto_seconds,
+    link_shows_view,
     params_to_text,
     parse_show,
     slide_index,
@@ -269,6 +270,32 @@ def test_every_slide_shows_the_datas_as_of_date_in_its_footer(monkeypatch, lang,
             "Monate älter als heute." if lang == "de" else "months older than today."
         ) in footer[0]
         assert not at.warning
+
+
+@pytest.mark.parametrize(
+    ("page_path", "link", "shown"),
+    [
+        ("timeline", ["cohort", "show", "slide"], True),
+        ("overview", ["cohort", "show", "slide"], False),  # another page
+        ("timeline", ["show", "slide"], False),  # the view's filter cut off the link
+        ("timeline", ["cohort", "group", "show"], True),  # more is fine: the map's moves
+    ],
+)
+def test_a_slides_link_shows_its_view_on_its_page_with_its_settings(page_path, link, shown):
+    assert link_shows_view("timeline", "cohort=2021", page_path, link) is shown
+    assert link_shows_view("map", "", "map", ["show"])  # a view without settings
+
+
+def test_a_slide_opened_on_another_page_goes_to_its_views_page_and_filter(monkeypatch):
+    """A link written by hand, /?show=…&slide=2, showed the overview of the whole network
+    under the title of the third view, the timeline of cohort 2021."""
+    show = "niedersachsen-ueberblick,niedersachsen-karte,kohorte-2021-zeitachse"
+    at = run_app(monkeypatch, params={"show": show, "slide": "2"})
+    assert not at.exception
+    assert at.query_params["cohort"] == "2021"
+    assert at.markdown[0].value == "### Kohorte 2021\\: Zeitachse"
+    assert any("Staffel 2021" in m.value for m in at.markdown)
+    assert "timeline_group" in [w.key for w in at.get("segmented_control")]
 
 
 def test_the_presentation_page_shows_the_as_of_date_for_the_handout(monkeypatch):
