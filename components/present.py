@@ -225,9 +225,11 @@ def presentation_request(network: Network) -> tuple[list[str], list[str]] | None
     return parse_show(st.query_params.get("show"), set(saved_views(network)["id"]))
 
 
-def slide_link(view: pd.Series, ids: list[str], index: int, auto: int, lang: str) -> dict:
+def slide_link(
+    view: pd.Series, ids: list[str], index: int, auto: int, lang: str, show: str | None = None
+) -> dict:
     params = text_to_params(view["params"])
-    params.update({"show": ",".join(ids), "slide": str(index)})
+    params.update({"show": show or ",".join(ids), "slide": str(index)})
     if st.query_params.get("views"):
         params["views"] = st.query_params.get("views")
     if auto:
@@ -238,12 +240,21 @@ def slide_link(view: pd.Series, ids: list[str], index: int, auto: int, lang: str
 
 
 def go_to_slide(
-    network: Network, ids: list[str], index: int, pages: dict, lang: str, auto: int | None = None
+    network: Network,
+    ids: list[str],
+    index: int,
+    pages: dict,
+    lang: str,
+    auto: int | None = None,
+    show: str | None = None,
 ) -> None:
+    """To slide `index` of the show; `show`: the link's own list of views instead of the
+    known ones (its unknown ones are then named above the slide)."""
     views = saved_views(network).set_index("id")
     view = views.loc[ids[index]]
     auto = auto_seconds(st.query_params.get("auto")) if auto is None else auto
-    st.switch_page(pages[view["page"]], query_params=slide_link(view, ids, index, auto, lang))
+    params = slide_link(view, ids, index, auto, lang, show)
+    st.switch_page(pages[view["page"]], query_params=params)
 
 
 def presentation_bar(
@@ -256,8 +267,8 @@ def presentation_bar(
     index = slide_index(st.query_params.get("slide"), len(ids))
     view = saved_views(network).set_index("id").loc[ids[index]]
     shown = link_shows_view(view["page"], view["params"], page_path, st.query_params.keys())
-    if view["page"] in pages and not shown:
-        go_to_slide(network, ids, index, pages, lang)
+    if view["page"] in pages and not shown:  # the note above the slide names unknown views
+        go_to_slide(network, ids, index, pages, lang, show=st.query_params.get("show"))
     bar = st.container(key="slide_bar")
     title, back, counter, forward, leave = bar.columns([6, 2, 1, 2, 2], vertical_alignment="center")
     title.markdown(f"### {escape_markdown(view['title'])}")
