@@ -266,9 +266,14 @@ def presentation_bar(
     st.html(PRESENTATION_CSS)
     index = slide_index(st.query_params.get("slide"), len(ids))
     view = saved_views(network).set_index("id").loc[ids[index]]
-    shown = link_shows_view(view["page"], view["params"], page_path, st.query_params.keys())
-    if view["page"] in pages and not shown:  # the note above the slide names unknown views
-        go_to_slide(network, ids, index, pages, lang, show=st.query_params.get("show"))
+    # checked once as the slide is reached: the page may then leave a setting at its
+    # default out of the link, and a rerun must not send the slide round again
+    arrival = (st.query_params.get("show"), index)
+    if st.session_state.get("_slide_checked") != arrival:
+        st.session_state["_slide_checked"] = arrival
+        shown = link_shows_view(view["page"], view["params"], page_path, st.query_params.keys())
+        if view["page"] in pages and not shown:  # the note above the slide names unknown views
+            go_to_slide(network, ids, index, pages, lang, show=st.query_params.get("show"))
     bar = st.container(key="slide_bar")
     title, back, counter, forward, leave = bar.columns([6, 2, 1, 2, 2], vertical_alignment="center")
     title.markdown(f"### {escape_markdown(view['title'])}")

@@ -296,6 +296,25 @@ def test_a_slide_opened_on_another_page_goes_to_its_views_page_and_filter(monkey
     assert at.markdown[0].value == "### Kohorte 2021\\: Zeitachse"
     assert any("Staffel 2021" in m.value for m in at.markdown)
     assert "timeline_group" in [w.key for w in at.get("segmented_control")]
+    # a view whose setting the page then leaves out of the link (its default): a rerun
+    # stays on the slide
+    views = "default-group,kohorte-2021-zeitachse"
+    token = views_token(
+        [{"id": "default-group", "title": "Nach Land", "page": "timeline", "params": "group=state"}]
+    )
+    import components.present
+
+    switches = []
+    switch = components.present.go_to_slide
+    monkeypatch.setattr(
+        components.present, "go_to_slide", lambda *a, **k: switches.append(1) or switch(*a, **k)
+    )
+    at = run_app(monkeypatch, page="timeline", params={"show": views, "views": token})
+    assert not at.exception and len(switches) == 1  # to the view's setting
+    assert "group" not in at.query_params  # the default, left out by the page
+    at.run()
+    assert not at.exception and at.markdown[0].value == "### Nach Land"
+    assert len(switches) == 1
 
 
 def test_the_presentation_page_shows_the_as_of_date_for_the_handout(monkeypatch):
