@@ -26,3 +26,12 @@ def data_section(network: Network, lang: str) -> None:
         t("about.asof_phase", lang, date=fmt.date(network.as_of, lang)),
         lang=lang,
     )
+
+
+def licence_text(network: Network, lang: str) -> str:
+    """The licence the loaded data states for itself (its meta table), said as the data's,
+    apart from the app's own line above it; that it states none, where it does not."""
+    licence = network.meta_value("licence").strip()
+    return (
+        t("about.data_licence", lang, licence=licence) if licence else t("about.no_licence", lang)
+    )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from atlas.export import template_xlsx
 from atlas.text import t
-from components.about import data_section, text_section
+from components.about import data_section, licence_text, text_section
 from components.coverage_table import coverage_table
 from components.data import current_view, language
 from components.page import page_header
@@ -15,7 +15,7 @@ page_header(t("about.title", lang), view, filters, lang)
 
 data_section(network, lang)
 text_section(
-    "about.licences", t("about.licences_text", lang), network.meta_value("licence"), lang=lang
+    "about.licences", t("about.licences_text", lang), licence_text(network, lang), lang=lang
 )
 text_section("coverage.header", t("coverage.intro", lang), lang=lang)
 st.dataframe(coverage_table(network, lang), hide_index=True)

@@ -446,6 +446,31 @@ def test_about_page_shows_the_coverage_figures(monkeypatch):
     assert table["bekannt"].tolist() == expected["known"].tolist()
     assert table["von"].tolist() == expected["total"].tolist()
     assert "Projekte mit Enddatum" in table["Angabe"].tolist()
+    # the data's own licence line, said as the data's (the app's line above says the same
+    # of the bundled data in its words)
+    texts = [m.value.replace("\\", "") for m in at.markdown]
+    assert "Die geladenen Daten nennen als Lizenz: Fakten aus öffentlichen Quellen" in "\n".join(
+        texts
+    )
+
+
+@pytest.mark.parametrize(
+    ("licence", "said"),
+    [
+        ("CC BY 4.0", "Die geladenen Daten nennen als Lizenz: CC BY 4.0"),
+        ("", "Die geladenen Daten nennen keine Lizenz."),
+        ("   ", "Die geladenen Daten nennen keine Lizenz."),
+    ],
+)
+def test_the_about_page_says_the_licence_line_is_the_datas(licence, said):
+    from types import SimpleNamespace
+
+    from components.about import licence_text
+
+    network = SimpleNamespace(
+        meta_value=lambda key, default="": licence if key == "licence" else ""
+    )
+    assert licence_text(network, "de") == said
 
 
 @pytest.mark.parametrize(
