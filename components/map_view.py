@@ -144,27 +144,32 @@ def legend(
     faded: int = 0,
 ) -> None:
     """Beside the map, so it is on screen with it: the colours (an image in exactly the
-    map's colours), what size means, and the boundaries' attribution."""
+    map's colours), the organisations' diamonds and the links drawn over them, what size
+    means, and the boundaries' attribution."""
+    marks = []  # drawn in either mode; partners outside the filter on the points only
+    if organisations:
+        marks.append((t("map.legend.organisation", lang), "#000000", "diamond"))
+    if faded and mode == "points":
+        marks.append((t("map.legend.faded", lang), "#6E6E6E", "faded"))
+    kinds = [k for k in geo.LINK_KINDS if links is not None and (links["category"] == k).any()]
+    marks += [(t(f"map.link.{k}", lang), "", f"link:{k}") for k in kinds]
     if mode == "points":
         _, palette = point_colours(points, colour)
         entries = [
             (_label(colour, value, lang), hex_colour, _phase_shape(colour, value))
             for value, hex_colour in palette.items()
         ]
-        if organisations:
-            entries.append((t("map.legend.organisation", lang), "#000000", "diamond"))
-        if faded:
-            entries.append((t("map.legend.faded", lang), "#6E6E6E", "faded"))
-        kinds = [k for k in geo.LINK_KINDS if links is not None and (links["category"] == k).any()]
-        entries += [(t(f"map.link.{k}", lang), "", f"link:{k}") for k in kinds]
         st.markdown(f"**{t(f'map.colour.{colour}', lang)}**")
-        st.markdown(legend_markdown(entries))
+        st.markdown(legend_markdown(entries + marks))
         st.caption(t("map.legend_points", lang))
     else:
         peak_text = fmt.euro(peak, lang) if measure == "funding" else fmt.number(peak, lang)
         st.markdown(f"**{t(f'map.measure.{measure}', lang)}**")
         st.image(scale_svg(fmt.number(0, lang), peak_text), width="stretch")
-        st.caption(t("map.legend_areas", lang))
+        if marks:
+            st.markdown(legend_markdown(marks))
+        # a slide hides the table below the map
+        st.caption(t("map.legend_areas_slide" if is_presenting() else "map.legend_areas", lang))
     st.caption(t("map.attribution", lang))
 
 

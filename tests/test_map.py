@@ -173,6 +173,13 @@ def test_choropleth_of_districts(monkeypatch):
     assert fill[:2] == ["match", ["get", "ags"]]
     valued = {key for keys in fill[2:-1:2] for key in keys}
     assert "03241" in valued and "05766" not in valued  # Region Hannover, Kreis Lippe
+    # the diamonds and links drawn over the areas are named beside them (the partners
+    # outside the filter are drawn on the members' map only)
+    legend = next(m.value for m in at.markdown if m.value.startswith("![]("))
+    named = [line.split(") ", 1)[1] for line in legend.split("  \n")]
+    assert named == ["Partnerorganisation", "Kooperation", "Besuch oder Treffen", "Unterstützung"]
+    assert any(mark["kind"] == "organisation" for mark in spec["marks"])
+    assert any(x["id"].startswith("links") for x in spec["layers"])
 
 
 def test_hostile_name_is_escaped_in_the_tooltip(monkeypatch, tmp_path):
@@ -302,6 +309,9 @@ def test_every_slide_starts_from_its_own_view(monkeypatch):
     assert not at.exception
     whole = whole_country(ASSUMED_SIZE[True])  # Germany fitted to the slide's map
     assert drawn_map(at)["view"]["zoom"] == pytest.approx(whole["zoom"])
+    # the legend points to no table: a slide does not show it
+    assert "Dunkler: mehr." in [c.value for c in at.caption]
+    assert not any("Tabelle" in c.value for c in at.caption)
 
 
 def test_the_names_with_room_at_the_opening_zoom_are_drawn_at_a_readable_size(monkeypatch):
