@@ -25,11 +25,22 @@ MAX_AUTO_SECONDS = 600
 
 
 def views_table(views: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The saved views as the presentation page lists them: title, page, link parameters
-    and where each is kept, with headers and the "kept" value in the interface language."""
+    """The saved views as the presentation page lists them: title, page (by the name the
+    navigation gives it), link parameters and where each is kept, with headers and the
+    "kept" value in the interface language."""
     kept = views["kept"].map(lambda k: t(f"present.kept.{k}", lang))
-    table = views.assign(kept=kept)[["title", "page", "params", "kept"]]
+    page = views["page"].map(lambda p: page_name(p, lang))
+    table = views.assign(kept=kept, page=page)[["title", "page", "params", "kept"]]
     return table.rename(columns={c: t(f"present.col_{c}", lang) for c in table.columns})
+
+
+def page_name(path: str, lang: str) -> str:
+    """A page's name in the navigation, from its path; a path the app does not have stays
+    as it is (a view of a page gone)."""
+    try:
+        return t(f"nav.{path}", lang)
+    except KeyError:
+        return str(path)
 
 
 def params_to_text(params: dict[str, list[str]]) -> str:

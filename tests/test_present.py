@@ -244,6 +244,9 @@ def test_views_table_speaks_the_interface_language(lang):
     parts = ("title", "page", "params", "kept")
     assert list(table.columns) == [t(f"present.col_{part}", lang) for part in parts]
     assert table.iloc[:, 0].tolist() == ["Niedersachsen", "Karte"]
+    # the page by its name in the navigation, not its path
+    assert table.iloc[:, 1].tolist() == [t("nav.map", lang), t("nav.overview", lang)]
+    assert views_table(views.assign(page="gone"), lang).iloc[0, 1] == "gone"
     assert table.iloc[:, 3].tolist() == [
         t("present.kept.session", lang),
         t("present.kept.data", lang),
