@@ -201,7 +201,7 @@ def test_the_map_page_fits_its_members_and_names_them_when_zoomed(server, output
     after, meeting-fit-page-1280 and meeting-map-zoom-after, show it; tests/test_map_labels.py
     checks sizes, overlaps and positions at both sizes).
     The map's slide (content only, the map filling it below the bar, fitted the same way)
-    is checked where the slide show steps onto it: test_slide_show_with_arrow_keys."""
+    is checked where the slide show steps onto it: test_slide_show_with_arrow_keys_and_a_remote."""
     from components.map_viewport import members_view, whole_country
 
     points = located_in("Niedersachsen")

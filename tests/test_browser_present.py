@@ -45,65 +45,74 @@ def counter(page) -> str:
     return page.locator('[data-testid="stMain"] strong').filter(has_text=" / ").first.inner_text()
 
 
-@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
-def test_slide_show_with_arrow_keys(server, output_dir, width, height):
-    with browser_page(width, height) as (new_page, requests):
+SIZES = [(1280, 720), (1920, 1080)]
+
+
+def test_slide_show_with_arrow_keys_and_a_remote(server, output_dir):
+    """The show at 1280x720 with the arrow keys; then, the window at 1920x1080 as a laptop
+    switched to the projector, back to the first slide and through it with a remote's
+    Page Up and Page Down."""
+    with browser_page(*SIZES[0]) as (new_page, requests):
         page = new_page()
         page.goto(server.url + SHOW)
         wait_for_app(page)
         assert page.locator('[data-testid="stSidebar"]').is_hidden()
-        assert counter(page) == "1 / 3"
-        assert "Niedersachsen: Überblick" in page.locator("h3").first.inner_text()
-        # the counts printed beside the bars as tall as the axis labels: plotly scaled them
-        # down to a thin bar's thickness
-        page.locator(".bartext").first.wait_for(timeout=60_000)
-        heights = page.evaluate(
-            "() => [...document.querySelectorAll('.bartext, .ytick text')]"
-            ".map(e => [e.classList.contains('bartext'), e.getBoundingClientRect().height])"
-        )
-        printed = [h for is_value, h in heights if is_value]
-        labels = [h for is_value, h in heights if not is_value]
-        assert printed and labels and min(printed) >= 0.95 * max(labels), heights
-        page.screenshot(path=output_dir / f"slide-1-{width}.png")
-
-        # the map's slide: content only, the map below the slide bar fills the slide and
-        # is fitted to the members of Lower Saxony as it is drawn there
-        press(page, "ArrowRight", 1)
-        assert counter(page) == "2 / 3"
-        chart = page.locator(".atlas-map").first
-        chart.locator("canvas").first.wait_for(state="visible", timeout=60_000)
-        main = page.locator('[data-testid="stMain"]')
-        # no page controls, expanders or page buttons: only the slide bar's; no link icon
-        # beside the title, though the pointer rests on it
-        for testid in ("stSelectbox", "stExpander", "stDownloadButton", "stHeaderActionElements"):
-            assert main.locator(f'[data-testid="{testid}"]:visible').count() == 0, testid
-        # the presenter clicked into the slide and pressed a key: no focus ring frames it
-        ring = page.evaluate(
-            """() => { const m = document.querySelector('[data-testid="stMain"]');
-            return [m.matches(':focus-visible'), getComputedStyle(m, '::before').boxShadow]; }"""
-        )
-        assert ring == [True, "none"]
-        assert main.locator('[data-testid="stButton"]:visible').count() == 3  # back, on, end
-        filled = chart.bounding_box()
-        assert filled["y"] + filled["height"] > height * 0.85
-        view, box = fitted_view(page)
-        wait_for_drawn(page)
-        page.screenshot(path=output_dir / f"slide-2-{width}.png")
-        assert_fits(view, box, members_in("Niedersachsen"), "slide")
-
-        press(page, "ArrowRight", 2)
-        assert counter(page) == "3 / 3"
-        assert "partner=mpsc-2020-kalletal" in page.url
-        page.screenshot(path=output_dir / f"slide-3-{width}.png")
-
-        # back a slide: by the arrow key, or as a presenter's remote sends it (the keys do
-        # the same at any size)
-        press(page, "ArrowLeft" if width == 1280 else "PageUp", 1)
-        assert counter(page) == "2 / 3"
-        if width == 1920:
-            press(page, "PageDown", 2)
-            assert counter(page) == "3 / 3"
+        for width, height in SIZES:
+            on = "ArrowRight" if width == SIZES[0][0] else "PageDown"
+            if width != SIZES[0][0]:
+                page.set_viewport_size({"width": width, "height": height})
+                press(page, "ArrowLeft", 1)
+                press(page, "PageUp", 0)
+            show_slides(page, output_dir, width, height, on)
     assert_offline(requests)
+
+
+def show_slides(page, output_dir, width: int, height: int, on: str) -> None:
+    """From the first slide to the third with the key `on`, each slide checked and
+    photographed at this size."""
+    assert counter(page) == "1 / 3"
+    assert "Niedersachsen: Überblick" in page.locator("h3").first.inner_text()
+    # the counts printed beside the bars as tall as the axis labels: plotly scaled them
+    # down to a thin bar's thickness
+    page.locator(".bartext").first.wait_for(timeout=60_000)
+    heights = page.evaluate(
+        "() => [...document.querySelectorAll('.bartext, .ytick text')]"
+        ".map(e => [e.classList.contains('bartext'), e.getBoundingClientRect().height])"
+    )
+    printed = [h for is_value, h in heights if is_value]
+    labels = [h for is_value, h in heights if not is_value]
+    assert printed and labels and min(printed) >= 0.95 * max(labels), heights
+    page.screenshot(path=output_dir / f"slide-1-{width}.png")
+
+    # the map's slide: content only, the map below the slide bar fills the slide and
+    # is fitted to the members of Lower Saxony as it is drawn there
+    press(page, on, 1)
+    assert counter(page) == "2 / 3"
+    chart = page.locator(".atlas-map").first
+    chart.locator("canvas").first.wait_for(state="visible", timeout=60_000)
+    main = page.locator('[data-testid="stMain"]')
+    # no page controls, expanders or page buttons: only the slide bar's; no link icon
+    # beside the title, though the pointer rests on it
+    for testid in ("stSelectbox", "stExpander", "stDownloadButton", "stHeaderActionElements"):
+        assert main.locator(f'[data-testid="{testid}"]:visible').count() == 0, testid
+    # the presenter clicked into the slide and pressed a key: no focus ring frames it
+    ring = page.evaluate(
+        """() => { const m = document.querySelector('[data-testid="stMain"]');
+        return [m.matches(':focus-visible'), getComputedStyle(m, '::before').boxShadow]; }"""
+    )
+    assert ring == [True, "none"]
+    assert main.locator('[data-testid="stButton"]:visible').count() == 3  # back, on, end
+    filled = chart.bounding_box()
+    assert filled["y"] + filled["height"] > height * 0.85
+    view, box = fitted_view(page)
+    wait_for_drawn(page)
+    page.screenshot(path=output_dir / f"slide-2-{width}.png")
+    assert_fits(view, box, members_in("Niedersachsen"), "slide")
+
+    press(page, on, 2)
+    assert counter(page) == "3 / 3"
+    assert "partner=mpsc-2020-kalletal" in page.url
+    page.screenshot(path=output_dir / f"slide-3-{width}.png")
 
 
 def test_an_editor_saves_a_view_that_a_colleague_then_presents(tmp_path, output_dir):
@@ -149,7 +158,8 @@ def test_an_editor_saves_a_view_that_a_colleague_then_presents(tmp_path, output_
         wait_for_app(colleague)
         # the five bundled examples come first; the saved view is the last slide. The show's
         # link opened at its fifth slide, the arrow key goes on to the sixth with the view's
-        # page and settings (every step with the keys: test_slide_show_with_arrow_keys)
+        # page and settings (every step with the keys:
+        # test_slide_show_with_arrow_keys_and_a_remote)
         assert counter(colleague) == "1 / 6"
         assert "slide=0" in colleague.url
         visit(colleague, colleague.url.replace("slide=0", "slide=4"))
