@@ -4,9 +4,9 @@ the same page paths measured in the same run, and a filter change on the overvie
 A load: a fresh browser context (empty cache, no cookies) opens the page's link; it is
 settled when Streamlit has finished the run, the app's map has drawn everything it was sent
 (MapLibre idle; the trivial app's deck chart: its canvas is there; on the map page the map
-must be there at all), no element waits for its code (Streamlit's placeholders, in the
-sidebar too), and the page's elements stopped changing (polled every 50 ms, three equal
-polls). Both apps are served by `streamlit run` on loopback ports; each page is
+must be there at all), the app's charts have drawn their figures, no element waits for its
+code (Streamlit's placeholders, in the sidebar too), and the page's elements stopped
+changing (polled every 50 ms, three equal polls). Both apps are served by `streamlit run` on loopback ports; each page is
 opened once before measuring (a server's first run of a page pays its imports) and then
 --repeat times, the median is shown.
 
@@ -50,8 +50,11 @@ SETTLED = """(needsMap) => {
     const deck = main && main.querySelector('[data-testid="stDeckGlJsonChart"], .atlas-map');
     const drawn = deck && (deck.classList.contains('atlas-map')
         ? deck.dataset.drawn === '1' : deck.querySelector('canvas'));
+    // the app's charts (.atlas-chart) count once plotly.js has drawn them
+    const charts = [...app.querySelectorAll('.atlas-chart')];
     // the sidebar counts too: its widgets show as placeholders until their code has loaded
     if (!app || !main || !main.querySelector('h1, h3') || (deck && !drawn)
+        || charts.some((c) => !c.dataset.drawn)
         || (needsMap && !deck) || app.querySelector('[data-testid="stSkeleton"]')
         || app.getAttribute('data-test-script-state') !== 'notRunning') {
         window.__last = null; window.__stable = 0; return false;

@@ -3,8 +3,9 @@ none of the app's own code: the floor under the page figures in benchmarks.pages
 
 - frame widgets: st.navigation with the app's eight pages, a text field, the seven filter
   multiselects with the bundled data's options and counted labels, a reset button;
-- overview charts: the overview's five plotly figures, built once, shown with the same
-  st.plotly_chart arguments as components.page.chart;
+- overview charts: the overview's five plotly figures, built and written once, sent as
+  components.page.chart sends them (their JSON to a custom component; this one draws
+  nothing in a browser, which the server does not see);
 - both together: the least an overview run can cost with these elements.
 
 The scripts import their inputs from here, so the data is read and the figures are built
@@ -33,8 +34,9 @@ page.run()
 OVERVIEW_CHARTS = """
 import streamlit as st
 from benchmarks.streamlit_floor import overview_figures
+chart = st.components.v2.component("floor_chart", js="export default () => {}")
 for key, figure in overview_figures():
-    st.plotly_chart(figure, width="stretch", key=key, theme=None, config={"displaylogo": False})
+    chart(key=key, data={"figure": figure, "alt": key}, on_selection_change=lambda: None)
 """
 
 
@@ -61,11 +63,18 @@ def filter_options() -> list[tuple[str, list, dict]]:
 
 
 @cache
-def overview_figures() -> list[tuple[str, object]]:
+def overview_figures() -> list[tuple[str, str]]:
+    """(key, the figure's JSON) for each overview chart."""
+    import plotly.io as pio
+
     from components.overview import overview_charts
 
     charts = overview_charts(_bundled_network(), "de")
-    return [(chart.key, chart.figure) for chart in charts.values() if chart is not None]
+    return [
+        (chart.key, pio.to_json(chart.figure, validate=False))
+        for chart in charts.values()
+        if chart is not None
+    ]
 
 
 def script_files() -> dict[str, Path]:

@@ -30,8 +30,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.charts import for_slides
-
 T = TypeVar("T")
 PREFIX = "_memo_"
 DEFAULT_BUDGET_MB = 160
@@ -186,38 +184,3 @@ def frozen(value: Any) -> Hashable:
     if isinstance(value, set):
         return frozenset(frozen(v) for v in value)
     return value
-
-
-class SerialisedFigure(go.Figure):
-    """A figure whose plain-dict form is made once. st.plotly_chart turns the figure it is
-    given into a dict (a deep copy, 0.5-3 ms per chart) on every run before writing its
-    JSON; handing it the dict instead is worse (plotly validates a dict again, 5-16 ms).
-    This figure hands out the dict it was made from, so a chart shown on every run of
-    every session is converted once per view."""
-
-    def __init__(self, spec: dict):
-        super().__init__()
-        self._spec = spec
-
-    def to_dict(self) -> dict:
-        return self._spec
-
-
-def serialised(figure: go.Figure, slide: bool = False) -> go.Figure:
-    """`figure` for st.plotly_chart, converted once for as long as the figure lives (the
-    shared cache keeps it; the converted form is kept on the figure, as plotly figures
-    cannot be dictionary keys). Nobody may change the figure afterwards. `slide`: in the
-    slides' type (components.charts.for_slides), made and converted once as well."""
-    if slide:
-        kept = getattr(figure, "_atlas_slide", None)
-        if kept is None:
-            kept = serialised(for_slides(figure))
-            figure._atlas_slide = kept
-        return kept
-    if isinstance(figure, SerialisedFigure):
-        return figure
-    kept = getattr(figure, "_atlas_serialised", None)
-    if kept is None:
-        kept = SerialisedFigure(figure.to_dict())
-        figure._atlas_serialised = kept  # plotly allows attributes starting with "_"
-    return kept

@@ -15,7 +15,7 @@ from atlas.filters import Filters, describe
 from atlas.network import Network
 from atlas.problems import problems_frame, skipped
 from atlas.text import escape_markdown, t
-from components.memo import serialised
+from components.figure import figure_chart
 
 SKIPPED_NAMED = 10  # rows left out named at the top of a page; the notes list every one
 
@@ -85,16 +85,8 @@ def kpi_cards(cards: list[tuple[str, str, str | None]], widths: list[float] | No
 def chart(fig: go.Figure, alt: str, table: pd.DataFrame, key: str, lang: str) -> None:
     """A chart, its alt text (the chart's accessible name, and visible on demand) and the
     same numbers as a table, for everyone who cannot use the chart."""
-    # theme=None: keep our projector-sized fonts instead of the Streamlit theme's small ones;
-    # a slide's type is larger still, readable from the back of the room
-    st.plotly_chart(
-        serialised(fig, slide="show" in st.query_params),
-        width="stretch",
-        key=key,
-        theme=None,
-        config={"displaylogo": False},
-        alt=alt,
-    )
+    # a slide's type is larger than the page's, readable from the back of the room
+    figure_chart(fig, key, alt, slide="show" in st.query_params)
 
     def alternative() -> None:
         st.caption(escape_markdown(alt))

@@ -15,8 +15,9 @@ from atlas.profiles import names
 from atlas.text import escape_markdown, join_words, t
 from atlas.timeline import cohort_standing
 from components.data import view_inputs
+from components.figure import figure_chart
 from components.links import profile_url
-from components.memo import serialised, shared
+from components.memo import shared
 from components.page import lazy_expander
 from components.timeline_charts import cohort_chart, gantt
 from components.url_widgets import url_widget
@@ -65,30 +66,30 @@ def gantt_section(
 
     events, figure = shared("gantt", (view_inputs(), group_by, page), build)
     alt = t("timeline.alt", lang, n=len(shown), events=len(events))
-    state = st.plotly_chart(
-        serialised(figure),
-        width="stretch",
-        theme=None,
-        key="gantt",
-        alt=alt,
-        on_select="rerun",
-        selection_mode="points",
-        config={"displaylogo": False},
-    )
+    state = figure_chart(figure, "gantt", alt, select=True)
     st.caption(escape_markdown(alt))
     lazy_expander(
         t("chart.table", lang),
         "gantt_table",
         lambda: st.dataframe(bar_table(bars, shown, lang), hide_index=True, width="stretch"),
     )
-    points = (state or {}).get("selection", {}).get("points", []) if state else []
-    # bars and end marks carry [project id, name, ...]; meeting stars carry no project
-    chosen = [p["customdata"] for p in points if len(p.get("customdata") or []) >= 2]
-    if chosen:
-        project_id = chosen[0][0]
-        name = dict(zip(view.projects["id"], view.projects["name"], strict=True)).get(project_id)
+    project_id = clicked_project(state["selection"]["points"], shown["id"])
+    if project_id:
+        name = dict(zip(shown["id"], shown["name"], strict=True))[project_id]
         st.markdown(f"**{escape_markdown(t('timeline.selected', lang, name=name))}**")
         st.link_button(t("timeline.open_profile", lang), profile_url("project", project_id))
+
+
+def clicked_project(points, shown_ids) -> str | None:
+    """The project of the first clicked point that is a bar or an end mark of a project
+    on the chart's page (they carry [project id, name, ...]; meeting stars carry none).
+    The points come from the browser: anything else is no project."""
+    ids = set(shown_ids)
+    for point in points if isinstance(points, list) else []:
+        data = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(data, list) and data and isinstance(data[0], str) and data[0] in ids:
+            return data[0]
+    return None
 
 
 def bar_table(bars: pd.DataFrame, shown: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -165,13 +166,7 @@ def cohort_section(view: Network, counts_between, day: dt.date, lang: str) -> No
             cohort_sentence(counts, cohort, day, lang),
         ),
     )
-    st.plotly_chart(
-        serialised(figure),
-        width="stretch",
-        theme=None,
-        key="cohort_chart",
-        config={"displaylogo": False},
-    )
+    figure_chart(figure, "cohort_chart", sentence or title)
     if sentence:
         st.caption(escape_markdown(sentence))
 

@@ -426,11 +426,12 @@ MAP_VIEW_STATE = f"""() => {{
 # The names the map shows (members' and organisations').
 MAP_NAMES = """() => [...document.querySelectorAll('.atlas-map .atlas-name')]
   .map(name => name.textContent)"""
-# Whether the page's charts have drawn: every Plotly chart its SVG, and the map (if any)
-# everything the app sent (its element says so once MapLibre is idle) and stands still.
+# Whether the page's charts have drawn: every chart the figure it was sent (its element
+# says so), and the map (if any) everything the app sent (its element says so once
+# MapLibre is idle) and stands still.
 DRAWN = f"""() => {{
-  const plots = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-  if (!plots.every(p => p.querySelector('.main-svg'))) return false;
+  const charts = [...document.querySelectorAll('.atlas-chart')];
+  if (!charts.every(c => c.dataset.drawn === '1')) return false;
   const root = document.querySelector('.atlas-map');
   if (!root) return true;
   const map = ({FIND_MAP_JS})();

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.apptest import run_app
+from tests.apptest import drawn_charts, run_app
 
 
 def test_partner_finder_for_lemgo(monkeypatch):
@@ -64,7 +64,7 @@ def test_network_view_follows_the_filters(monkeypatch):
         "Wennigsen (Deister)",
     }
     assert set(table["Kommune A"]) | set(table["Kommune B"]) <= lower_saxony
-    assert len(at.get("plotly_chart")) == 1
+    assert len(drawn_charts(at)) == 1
 
 
 def test_weight_zero_in_the_link_removes_the_reason(monkeypatch):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from components.theme import PAGE_ICON
-from tests.apptest import metric_values, multiselect, run_app
+from tests.apptest import drawn_charts, metric_values, multiselect, run_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,7 +20,7 @@ def test_overview_on_bundled_data(monkeypatch):
     metrics = metric_values(at)
     assert metrics["Projekte"] == "74"  # 73 model projects + the NST network project
     assert at.markdown[0].value.startswith("**74 Projekte im ganzen Netzwerk")
-    assert len(at.get("plotly_chart")) == 5
+    assert len(drawn_charts(at)) == 5
 
 
 def test_filter_by_widget_changes_numbers(monkeypatch):
@@ -65,7 +65,7 @@ def test_empty_result_shows_a_message_not_an_empty_chart(monkeypatch):
     at = run_app(monkeypatch, params={"q": "kein-treffer-xyz"})
     assert not at.exception
     assert "Keine Projekte" in at.info[0].value
-    assert len(at.get("plotly_chart")) == 0
+    assert len(drawn_charts(at)) == 0
 
 
 @pytest.mark.parametrize("broken", ["missing_folder", "empty_projects"])

@@ -15,7 +15,7 @@ from atlas.network import BUNDLED_DATA_DIR
 from atlas.source import open_network
 from atlas.status import phase_on
 from atlas.timeline import phase_bars
-from tests.apptest import open_expander, run_app
+from tests.apptest import drawn_charts, open_expander, run_app
 from tests.helpers import write_folder
 
 TODAY = dt.date(2026, 11, 28)
@@ -27,7 +27,7 @@ def _fixed_today(monkeypatch):
 
 
 def figure(at, index: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
+    return drawn_charts(at)[index]
 
 
 def bar_traces(at) -> dict[str, list[str]]:
@@ -205,6 +205,33 @@ def test_cohort_sentence_follows_the_chosen_cohort(monkeypatch, cohort):
     sentence = f"waren {implementing} von {total} Projekten der Staffel {cohort} in der Umsetzung"
     assert captions == [f"Am 01.11.2026 {sentence}."]
     assert figure(at, 1)["layout"]["title"]["text"] == f"Staffel {cohort}: Projekte je Phase"
+
+
+def test_a_clicked_bar_links_its_project_and_other_points_link_nothing(monkeypatch):
+    """What the chart reports of a click (components/figure.py) comes from the browser:
+    a bar names its project and links its profile; a meeting star, a point of another
+    project than the filtered ones or a crafted report shows no link and no error."""
+    at = run_app(monkeypatch, page="timeline", params={"state": "Nordrhein-Westfalen"})
+    bar = next(tr for tr in figure(at)["data"] if tr["type"] == "bar")
+    project_id, name, *_ = bar["customdata"][0]
+    at.session_state["gantt"] = {"selection": {"points": [{"customdata": bar["customdata"][0]}]}}
+    at.run()
+    assert not at.exception
+    assert [b.url for b in at.get("link_button")] == [f"profiles?project={project_id}"]
+    assert any(name in m.value.replace("\\", "") for m in at.markdown)  # escapes removed
+    for points in (
+        [{"customdata": None}],  # a meeting star
+        [{"customdata": ["mpsc-2019-ulm", "Ulm4CleverCity"]}],  # not in the filtered view
+        [{"customdata": [["not", "an", "id"], "x"]}],
+        [{"customdata": "mpsc-2021-bochum"}],
+        "points",
+        [],
+        None,
+    ):
+        at.session_state["gantt"] = {"selection": {"points": points} if points else points}
+        at.run()
+        assert not at.exception, points
+        assert not at.get("link_button"), points
 
 
 def test_gantt_has_a_table_alternative(monkeypatch):

@@ -57,7 +57,7 @@ def test_network_graph_and_groups(server, output_dir):
         network = page.get_by_role("radio", name="Netzwerk")
         click_until(page, network, when="() => location.search.includes('view=network')")
         wait_for_app(page)
-        chart = page.locator('[data-testid="stPlotlyChart"]')
+        chart = page.locator(".atlas-chart")
         chart.wait_for(timeout=60_000)
         assert chart.count() == 1
         chart.scroll_into_view_if_needed()

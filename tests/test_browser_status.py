@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 OVERDUE_DE = "Geplantes Ende überschritten"
 AS_OF = "aus Daten mit Stand 09.2025"
-CHARTS = '[data-testid="stPlotlyChart"]'
+CHARTS = ".atlas-chart"
 
 
 def test_filter_by_the_state_after_a_planned_end(server, output_dir):

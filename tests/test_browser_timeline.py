@@ -1,6 +1,6 @@
 """The timeline in Debian chromium at 1280x720: Gantt chart with the data's date, click a
-bar, profile link, the cohort chart with the state after a planned end (axe-core checks
-the page as it opens)."""
+bar, profile link, the cohort chart with the state after a planned end and its mode bar
+(axe-core checks the page as it opens)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def test_timeline_renders_and_a_bar_selects_its_project(server, output_dir):
         wait_for_app(page)
         assert_accessible(page)
         assert page.get_by_text(AS_OF).count() == 1  # phases are for today, from data of then
-        chart = page.locator('[data-testid="stPlotlyChart"]').first
+        chart = page.locator(".atlas-chart").first
         chart.scroll_into_view_if_needed()
         page.screenshot(path=output_dir / "timeline.png")
         box = (
@@ -31,9 +31,29 @@ def test_timeline_renders_and_a_bar_selects_its_project(server, output_dir):
         link = page.locator('[data-testid="stLinkButton"] a').first.get_attribute("href")
         assert "profiles?project=" in link
         page.screenshot(path=output_dir / "timeline-selected.png")
-        cohorts = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+        cohorts = page.locator(".atlas-chart").nth(1)
         cohorts.scroll_into_view_if_needed()
         page.wait_for_timeout(500)
         assert OVERDUE_DE in cohorts.inner_text()  # a phase of its own in the cohort's chart
         page.screenshot(path=output_dir / "timeline-cohort.png")
+        # the mode bar: nothing that uploads the chart, no box or lasso; full screen
+        cohorts.hover()
+        buttons = cohorts.locator(".modebar-btn")
+        titles = [b.get_attribute("data-title") for b in buttons.all()]
+        assert "Download plot as a PNG" in titles and "Fullscreen" in titles
+        assert not {"Share chart...", "Box Select", "Lasso Select"} & set(titles)
+        cohorts.locator('.modebar-btn[data-title="Fullscreen"]').click()
+        page.wait_for_function(
+            "() => document.fullscreenElement?.classList.contains('atlas-chart')"
+            " && document.fullscreenElement.querySelector('.main-svg')"
+            ".getBoundingClientRect().height === window.innerHeight"
+            " && document.fullscreenElement.querySelector('.main-svg')"
+            ".getBoundingClientRect().width === window.innerWidth"
+        )
+        page.screenshot(path=output_dir / "timeline-cohort-fullscreen.png")
+        page.evaluate("document.exitFullscreen()")
+        page.wait_for_function(
+            "() => !document.fullscreenElement && document.querySelectorAll('.atlas-chart')[1]"
+            ".querySelector('.main-svg').getBoundingClientRect().height < window.innerHeight"
+        )
     assert_offline(requests)

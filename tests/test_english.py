@@ -13,7 +13,7 @@ import re
 import pytest
 
 from atlas.text import TEXTS
-from tests.apptest import drawn_maps, features, run_app
+from tests.apptest import drawn_charts, drawn_maps, features, run_app
 
 PAGES = (
     "overview",
@@ -76,8 +76,7 @@ def shown_text(at) -> str:
             options = getattr(element, "options", None)
             if options:
                 pieces.extend(str(o) for o in options)
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
+    for spec in drawn_charts(at):
         pieces.append(json.dumps(spec.get("layout", {}), ensure_ascii=False))
         pieces.extend(
             json.dumps(

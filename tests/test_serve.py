@@ -1,8 +1,9 @@
-"""Serving a room: the cache every session shares, figures converted once, and a server
+"""Serving a room: the cache every session shares, figures written once, and a server
 start that sends nothing off the machine."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,11 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.tools
+import plotly.io as pio
 import pytest
 
 from components.charts import bar_chart, for_slides
-from components.memo import SharedCache, approx_bytes, frozen, serialised
+from components.figure import figure_json
+from components.memo import SharedCache, approx_bytes, frozen
 from components.theme import FONT_SIZE, PRESENTATION_FONT_SIZE
 from tests.browser import free_port
 
@@ -118,24 +120,22 @@ def test_a_map_view_state_is_a_key():
     assert hash(one) == hash(two) and one == two
 
 
-def test_a_figure_is_converted_once_and_streamlit_takes_that_conversion():
+def test_a_figure_is_written_once_as_plotly_js_reads_it():
     figure = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
-    shown = serialised(figure)
-    assert serialised(figure) is shown
-    assert shown.to_dict() == figure.to_dict()
-    # what st.plotly_chart does with the figure it gets: no second conversion
-    assert plotly.tools.return_figure_from_figure_or_data(shown, True) is shown.to_dict()
+    shown = figure_json(figure)
+    assert figure_json(figure) is shown
+    assert json.loads(shown) == json.loads(pio.to_json(figure))
 
 
-def test_a_slides_figure_is_made_and_converted_once_in_the_slides_type():
+def test_a_slides_figure_is_made_and_written_once_in_the_slides_type():
     """A slide reruns on every arrow key: its charts in the larger type are made once per
-    figure, and the page's own conversion stays as it was."""
+    figure, and the page's own text stays as it was."""
     figure = bar_chart(["Geplantes Ende überschritten", "Umsetzung"], [6, 48], "Phase", "Projekte")
-    slide = serialised(figure, slide=True)
-    assert serialised(figure, slide=True) is slide
-    assert slide.to_dict()["layout"]["font"]["size"] == PRESENTATION_FONT_SIZE
-    assert slide.to_dict() == for_slides(figure).to_dict()
-    assert serialised(figure).to_dict()["layout"]["font"]["size"] == FONT_SIZE
+    slide = figure_json(figure, slide=True)
+    assert figure_json(figure, slide=True) is slide
+    assert json.loads(slide)["layout"]["font"]["size"] == PRESENTATION_FONT_SIZE
+    assert json.loads(slide) == json.loads(pio.to_json(for_slides(figure)))
+    assert json.loads(figure_json(figure))["layout"]["font"]["size"] == FONT_SIZE
 
 
 # --------------------------------------------------------------------- nothing leaves

@@ -183,10 +183,10 @@ def test_a_profile_names_the_planned_end_passed_and_the_offer(monkeypatch):
 
 
 def test_the_chosen_cohorts_chart_has_the_planned_end_passed_as_a_phase(monkeypatch):
-    import json
+    from tests.apptest import drawn_charts
 
     at = bundled_page_today(monkeypatch, "timeline", {"cohort": "2020"})
-    chart = json.loads(at.get("plotly_chart")[1].proto.spec)
+    chart = drawn_charts(at)[1]
     assert chart["layout"]["title"]["text"] == "Staffel 2020: Projekte je Phase"
     assert "Geplantes Ende überschritten" in [trace.get("name") for trace in chart["data"]]
 

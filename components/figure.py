@@ -1,0 +1,63 @@
+"""Charts in the browser: a plotly figure drawn by plotly.js's cartesian bundle
+(`st.components.v2`), served once from the app's static files and cached by the browser.
+
+Why not st.plotly_chart: Streamlit's own chart carries the whole of plotly.js (maps, 3D,
+WebGL: 4.7 MB) and a browser evaluates it on every first load of a page with a chart, about
+1.4 s of one core before the first chart appears. The app draws bars, scatters, lines and a
+heatmap: the cartesian bundle (1.5 MB) has them all. `figure_json` is pure (testable
+without Streamlit); `figure_chart` draws it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
+
+from components.charts import for_slides
+
+LIBRARY = "/app/static/vendor/plotly/plotly-cartesian.min.js"
+JS = (Path(__file__).with_name("figure.js")).read_text(encoding="utf-8")
+_component = None
+
+
+def figure_json(figure: go.Figure, slide: bool = False) -> str:
+    """`figure` as plotly.js's JSON, written once for as long as the figure lives (the
+    shared cache keeps it; the text is kept on the figure, as plotly figures cannot be
+    dictionary keys). Nobody may change the figure afterwards. `slide`: in the slides'
+    type (components.charts.for_slides), made and written once as well."""
+    name = "_atlas_slide_json" if slide else "_atlas_json"
+    kept = getattr(figure, name, None)
+    if kept is None:
+        kept = pio.to_json(for_slides(figure) if slide else figure, validate=False)
+        setattr(figure, name, kept)  # plotly allows attributes starting with "_"
+    return kept
+
+
+def figure_chart(
+    figure: go.Figure, key: str, alt: str, slide: bool = False, select: bool = False
+) -> dict:
+    """Draws `figure` as wide as its column, named by `alt` for screen readers. With
+    `select`, a click on a point selects it (a double click clears) and reruns the page;
+    returns {"selection": {"points": [{curve_number, point_number, x, y, customdata}]}},
+    as st.plotly_chart gives it."""
+    global _component
+    if _component is None:
+        # in the page itself, not a shadow root: plotly.js adds its stylesheet (hover
+        # labels, the mode bar) to the document
+        _component = st.components.v2.component("atlas_chart", js=JS, isolate_styles=False)
+    result = _component(
+        key=key,
+        data={
+            "figure": figure_json(figure, slide),
+            "library": LIBRARY,
+            "alt": alt,
+            "select": select,
+        },
+        on_selection_change=lambda: None,
+    )
+    selection = (result or {}).get("selection")
+    points = selection.get("points") if isinstance(selection, dict) else None
+    return {"selection": {"points": points if isinstance(points, list) else []}}
