@@ -1,11 +1,12 @@
-"""Charts in the browser: a plotly figure drawn by plotly.js's cartesian bundle
-(`st.components.v2`), served once from the app's static files and cached by the browser.
+"""Charts in the browser: a plotly figure drawn by the app's own plotly.js bundle
+(`st.components.v2`), served from the app's static files and cached by the browser.
 
 Why not st.plotly_chart: Streamlit's own chart carries the whole of plotly.js (maps, 3D,
-WebGL: 4.7 MB) and a browser evaluates it on every first load of a page with a chart, about
-1.4 s of one core before the first chart appears. The app draws bars, scatters, lines and a
-heatmap: the cartesian bundle (1.5 MB) has them all. `figure_json` is pure (testable
-without Streamlit); `figure_chart` draws it.
+WebGL, other calendars: 4.7 MB) and a browser evaluates it on every first load of a page
+with a chart, about 1.4 s of one core before the first chart appears. The app draws
+scatters, lines, bars and a heatmap: plotly.js's core with bar and heatmap (1.2 MB;
+DEVELOPING.md says how it is built) is evaluated in about 0.4 s. `figure_json` is pure
+(testable without Streamlit); `figure_chart` draws it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import streamlit as st
 
 from components.charts import for_slides
 
-LIBRARY = "/app/static/vendor/plotly/plotly-cartesian.min.js"
+LIBRARY = "/app/static/vendor/plotly/plotly.min.js"
 JS = (Path(__file__).with_name("figure.js")).read_text(encoding="utf-8")
 _component = None
 

@@ -1,0 +1,54 @@
+"""The app's plotly.js bundle (static/vendor/plotly/plotly.min.js, built as DEVELOPING.md
+says) against the figures the app writes: the same plotly.js version the Python package
+writes figures for, and every trace type the app's code builds registered in it (a trace
+type the bundle lacks would leave its chart empty)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import plotly.graph_objects as go
+import plotly.offline
+from plotly.basedatatypes import BaseTraceType
+
+from components.figure import LIBRARY
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLE = ROOT / LIBRARY.removeprefix("/app/")
+TRACE_CONSTRUCTOR = re.compile(r"\bgo\.([A-Z][A-Za-z]+)\(")
+# figures only printed into the PDF handout, by kaleido's own (complete) plotly.js
+PRINTED_ONLY = {"handout.py"}
+
+
+def registered_traces() -> set[str]:
+    return set(re.findall(r'moduleType:"trace",name:"([a-z0-9]+)"', BUNDLE.read_text()))
+
+
+def traces_built_by_the_app() -> dict[str, set[str]]:
+    """trace type -> the files whose code constructs it (go.Bar(...) and the like)."""
+    found: dict[str, set[str]] = {}
+    for path in sorted([*ROOT.glob("components/*.py"), *ROOT.glob("atlas/*.py")]):
+        if path.name in PRINTED_ONLY:
+            continue
+        for name in TRACE_CONSTRUCTOR.findall(path.read_text(encoding="utf-8")):
+            kind = getattr(go, name, None)
+            if isinstance(kind, type) and issubclass(kind, BaseTraceType):
+                found.setdefault(kind().type, set()).add(path.name)
+    return found
+
+
+def test_the_bundle_is_the_plotly_js_the_python_package_writes_for():
+    banner = BUNDLE.read_text()[:200]
+    assert f"plotly.js {plotly.offline.get_plotlyjs_version()} " in banner
+
+
+def test_every_trace_type_the_app_builds_is_in_the_bundle():
+    built = traces_built_by_the_app()
+    assert {"bar", "scatter", "heatmap"} <= set(built)  # the scan finds the app's charts
+    missing = {kind: files for kind, files in built.items() if kind not in registered_traces()}
+    assert missing == {}, f"rebuild the bundle with these traces (DEVELOPING.md): {missing}"
+
+
+def test_a_trace_type_outside_the_bundle_is_found_missing():
+    assert "pie" not in registered_traces() and "scattermap" not in registered_traces()
