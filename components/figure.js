@@ -97,7 +97,7 @@ async function draw(state, data, setStateValue) {
   const figure = JSON.parse(data.figure);
   const layout = { ...(figure.layout || {}) };
   if (data.select) layout.clickmode = "event+select";
-  state.height = layout.height || 450;
+  state.height = layout.height || data.height;
   Object.assign(layout, size(state));
   state.select = Boolean(data.select);
   await Plotly.react(state.plot, figure.data || [], layout, config(state));
@@ -107,6 +107,7 @@ async function draw(state, data, setStateValue) {
     followFullscreen(state);
   }
   state.root.dataset.drawn = "1";
+  state.root.style.minHeight = "";
 }
 
 export default async function ({ parentElement, data, setStateValue }) {
@@ -127,6 +128,8 @@ export default async function ({ parentElement, data, setStateValue }) {
     }).observe(root);
   }
   state.root.setAttribute("aria-label", data.alt || "");
+  // the chart's place is kept while plotly.js loads: the page below does not jump
+  if (!state.root.dataset.drawn) state.root.style.minHeight = `${data.height}px`;
   state.latest = data;
   const key = data.figure + (data.select ? "|select" : "");
   if (state.shown === key) return;

@@ -22,6 +22,7 @@ from components.charts import for_slides
 LIBRARY = "/app/static/vendor/plotly/plotly.min.js"
 JS = (Path(__file__).with_name("figure.js")).read_text(encoding="utf-8")
 _component = None
+DEFAULT_HEIGHT = 450  # plotly.js's, for a figure that gives none
 
 
 def figure_json(figure: go.Figure, slide: bool = False) -> str:
@@ -53,6 +54,7 @@ def figure_chart(
         key=key,
         data={
             "figure": figure_json(figure, slide),
+            "height": figure.layout.height or DEFAULT_HEIGHT,
             "library": LIBRARY,
             "alt": alt,
             "select": select,

@@ -57,3 +57,24 @@ def test_timeline_renders_and_a_bar_selects_its_project(server, output_dir):
             ".querySelector('.main-svg').getBoundingClientRect().height < window.innerHeight"
         )
     assert_offline(requests)
+
+
+def test_charts_keep_their_place_and_name_themselves_when_plotly_does_not_load(server):
+    """plotly.js lost on the way (a proxy, a flaky network): the page stays usable, each
+    chart keeps its height and shows its alt text instead of staying blank."""
+    with browser_page() as (new_page, requests):
+        page = new_page(fresh=True)
+        page.route("**/vendor/plotly/**", lambda route: route.abort())
+        page.goto(server.url + "/timeline?state=Nordrhein-Westfalen")
+        wait_for_app(page)
+        page.wait_for_function(
+            "() => { const c = [...document.querySelectorAll('.atlas-chart')];"
+            " return c.length === 2 && c.every(x => x.dataset.drawn === 'error') }"
+        )
+        charts = page.locator(".atlas-chart")
+        for index in range(2):
+            chart = charts.nth(index)
+            assert chart.inner_text() == chart.get_attribute("aria-label") != ""
+            assert chart.bounding_box()["height"] >= 300
+        assert page.get_by_text("Anstehende Meilensteine").count() == 1
+    assert_offline(requests)
