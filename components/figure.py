@@ -11,16 +11,16 @@ DEVELOPING.md says how it is built) is evaluated in about 0.4 s. `figure_json` i
 
 from __future__ import annotations
 
-from pathlib import Path
+import json
 
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from components.browser_code import module_loader
 from components.charts import for_slides
 
 LIBRARY = "/app/static/vendor/plotly/plotly.min.js"
-JS = (Path(__file__).with_name("figure.js")).read_text(encoding="utf-8")
 _component = None
 DEFAULT_HEIGHT = 450  # plotly.js's, for a figure that gives none
 
@@ -38,6 +38,14 @@ def figure_json(figure: go.Figure, slide: bool = False) -> str:
     return kept
 
 
+def chart_data(figure: str, height: int, alt: str, select: bool) -> bytes:
+    """What the browser gets: one JSON object with the figure's JSON as written, as bytes,
+    which Streamlit sends as they are (a dict it would write as JSON again on every run,
+    and a JSON string inside JSON costs an escape for each of its quotes)."""
+    fields = json.dumps({"library": LIBRARY, "height": height, "alt": alt, "select": select})
+    return f'{fields[:-1]}, "figure": {figure}}}'.encode()
+
+
 def figure_chart(
     figure: go.Figure, key: str, alt: str, slide: bool = False, select: bool = False
 ) -> dict:
@@ -49,16 +57,14 @@ def figure_chart(
     if _component is None:
         # in the page itself, not a shadow root: plotly.js adds its stylesheet (hover
         # labels, the mode bar) to the document
-        _component = st.components.v2.component("atlas_chart", js=JS, isolate_styles=False)
+        _component = st.components.v2.component(
+            "atlas_chart", js=module_loader("figure.js"), isolate_styles=False
+        )
     result = _component(
         key=key,
-        data={
-            "figure": figure_json(figure, slide),
-            "height": figure.layout.height or DEFAULT_HEIGHT,
-            "library": LIBRARY,
-            "alt": alt,
-            "select": select,
-        },
+        data=chart_data(
+            figure_json(figure, slide), figure.layout.height or DEFAULT_HEIGHT, alt, select
+        ),
         on_selection_change=lambda: None,
     )
     selection = (result or {}).get("selection")

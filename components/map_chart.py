@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from pathlib import Path
 
 import streamlit as st
 
+from components.browser_code import module_loader
+
 EARTH_CIRCUMFERENCE_M = 40_075_016.686
 LIBRARY = "/app/static/vendor/maplibre-gl/maplibre-gl.mjs"
-JS = (Path(__file__).with_name("map_chart.js")).read_text(encoding="utf-8")
 _component = None
 PICKABLE = {"members", "faded_partners", "links", "areas"}  # what a hover or click finds
 
@@ -190,7 +190,7 @@ def _boundaries(layer: dict) -> tuple[dict, list[dict]]:
     return {"type": "geojson", "data": layer["data"]}, drawn
 
 
-# deck.gl's text anchors as the page's names are placed (components/map_chart.js)
+# deck.gl's text anchors as the page's names are placed (static/js/map_chart.js)
 ANCHORS = {"start": "left", "end": "right", "middle": "center"}
 
 
@@ -271,7 +271,9 @@ def map_chart(spec: dict, key: str, height: int, alt: str, size: tuple[int, int]
     if _component is None:
         # in the page itself, not a shadow root: MapLibre's stylesheet and the page's rules
         # (the map's height) reach it
-        _component = st.components.v2.component("atlas_map", js=JS, isolate_styles=False)
+        _component = st.components.v2.component(
+            "atlas_map", js=module_loader("map_chart.js"), isolate_styles=False
+        )
     result = _component(
         key=key,
         data={

@@ -1,7 +1,7 @@
 """Where the map looks: its size as the browser measured it, the view fitted to that size
 (the filtered members, or Germany), kept while the user pans, and the view the user
 zoomed or panned to, for which the names are drawn. The map itself
-(components/map_chart.js) reports its size and the view the user moved to, as numbers."""
+(static/js/map_chart.js) reports its size and the view the user moved to, as numbers."""
 
 from __future__ import annotations
 

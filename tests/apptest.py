@@ -178,7 +178,7 @@ def drawn_maps(at: AppTest) -> list[dict]:
 def drawn_charts(at: AppTest) -> list[dict]:
     """The plotly figure each chart on the page was sent to draw (components/figure.py)."""
     return [
-        json.loads(json.loads(element.proto.json)["figure"])
+        json.loads(element.proto.bytes)["figure"]
         for element in at.get("bidi_component")
         if element.proto.component_name.endswith("atlas_chart")
     ]

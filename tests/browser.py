@@ -409,7 +409,7 @@ def scrolled_to(page, locator, settle: int = 500):
 
 
 # The MapLibre map the page's map component keeps beside its element
-# (components/map_chart.js); null while there is none.
+# (static/js/map_chart.js); null while there is none.
 FIND_MAP_JS = """() => {
   const root = document.querySelector('.atlas-map');
   const state = root && root.parentElement.__atlasMap;

@@ -5,6 +5,7 @@ type the bundle lacks would leave its chart empty)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import plotly.graph_objects as go
 import plotly.offline
 from plotly.basedatatypes import BaseTraceType
 
+from components.browser_code import module_loader, module_path
 from components.figure import LIBRARY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,3 +54,19 @@ def test_every_trace_type_the_app_builds_is_in_the_bundle():
 
 def test_a_trace_type_outside_the_bundle_is_found_missing():
     assert "pie" not in registered_traces() and "scattermap" not in registered_traces()
+
+
+def test_the_components_send_a_loader_not_their_code(monkeypatch):
+    """Streamlit sends a component's inline code with every element on every run: the
+    charts and the map send a loader of their static module, named by its content."""
+    from tests.apptest import run_app
+
+    at = run_app(monkeypatch)
+    elements = [e.proto for e in at.get("bidi_component")]
+    assert len(elements) == 5
+    for proto in elements:
+        code = module_path("figure.js").read_bytes()
+        version = hashlib.sha256(code).hexdigest()[:12]
+        assert f"/app/static/js/figure.js?v={version}" in proto.js_content
+        assert len(proto.js_content) < 300 < len(code)
+    assert module_loader("map_chart.js") != module_loader("figure.js")

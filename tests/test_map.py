@@ -14,7 +14,7 @@ import pytest
 from atlas import geo
 from atlas.network import BUNDLED_DATA_DIR
 from atlas.source import open_network
-from components.map_chart import JS
+from components.browser_code import module_path
 from components.map_deck import (
     INITIAL_VIEW,
     LOCAL_AREAS_STYLE,
@@ -202,7 +202,8 @@ def test_hostile_name_is_escaped_in_the_tooltip(monkeypatch, tmp_path):
     members = features(spec, "members")
     assert any(row["tip"].startswith(HOSTILE + "\n") for row in members)
     assert any(HOSTILE in row["tip"] for row in features(spec, "links"))
-    assert "textContent = text" in JS and "innerHTML" not in JS
+    code = module_path("map_chart.js").read_text(encoding="utf-8")
+    assert "textContent = text" in code and "innerHTML" not in code
     # the table alternative (built when opened) shows it as plain text, the legend and
     # captions not at all
     assert HOSTILE in open_expander(at, "map_table").dataframe[0].value.to_string()

@@ -1,5 +1,5 @@
-// A chart: a plotly figure drawn by plotly.js's cartesian bundle, served from the app's
-// static files (components/figure.py says what `data` holds). One chart per element, kept
+// A chart: a plotly figure drawn by the app's plotly.js bundle, served from the app's
+// static files (components/figure.py's chart_data says what the data holds). One chart per element, kept
 // across runs: a new run with another figure redraws it in place (Plotly.react). Only the
 // clicked points' numbers and custom data go back to the server.
 const libraries = {};
@@ -94,7 +94,7 @@ const config = (state) => ({
 
 async function draw(state, data, setStateValue) {
   const Plotly = await library(data.library);
-  const figure = JSON.parse(data.figure);
+  const figure = data.figure;
   const layout = { ...(figure.layout || {}) };
   if (data.select) layout.clickmode = "event+select";
   state.height = layout.height || data.height;
@@ -110,7 +110,9 @@ async function draw(state, data, setStateValue) {
   state.root.style.minHeight = "";
 }
 
-export default async function ({ parentElement, data, setStateValue }) {
+// `bytes`: chart_data's JSON, as Streamlit hands bytes over
+export default async function ({ parentElement, data: bytes, setStateValue }) {
+  const text = typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes);
   let state = parentElement.__atlasChart;
   if (!state) {
     const root = document.createElement("div");
@@ -127,13 +129,13 @@ export default async function ({ parentElement, data, setStateValue }) {
       if (state.root.dataset.drawn === "1") fit(state);
     }).observe(root);
   }
+  if (state.shown === text) return;  // a run that changed nothing on this chart
+  const data = JSON.parse(text);
   state.root.setAttribute("aria-label", data.alt || "");
   // the chart's place is kept while plotly.js loads: the page below does not jump
   if (!state.root.dataset.drawn) state.root.style.minHeight = `${data.height}px`;
   state.latest = data;
-  const key = data.figure + (data.select ? "|select" : "");
-  if (state.shown === key) return;
-  state.shown = key;
+  state.shown = text;
   state.busy = state.busy.then(async () => {
     if (state.latest !== data) return;  // a newer figure arrived meanwhile
     try {
