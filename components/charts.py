@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -56,11 +59,15 @@ def count_axis(
 # Roughly how wide a character of the chart font is, in font sizes: wide enough that a
 # label measured with it is never cut off (Source Sans averages about 0.5).
 CHAR_WIDTH = 0.52
+TAG = re.compile(r"<[^<>]*>")
 
 
 def label_width(labels, size: int = FONT_SIZE) -> int:
-    """Pixels the longest of `labels` (lines split at <br>) takes in the chart font."""
-    lines = [line for label in labels for line in str(label).split("<br>")]
+    """Pixels the longest of `labels` (lines split at <br>, tags such as <b> and entities
+    such as &amp; as the characters they show) takes in the chart font."""
+    lines = [
+        html.unescape(TAG.sub("", line)) for label in labels for line in str(label).split("<br>")
+    ]
     return int(max((len(line) for line in lines), default=0) * size * CHAR_WIDTH) + 12
 
 

@@ -102,6 +102,8 @@ def map_layout(title: str, height: int, bounds) -> dict:
         },
         showlegend=True,
         legend={"orientation": "h", "y": -0.02},
+        # room for the legend's row below, set: measured by plotly, it draws the map twice
+        margin={"l": 10, "r": 10, "t": 50, "b": 60},
         annotations=[
             {
                 "text": ATTRIBUTION,

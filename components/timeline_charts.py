@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from atlas.status import OVERDUE, PHASES_NOW, UNKNOWN
 from atlas.text import plot_text, t
-from components.charts import base_layout, count_axis
+from components.charts import base_layout, count_axis, label_width
 from components.theme import GREY, PHASE_COLOURS
 
 # a pattern per phase and the phase's name on its bar, so colour is never the only cue;
@@ -267,11 +267,13 @@ def _layout(title: str, y_order: list[str], lang: str) -> go.Layout:
             "categoryorder": "array",
             "categoryarray": y_order[::-1],
             "range": [-0.5, len(y_order) - 0.5],  # heading rows have no bars, keep them
-            "automargin": True,
+            "automargin": False,
             "tickfont": {"size": 15},
         },
     )
-    layout["margin"] = {"l": 10, "r": 20, "t": 90, "b": 80}
+    # margins set, not measured by plotly's automargin: that draws the chart twice (a third
+    # of the timeline's first load); the legend below takes three rows on a 1280-px screen
+    layout["margin"] = {"l": label_width(y_order, 15) + 10, "r": 20, "t": 90, "b": 115}
     return layout
 
 
@@ -337,14 +339,17 @@ def cohort_chart(
             )
         )
     stacked = sub.groupby("date")["projects"].sum()
+    peak = float(stacked.max()) if len(stacked) else 0
     layout = base_layout(
         title,
         380,
         lang,
         showlegend=True,
         legend={"orientation": "h", "y": -0.15},
-        yaxis=count_axis(float(stacked.max()) if len(stacked) else 0, t("chart.projects", lang)),
+        yaxis=count_axis(peak, t("chart.projects", lang), automargin=False),
         xaxis={"type": "date"},
+        # set, not measured (see _layout): the counts and the axis title; dates and legend
+        margin={"l": label_width([f"{peak:,.0f}"]) + 40, "r": 10, "t": 50, "b": 80},
     )
     fig = go.Figure(traces, layout=layout)
     fig.add_vline(
