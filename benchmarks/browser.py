@@ -6,9 +6,11 @@ settled when Streamlit has finished the run, the app's map has drawn everything 
 (MapLibre idle; the trivial app's deck chart: its canvas is there; on the map page the map
 must be there at all), the app's charts have drawn their figures, no element waits for its
 code (Streamlit's placeholders, in the sidebar too), and the page's elements stopped
-changing (polled every 50 ms, three equal polls). Both apps are served by `streamlit run` on loopback ports; each page is
-opened once before measuring (a server's first run of a page pays its imports) and then
---repeat times, the median is shown.
+changing (polled every 50 ms, three equal polls). Both apps are served by `streamlit run`
+on loopback ports; each page is opened once before measuring (a server's first run of a
+page pays its imports), then --repeat rounds load it in the trivial app and in the app,
+back to back: the figure is the median of the rounds' ratios (the machine is shared, and
+its load changes between rounds more than within one), beside the median times.
 
     python -m benchmarks.browser [--repeat 5] [--synthetic] [--pages map,timeline]
 
@@ -186,12 +188,18 @@ def filter_change(browser, base: str) -> float:
         context.close()
 
 
-def median_load(browser, url: str, repeat: int, needs_map: bool = False) -> tuple[float, dict]:
-    """(median seconds, bytes received by one load as in settled_load)."""
+def paired_loads(browser, urls: list[str], repeat: int, needs_map: bool) -> tuple[list, dict]:
+    """Each url loaded once to warm its server (its first run of the page pays imports),
+    then `repeat` rounds of one load of each, back to back, so each round's loads see the
+    same machine: ([seconds per url, round by round], bytes one load of the last url
+    received, as in settled_load)."""
     sizes: dict = {}
-    settled_load(browser, url, sizes, needs_map)  # the server's first run of this page
-    loads = [settled_load(browser, url, needs_map=needs_map) for _ in range(repeat)]
-    return statistics.median(loads), sizes
+    for url in urls:
+        settled_load(browser, url, sizes if url == urls[-1] else None, needs_map)
+    rounds = [
+        [settled_load(browser, url, needs_map=needs_map) for url in urls] for _ in range(repeat)
+    ]
+    return rounds, sizes
 
 
 def main(argv=None) -> None:
@@ -225,23 +233,30 @@ def main(argv=None) -> None:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         print(f"First settled load in a fresh context, median of {args.repeat} ({label})")
         for path in pages:
-            # back to back, so both see the same machine
-            floor_s, _ = median_load(browser, f"{floor}/{path}", args.repeat)
-            app_s, sizes = median_load(browser, f"{app}/{path}", args.repeat, path == "map")
+            # the trivial app and the app in turns, a ratio per round (the machine is
+            # shared: its load changes between rounds more than within one); the median
+            # of the rounds' ratios is the figure
+            urls = [f"{floor}/{path}", f"{app}/{path}"]
+            if path == "map":  # beside it, the same machine: what an empty map costs
+                urls.insert(1, f"{floor}/{EMPTY_MAP}")
+            rounds, sizes = paired_loads(browser, urls, args.repeat, path == "map")
+            floor_s = statistics.median(r[0] for r in rounds)
+            app_s = statistics.median(r[-1] for r in rounds)
             print(
                 row(
                     f"/{path}: app {app_s * 1000:.0f} ms, trivial app {floor_s * 1000:.0f} ms",
-                    f"{app_s / floor_s:.2f}x",
+                    f"{statistics.median(r[-1] / r[0] for r in rounds):.2f}x",
                     f"target <= {target}x   sent: {sizes['socket'] / 1024:.0f} kB",
                 )
             )
-            if path == "map":  # beside it, the same machine: what an empty map costs
-                empty_s, _ = median_load(browser, f"{floor}/{EMPTY_MAP}", args.repeat, True)
+            if path == "map":
+                empty_s = statistics.median(r[1] for r in rounds)
                 print(
                     row(
                         f"  an empty map (no layer, same style) {empty_s * 1000:.0f} ms",
-                        f"{empty_s / floor_s:.2f}x",
-                        f"the map's floor; app's map {app_s / empty_s:.2f}x of it",
+                        f"{statistics.median(r[1] / r[0] for r in rounds):.2f}x",
+                        "the map's floor; app's map "
+                        f"{statistics.median(r[-1] / r[1] for r in rounds):.2f}x of it",
                     )
                 )
         if args.no_filter_change:
