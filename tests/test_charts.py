@@ -77,6 +77,30 @@ def test_overview_charts_leave_room_for_their_labels_without_plotly_measuring():
     assert heat.layout.margin.t > 60 + 20  # title plus two lines of column labels
 
 
+@pytest.mark.parametrize(
+    ("shown", "plain"),
+    [("<b>Bayern</b>", "Bayern"), ("Stadt &amp; Land", "Stadt & Land"), ("a<br>bb", "bb")],
+)
+def test_a_label_is_measured_as_the_characters_it_shows(shown, plain):
+    assert label_width([shown]) == label_width([plain])
+
+
+def test_timeline_charts_leave_room_for_their_labels_without_plotly_measuring(network):
+    """plotly's automargin draws a chart a second time when its labels need more room:
+    the Gantt's margin comes from its row labels, the cohort chart's from its counts."""
+    bars = phase_bars(network, DAY)
+    order = network.projects[["id", "name"]].assign(group="")
+    events = pd.DataFrame(columns=["date", "title", "participants"])
+    figure = gantt(bars, order, events, DAY, "de", "Phasen")
+    assert figure.layout.yaxis.automargin is False
+    names = list(figure.layout.yaxis.categoryarray)
+    assert figure.layout.margin.l == label_width(names, 15) + 10
+    assert any(len(n) > 30 for n in names)  # long names: a margin of its own, not 10 px
+    counts = cohort_phase_counts(network, month_range(dt.date(2020, 1, 1), DAY))
+    cohort = cohort_chart(counts, 2021, DAY, "de", "Staffel 2021")
+    assert cohort.layout.yaxis.automargin is False and cohort.layout.margin.l > 40
+
+
 def test_a_slide_leaves_room_for_the_labels_in_its_larger_type():
     """A slide shows the page's charts in larger type: the longest phase label keeps its
     first letters (its margin was set for the page's type)."""
