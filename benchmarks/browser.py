@@ -188,16 +188,17 @@ def filter_change(browser, base: str) -> float:
         context.close()
 
 
-def paired_loads(browser, urls: list[str], repeat: int, needs_map: bool) -> tuple[list, dict]:
-    """Each url loaded once to warm its server (its first run of the page pays imports),
-    then `repeat` rounds of one load of each, back to back, so each round's loads see the
-    same machine: ([seconds per url, round by round], bytes one load of the last url
-    received, as in settled_load)."""
+def paired_loads(browser, urls: dict[str, bool], repeat: int) -> tuple[list, dict]:
+    """`urls`: url -> whether its page must show a map. Each url loaded once to warm its
+    server (its first run of the page pays imports), then `repeat` rounds of one load of
+    each, back to back, so each round's loads see the same machine: ([seconds per url,
+    round by round], bytes one load of the last url received, as in settled_load)."""
     sizes: dict = {}
-    for url in urls:
-        settled_load(browser, url, sizes if url == urls[-1] else None, needs_map)
+    last = list(urls)[-1]
+    for url, needs_map in urls.items():
+        settled_load(browser, url, sizes if url == last else None, needs_map)
     rounds = [
-        [settled_load(browser, url, needs_map=needs_map) for url in urls] for _ in range(repeat)
+        [settled_load(browser, url, None, m) for url, m in urls.items()] for _ in range(repeat)
     ]
     return rounds, sizes
 
@@ -236,10 +237,11 @@ def main(argv=None) -> None:
             # the trivial app and the app in turns, a ratio per round (the machine is
             # shared: its load changes between rounds more than within one); the median
             # of the rounds' ratios is the figure
-            urls = [f"{floor}/{path}", f"{app}/{path}"]
+            urls = {f"{floor}/{path}": False}
             if path == "map":  # beside it, the same machine: what an empty map costs
-                urls.insert(1, f"{floor}/{EMPTY_MAP}")
-            rounds, sizes = paired_loads(browser, urls, args.repeat, path == "map")
+                urls[f"{floor}/{EMPTY_MAP}"] = True
+            urls[f"{app}/{path}"] = path == "map"
+            rounds, sizes = paired_loads(browser, urls, args.repeat)
             floor_s = statistics.median(r[0] for r in rounds)
             app_s = statistics.median(r[-1] for r in rounds)
             print(
