@@ -253,23 +253,19 @@ def test_the_recorder_would_notice_the_outside_lookup(tmp_path):
     assert "checkip.amazonaws.com" in log.read_text()
 
 
-def test_a_long_project_list_waits_until_it_is_opened(monkeypatch):
-    """The overview sends its project list only when it is short or asked for."""
-    from components import overview
+def test_the_project_list_waits_until_it_is_opened(monkeypatch):
+    """The overview sends its project list (and a browser loads a table's code) only when
+    someone asks for it."""
     from tests.apptest import open_expander, run_app
 
-    monkeypatch.setattr(overview, "OPEN_TABLE_ROWS", 10)
     at = run_app(monkeypatch)
     expander = next(e for e in at.expander if e.label.startswith("Alle "))
     projects = int(expander.label.split()[1])
-    assert expander.label == f"Alle {projects} Projekte als Tabelle" and projects > 10
-    assert not any("Projekt" in frame.value.columns for frame in at.dataframe)
+    assert expander.label == f"Alle {projects} Projekte als Tabelle" and projects == 74
+    assert not at.dataframe
     at = open_expander(at, "overview_projects")
     table = next(frame.value for frame in at.dataframe if "Projekt" in frame.value.columns)
     assert len(table) == projects
-    monkeypatch.setattr(overview, "OPEN_TABLE_ROWS", 2_000)
-    at = run_app(monkeypatch)
-    assert any(len(frame.value) == projects for frame in at.dataframe)
 
 
 def test_a_large_map_sends_short_tooltips_and_leaves_the_shared_points_alone():
