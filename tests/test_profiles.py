@@ -11,7 +11,7 @@ from atlas.network import BUNDLED_DATA_DIR
 from atlas.profiles import comparison, municipality_profile, project_profile, similar_projects
 from atlas.source import open_network
 from atlas.text import escape_markdown
-from tests.apptest import run_app
+from tests.apptest import open_expander, run_app
 from tests.helpers import MUNIS, write_folder
 
 
@@ -129,7 +129,7 @@ def test_an_unknown_period_reads_unknown(start, end, lang, text):
 
 
 def test_the_overview_lists_projects_sortable_with_profile_links(monkeypatch):
-    at = run_app(monkeypatch, params={"state": "Niedersachsen"})
+    at = open_expander(run_app(monkeypatch, params={"state": "Niedersachsen"}), "overview_projects")
     assert not at.exception
     table = next(d.value for d in at.dataframe if "Profil" in d.value.columns)
     assert len(table) == 8

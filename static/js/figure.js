@@ -1,7 +1,7 @@
 // A chart: a plotly figure drawn by the app's plotly.js bundle, served from the app's
-// static files (components/figure.py's chart_data says what the data holds). One chart per element, kept
-// across runs: a new run with another figure redraws it in place (Plotly.react). Only the
-// clicked points' numbers and custom data go back to the server.
+// static files (components/figure.py's chart_data says what the data holds). One chart
+// per element, kept across runs: a new run with another figure redraws it in place
+// (Plotly.react). Only the clicked points' numbers and custom data go back to the server.
 const libraries = {};
 const library = (path) => {
   if (!libraries[path]) {
