@@ -5,9 +5,12 @@ charts on a page were 25 kB of the same code per run)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
+
+import streamlit as st
 
 STATIC_JS = Path(__file__).resolve().parent.parent / "static" / "js"
 
@@ -26,3 +29,11 @@ def module_loader(name: str) -> str:
         f"const code = import(new URL({url}, window.location.origin).href);\n"
         "export default (component) => code.then((module) => module.default(component));\n"
     )
+
+
+@functools.cache
+def page_component(name: str, module: str):
+    """The `st.components.v2` component `name`, drawn by static/js/`module`, registered
+    once per process. In the page itself, not a shadow root: the libraries' stylesheets
+    (MapLibre's, plotly.js's hover labels and mode bar) and the page's rules reach it."""
+    return st.components.v2.component(name, js=module_loader(module), isolate_styles=False)

@@ -15,13 +15,11 @@ import json
 
 import plotly.graph_objects as go
 import plotly.io as pio
-import streamlit as st
 
-from components.browser_code import module_loader
+from components.browser_code import page_component
 from components.charts import for_slides
 
 LIBRARY = "/app/static/vendor/plotly/plotly.min.js"
-_component = None
 DEFAULT_HEIGHT = 450  # plotly.js's, for a figure that gives none
 
 
@@ -53,14 +51,7 @@ def figure_chart(
     `select`, a click on a point selects it (a double click clears) and reruns the page;
     returns {"selection": {"points": [{curve_number, point_number, x, y, customdata}]}},
     as st.plotly_chart gives it."""
-    global _component
-    if _component is None:
-        # in the page itself, not a shadow root: plotly.js adds its stylesheet (hover
-        # labels, the mode bar) to the document
-        _component = st.components.v2.component(
-            "atlas_chart", js=module_loader("figure.js"), isolate_styles=False
-        )
-    result = _component(
+    result = page_component("atlas_chart", "figure.js")(
         key=key,
         data=chart_data(
             figure_json(figure, slide), figure.layout.height or DEFAULT_HEIGHT, alt, select

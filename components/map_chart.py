@@ -14,13 +14,10 @@ import json
 import math
 import re
 
-import streamlit as st
-
-from components.browser_code import module_loader
+from components.browser_code import page_component
 
 EARTH_CIRCUMFERENCE_M = 40_075_016.686
 LIBRARY = "/app/static/vendor/maplibre-gl/maplibre-gl.mjs"
-_component = None
 PICKABLE = {"members", "faded_partners", "links", "areas"}  # what a hover or click finds
 
 
@@ -267,14 +264,7 @@ def map_chart(spec: dict, key: str, height: int, alt: str, size: tuple[int, int]
     fitted for (a map of another size reports its own). Returns what the browser reported: the selection
     ({"selection": {"objects": {layer: [object]}}}, as st.pydeck_chart gives it), the
     map's size and the view the user moved to."""
-    global _component
-    if _component is None:
-        # in the page itself, not a shadow root: MapLibre's stylesheet and the page's rules
-        # (the map's height) reach it
-        _component = st.components.v2.component(
-            "atlas_map", js=module_loader("map_chart.js"), isolate_styles=False
-        )
-    result = _component(
+    result = page_component("atlas_map", "map_chart.js")(
         key=key,
         data={
             **spec,
