@@ -12,19 +12,26 @@ from pathlib import Path
 
 import streamlit as st
 
-STATIC_JS = Path(__file__).resolve().parent.parent / "static" / "js"
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def module_path(name: str) -> Path:
-    return STATIC_JS / name
+    return STATIC / "js" / name
+
+
+@functools.cache
+def static_url(relative: str) -> str:
+    """The address of static/`relative` as the browser asks for it, with the file's content
+    hash: a new release is fetched anew by browsers and proxies that keep static files
+    (deploy/ keeps them a day), an unchanged file comes from their cache."""
+    version = hashlib.sha256((STATIC / relative).read_bytes()).hexdigest()[:12]
+    return f"/app/static/{relative}?v={version}"
 
 
 def module_loader(name: str) -> str:
     """A component's inline code: imports static/js/`name` and hands it the component's
-    arguments. The URL carries the file's content hash, so a new release is fetched anew
-    by browsers and proxies that keep static files (deploy/ keeps them a day)."""
-    version = hashlib.sha256(module_path(name).read_bytes()).hexdigest()[:12]
-    url = json.dumps(f"/app/static/js/{name}?v={version}")
+    arguments, from its address with the content hash (static_url)."""
+    url = json.dumps(static_url(f"js/{name}"))
     return (
         f"const code = import(new URL({url}, window.location.origin).href);\n"
         "export default (component) => code.then((module) => module.default(component));\n"

@@ -16,10 +16,11 @@ import json
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from components.browser_code import page_component
+from atlas.text import t
+from components.browser_code import page_component, static_url
 from components.charts import for_slides
 
-LIBRARY = "/app/static/vendor/plotly/plotly.min.js"
+LIBRARY = static_url("vendor/plotly/plotly.min.js")
 DEFAULT_HEIGHT = 450  # plotly.js's, for a figure that gives none
 
 
@@ -36,25 +37,43 @@ def figure_json(figure: go.Figure, slide: bool = False) -> str:
     return kept
 
 
-def chart_data(figure: str, height: int, alt: str, select: bool) -> bytes:
+def chart_data(figure: str, height: int, alt: str, select: bool, mode_bar: dict) -> bytes:
     """What the browser gets: one JSON object with the figure's JSON as written, as bytes,
     which Streamlit sends as they are (a dict it would write as JSON again on every run,
-    and a JSON string inside JSON costs an escape for each of its quotes)."""
-    fields = json.dumps({"library": LIBRARY, "height": height, "alt": alt, "select": select})
+    and a JSON string inside JSON costs an escape for each of its quotes). `mode_bar`:
+    mode_bar()'s texts."""
+    fields = json.dumps(
+        {"library": LIBRARY, "height": height, "alt": alt, "select": select, **mode_bar}
+    )
     return f'{fields[:-1]}, "figure": {figure}}}'.encode()
 
 
+def mode_bar(key: str, lang: str) -> dict:
+    """The mode bar's language: plotly.js's own texts and month names (the bundle carries
+    its German ones), the full-screen button's title, the downloaded picture's name."""
+    return {
+        "locale": lang,
+        "fullscreen": t("chart.fullscreen", lang),
+        "filename": t("chart.file", lang, name=key.replace("_", "-")),
+    }
+
+
 def figure_chart(
-    figure: go.Figure, key: str, alt: str, slide: bool = False, select: bool = False
+    figure: go.Figure, key: str, alt: str, lang: str, slide: bool = False, select: bool = False
 ) -> dict:
-    """Draws `figure` as wide as its column, named by `alt` for screen readers. With
+    """Draws `figure` as wide as its column, named by `alt` for screen readers, its mode
+    bar in `lang`. With
     `select`, a click on a point selects it (a double click clears) and reruns the page;
     returns {"selection": {"points": [{curve_number, point_number, x, y, customdata}]}},
     as st.plotly_chart gives it."""
     result = page_component("atlas_chart", "figure.js")(
         key=key,
         data=chart_data(
-            figure_json(figure, slide), figure.layout.height or DEFAULT_HEIGHT, alt, select
+            figure_json(figure, slide),
+            figure.layout.height or DEFAULT_HEIGHT,
+            alt,
+            select,
+            mode_bar(key, lang),
         ),
         on_selection_change=lambda: None,
     )

@@ -14,10 +14,10 @@ import json
 import math
 import re
 
-from components.browser_code import page_component
+from components.browser_code import page_component, static_url
 
 EARTH_CIRCUMFERENCE_M = 40_075_016.686
-LIBRARY = "/app/static/vendor/maplibre-gl/maplibre-gl.mjs"
+LIBRARY = static_url("vendor/maplibre-gl/maplibre-gl.mjs")
 PICKABLE = {"members", "faded_partners", "links", "areas"}  # what a hover or click finds
 
 

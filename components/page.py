@@ -86,7 +86,7 @@ def chart(fig: go.Figure, alt: str, table: pd.DataFrame, key: str, lang: str) ->
     """A chart, its alt text (the chart's accessible name, and visible on demand) and the
     same numbers as a table, for everyone who cannot use the chart."""
     # a slide's type is larger than the page's, readable from the back of the room
-    figure_chart(fig, key, alt, slide="show" in st.query_params)
+    figure_chart(fig, key, alt, lang, slide="show" in st.query_params)
 
     def alternative() -> None:
         st.caption(escape_markdown(alt))

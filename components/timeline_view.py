@@ -66,7 +66,7 @@ def gantt_section(
 
     events, figure = shared("gantt", (view_inputs(), group_by, page), build)
     alt = t("timeline.alt", lang, n=len(shown), events=len(events))
-    state = figure_chart(figure, "gantt", alt, select=True)
+    state = figure_chart(figure, "gantt", alt, lang, select=True)
     st.caption(escape_markdown(alt))
     lazy_expander(
         t("chart.table", lang),
@@ -166,7 +166,7 @@ def cohort_section(view: Network, counts_between, day: dt.date, lang: str) -> No
             cohort_sentence(counts, cohort, day, lang),
         ),
     )
-    figure_chart(figure, "cohort_chart", sentence or title)
+    figure_chart(figure, "cohort_chart", sentence or title, lang)
     if sentence:
         st.caption(escape_markdown(sentence))
 

@@ -36,13 +36,25 @@ def test_timeline_renders_and_a_bar_selects_its_project(server, output_dir):
         page.wait_for_timeout(500)
         assert OVERDUE_DE in cohorts.inner_text()  # a phase of its own in the cohort's chart
         page.screenshot(path=output_dir / "timeline-cohort.png")
-        # the mode bar: nothing that uploads the chart, no box or lasso; full screen
+        # the mode bar, in the page's language: nothing that uploads the chart, no box or
+        # lasso; full screen
         cohorts.hover()
         buttons = cohorts.locator(".modebar-btn")
         titles = [b.get_attribute("data-title") for b in buttons.all()]
-        assert "Download plot as a PNG" in titles and "Fullscreen" in titles
-        assert not {"Share chart...", "Box Select", "Lasso Select"} & set(titles)
-        cohorts.locator('.modebar-btn[data-title="Fullscreen"]').click()
+        assert "Graphen als PNG herunterladen" in titles and "Vollbild" in titles
+        assert "Verschieben" in titles and "Achsen zurücksetzen" in titles
+        assert not {"Rechteckauswahl", "Lassoauswahl"} & set(titles)
+        assert not {"Share chart...", "Box Select", "Lasso Select", "Pan"} & set(titles)
+        # zoomed in to months, the axis names them in German
+        ticks = cohorts.evaluate(
+            """async (chart) => {
+                const plot = chart.querySelector('.js-plotly-plot');
+                await Plotly.relayout(plot, {'xaxis.range': ['2022-02-01', '2022-12-31']});
+                return [...plot.querySelectorAll('.xtick text')].map((t) => t.textContent);
+            }"""
+        )
+        assert {"Mär", "Mai"} <= {tick.split()[0] for tick in ticks}, ticks
+        cohorts.locator('.modebar-btn[data-title="Vollbild"]').click()
         page.wait_for_function(
             "() => document.fullscreenElement?.classList.contains('atlas-chart')"
             " && document.fullscreenElement.querySelector('.main-svg')"

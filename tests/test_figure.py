@@ -6,18 +6,21 @@ type the bundle lacks would leave its chart empty)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
 import plotly.graph_objects as go
 import plotly.offline
+import pytest
 from plotly.basedatatypes import BaseTraceType
 
-from components.browser_code import module_loader, module_path
-from components.figure import LIBRARY
+from atlas.text import LANGUAGES
+from components.browser_code import module_loader, module_path, static_url
+from components.figure import LIBRARY, chart_data, mode_bar
 
 ROOT = Path(__file__).resolve().parent.parent
-BUNDLE = ROOT / LIBRARY.removeprefix("/app/")
+BUNDLE = ROOT / LIBRARY.removeprefix("/app/").split("?")[0]
 TRACE_CONSTRUCTOR = re.compile(r"\bgo\.([A-Z][A-Za-z]+)\(")
 # figures only printed into the PDF handout, by kaleido's own (complete) plotly.js
 PRINTED_ONLY = {"handout.py"}
@@ -54,6 +57,34 @@ def test_every_trace_type_the_app_builds_is_in_the_bundle():
 
 def test_a_trace_type_outside_the_bundle_is_found_missing():
     assert "pie" not in registered_traces() and "scattermap" not in registered_traces()
+
+
+def test_the_bundle_speaks_every_language_of_the_app():
+    """plotly.js's own texts (the mode bar's titles, its notices) and its month names on
+    date axes: English is plotly.js's own, every other language of the app is registered
+    in the bundle (the recipe in DEVELOPING.md lists its locale module)."""
+    registered = set(re.findall(r'moduleType:"locale",name:"([a-z-]+)"', BUNDLE.read_text()))
+    assert set(LANGUAGES) - {"en"} <= registered
+    assert '"Download plot as a PNG":"Graphen als PNG herunterladen"' in BUNDLE.read_text()
+
+
+@pytest.mark.parametrize(
+    ("lang", "fullscreen", "filename"),
+    [("de", "Vollbild", "netzwerkatlas-by-state"), ("en", "Full screen", "network-atlas-by-state")],
+)
+def test_a_chart_tells_its_mode_bar_the_language(lang, fullscreen, filename):
+    sent = json.loads(chart_data('{"data": []}', 400, "alt", False, mode_bar("by_state", lang)))
+    assert sent["locale"] == lang
+    assert (sent["fullscreen"], sent["filename"]) == (fullscreen, filename)
+    assert sent["figure"] == {"data": []} and sent["library"] == LIBRARY
+
+
+def test_the_libraries_are_addressed_by_their_content():
+    """Browsers and deploy/'s nginx keep static files a day: a new bundle gets a new
+    address, so nobody draws with yesterday's plotly.js."""
+    version = hashlib.sha256(BUNDLE.read_bytes()).hexdigest()[:12]
+    assert f"/app/static/vendor/plotly/plotly.min.js?v={version}" == LIBRARY
+    assert static_url("js/figure.js") != static_url("js/map_chart.js")
 
 
 def test_the_components_send_a_loader_not_their_code(monkeypatch):

@@ -78,15 +78,18 @@ function fit(state) {
 }
 
 // the mode bar: no upload to a chart service (nothing leaves the browser), no box or lasso
-// selection (a click selects); a full-screen button
-const config = (state) => ({
+// selection (a click selects); a full-screen button; in the page's language (plotly.js's
+// texts and month names: the bundle registers German, English is its own)
+const config = (state, data) => ({
   displaylogo: false,
   showSendToCloud: false,
   showEditInChartStudio: false,
+  locale: data.locale || "en",
+  toImageButtonOptions: { filename: data.filename || "chart" },
   modeBarButtonsToRemove: ["sendChartToCloud", "select2d", "lasso2d"],
   modeBarButtonsToAdd: [{
     name: "fullscreen",
-    title: "Fullscreen",
+    title: data.fullscreen || "Full screen",
     icon: FULLSCREEN,
     click: () => toggleFullscreen(state),
   }],
@@ -100,7 +103,7 @@ async function draw(state, data, setStateValue) {
   state.height = layout.height || data.height;
   Object.assign(layout, size(state));
   state.select = Boolean(data.select);
-  await Plotly.react(state.plot, figure.data || [], layout, config(state));
+  await Plotly.react(state.plot, figure.data || [], layout, config(state, data));
   if (!state.listening) {
     state.listening = true;
     listen(state, setStateValue);

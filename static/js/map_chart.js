@@ -12,7 +12,7 @@ const library = (path) => {
   if (!libraries[path]) {
     const css = document.createElement("link");
     css.rel = "stylesheet";
-    css.href = new URL(path.replace(/\.mjs$/, ".css"), window.location.origin).href;
+    css.href = new URL(path.replace(/\.mjs(\?|$)/, ".css$1"), window.location.origin).href;
     document.head.appendChild(css);
     libraries[path] = import(new URL(path, window.location.origin).href);
   }
