@@ -18,6 +18,7 @@ from components.data import view_inputs
 from components.links import profile_url
 from components.memo import shared
 from components.page import chart, kpi_cards, lazy_expander, money
+from components.present import is_presenting
 from components.theme import GREY, PHASE_COLOURS, PRIMARY
 
 
@@ -141,15 +142,22 @@ def kpi_section(view: Network, lang: str) -> None:
 
 
 def charts_section(view: Network, lang: str) -> None:
-    """The four counts in two columns, then states by topic where there is one."""
+    """The four counts in two columns, then states by topic where there is one. On a
+    slide in three: states and topics (the tall charts, up to 16 and 14 bars) each in a
+    column of its own, so that at 1920x1080 all four end above the slide's foot."""
     charts = shared("overview", view_inputs(), lambda: overview_charts(view, lang))
-    left, right = st.columns(2)
-    with left:
-        chart(*charts["by_state"], lang)
-        chart(*charts["by_cohort"], lang)
-    with right:
-        chart(*charts["by_phase"], lang)
-        chart(*charts["by_topic"], lang)
+    if is_presenting():
+        # a narrower screen puts the third column below the others (PRESENTATION_CSS)
+        first, second, third = st.container(key="slide_charts").columns([1, 1, 1.25])
+        columns = [(first, ["by_state"]), (second, ["by_phase", "by_cohort"])]
+        columns.append((third, ["by_topic"]))
+    else:
+        left, right = st.columns(2)
+        columns = [(left, ["by_state", "by_cohort"]), (right, ["by_phase", "by_topic"])]
+    for column, names in columns:
+        with column:
+            for name in names:
+                chart(*charts[name], lang)
     if charts["state_topic"] is not None:
         chart(*charts["state_topic"], lang)
 

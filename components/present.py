@@ -67,6 +67,10 @@ html { font-size: 20px; }
 }
 .st-key-slide_footer [data-testid="stCaptionContainer"] { font-size: 0.7rem; color: #333333; }
 [data-testid="stMainBlockContainer"] { padding-bottom: 2.5rem !important; }
+/* the overview's charts in three columns where each has room for its labels beside its
+   bars (1920 pixels wide); on a narrower screen the third wraps below the other two */
+.st-key-slide_charts [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+.st-key-slide_charts [data-testid="stColumn"] { min-width: 500px; }
 /* the map fills the slide's height, down to the footer with the as-of date */
 [data-testid="stMain"] .atlas-map {
   height: calc(100vh - 10rem) !important; min-height: 20rem;

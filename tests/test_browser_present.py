@@ -82,6 +82,17 @@ def show_slides(page, output_dir, width: int, height: int, on: str) -> None:
     printed = [h for is_value, h in heights if is_value]
     labels = [h for is_value, h in heights if not is_value]
     assert printed and labels and min(printed) >= 0.95 * max(labels), heights
+    # the four charts side by side where they fit, each wide enough for its labels beside
+    # its bars (at 1280 the third goes below); at 1920x1080 all four end above the foot
+    wait_for_drawn(page)
+    boxes = page.evaluate(
+        "() => [...document.querySelectorAll('.st-key-slide_charts .atlas-chart')]"
+        ".map(c => c.getBoundingClientRect()).map(r => [r.width, r.bottom])"
+    )
+    foot = page.locator(".st-key-slide_footer").bounding_box()["y"]
+    assert len(boxes) == 4 and min(w for w, _ in boxes) >= 450, boxes
+    if width == 1920:
+        assert max(bottom for _, bottom in boxes) <= foot, (boxes, foot)
     page.screenshot(path=output_dir / f"slide-1-{width}.png")
 
     # the map's slide: content only, the map below the slide bar fills the slide and
