@@ -62,10 +62,9 @@ def figure_chart(
     figure: go.Figure, key: str, alt: str, lang: str, slide: bool = False, select: bool = False
 ) -> dict:
     """Draws `figure` as wide as its column, named by `alt` for screen readers, its mode
-    bar in `lang`. With
-    `select`, a click on a point selects it (a double click clears) and reruns the page;
-    returns {"selection": {"points": [{curve_number, point_number, x, y, customdata}]}},
-    as st.plotly_chart gives it."""
+    bar in `lang`. With `select`, a click on a point selects it (a double click clears)
+    and reruns the page; returns {"selection": {"points": [{curve_number, point_number,
+    x, y, customdata}]}}, as st.plotly_chart gives it."""
     result = page_component("atlas_chart", "figure.js")(
         key=key,
         data=chart_data(

@@ -141,23 +141,24 @@ def kpi_section(view: Network, lang: str) -> None:
     st.caption(t("kpi.funding_cover", lang, known=k.funding_known, total=k.projects))
 
 
+# The charts in each column. On a slide three columns: states and topics (the tall charts,
+# up to 16 and 14 bars) each in one of their own, so that at 1920x1080 all four end above
+# the slide's foot; a narrower screen wraps the third below the others (PRESENTATION_CSS).
+PAGE_COLUMNS = (["by_state", "by_cohort"], ["by_phase", "by_topic"])
+SLIDE_COLUMNS = (["by_state"], ["by_phase", "by_cohort"], ["by_topic"])
+
+
 def charts_section(view: Network, lang: str) -> None:
-    """The four counts in two columns, then states by topic where there is one. On a
-    slide in three: states and topics (the tall charts, up to 16 and 14 bars) each in a
-    column of its own, so that at 1920x1080 all four end above the slide's foot."""
+    """The four counts in columns, then states by topic where there is one."""
     charts = shared("overview", view_inputs(), lambda: overview_charts(view, lang))
     if is_presenting():
-        # a narrower screen puts the third column below the others (PRESENTATION_CSS)
-        first, second, third = st.container(key="slide_charts").columns([1, 1, 1.25])
-        columns = [(first, ["by_state"]), (second, ["by_phase", "by_cohort"])]
-        columns.append((third, ["by_topic"]))
+        names, columns = SLIDE_COLUMNS, st.container(key="slide_charts").columns([1, 1, 1.25])
     else:
-        left, right = st.columns(2)
-        columns = [(left, ["by_state", "by_cohort"]), (right, ["by_phase", "by_topic"])]
-    for column, names in columns:
+        names, columns = PAGE_COLUMNS, st.columns(2)
+    for column, keys in zip(columns, names, strict=True):
         with column:
-            for name in names:
-                chart(*charts[name], lang)
+            for key in keys:
+                chart(*charts[key], lang)
     if charts["state_topic"] is not None:
         chart(*charts["state_topic"], lang)
 
