@@ -16,6 +16,7 @@ from atlas.network import Network
 from atlas.problems import problems_frame, skipped
 from atlas.text import escape_markdown, t
 from components.figure import figure_chart
+from components.present import is_presenting
 
 SKIPPED_NAMED = 10  # rows left out named at the top of a page; the notes list every one
 
@@ -86,7 +87,7 @@ def chart(fig: go.Figure, alt: str, table: pd.DataFrame, key: str, lang: str) ->
     """A chart, its alt text (the chart's accessible name, and visible on demand) and the
     same numbers as a table, for everyone who cannot use the chart."""
     # a slide's type is larger than the page's, readable from the back of the room
-    figure_chart(fig, key, alt, lang, slide="show" in st.query_params)
+    figure_chart(fig, key, alt, lang, slide=is_presenting())
 
     def alternative() -> None:
         st.caption(escape_markdown(alt))
